@@ -1,0 +1,4 @@
+import type { CommandDef } from 'citty'
+
+/** Every subcommand of `leadscore`, by name. Each lives in its own file in this folder. */
+export const commands: Record<string, () => Promise<CommandDef>> = {}

@@ -1,0 +1,86 @@
+import { defineCommand, renderUsage, runCommand } from 'citty'
+import type { CommandDef } from 'citty'
+import { CliError, type CliContext } from './context.js'
+import { commands } from './commands/index.js'
+
+export const VERSION = '0.1.0'
+
+export const rootCommand = defineCommand({
+  meta: {
+    name: 'leadscore',
+    version: VERSION,
+    description: 'Lead scoring that explains every point: fit and engagement, grades, bands, stages.',
+  },
+  subCommands: commands,
+})
+
+/**
+ * Runs the CLI with `argv` (without `node` and the script) and returns the exit code.
+ * Streams and environment are parameters, so tests run it in-process.
+ */
+export async function main(argv: readonly string[], io: Partial<Omit<CliContext, 'exitCode'>> = {}): Promise<number> {
+  const ctx: CliContext = {
+    stdout: io.stdout ?? process.stdout,
+    stderr: io.stderr ?? process.stderr,
+    cwd: io.cwd ?? process.cwd(),
+    env: io.env ?? process.env,
+    exitCode: 0,
+  }
+  const args = [...argv]
+  try {
+    if (args.length === 0 || args[0] === '--help' || args[0] === '-h') {
+      ctx.stdout.write(`${await renderUsage(rootCommand)}\n`)
+      return 0
+    }
+    if (args[0] === '--version' || args[0] === '-v') {
+      ctx.stdout.write(`${VERSION}\n`)
+      return 0
+    }
+    const target = await findCommand(rootCommand, args)
+    if (args.includes('--help') || args.includes('-h')) {
+      ctx.stdout.write(`${await renderUsage(target.cmd, target.parent)}\n`)
+      return 0
+    }
+    await runCommand(rootCommand, { rawArgs: args, data: ctx })
+    return ctx.exitCode
+  } catch (error) {
+    return reportError(ctx, error)
+  }
+}
+
+function reportError(ctx: CliContext, error: unknown): number {
+  if (error instanceof CliError) {
+    ctx.stderr.write(`error: ${error.message}\n`)
+    if (error.hint) ctx.stderr.write(`hint: ${error.hint}\n`)
+    return error.exitCode
+  }
+  const code = (error as { code?: unknown }).code
+  if (typeof code === 'string' && code.startsWith('E_')) {
+    // citty's own usage errors (unknown command, missing argument)
+    ctx.stderr.write(`error: ${(error as Error).message}\nhint: run \`leadscore --help\` for the commands\n`)
+    return 2
+  }
+  ctx.stderr.write(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)
+  return 1
+}
+
+async function findCommand(
+  root: CommandDef,
+  args: readonly string[],
+): Promise<{ cmd: CommandDef; parent: CommandDef | undefined }> {
+  let cmd: CommandDef = root
+  let parent: CommandDef | undefined
+  for (const arg of args) {
+    if (arg.startsWith('-')) break
+    const subs = await resolve(cmd.subCommands)
+    const next = subs?.[arg]
+    if (!next) break
+    parent = cmd
+    cmd = await resolve(next)
+  }
+  return { cmd, parent }
+}
+
+async function resolve<T>(value: T | Promise<T> | (() => T) | (() => Promise<T>)): Promise<T> {
+  return typeof value === 'function' ? await (value as () => T | Promise<T>)() : await value
+}
