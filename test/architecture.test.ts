@@ -14,7 +14,8 @@ function sourceFiles(dir: string): string[] {
 
 function importsOf(text: string): string[] {
   const found: string[] = []
-  for (const m of text.matchAll(/(?:^|\n)\s*(?:import|export)[^'"]*?from\s*['"]([^'"]+)['"]/g)) found.push(m[1]!)
+  for (const m of text.matchAll(/(?:^|\n)\s*(?:import|export)[^'"]*?from\s*['"]([^'"]+)['"]/g))
+    found.push(m[1]!)
   for (const m of text.matchAll(/import\(\s*['"]([^'"]+)['"]\s*\)/g)) found.push(m[1]!)
   return found
 }

@@ -1,7 +1,7 @@
-import { defineCommand, renderUsage, runCommand } from 'citty'
 import type { CommandDef } from 'citty'
-import { CliError, type CliContext } from './context.js'
+import { defineCommand, renderUsage, runCommand } from 'citty'
 import { commands } from './commands/index.js'
+import { type CliContext, CliError } from './context.js'
 
 export const VERSION = '0.1.0'
 
@@ -18,7 +18,10 @@ export const rootCommand = defineCommand({
  * Runs the CLI with `argv` (without `node` and the script) and returns the exit code.
  * Streams and environment are parameters, so tests run it in-process.
  */
-export async function main(argv: readonly string[], io: Partial<Omit<CliContext, 'exitCode'>> = {}): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  io: Partial<Omit<CliContext, 'exitCode'>> = {},
+): Promise<number> {
   const ctx: CliContext = {
     stdout: io.stdout ?? process.stdout,
     stderr: io.stderr ?? process.stderr,
