@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { compileModel } from './compile.js'
 import { evaluateContact } from './evaluate.js'
-import { DAY_MS } from './input.js'
+import { type ContactInput, DAY_MS } from './input.js'
 import type { EngagementRule, ModelDocument } from './model/types.js'
 import { ev, NOW } from './test-support/events.js'
 import { exampleModel } from './test-support/example-model.js'
 
 const example = compileModel(exampleModel)
-const vp = {
+const vp: ContactInput = {
   id: 'c1',
   properties: { job_title: 'VP Marketing', country: 'US', email: 'a@b.co' },
   account: { industry: 'software', employees: 500 },
@@ -361,7 +361,7 @@ describe('classification', () => {
   })
 
   it('segments: not exclusive; didNot any within days; score.group fields; properties', () => {
-    const seg = (c: typeof vp, events: Parameters<typeof evaluateContact>[2]) =>
+    const seg = (c: ContactInput, events: Parameters<typeof evaluateContact>[2]) =>
       evaluateContact(example, c, events, NOW).segments
     expect(seg(vp, [ev('page', 31)])).toEqual(['nurture'])
     expect(seg(vp, [ev('page', 29)])).toEqual([])

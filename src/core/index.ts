@@ -3,7 +3,10 @@
  * incrementally, score columns in bulk. No I/O, no clock: time is a parameter.
  * @module
  */
+
+export * from './account.js'
 export * from './classify.js'
+export * from './compact.js'
 export * from './compile.js'
 export * from './evaluate.js'
 export * from './input.js'

@@ -162,6 +162,6 @@ export function foldEvent(
     const rule = model.engagement.rules[index]!
     keepEarliest(state.rules[index]!, ruleKey(rule, event, caseSensitive), tracked)
   }
-  for (const index of match.history) state.history[index]!.set(event.id, tracked)
-  if (match.activity) state.activity.set(event.id, tracked)
+  for (const index of match.history) keepEarliest(state.history[index]!, event.id, tracked)
+  if (match.activity) keepEarliest(state.activity, event.id, tracked)
 }

@@ -47,7 +47,14 @@ export interface Condition {
   readonly did?: HistoryTest
   readonly didNot?: HistoryTest
   readonly event?: string | readonly string[]
-  readonly [field: string]: Operators | Scalar | readonly Scalar[] | Condition | readonly Condition[] | HistoryTest | undefined
+  readonly [field: string]:
+    | Operators
+    | Scalar
+    | readonly Scalar[]
+    | Condition
+    | readonly Condition[]
+    | HistoryTest
+    | undefined
 }
 
 export type Decay =

@@ -1,0 +1,137 @@
+/**
+ * Problems found in a model document, with where they are and what to write instead.
+ * @module
+ */
+
+/** One problem in a model document. */
+export interface Issue {
+  /** `error`: the model cannot be used. `warning`: it can, but probably does not do what was meant. */
+  severity: 'error' | 'warning'
+  /** A stable, kebab-case identifier of the kind of problem (`unknown-key`, `duplicate-id`, ...). */
+  code: string
+  /** Where in the document, e.g. `engagement.groups[1].rules[0].when`; `''` is the whole document. */
+  path: string
+  /** 1-based line of the offending node in the source, when known. */
+  line?: number
+  /** 1-based column of the offending node in the source, when known. */
+  column?: number
+  /** What is wrong, in the user's terms. */
+  message: string
+  /** What to write instead. */
+  hint?: string
+}
+
+/** One step of a path into the document: a map key or a list index. */
+export type PathSegment = string | number
+
+/** A 1-based position in the source text. */
+export interface Position {
+  readonly line: number
+  readonly column: number
+}
+
+/**
+ * Finds the source position of the node at `path`: the value (default) or, with `'key'`, the key
+ * that names it. When the path does not exist, the position of its nearest existing parent.
+ */
+export type Locate = (path: readonly PathSegment[], target?: 'key' | 'value') => Position | undefined
+
+const PLAIN_KEY = /^[A-Za-z0-9_$-]+$/
+
+/**
+ * Renders a path the way issues show it: `engagement.groups[1].rules[0].when["account.industry"]`.
+ * Keys that are not plain words are quoted in brackets so the path stays unambiguous.
+ */
+export function formatPath(path: readonly PathSegment[]): string {
+  let out = ''
+  for (const segment of path) {
+    if (typeof segment === 'number') out += `[${segment}]`
+    else if (PLAIN_KEY.test(segment)) out += out === '' ? segment : `.${segment}`
+    else out += `[${JSON.stringify(segment)}]`
+  }
+  return out
+}
+
+/**
+ * Renders an issue for a terminal: `model.yaml:12:9 error fit.groups[0].rules[1].pionts: unknown key …`
+ * followed by an indented `hint:` line when the issue has one.
+ */
+export function formatIssue(issue: Issue, filename?: string): string {
+  const where = [filename, issue.line, issue.line === undefined ? undefined : issue.column]
+    .filter((part) => part !== undefined && part !== '')
+    .join(':')
+  const head = `${where === '' ? '' : `${where} `}${issue.severity}${issue.path === '' ? '' : ` ${issue.path}`}`
+  const text = `${head}: ${issue.message}`
+  return issue.hint === undefined ? text : `${text}\n  hint: ${issue.hint}`
+}
+
+/** Orders issues by position (issues without one last), then errors before warnings. */
+export function compareIssues(a: Issue, b: Issue): number {
+  const line = (a.line ?? Number.MAX_SAFE_INTEGER) - (b.line ?? Number.MAX_SAFE_INTEGER)
+  if (line !== 0) return line
+  const column = (a.column ?? 0) - (b.column ?? 0)
+  if (column !== 0) return column
+  return a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1
+}
+
+/**
+ * The candidate closest to `word` by edit distance (case-insensitive, transpositions count as one
+ * edit), or undefined when none is close enough to be a plausible typo. `aliases` maps words people
+ * write instead (`regex`) to the candidate they mean (`matches`).
+ */
+export function closest(
+  word: string,
+  candidates: readonly string[],
+  aliases: Readonly<Record<string, string>> = {},
+): string | undefined {
+  const lower = word.toLowerCase()
+  const alias = Object.hasOwn(aliases, lower) ? aliases[lower] : undefined
+  if (alias !== undefined && candidates.includes(alias)) return alias
+  let best: string | undefined
+  let bestDistance = Number.POSITIVE_INFINITY
+  for (const candidate of candidates) {
+    const other = candidate.toLowerCase()
+    const distance = editDistance(lower, other)
+    const limit = Math.max(1, Math.floor(Math.max(lower.length, other.length) / 3))
+    const prefix =
+      lower.length >= 3 && other.length >= 3 && (other.startsWith(lower) || lower.startsWith(other))
+    if ((distance <= limit || prefix) && distance < bestDistance) {
+      best = candidate
+      bestDistance = distance
+    }
+  }
+  return best
+}
+
+/** `did you mean \`points\`?` for the closest candidate, or undefined (see {@link closest}). */
+export function didYouMean(
+  word: string,
+  candidates: readonly string[],
+  aliases?: Readonly<Record<string, string>>,
+): string | undefined {
+  const match = closest(word, candidates, aliases)
+  return match === undefined ? undefined : `did you mean \`${match}\`?`
+}
+
+/** Optimal string alignment distance: insertions, deletions, substitutions and adjacent transpositions. */
+function editDistance(a: string, b: string): number {
+  const rows: number[][] = []
+  for (let i = 0; i <= a.length; i++) {
+    const row: number[] = [i]
+    for (let j = 1; j <= b.length; j++) {
+      if (i === 0) {
+        row.push(j)
+        continue
+      }
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1
+      const above = rows[i - 1]!
+      let value = Math.min(above[j]! + 1, row[j - 1]! + 1, above[j - 1]! + cost)
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        value = Math.min(value, rows[i - 2]![j - 2]! + 1)
+      }
+      row.push(value)
+    }
+    rows.push(row)
+  }
+  return rows[a.length]![b.length]!
+}
