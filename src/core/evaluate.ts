@@ -3,19 +3,20 @@
  * as of a time, become scores, classifications and a ledger. A pure function.
  * @module
  */
+
+import { aggregate, createCapsCollector, fitRulePoints, pointsById } from './aggregate.js'
 import { classify, contactScope, type ScoreFields } from './classify.js'
 import { type CompiledEngagementRule, type CompiledModel, decayFactor } from './compile.js'
 import type { Scope } from './conditions.js'
 import { type ContactEvent, type ContactInput, DAY_MS } from './input.js'
-import {
-  type CapApplied,
-  clamp,
-  type GroupLedger,
-  type InactivityLedger,
-  type LedgerEvent,
-  type PartLedger,
-  type RuleLedger,
-  type ScoreResult,
+import type {
+  CapApplied,
+  GroupLedger,
+  InactivityLedger,
+  LedgerEvent,
+  PartLedger,
+  RuleLedger,
+  ScoreResult,
 } from './result.js'
 import { before, type ContactState, createState, foldEvent, type TrackedEvent } from './state.js'
 import { lookup } from './values.js'
@@ -60,10 +61,6 @@ export function evaluateState(
       `cannot evaluate as of ${new Date(asOf).toISOString()}: the state was compacted up to ${new Date(state.horizon).toISOString()}`,
     )
   }
-  const groupPoints: Record<string, number> = {}
-  const rulePoints: Record<string, number> = {}
-
-  // Fit: conditions on contact and account properties.
   const propsScope: Scope = {
     get: (field) =>
       field.startsWith('account.')
@@ -71,109 +68,97 @@ export function evaluateState(
         : lookup(contact.properties, field),
     history: (i) => historyHolds(model, state, i, asOf),
   }
-  const fitGroups: GroupLedger[] = model.fit.groups.map((group) => {
-    const rules: RuleLedger[] = []
-    let matchedOne = false
-    for (const rule of group.rules) {
-      const matched = !(group.mode === 'first' && matchedOne) && rule.when(propsScope)
-      if (matched) matchedOne = true
-      const points = matched ? rule.points : 0
-      rulePoints[rule.id] = points
-      rules.push({
-        id: rule.id,
-        label: rule.label,
-        base: rule.points,
-        raw: points,
-        points,
-        caps: [],
-        events: [],
-      })
-    }
-    return sealGroup(group, rules, groupPoints)
-  })
-  const fit = sealPart(model.fit.min, model.fit.max, fitGroups)
-
-  // Engagement: events through rules, decay, caps.
-  const engagementGroups: GroupLedger[] = model.engagement.groups.map((group) => {
-    const rules = group.rules.map((rule) => {
-      const ledger = evaluateRule(rule, state, asOf)
-      rulePoints[rule.id] = ledger.points
-      return ledger
-    })
-    return sealGroup(group, rules, groupPoints)
-  })
+  const fitRules = fitRulePoints(model, propsScope)
+  const ruleLedgers = model.engagement.rules.map((rule) => evaluateRule(rule, state, asOf))
+  const engagementRaw = Float64Array.from(ruleLedgers, (r) => r.raw)
   const inactivity = evaluateInactivity(model, state, asOf)
-  const engagement = sealPart(model.engagement.min, model.engagement.max, engagementGroups, inactivity)
-
   const likelihood = options.likelihood ?? null
-  const predictivePoints = likelihood === null ? 0 : (model.predictiveWeight * likelihood) / 100
-  const totalCaps: CapApplied[] = []
-  const totalRaw = fit.points + engagement.points + predictivePoints
-  const total = clamp(totalRaw, 0, model.totalMax, totalCaps)
+  const caps = createCapsCollector(model)
+  const a = aggregate(model, fitRules, engagementRaw, inactivity?.applied ?? false, likelihood, caps)
+  const { rules, groups } = pointsById(model, a)
+
+  let k = 0
+  const fitGroups: GroupLedger[] = model.fit.groups.map((group, g) => ({
+    id: group.id,
+    label: group.label,
+    mode: group.mode,
+    raw: a.fitGroupRaw[g]!,
+    points: a.fitGroups[g]!,
+    caps: caps.fitGroups[g]!,
+    rules: group.rules.map((rule) => {
+      const points = a.fitRules[k++]!
+      return { id: rule.id, label: rule.label, base: rule.points, raw: points, points, caps: [], events: [] }
+    }),
+  }))
+  const engagementGroups: GroupLedger[] = model.engagement.groups.map((group, g) => ({
+    id: group.id,
+    label: group.label,
+    mode: group.mode,
+    raw: a.engagementGroupRaw[g]!,
+    points: a.engagementGroups[g]!,
+    caps: caps.engagementGroups[g]!,
+    rules: group.rules.map((rule) => ({
+      ...ruleLedgers[rule.index]!,
+      points: a.engagementRules[rule.index]!,
+      caps: caps.engagementRules[rule.index]!,
+    })),
+  }))
 
   const fields: ScoreFields = {
-    fit: fit.points,
-    engagement: engagement.points,
-    total,
+    fit: a.fit,
+    engagement: a.engagement,
+    total: a.total,
     likelihood,
-    groups: groupPoints,
-    rules: rulePoints,
+    groups,
+    rules,
   }
   const classes = classify(
     model,
     contactScope(contact, fields, propsScope.history),
     options.currentStage ?? null,
   )
+  const part = (
+    raw: number,
+    points: number,
+    min: number,
+    max: number,
+    partCaps: CapApplied[],
+    list: GroupLedger[],
+  ): PartLedger => ({
+    raw,
+    points,
+    min,
+    max,
+    caps: partCaps,
+    groups: list,
+  })
   return {
     contactId: contact.id,
     asOf,
-    fit: fit.points,
-    engagement: engagement.points,
-    total,
+    fit: a.fit,
+    engagement: a.engagement,
+    total: a.total,
     ...classes,
     likelihood,
-    groups: groupPoints,
-    rules: rulePoints,
+    groups,
+    rules,
     ledger: {
-      fit,
-      engagement: { ...engagement, inactivity },
-      predictive: { weight: model.predictiveWeight, likelihood, points: predictivePoints },
-      total: { raw: totalRaw, points: total, caps: totalCaps },
+      fit: part(a.fitRaw, a.fit, model.fit.min, model.fit.max, caps.fit, fitGroups),
+      engagement: {
+        ...part(
+          a.engagementRaw,
+          a.engagement,
+          model.engagement.min,
+          model.engagement.max,
+          caps.engagement,
+          engagementGroups,
+        ),
+        inactivity,
+      },
+      predictive: { weight: model.predictiveWeight, likelihood, points: a.predictive },
+      total: { raw: a.totalRaw, points: a.total, caps: caps.total },
     },
   }
-}
-
-function sealGroup(
-  group: {
-    id: string
-    label: string | undefined
-    mode: 'sum' | 'first'
-    min: number | undefined
-    max: number | undefined
-  },
-  rules: RuleLedger[],
-  groupPoints: Record<string, number>,
-): GroupLedger {
-  let raw = 0
-  for (const r of rules) raw += r.points
-  const caps: CapApplied[] = []
-  const points = clamp(raw, group.min, group.max, caps)
-  groupPoints[group.id] = points
-  return { id: group.id, label: group.label, mode: group.mode, raw, points, caps, rules }
-}
-
-function sealPart(
-  min: number,
-  max: number,
-  groups: GroupLedger[],
-  inactivity?: InactivityLedger,
-): PartLedger {
-  let raw = 0
-  for (const g of groups) raw += g.points
-  if (inactivity?.applied) raw += inactivity.points
-  const caps: CapApplied[] = []
-  const points = clamp(raw, min, max, caps)
-  return { raw, points, min, max, caps, groups }
 }
 
 /** Selects, decays and caps one engagement rule's events as of `asOf`. */
@@ -219,9 +204,18 @@ export function evaluateRule(rule: CompiledEngagementRule, state: ContactState, 
       compacted = { events: residual.count, points }
     }
   }
-  const caps: CapApplied[] = []
-  const points = clamp(raw, rule.min, rule.max, caps)
-  return { id: rule.id, label: rule.label, base: rule.points, raw, points, caps, events, compacted, count }
+  // the rule's own caps are applied in `aggregate`
+  return {
+    id: rule.id,
+    label: rule.label,
+    base: rule.points,
+    raw,
+    points: raw,
+    caps: [],
+    events,
+    compacted,
+    count,
+  }
 }
 
 /** Points of the events folded into a residual, as of `asOf`. */

@@ -6,9 +6,12 @@
 
 export * from './account.js'
 export * from './classify.js'
+export * from './columnar/events.js'
+export * from './columnar/score.js'
 export * from './compact.js'
 export * from './compile.js'
 export * from './evaluate.js'
+export * from './fields.js'
 export * from './input.js'
 export type * from './model/types.js'
 export * from './result.js'

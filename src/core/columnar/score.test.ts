@@ -1,0 +1,92 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { compileModel } from '../compile.js'
+import { evaluateContact } from '../evaluate.js'
+import { eventsArb, modelArb } from '../test-support/arbitraries.js'
+import { ev, NOW } from '../test-support/events.js'
+import { exampleModel } from '../test-support/example-model.js'
+import { EventColumnsBuilder, eventColumnsOf } from './events.js'
+import { scoreColumns } from './score.js'
+
+const titles = ['VP Growth', 'intern', undefined, 'Head of Data']
+
+describe('columnar scorer', () => {
+  it('gives exactly the per-contact evaluator results, on random models and data', () => {
+    fc.assert(
+      fc.property(
+        modelArb,
+        fc.array(eventsArb, { minLength: 1, maxLength: 6 }),
+        fc.integer({ min: -30, max: 30 }),
+        (doc, perContact, shift) => {
+          const model = compileModel(doc)
+          const asOf = NOW + shift * 86_400_000
+          const properties = perContact.map((_, i) =>
+            titles[i % 4] === undefined ? {} : { title: titles[i % 4] },
+          )
+          const ids = perContact.map((_, i) => `c${i}`)
+          const bulk = scoreColumns(
+            model,
+            { length: ids.length, ids, properties },
+            eventColumnsOf(perContact),
+            asOf,
+            { details: true },
+          )
+          perContact.forEach((events, c) => {
+            const one = evaluateContact(model, { id: ids[c]!, properties: properties[c]! }, events, asOf)
+            expect(bulk.fit[c]).toBe(one.fit)
+            expect(bulk.engagement[c]).toBe(one.engagement)
+            expect(bulk.total[c]).toBe(one.total)
+            expect([
+              bulk.grade[c],
+              bulk.level[c],
+              bulk.label[c],
+              bulk.band[c],
+              bulk.stage[c],
+              bulk.journey[c],
+            ]).toEqual([one.grade, one.level, one.label, one.band, one.stage, one.journey])
+            expect(bulk.segments[c]).toEqual(one.segments)
+            expect(bulk.details![c]!.rules).toEqual(one.rules)
+            expect(bulk.details![c]!.groups).toEqual(one.groups)
+          })
+        },
+      ),
+      { numRuns: 300 },
+    )
+  })
+
+  it('scores contacts without events and with accounts; keeps the example model semantics', () => {
+    const model = compileModel(exampleModel)
+    const ids = ['a', 'b']
+    const properties = [{ job_title: 'VP Sales', country: 'US' }, {}]
+    const accounts = [{ industry: 'SaaS', employees: '1200' }, undefined]
+    const events = eventColumnsOf([[ev('Demo Requested', 1), ev('page', 0, { path: '/pricing' })], []])
+    const bulk = scoreColumns(model, { length: 2, ids, properties, accounts }, events, NOW)
+    const one = evaluateContact(
+      model,
+      { id: 'a', properties: properties[0]!, account: accounts[0] },
+      [ev('Demo Requested', 1, {}, 'x'), ev('page', 0, { path: '/pricing' }, 'y')],
+      NOW,
+    )
+    expect(bulk.fit[0]).toBe(40)
+    expect(bulk.total[0]).toBeCloseTo(one.total, 10)
+    expect(bulk.stage[0]).toBe('mql')
+    expect(bulk.total[1]).toBe(0)
+    expect(bulk.stage[1]).toBe('subscriber')
+    expect(bulk.segments[1]).toEqual(['nurture'])
+  })
+
+  it('the builder sorts by contact and time, drops exact duplicates, keeps only the listed properties', () => {
+    const b = new EventColumnsBuilder({ properties: ['path'], capacity: 1 })
+    b.add(1, { id: 'x', name: 'page', ts: 5, properties: { path: '/a', other: 1 } })
+    b.add(0, { id: 'y', name: 'page', ts: 9, properties: {} })
+    b.add(0, { id: 'z', name: 'Email Opened', ts: 3, properties: { path: '/b' } })
+    b.add(0, { id: 'z', name: 'Email Opened', ts: 3, properties: { path: '/b' } })
+    const cols = b.finish()
+    expect(cols.length).toBe(3)
+    expect([...cols.offsets]).toEqual([0, 2, 3])
+    expect(cols.ids).toEqual(['z', 'y', 'x'])
+    expect([...cols.ts]).toEqual([3, 9, 5])
+    expect([...cols.properties.keys()]).toEqual(['path'])
+    expect([...cols.properties.get('path')!.codes]).toEqual([1, -1, 0])
+  })
+})

@@ -1,0 +1,289 @@
+/**
+ * The bulk scorer: scores every contact from `EventColumns` in one pass, with no per-event
+ * allocation. Gives the same numbers and classes as `evaluateContact` (a property test
+ * holds it to that), without the ledger. Event matching is computed once per distinct
+ * combination of event name and tested property values, not once per event.
+ * @module
+ */
+import { aggregate, fitRulePoints, pointsById } from '../aggregate.js'
+import { classify, contactScope } from '../classify.js'
+import { type CompiledEngagementRule, type CompiledModel, decayFactor } from '../compile.js'
+import type { Scope } from '../conditions.js'
+import { eventProperties } from '../fields.js'
+import { DAY_MS, type Properties } from '../input.js'
+import { type EventMatch, matchEvent } from '../state.js'
+import { isMissing, lookup, normalizeText, textOf } from '../values.js'
+import type { EventColumns } from './events.js'
+
+/** The contacts, by index, that go with `EventColumns`. */
+export interface ContactColumns {
+  readonly length: number
+  readonly ids: readonly string[]
+  readonly properties: readonly Properties[]
+  /** Each contact's account properties, if any. */
+  readonly accounts?: readonly (Properties | undefined)[]
+  /** Predictive likelihood per contact (NaN when unknown). */
+  readonly likelihood?: Float64Array
+}
+
+export interface BulkScores {
+  readonly length: number
+  readonly fit: Float64Array
+  readonly engagement: Float64Array
+  readonly total: Float64Array
+  readonly grade: (string | null)[]
+  readonly level: (string | null)[]
+  readonly label: (string | null)[]
+  readonly band: (string | null)[]
+  readonly stage: (string | null)[]
+  readonly journey: (string | null)[]
+  readonly segments: (readonly string[])[]
+  /** Per contact: every rule's and group's points by id (only with `details: true`). */
+  readonly details?: { rules: Record<string, number>; groups: Record<string, number> }[]
+}
+
+export interface BulkOptions {
+  /** Also return each contact's rule and group points. */
+  readonly details?: boolean
+}
+
+/** Scores every contact of `contacts` with its events in `events`, as of `asOf`. */
+export function scoreColumns(
+  model: CompiledModel,
+  contacts: ContactColumns,
+  events: EventColumns,
+  asOf: number,
+  options: BulkOptions = {},
+): BulkScores {
+  const n = contacts.length
+  const matcher = createMatcher(model, events)
+  const rules = model.engagement.rules
+  const R = rules.length
+  const H = model.history.length
+  const caseSensitive = model.document.caseSensitive ?? false
+  const plans = rules.map((r) => planRule(r, asOf, events, caseSensitive))
+  const historyFrom = model.history.map((t) =>
+    t.withinDays === undefined ? Number.NEGATIVE_INFINITY : asOf - t.withinDays * DAY_MS,
+  )
+
+  const raw = new Float64Array(R)
+  const taken = new Uint8Array(R)
+  const lastBucket = new Float64Array(R)
+  const counted = new Int32Array(R)
+  const newest = new Float64Array(R)
+  const historyCount = new Int32Array(H)
+  const inactivity = model.engagement.inactivity
+
+  const out: BulkScores = {
+    length: n,
+    fit: new Float64Array(n),
+    engagement: new Float64Array(n),
+    total: new Float64Array(n),
+    grade: new Array(n),
+    level: new Array(n),
+    label: new Array(n),
+    band: new Array(n),
+    stage: new Array(n),
+    journey: new Array(n),
+    segments: new Array(n),
+    ...(options.details ? { details: new Array(n) } : {}),
+  }
+
+  const { ts, offsets } = events
+  for (let c = 0; c < n; c++) {
+    raw.fill(0)
+    taken.fill(0)
+    lastBucket.fill(Number.NaN)
+    counted.fill(0)
+    newest.fill(Number.NEGATIVE_INFINITY)
+    historyCount.fill(0)
+    let lastActivity = Number.NEGATIVE_INFINITY
+    const stamp = c + 1
+    const from = c < events.contacts ? offsets[c]! : 0
+    const to = c < events.contacts ? offsets[c + 1]! : 0
+    for (let i = from; i < to; i++) {
+      const t = ts[i]!
+      if (t > asOf) break
+      const m = matcher.match(i)
+      for (const r of m.rules) {
+        const p = plans[r]!
+        if (p.distinct) {
+          const code = p.distinct.codes[i]!
+          const key = code < 0 ? p.distinct.missingKey : p.distinct.normalized[code]!
+          if (p.distinct.seen[key] === stamp) continue
+          p.distinct.seen[key] = stamp
+        }
+        if (p.first) {
+          if (taken[r]) continue
+          taken[r] = 1
+        }
+        if (p.bucketMs > 0) {
+          const b = Math.floor(t / p.bucketMs)
+          if (b === lastBucket[r]) continue
+          lastBucket[r] = b
+        }
+        if (t < p.windowFrom) continue
+        if (p.count) {
+          if (t >= p.countFrom) {
+            counted[r]!++
+            newest[r] = t
+          }
+        } else {
+          raw[r]! += p.rule.points * decayFactor(p.rule.decay, (asOf - t) / DAY_MS)
+        }
+      }
+      for (const h of m.history) if (t >= historyFrom[h]!) historyCount[h]!++
+      if (m.activity && t > lastActivity) lastActivity = t
+    }
+    for (let r = 0; r < R; r++) {
+      const p = plans[r]!
+      if (p.count) {
+        raw[r] = p.count.test(counted[r]!)
+          ? p.rule.points * decayFactor(p.rule.decay, (asOf - newest[r]!) / DAY_MS)
+          : 0
+      }
+    }
+
+    const properties = contacts.properties[c] ?? {}
+    const account = contacts.accounts?.[c]
+    const history = (h: number) => historyCount[h]! >= model.history[h]!.atLeast
+    const propsScope: Scope = {
+      get: (field) =>
+        field.startsWith('account.') ? lookup(account, field.slice(8)) : lookup(properties, field),
+      history,
+    }
+    const likelihoodValue = contacts.likelihood?.[c]
+    const likelihood = likelihoodValue === undefined || Number.isNaN(likelihoodValue) ? null : likelihoodValue
+    const inactive = inactivity !== undefined && !(lastActivity >= asOf - inactivity.afterDays * DAY_MS)
+    const a = aggregate(model, fitRulePoints(model, propsScope), raw, inactive, likelihood)
+    const byId = pointsById(model, a)
+    const contact = { id: contacts.ids[c]!, properties, account }
+    const classes = classify(
+      model,
+      contactScope(
+        contact,
+        { fit: a.fit, engagement: a.engagement, total: a.total, likelihood, ...byId },
+        history,
+      ),
+      null,
+    )
+    out.fit[c] = a.fit
+    out.engagement[c] = a.engagement
+    out.total[c] = a.total
+    out.grade[c] = classes.grade
+    out.level[c] = classes.level
+    out.label[c] = classes.label
+    out.band[c] = classes.band
+    out.stage[c] = classes.stage
+    out.journey[c] = classes.journey
+    out.segments[c] = classes.segments
+    if (out.details) out.details[c] = byId
+  }
+  return out
+}
+
+interface RulePlan {
+  readonly rule: CompiledEngagementRule
+  readonly first: boolean
+  readonly bucketMs: number
+  readonly windowFrom: number
+  readonly count: CompiledEngagementRule['count']
+  readonly countFrom: number
+  readonly distinct:
+    | { codes: Int32Array; normalized: Int32Array; missingKey: number; seen: Int32Array }
+    | undefined
+}
+
+function planRule(
+  rule: CompiledEngagementRule,
+  asOf: number,
+  events: EventColumns,
+  caseSensitive: boolean,
+): RulePlan {
+  let distinct: RulePlan['distinct']
+  if (rule.distinct !== undefined) {
+    const column = events.properties.get(rule.distinct)
+    const values = column?.values ?? []
+    // values that compare equal (trimmed, case-insensitive) share one key
+    const keys = new Map<string, number>()
+    const normalized = new Int32Array(values.length)
+    values.forEach((v, i) => {
+      const k = isMissing(v) ? '\u0000' : normalizeText(textOf(v), caseSensitive)
+      let key = keys.get(k)
+      if (key === undefined) {
+        key = keys.size
+        keys.set(k, key)
+      }
+      normalized[i] = key
+    })
+    distinct = {
+      codes: column?.codes ?? new Int32Array(events.length).fill(-1),
+      normalized,
+      missingKey: keys.size,
+      seen: new Int32Array(keys.size + 1),
+    }
+  }
+  return {
+    rule,
+    first: rule.occurrences.kind === 'first',
+    bucketMs: rule.occurrences.kind === 'perDays' ? rule.occurrences.days * DAY_MS : 0,
+    windowFrom: rule.windowDays === undefined ? Number.NEGATIVE_INFINITY : asOf - rule.windowDays * DAY_MS,
+    count: rule.count,
+    countFrom:
+      rule.count?.withinDays === undefined ? Number.NEGATIVE_INFINITY : asOf - rule.count.withinDays * DAY_MS,
+    distinct,
+  }
+}
+
+/** Matches events by signature: (name, codes of the tested properties), computed once per signature. */
+function createMatcher(model: CompiledModel, events: EventColumns): { match(i: number): EventMatch } {
+  const fields = [...eventProperties(model.document)].filter((f) => events.properties.has(f))
+  const columns = fields.map((f) => events.properties.get(f)!)
+  const radix = columns.map((c) => c.values.length + 1)
+  let space = events.names.length
+  for (const r of radix) space *= r
+  const matches: EventMatch[] = []
+  const compute = (i: number): number => {
+    const properties: Record<string, unknown> = {}
+    columns.forEach((col, k) => {
+      const code = col.codes[i]!
+      if (code >= 0) properties[fields[k]!] = col.values[code]
+    })
+    matches.push(matchEvent(model, { id: '', name: events.names[events.name[i]!]!, ts: 0, properties }))
+    return matches.length - 1
+  }
+  const signature = (i: number): number => {
+    let sig = events.name[i]!
+    for (let k = 0; k < columns.length; k++) sig = sig * radix[k]! + columns[k]!.codes[i]! + 1
+    return sig
+  }
+  if (space <= 1 << 24) {
+    const table = new Int32Array(space).fill(-1)
+    return {
+      match(i) {
+        const sig = signature(i)
+        let m = table[sig]!
+        if (m < 0) {
+          m = compute(i)
+          table[sig] = m
+        }
+        return matches[m]!
+      },
+    }
+  }
+  const exact = space <= Number.MAX_SAFE_INTEGER
+  const map = new Map<number | string, number>()
+  return {
+    match(i) {
+      const key: number | string = exact
+        ? signature(i)
+        : [events.name[i], ...columns.map((c) => c.codes[i])].join(',')
+      let m = map.get(key)
+      if (m === undefined) {
+        m = compute(i)
+        map.set(key, m)
+      }
+      return matches[m]!
+    },
+  }
+}
