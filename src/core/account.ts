@@ -126,7 +126,14 @@ export function evaluateAccount(
     fit = clamp(raw, spec.fit.min, spec.fit.max, caps)
   }
   const total = fit + engagement
-  const fields: ScoreFields = { fit, engagement, total, likelihood: null, groups: {}, rules: fitRules }
+  const fields: ScoreFields = {
+    fit,
+    engagement,
+    total,
+    likelihood: null,
+    group: () => undefined,
+    rule: (id) => fitRules[id],
+  }
   const bandScope = contactScope({ id: account.id, properties: account.properties }, fields, () => false)
   let band: string | null = null
   for (const b of spec.bands) {
@@ -163,8 +170,8 @@ function memberScope(member: AccountMember): Scope {
       engagement: r.engagement,
       total: r.total,
       likelihood: r.likelihood,
-      groups: r.groups,
-      rules: r.rules,
+      group: (id) => r.groups[id],
+      rule: (id) => r.rules[id],
     },
     () => false,
   )

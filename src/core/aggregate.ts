@@ -4,26 +4,48 @@
  * same numbers: rule caps, group sums and caps, part sums and caps, the clamped total.
  * @module
  */
+
+import type { ScoreFields } from './classify.js'
 import type { CompiledModel } from './compile.js'
 import type { Scope } from './conditions.js'
 import { type CapApplied, clamp } from './result.js'
 
+/** The sums of one contact. Buffers are reused from contact to contact by the bulk scorer. */
 export interface Aggregate {
   /** Per fit rule, in model order: the points it gives (0 when it does not match). */
-  readonly fitRules: Float64Array
+  fitRules: Float64Array
   readonly fitGroupRaw: Float64Array
   readonly fitGroups: Float64Array
-  readonly fitRaw: number
-  readonly fit: number
+  fitRaw: number
+  fit: number
   /** Per engagement rule (by index): after the rule's own caps. */
   readonly engagementRules: Float64Array
   readonly engagementGroupRaw: Float64Array
   readonly engagementGroups: Float64Array
-  readonly engagementRaw: number
-  readonly engagement: number
-  readonly predictive: number
-  readonly totalRaw: number
-  readonly total: number
+  engagementRaw: number
+  engagement: number
+  predictive: number
+  totalRaw: number
+  total: number
+}
+
+/** Empty buffers for `aggregate`. */
+export function createAggregate(model: CompiledModel): Aggregate {
+  return {
+    fitRules: new Float64Array(fitRuleCount(model)),
+    fitGroupRaw: new Float64Array(model.fit.groups.length),
+    fitGroups: new Float64Array(model.fit.groups.length),
+    fitRaw: 0,
+    fit: 0,
+    engagementRules: new Float64Array(model.engagement.rules.length),
+    engagementGroupRaw: new Float64Array(model.engagement.groups.length),
+    engagementGroups: new Float64Array(model.engagement.groups.length),
+    engagementRaw: 0,
+    engagement: 0,
+    predictive: 0,
+    totalRaw: 0,
+    total: 0,
+  }
 }
 
 /** Where each clamp that changed a sum is recorded, when a ledger is wanted. */
@@ -51,8 +73,12 @@ export function createCapsCollector(model: CompiledModel): CapsCollector {
 const discard = { push: () => 0 } as unknown as CapApplied[]
 
 /** The fit points of each fit rule for a contact (flat, in model order); `first` groups stop at their first match. */
-export function fitRulePoints(model: CompiledModel, scope: Scope): Float64Array {
-  const out = new Float64Array(fitRuleCount(model))
+export function fitRulePoints(
+  model: CompiledModel,
+  scope: Scope,
+  out: Float64Array = new Float64Array(fitRuleCount(model)),
+): Float64Array {
+  out.fill(0)
   let k = 0
   for (const group of model.fit.groups) {
     let matchedOne = false
@@ -89,9 +115,9 @@ export function aggregate(
   inactivityApplied: boolean,
   likelihood: number | null,
   caps?: CapsCollector,
+  out: Aggregate = createAggregate(model),
 ): Aggregate {
-  const fitGroupRaw = new Float64Array(model.fit.groups.length)
-  const fitGroups = new Float64Array(model.fit.groups.length)
+  const { fitGroupRaw, fitGroups, engagementRules, engagementGroupRaw, engagementGroups } = out
   let k = 0
   let fitRaw = 0
   model.fit.groups.forEach((group, g) => {
@@ -104,9 +130,6 @@ export function aggregate(
   })
   const fit = clamp(fitRaw, model.fit.min, model.fit.max, caps?.fit ?? discard)
 
-  const engagementRules = new Float64Array(model.engagement.rules.length)
-  const engagementGroupRaw = new Float64Array(model.engagement.groups.length)
-  const engagementGroups = new Float64Array(model.engagement.groups.length)
   let engagementRawSum = 0
   model.engagement.groups.forEach((group, g) => {
     let raw = 0
@@ -137,20 +160,53 @@ export function aggregate(
   const predictive = likelihood === null ? 0 : (model.predictiveWeight * likelihood) / 100
   const totalRaw = fit + engagement + predictive
   const total = clamp(totalRaw, 0, model.totalMax, caps?.total ?? discard)
+  out.fitRules = fitRules
+  out.fitRaw = fitRaw
+  out.fit = fit
+  out.engagementRaw = engagementRawSum
+  out.engagement = engagement
+  out.predictive = predictive
+  out.totalRaw = totalRaw
+  out.total = total
+  return out
+}
+
+const slotCache = new WeakMap<
+  CompiledModel,
+  Map<
+    string,
+    readonly ['fitGroups' | 'engagementGroups' | 'engagementRules', number] | readonly ['fitRules', number]
+  >
+>()
+
+/** Reads `score.group.<id>` and `score.rule.<id>` from an aggregate without building records. */
+export function aggregateFields(model: CompiledModel, a: Aggregate, likelihood: number | null): ScoreFields {
+  let slots = slotCache.get(model)
+  if (!slots) {
+    slots = new Map()
+    let k = 0
+    model.fit.groups.forEach((group, g) => {
+      for (const rule of group.rules) slots!.set(`rule.${rule.id}`, ['fitRules', k++])
+      slots!.set(`group.${group.id}`, ['fitGroups', g])
+    })
+    model.engagement.groups.forEach((group, g) => {
+      for (const rule of group.rules) slots!.set(`rule.${rule.id}`, ['engagementRules', rule.index])
+      slots!.set(`group.${group.id}`, ['engagementGroups', g])
+    })
+    slotCache.set(model, slots)
+  }
+  const map = slots
+  const read = (key: string) => {
+    const slot = map.get(key)
+    return slot === undefined ? undefined : a[slot[0]][slot[1]]
+  }
   return {
-    fitRules,
-    fitGroupRaw,
-    fitGroups,
-    fitRaw,
-    fit,
-    engagementRules,
-    engagementGroupRaw,
-    engagementGroups,
-    engagementRaw: engagementRawSum,
-    engagement,
-    predictive,
-    totalRaw,
-    total,
+    fit: a.fit,
+    engagement: a.engagement,
+    total: a.total,
+    likelihood,
+    group: (id) => read(`group.${id}`),
+    rule: (id) => read(`rule.${id}`),
   }
 }
 

@@ -14,8 +14,10 @@ export interface ScoreFields {
   readonly engagement: number
   readonly total: number
   readonly likelihood: number | null
-  readonly groups: Readonly<Record<string, number>>
-  readonly rules: Readonly<Record<string, number>>
+  /** A group's points by id. */
+  group(id: string): number | undefined
+  /** A rule's points by id. */
+  rule(id: string): number | undefined
 }
 
 export interface Classes {
@@ -76,8 +78,8 @@ function scoreField(name: string, fields: ScoreFields, classes: Classes): unknow
     case 'segments':
       return classes.segments.join('|')
   }
-  if (name.startsWith('group.')) return fields.groups[name.slice(6)]
-  if (name.startsWith('rule.')) return fields.rules[name.slice(5)]
+  if (name.startsWith('group.')) return fields.group(name.slice(6))
+  if (name.startsWith('rule.')) return fields.rule(name.slice(5))
   return undefined
 }
 

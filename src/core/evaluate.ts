@@ -4,7 +4,7 @@
  * @module
  */
 
-import { aggregate, createCapsCollector, fitRulePoints, pointsById } from './aggregate.js'
+import { aggregate, aggregateFields, createCapsCollector, fitRulePoints, pointsById } from './aggregate.js'
 import { classify, contactScope, type ScoreFields } from './classify.js'
 import { type CompiledEngagementRule, type CompiledModel, decayFactor } from './compile.js'
 import type { Scope } from './conditions.js'
@@ -104,14 +104,7 @@ export function evaluateState(
     })),
   }))
 
-  const fields: ScoreFields = {
-    fit: a.fit,
-    engagement: a.engagement,
-    total: a.total,
-    likelihood,
-    groups,
-    rules,
-  }
+  const fields: ScoreFields = aggregateFields(model, a, likelihood)
   const classes = classify(
     model,
     contactScope(contact, fields, propsScope.history),

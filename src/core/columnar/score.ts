@@ -5,7 +5,14 @@
  * combination of event name and tested property values, not once per event.
  * @module
  */
-import { aggregate, fitRulePoints, pointsById } from '../aggregate.js'
+import {
+  aggregate,
+  aggregateFields,
+  createAggregate,
+  fitRuleCount,
+  fitRulePoints,
+  pointsById,
+} from '../aggregate.js'
 import { classify, contactScope } from '../classify.js'
 import { type CompiledEngagementRule, type CompiledModel, decayFactor } from '../compile.js'
 import type { Scope } from '../conditions.js'
@@ -73,6 +80,8 @@ export function scoreColumns(
   const newest = new Float64Array(R)
   const historyCount = new Int32Array(H)
   const inactivity = model.engagement.inactivity
+  const sums = createAggregate(model)
+  const fitBuffer = new Float64Array(fitRuleCount(model))
 
   const out: BulkScores = {
     length: n,
@@ -155,16 +164,19 @@ export function scoreColumns(
     const likelihoodValue = contacts.likelihood?.[c]
     const likelihood = likelihoodValue === undefined || Number.isNaN(likelihoodValue) ? null : likelihoodValue
     const inactive = inactivity !== undefined && !(lastActivity >= asOf - inactivity.afterDays * DAY_MS)
-    const a = aggregate(model, fitRulePoints(model, propsScope), raw, inactive, likelihood)
-    const byId = pointsById(model, a)
+    const a = aggregate(
+      model,
+      fitRulePoints(model, propsScope, fitBuffer),
+      raw,
+      inactive,
+      likelihood,
+      undefined,
+      sums,
+    )
     const contact = { id: contacts.ids[c]!, properties, account }
     const classes = classify(
       model,
-      contactScope(
-        contact,
-        { fit: a.fit, engagement: a.engagement, total: a.total, likelihood, ...byId },
-        history,
-      ),
+      contactScope(contact, aggregateFields(model, a, likelihood), history),
       null,
     )
     out.fit[c] = a.fit
@@ -177,7 +189,7 @@ export function scoreColumns(
     out.stage[c] = classes.stage
     out.journey[c] = classes.journey
     out.segments[c] = classes.segments
-    if (out.details) out.details[c] = byId
+    if (out.details) out.details[c] = pointsById(model, a)
   }
   return out
 }
