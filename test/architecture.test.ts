@@ -7,6 +7,7 @@ const SRC = join(import.meta.dirname, '..', 'src')
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name)
+    if (entry.name === 'test-support') return [] // test helpers, not shipped
     if (entry.isDirectory()) return sourceFiles(path)
     return entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') ? [path] : []
   })

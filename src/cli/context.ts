@@ -8,6 +8,8 @@ export interface CliContext {
   readonly env: Readonly<Record<string, string | undefined>>
   /** Set by a command to the process exit code it wants (default 0). */
   exitCode: number
+  /** The subcommand being run (`model validate`), for messages. */
+  command: string
 }
 
 /** An expected failure: printed as `error: message` (and its hint) with no stack, exit code 1 (or `code`). */

@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from 'node:util'
 import type { CommandDef } from 'citty'
 import { defineCommand, renderUsage, runCommand } from 'citty'
 import { commands } from './commands/index.js'
@@ -20,7 +21,7 @@ export const rootCommand = defineCommand({
  */
 export async function main(
   argv: readonly string[],
-  io: Partial<Omit<CliContext, 'exitCode'>> = {},
+  io: Partial<Omit<CliContext, 'exitCode' | 'command'>> = {},
 ): Promise<number> {
   const ctx: CliContext = {
     stdout: io.stdout ?? process.stdout,
@@ -28,6 +29,7 @@ export async function main(
     cwd: io.cwd ?? process.cwd(),
     env: io.env ?? process.env,
     exitCode: 0,
+    command: '',
   }
   const args = [...argv]
   try {
@@ -40,11 +42,14 @@ export async function main(
       return 0
     }
     const target = await findCommand(rootCommand, args)
-    if (args.includes('--help') || args.includes('-h')) {
+    ctx.command = args.slice(0, target.depth).join(' ')
+    const isGroup = target.cmd.run === undefined && target.cmd.subCommands !== undefined
+    if (args.includes('--help') || args.includes('-h') || (isGroup && args.length === target.depth)) {
       ctx.stdout.write(`${await renderUsage(target.cmd, target.parent)}\n`)
       return 0
     }
-    await runCommand(rootCommand, { rawArgs: args, data: ctx })
+    // citty's runCommand does not pass `data` on to subcommands: run the resolved command itself
+    await runCommand(target.cmd, { rawArgs: args.slice(target.depth), data: ctx })
     return ctx.exitCode
   } catch (error) {
     return reportError(ctx, error)
@@ -58,9 +63,10 @@ function reportError(ctx: CliContext, error: unknown): number {
     return error.exitCode
   }
   const code = (error as { code?: unknown }).code
-  if (typeof code === 'string' && code.startsWith('E_')) {
-    // citty's own usage errors (unknown command, missing argument)
-    ctx.stderr.write(`error: ${(error as Error).message}\nhint: run \`leadscore --help\` for the commands\n`)
+  if (typeof code === 'string' && (code === 'EARG' || code.startsWith('E_'))) {
+    // citty's own usage errors (unknown command, missing or invalid argument)
+    const message = stripVTControlCharacters((error as Error).message)
+    ctx.stderr.write(`error: ${message}\nhint: run \`leadscore ${ctx.command} --help\` for the usage\n`)
     return 2
   }
   ctx.stderr.write(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)
@@ -70,9 +76,10 @@ function reportError(ctx: CliContext, error: unknown): number {
 async function findCommand(
   root: CommandDef,
   args: readonly string[],
-): Promise<{ cmd: CommandDef; parent: CommandDef | undefined }> {
+): Promise<{ cmd: CommandDef; parent: CommandDef | undefined; depth: number }> {
   let cmd: CommandDef = root
   let parent: CommandDef | undefined
+  let depth = 0
   for (const arg of args) {
     if (arg.startsWith('-')) break
     const subs = await resolve(cmd.subCommands)
@@ -80,8 +87,9 @@ async function findCommand(
     if (!next) break
     parent = cmd
     cmd = await resolve(next)
+    depth++
   }
-  return { cmd, parent }
+  return { cmd, parent, depth }
 }
 
 async function resolve<T>(value: T | Promise<T> | (() => T) | (() => Promise<T>)): Promise<T> {

@@ -10,9 +10,10 @@ import type { ContactInput, Properties } from './input.js'
 import { type CapApplied, clamp, type ScoreResult } from './result.js'
 import { lookup } from './values.js'
 
+/** A member of an account: the contact and its scores (a `ScoreResult` or any `ScoreFields`). */
 export interface AccountMember {
   readonly contact: ContactInput
-  readonly result: ScoreResult
+  readonly result: ScoreResult | ScoreFields
 }
 
 export interface CommitteeRole {
@@ -162,17 +163,18 @@ export function evaluateAccount(
 
 /** A scope over a member: its properties and its scores (for roles and `engagedWhen`). */
 function memberScope(member: AccountMember): Scope {
-  const r = member.result
-  return contactScope(
-    member.contact,
-    {
-      fit: r.fit,
-      engagement: r.engagement,
-      total: r.total,
-      likelihood: r.likelihood,
-      group: (id) => r.groups[id],
-      rule: (id) => r.rules[id],
-    },
-    () => false,
-  )
+  return contactScope(member.contact, scoreFieldsOf(member.result), () => false)
+}
+
+/** The score fields of a result (or the fields themselves). */
+export function scoreFieldsOf(r: ScoreResult | ScoreFields): ScoreFields {
+  if ('group' in r) return r
+  return {
+    fit: r.fit,
+    engagement: r.engagement,
+    total: r.total,
+    likelihood: r.likelihood,
+    group: (id) => r.groups[id],
+    rule: (id) => r.rules[id],
+  }
 }

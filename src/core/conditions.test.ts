@@ -77,7 +77,7 @@ describe('operators', () => {
     expect(test({ eq: 'Software' }, 'software', true)).toBe(false)
     expect(test({ eq: 'Software' }, 'Software', true)).toBe(true)
     expect(test({ contains: 'VP' }, 'vp sales', true)).toBe(false)
-    expect(test({ matches: 'vp' }, 'VP', true)).toBe(false)
+    expect(test({ matches: 'vp' }, 'VP', true)).toBe(true)
   })
 })
 

@@ -148,7 +148,7 @@ export function compileOperators(ops: Operators, caseSensitive: boolean): ValueT
     if (bound !== undefined) tests.push(requirePresent(orderTest(op, bound)))
   }
   if (ops.matches !== undefined) {
-    const re = new RegExp(ops.matches, caseSensitive ? 'u' : 'iu')
+    const re = new RegExp(ops.matches, 'i')
     tests.push(requirePresent((v) => re.test(textOf(v))))
   }
   for (const op of ['contains', 'startsWith', 'endsWith'] as const) {

@@ -92,7 +92,9 @@ export function closest(
   for (const candidate of candidates) {
     const other = candidate.toLowerCase()
     const distance = editDistance(lower, other)
-    const limit = Math.max(1, Math.floor(Math.max(lower.length, other.length) / 3))
+    const longest = Math.max(lower.length, other.length)
+    // one- and two-letter words are all one edit apart: only a difference of case counts
+    const limit = longest <= 2 ? 0 : Math.max(1, Math.floor(longest / 3))
     const prefix =
       lower.length >= 3 && other.length >= 3 && (other.startsWith(lower) || lower.startsWith(other))
     if ((distance <= limit || prefix) && distance < bestDistance) {
@@ -134,4 +136,49 @@ function editDistance(a: string, b: string): number {
     rows.push(row)
   }
   return rows[a.length]![b.length]!
+}
+
+/** What {@link makeIssue} needs: the issue without its rendered path and position. */
+export interface IssueDraft {
+  /** Default `error`. */
+  readonly severity?: 'error' | 'warning'
+  readonly code: string
+  readonly path: readonly PathSegment[]
+  readonly message: string
+  readonly hint?: string | undefined
+  /** Point at the key that names the node (unknown keys) rather than at its value. */
+  readonly target?: 'key' | 'value'
+}
+
+/** Builds an issue: renders its path and, with a `locate`, finds its line and column. */
+export function makeIssue(draft: IssueDraft, locate?: Locate): Issue {
+  const issue: Issue = {
+    severity: draft.severity ?? 'error',
+    code: draft.code,
+    path: formatPath(draft.path),
+    message: draft.message,
+  }
+  const position = locate?.(draft.path, draft.target)
+  if (position !== undefined) {
+    issue.line = position.line
+    issue.column = position.column
+  }
+  if (draft.hint !== undefined) issue.hint = draft.hint
+  return issue
+}
+
+/** A short description of a value as the user wrote it: `text "ten"`, `the number 3`, `a list`. */
+export function describeValue(value: unknown): string {
+  if (value === undefined) return 'nothing'
+  if (value === null) return 'an empty value'
+  if (typeof value === 'string')
+    return `text ${JSON.stringify(value.length > 40 ? `${value.slice(0, 37)}...` : value)}`
+  if (typeof value === 'number') {
+    if (Number.isNaN(value)) return '.nan (not a number)'
+    if (!Number.isFinite(value)) return value > 0 ? '.inf (infinity)' : '-.inf (minus infinity)'
+    return `the number ${value}`
+  }
+  if (typeof value === 'boolean') return `\`${value}\``
+  if (Array.isArray(value)) return value.length === 0 ? 'an empty list' : 'a list'
+  return 'a map'
 }

@@ -184,6 +184,8 @@ export interface PredictivePart {
 }
 
 export interface ModelDocument {
+  /** URL or path of the model's JSON Schema, for editors (JSON models have no comment to put it in). */
+  readonly $schema?: string
   readonly format: 'leadscore/v1'
   readonly id: string
   readonly name?: string

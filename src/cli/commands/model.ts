@@ -1,0 +1,130 @@
+/**
+ * `leadscore model validate FILE` and `leadscore model schema`.
+ * @module
+ */
+import { readFile } from 'node:fs/promises'
+import { resolve } from 'node:path'
+import { type ArgsDef, type CommandContext, defineCommand, parseArgs } from 'citty'
+import { compareIssues, formatIssue, loadModel, modelJsonSchema } from '../../core/model/index.js'
+import { type CliContext, CliError, cliContext } from '../context.js'
+
+const validateArgs = {
+  // optional for citty, so that a missing file gets our message and hint rather than a usage error
+  file: {
+    type: 'positional',
+    description: 'The model file (YAML, or JSON with a .json name)',
+    required: false,
+  },
+  json: { type: 'boolean', description: 'Print the issues as JSON' },
+} as const satisfies ArgsDef
+
+/** Checks a model file and prints its issues; exit code 1 when it has errors. */
+async function validate(ctx: CliContext, args: { file?: string | undefined; json?: boolean | undefined }) {
+  const file = args.file
+  if (file === undefined || file === '') {
+    throw new CliError('missing the model file', {
+      hint: 'run `leadscore model validate model.yaml`',
+      exitCode: 2,
+    })
+  }
+  const source = await readModelFile(ctx, file)
+  const result = loadModel(source, { filename: file })
+  const issues = [...(result.ok ? [] : result.errors), ...result.warnings].sort(compareIssues)
+  const errors = issues.filter((i) => i.severity === 'error').length
+  const warnings = issues.length - errors
+  if (args.json) {
+    ctx.stdout.write(`${JSON.stringify({ file, valid: errors === 0, errors, warnings, issues }, null, 2)}\n`)
+  } else {
+    for (const issue of issues) ctx.stdout.write(`${formatIssue(issue, file)}\n`)
+    ctx.stdout.write(`${file}: ${count(errors, 'error')}, ${count(warnings, 'warning')}\n`)
+  }
+  if (errors > 0) ctx.exitCode = 1
+}
+
+/** Prints the JSON Schema of the model format. */
+function schema(ctx: CliContext): void {
+  ctx.stdout.write(`${JSON.stringify(modelJsonSchema(), null, 2)}\n`)
+}
+
+async function readModelFile(ctx: CliContext, file: string): Promise<string> {
+  try {
+    return await readFile(resolve(ctx.cwd, file), 'utf8')
+  } catch (error) {
+    const code = (error as { code?: unknown }).code
+    if (code === 'ENOENT') {
+      throw new CliError(`cannot read ${file}: no such file`, {
+        hint: `check the path; a relative path starts from ${ctx.cwd}`,
+      })
+    }
+    if (code === 'EISDIR') {
+      throw new CliError(`cannot read ${file}: it is a directory`, {
+        hint: 'give the path of the model file',
+      })
+    }
+    if (code === 'EACCES') {
+      throw new CliError(`cannot read ${file}: permission denied`, {
+        hint: 'check the permissions of the file',
+      })
+    }
+    throw new CliError(`cannot read ${file}: ${(error as Error).message}`)
+  }
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`
+}
+
+type Action = (ctx: CliContext, rawArgs: string[]) => void | Promise<void>
+
+/** What each subcommand does, given its own arguments. */
+const actions: Readonly<Record<'validate' | 'schema', Action>> = {
+  validate: (ctx, rawArgs) => validate(ctx, parseArgs<typeof validateArgs>(rawArgs, validateArgs)),
+  schema: (ctx) => schema(ctx),
+}
+
+/**
+ * Contexts whose action already ran. citty does not pass `data` on to subcommands; `main` runs
+ * the innermost command it finds, but with a flag before the subcommand (`model --json validate
+ * x`) it stops at `model`, whose `run` then dispatches to the action itself.
+ */
+const handled = new WeakSet<CliContext>()
+
+function subcommand(name: keyof typeof actions, description: string, args: ArgsDef) {
+  return defineCommand({
+    meta: { name, description },
+    args,
+    async run(context: CommandContext<ArgsDef>) {
+      if (context.data === undefined) return
+      const ctx = cliContext(context.data)
+      handled.add(ctx)
+      await actions[name](ctx, context.rawArgs)
+    },
+  })
+}
+
+/** `leadscore model`: check scoring models, print the JSON Schema of the format. */
+export const modelCommand = defineCommand({
+  meta: { name: 'model', description: 'Check scoring models and print the JSON Schema of the format' },
+  subCommands: {
+    validate: subcommand(
+      'validate',
+      'Check a model file: every problem with its line, column and a hint',
+      validateArgs,
+    ),
+    schema: subcommand('schema', 'Print the JSON Schema of the model format, for editor completion', {}),
+  },
+  async run(context) {
+    const ctx = cliContext(context.data)
+    if (handled.has(ctx)) return
+    const index = context.rawArgs.findIndex((arg) => !arg.startsWith('-'))
+    const name = context.rawArgs[index]
+    if (name !== 'validate' && name !== 'schema') {
+      throw new CliError(name === undefined ? 'missing subcommand' : `unknown subcommand: ${name}`, {
+        hint: 'run `leadscore model validate <file>` or `leadscore model schema`',
+        exitCode: 2,
+      })
+    }
+    handled.add(ctx)
+    await actions[name](ctx, [...context.rawArgs.slice(0, index), ...context.rawArgs.slice(index + 1)])
+  },
+})
