@@ -37,6 +37,7 @@ describe('operators', () => {
     [{ lt: '2026-01-01' }, 'yesterday', false],
     [{ matches: '\\bvp\\b' }, 'VP of Sales', true],
     [{ matches: '\\bvp\\b' }, 'MVP', false],
+    [{ matches: '^owner' }, '  Owner', true],
     [{ contains: 'market' }, 'Head of Marketing', true],
     [{ contains: 'market' }, 'Sales', false],
     [{ startsWith: 'head' }, ' Head of Growth', true],

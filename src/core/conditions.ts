@@ -149,7 +149,7 @@ export function compileOperators(ops: Operators, caseSensitive: boolean): ValueT
   }
   if (ops.matches !== undefined) {
     const re = new RegExp(ops.matches, 'i')
-    tests.push(requirePresent((v) => re.test(textOf(v))))
+    tests.push(requirePresent((v) => re.test(caseSensitive ? textOf(v) : textOf(v).trim())))
   }
   for (const op of ['contains', 'startsWith', 'endsWith'] as const) {
     const needle = ops[op]

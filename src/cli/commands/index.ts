@@ -1,6 +1,7 @@
-import type { CommandDef } from 'citty'
+import type { SubCommandsDef } from 'citty'
 
 /** Every subcommand of `leadscore`, by name. Each lives in its own file in this folder. */
-export const commands: Record<string, () => Promise<CommandDef>> = {
+export const commands: SubCommandsDef = {
+  init: () => import('./init.js').then((m) => m.initCommand),
   model: () => import('./model.js').then((m) => m.modelCommand),
 }

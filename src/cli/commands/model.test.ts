@@ -124,7 +124,7 @@ describe('leadscore model validate', () => {
     expect(await run('model', 'validate', 'nope.yaml')).toEqual({
       code: 1,
       stdout: '',
-      stderr: `error: cannot read nope.yaml: no such file\nhint: check the path; a relative path starts from ${cwd}\n`,
+      stderr: `error: cannot read nope.yaml: no such file\nhint: check the path of the model file; a relative path starts from ${cwd}\n`,
     })
     expect((await run('model', 'validate', 'folder')).stderr).toBe(
       'error: cannot read folder: it is a directory\nhint: give the path of the model file\n',

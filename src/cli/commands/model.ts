@@ -2,11 +2,10 @@
  * `leadscore model validate FILE` and `leadscore model schema`.
  * @module
  */
-import { readFile } from 'node:fs/promises'
-import { resolve } from 'node:path'
 import { type ArgsDef, type CommandContext, defineCommand, parseArgs } from 'citty'
 import { compareIssues, formatIssue, loadModel, modelJsonSchema } from '../../core/model/index.js'
 import { type CliContext, CliError, cliContext } from '../context.js'
+import { readInputText } from '../model-file.js'
 
 const validateArgs = {
   // optional for citty, so that a missing file gets our message and hint rather than a usage error
@@ -27,7 +26,7 @@ async function validate(ctx: CliContext, args: { file?: string | undefined; json
       exitCode: 2,
     })
   }
-  const source = await readModelFile(ctx, file)
+  const source = await readInputText(ctx, file, 'model file')
   const result = loadModel(source, { filename: file })
   const issues = [...(result.ok ? [] : result.errors), ...result.warnings].sort(compareIssues)
   const errors = issues.filter((i) => i.severity === 'error').length
@@ -44,30 +43,6 @@ async function validate(ctx: CliContext, args: { file?: string | undefined; json
 /** Prints the JSON Schema of the model format. */
 function schema(ctx: CliContext): void {
   ctx.stdout.write(`${JSON.stringify(modelJsonSchema(), null, 2)}\n`)
-}
-
-async function readModelFile(ctx: CliContext, file: string): Promise<string> {
-  try {
-    return await readFile(resolve(ctx.cwd, file), 'utf8')
-  } catch (error) {
-    const code = (error as { code?: unknown }).code
-    if (code === 'ENOENT') {
-      throw new CliError(`cannot read ${file}: no such file`, {
-        hint: `check the path; a relative path starts from ${ctx.cwd}`,
-      })
-    }
-    if (code === 'EISDIR') {
-      throw new CliError(`cannot read ${file}: it is a directory`, {
-        hint: 'give the path of the model file',
-      })
-    }
-    if (code === 'EACCES') {
-      throw new CliError(`cannot read ${file}: permission denied`, {
-        hint: 'check the permissions of the file',
-      })
-    }
-    throw new CliError(`cannot read ${file}: ${(error as Error).message}`)
-  }
 }
 
 function count(n: number, noun: string): string {
