@@ -2,6 +2,8 @@ import type { SubCommandsDef } from 'citty'
 
 /** Every subcommand of `leadscore`, by name. Each lives in its own file in this folder. */
 export const commands: SubCommandsDef = {
+  explain: () => import('./explain.js').then((m) => m.explainCommand),
   init: () => import('./init.js').then((m) => m.initCommand),
   model: () => import('./model.js').then((m) => m.modelCommand),
+  score: () => import('./score.js').then((m) => m.scoreCommand),
 }

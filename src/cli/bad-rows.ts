@@ -1,0 +1,34 @@
+/**
+ * Collects the bad rows a command skipped, for one summary at the end.
+ * @module
+ */
+import type { RowIssue } from '../io/index.js'
+import type { CliContext } from './context.js'
+
+const SHOWN = 10
+
+/** Remembers the first bad rows and counts all of them. */
+export class BadRows {
+  readonly #shown: RowIssue[] = []
+  #count = 0
+
+  /** The callback to give a reader as `onBadRow`. */
+  readonly add = (issue: RowIssue): void => {
+    this.#count++
+    if (this.#shown.length < SHOWN) this.#shown.push(issue)
+  }
+
+  get count(): number {
+    return this.#count
+  }
+
+  /** Writes the summary to stderr (nothing when there was no bad row). */
+  report(ctx: CliContext): void {
+    if (this.#count === 0) return
+    ctx.stderr.write(`${this.#count} bad row${this.#count === 1 ? '' : 's'} skipped:\n`)
+    for (const issue of this.#shown) ctx.stderr.write(`  ${issue.message}\n`)
+    if (this.#count > this.#shown.length)
+      ctx.stderr.write(`  ... and ${this.#count - this.#shown.length} more\n`)
+    ctx.stderr.write('hint: fix them and run again, or pass --strict to stop at the first one\n')
+  }
+}

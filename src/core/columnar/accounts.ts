@@ -1,0 +1,52 @@
+/**
+ * Account scores from bulk contact scores: groups contacts by their account key and rolls
+ * them up with `evaluateAccount`, the same function the per-contact path uses.
+ * @module
+ */
+import { type AccountResult, evaluateAccount } from '../account.js'
+import type { CompiledModel } from '../compile.js'
+import type { Properties } from '../input.js'
+import type { BulkScores, ContactColumns } from './score.js'
+
+/** Scores every account that has at least one contact, by account id. */
+export function scoreAccountsFromColumns(
+  model: CompiledModel,
+  contacts: ContactColumns,
+  scores: BulkScores,
+  accountProperties: ReadonlyMap<string, Properties>,
+): Map<string, AccountResult> {
+  const out = new Map<string, AccountResult>()
+  if (!model.accounts) return out
+  const key = model.accounts.key
+  const members = new Map<string, number[]>()
+  for (let c = 0; c < contacts.length; c++) {
+    const id = contacts.properties[c]?.[key]
+    if (id === undefined || id === null || id === '') continue
+    const k = String(id)
+    let list = members.get(k)
+    if (!list) members.set(k, (list = []))
+    list.push(c)
+  }
+  for (const [id, list] of members) {
+    const result = evaluateAccount(
+      model,
+      { id, properties: accountProperties.get(id) ?? {} },
+      list.map((c) => {
+        const details = scores.details?.[c]
+        return {
+          contact: { id: contacts.ids[c]!, properties: contacts.properties[c]! },
+          result: {
+            fit: scores.fit[c]!,
+            engagement: scores.engagement[c]!,
+            total: scores.total[c]!,
+            likelihood: null,
+            group: (g: string) => details?.groups[g],
+            rule: (r: string) => details?.rules[r],
+          },
+        }
+      }),
+    )
+    if (result) out.set(id, result)
+  }
+  return out
+}

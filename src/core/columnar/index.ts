@@ -1,0 +1,3 @@
+export * from './accounts.js'
+export * from './events.js'
+export * from './score.js'
