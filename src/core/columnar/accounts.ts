@@ -23,9 +23,9 @@ export function scoreAccountsFromColumns(
     const id = contacts.properties[c]?.[key]
     if (id === undefined || id === null || id === '') continue
     const k = String(id)
-    let list = members.get(k)
-    if (!list) members.set(k, (list = []))
-    list.push(c)
+    const list = members.get(k)
+    if (list) list.push(c)
+    else members.set(k, [c])
   }
   for (const [id, list] of members) {
     const result = evaluateAccount(
