@@ -147,7 +147,7 @@ export async function loadInputs(
     if (error instanceof BadRowError) {
       throw new CliError(error.message, { hint: 'fix the row, or run without --strict to skip bad rows' })
     }
-    if (error instanceof InputFileError) throw new CliError(error.message)
+    if (error instanceof InputFileError) throw new CliError(error.message, error.hint ? { hint: error.hint } : {})
     throw error
   }
 }

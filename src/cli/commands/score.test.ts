@@ -108,7 +108,9 @@ describe('leadscore score', () => {
     const rows = csv(r.stdout)
     expect(rows.map((x) => x.contact_id)).toEqual(['c2', 'c1', 'c3'])
     // c2: VP (30) + pricing 1 day ago (10 × 0.5^(1/7)) + first demo a year ago (30 × 0.5^(365/7)); the future event is ignored
-    const model = compileModel((loadModel(MODEL) as { ok: true; model: never }).model)
+    const loaded = loadModel(MODEL)
+    if (!loaded.ok) throw new Error('the test model does not load')
+    const model = compileModel(loaded.model)
     const expected = evaluateContact(
       model,
       { id: 'c2', properties: { job_title: 'VP Sales' } },

@@ -1,0 +1,186 @@
+/**
+ * The PostgreSQL schema: the SQLite one in PostgreSQL types. Times are BIGINT epoch ms
+ * (exact, like SQLite), scores DOUBLE PRECISION, JSON columns `json` (the text as written:
+ * unlike `jsonb` it keeps `\u0000` and any key), ids `COLLATE "C"` (bytewise, like SQLite).
+ * @module
+ */
+import { DEFAULT_PARTITION_COUNT } from '../partition.js'
+import type { Migration } from '../sql/migration.js'
+
+const ID = 'TEXT COLLATE "C"'
+
+export const POSTGRES_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial schema',
+    statements: [
+      `CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`,
+      `INSERT INTO meta (key, value) VALUES ('partitions', '${DEFAULT_PARTITION_COUNT}')`,
+
+      `CREATE TABLE contacts (
+        id ${ID} PRIMARY KEY,
+        properties JSON NOT NULL,
+        account_id ${ID},
+        stage TEXT,
+        owner TEXT,
+        search TEXT NOT NULL,
+        partition INTEGER NOT NULL,
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL
+      )`,
+      `CREATE INDEX contacts_account ON contacts (account_id) WHERE account_id IS NOT NULL`,
+      `CREATE INDEX contacts_owner ON contacts (owner) WHERE owner IS NOT NULL`,
+      `CREATE INDEX contacts_stage ON contacts (stage) WHERE stage IS NOT NULL`,
+
+      `CREATE TABLE aliases (
+        anonymous_id ${ID} PRIMARY KEY,
+        contact_id ${ID} NOT NULL REFERENCES contacts (id),
+        created_at BIGINT NOT NULL
+      )`,
+      `CREATE INDEX aliases_contact ON aliases (contact_id)`,
+
+      `CREATE TABLE accounts (
+        id ${ID} PRIMARY KEY,
+        properties JSON NOT NULL,
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL
+      )`,
+
+      `CREATE TABLE events (
+        seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        id ${ID} NOT NULL UNIQUE,
+        contact_id ${ID},
+        anonymous_id ${ID},
+        name TEXT NOT NULL,
+        ts BIGINT NOT NULL,
+        received_at BIGINT NOT NULL,
+        properties JSON NOT NULL,
+        CHECK (contact_id IS NOT NULL OR anonymous_id IS NOT NULL)
+      )`,
+      `CREATE INDEX events_contact ON events (contact_id, ts) WHERE contact_id IS NOT NULL`,
+      `CREATE INDEX events_anonymous ON events (anonymous_id, ts) WHERE contact_id IS NULL`,
+
+      `CREATE TABLE models (
+        id ${ID} NOT NULL,
+        version INTEGER NOT NULL CHECK (version > 0),
+        status TEXT NOT NULL CHECK (status IN ('draft', 'published', 'archived')),
+        is_primary BOOLEAN NOT NULL DEFAULT false,
+        source TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        published_at BIGINT,
+        PRIMARY KEY (id, version),
+        CHECK (NOT is_primary OR status = 'published')
+      )`,
+      `CREATE UNIQUE INDEX models_one_published ON models (id) WHERE status = 'published'`,
+      `CREATE UNIQUE INDEX models_one_primary ON models (is_primary) WHERE is_primary`,
+
+      `CREATE TABLE contact_scores (
+        model_id ${ID} NOT NULL,
+        contact_id ${ID} NOT NULL REFERENCES contacts (id),
+        model_version INTEGER NOT NULL,
+        partition INTEGER NOT NULL,
+        fit DOUBLE PRECISION NOT NULL,
+        engagement DOUBLE PRECISION NOT NULL,
+        total DOUBLE PRECISION NOT NULL,
+        grade TEXT,
+        level TEXT,
+        label TEXT,
+        band TEXT,
+        stage TEXT,
+        journey TEXT,
+        segments JSON NOT NULL,
+        likelihood DOUBLE PRECISION,
+        last_activity_at BIGINT,
+        scored_at BIGINT NOT NULL,
+        next_change_at BIGINT,
+        state JSON,
+        PRIMARY KEY (model_id, contact_id),
+        FOREIGN KEY (model_id, model_version) REFERENCES models (id, version)
+      )`,
+      `CREATE INDEX scores_contact ON contact_scores (contact_id)`,
+      `CREATE INDEX scores_total ON contact_scores (model_id, total, contact_id)`,
+      `CREATE INDEX scores_fit ON contact_scores (model_id, fit, contact_id)`,
+      `CREATE INDEX scores_engagement ON contact_scores (model_id, engagement, contact_id)`,
+      `CREATE INDEX scores_likelihood ON contact_scores (model_id, (coalesce(likelihood, -1)), contact_id)`,
+      `CREATE INDEX scores_activity ON contact_scores (model_id, (coalesce(last_activity_at, -9007199254740991)), contact_id)`,
+      `CREATE INDEX scores_band_total ON contact_scores (model_id, band, total, contact_id)`,
+      `CREATE INDEX scores_due ON contact_scores (model_id, next_change_at, contact_id) WHERE next_change_at IS NOT NULL`,
+
+      `CREATE TABLE contact_segments (
+        model_id ${ID} NOT NULL,
+        segment TEXT NOT NULL,
+        contact_id ${ID} NOT NULL,
+        PRIMARY KEY (model_id, segment, contact_id)
+      )`,
+      `CREATE INDEX segments_contact ON contact_segments (model_id, contact_id)`,
+
+      `CREATE TABLE account_scores (
+        model_id ${ID} NOT NULL,
+        account_id ${ID} NOT NULL REFERENCES accounts (id),
+        model_version INTEGER NOT NULL,
+        fit DOUBLE PRECISION NOT NULL,
+        engagement DOUBLE PRECISION NOT NULL,
+        total DOUBLE PRECISION NOT NULL,
+        band TEXT,
+        contacts INTEGER NOT NULL,
+        committee JSON NOT NULL,
+        scored_at BIGINT NOT NULL,
+        PRIMARY KEY (model_id, account_id),
+        FOREIGN KEY (model_id, model_version) REFERENCES models (id, version)
+      )`,
+      `CREATE INDEX account_scores_account ON account_scores (account_id)`,
+      `CREATE INDEX account_scores_total ON account_scores (model_id, total, account_id)`,
+
+      `CREATE TABLE transitions (
+        seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        contact_id ${ID} REFERENCES contacts (id),
+        account_id ${ID} REFERENCES accounts (id),
+        model_id ${ID} NOT NULL,
+        model_version INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        from_value TEXT,
+        to_value TEXT,
+        at BIGINT NOT NULL,
+        cause JSON NOT NULL,
+        CHECK ((contact_id IS NULL) <> (account_id IS NULL)),
+        FOREIGN KEY (model_id, model_version) REFERENCES models (id, version)
+      )`,
+      `CREATE INDEX transitions_contact ON transitions (contact_id, at) WHERE contact_id IS NOT NULL`,
+      `CREATE INDEX transitions_account ON transitions (account_id, at) WHERE account_id IS NOT NULL`,
+      `CREATE INDEX transitions_model ON transitions (model_id, at)`,
+
+      `CREATE TABLE score_history (
+        seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        contact_id ${ID} NOT NULL REFERENCES contacts (id),
+        model_id ${ID} NOT NULL,
+        model_version INTEGER NOT NULL,
+        at BIGINT NOT NULL,
+        fit DOUBLE PRECISION NOT NULL,
+        engagement DOUBLE PRECISION NOT NULL,
+        total DOUBLE PRECISION NOT NULL,
+        cause JSON NOT NULL,
+        FOREIGN KEY (model_id, model_version) REFERENCES models (id, version)
+      )`,
+      `CREATE INDEX score_history_contact ON score_history (contact_id, model_id, at)`,
+
+      `CREATE TABLE api_keys (
+        id ${ID} PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('write', 'admin')),
+        hash TEXT NOT NULL UNIQUE,
+        label TEXT,
+        created_at BIGINT NOT NULL,
+        last_used_at BIGINT,
+        revoked_at BIGINT
+      )`,
+
+      `CREATE TABLE lease_holders (holder TEXT PRIMARY KEY, expires_at BIGINT NOT NULL)`,
+      `CREATE TABLE leases (
+        partition INTEGER PRIMARY KEY,
+        holder TEXT,
+        expires_at BIGINT NOT NULL
+      )`,
+      `INSERT INTO leases (partition, holder, expires_at)
+       SELECT n, NULL, 0 FROM generate_series(0, ${DEFAULT_PARTITION_COUNT - 1}) AS n`,
+    ],
+  },
+]

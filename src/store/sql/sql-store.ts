@@ -1,0 +1,180 @@
+/**
+ * The store over SQL, for every dialect: `SqlOps` binds the operations to an executor (the
+ * store's, or a transaction's); `SqlStore` adds transactions, streaming, leases and closing.
+ * @module
+ */
+import type { AccountRecord, AccountScoreRecord, AccountWrite } from '../records/account.js'
+import type { AliasResult, AliasWrite, ContactRecord, ContactWrite } from '../records/contact.js'
+import type { ContactPage, ContactQuery, CountQuery, CountRow } from '../records/contact-query.js'
+import type {
+  ContactEventsOptions,
+  EventWrite,
+  InsertEventsResult,
+  StoredEvent,
+  StreamEventsOptions,
+} from '../records/event.js'
+import type { KeyRecord, KeyWrite } from '../records/key.js'
+import type { LeaseGrant, LeaseRequest } from '../records/lease.js'
+import type { ModelDraft, ModelRecord, PublishModel } from '../records/model.js'
+import type { DueContact, DueQuery, ScoreBatch, ScorePoint, ScoreRecord } from '../records/score.js'
+import type { ScoreHistoryQuery, TransitionQuery, TransitionRecord } from '../records/transition.js'
+import type { Store, StoreOps } from '../store.js'
+import * as q from './contact-query-sql.js'
+import * as contacts from './contacts-sql.js'
+import * as events from './events-sql.js'
+import type { Executor, RootExecutor } from './executor.js'
+import * as keys from './keys-sql.js'
+import * as leases from './leases-sql.js'
+import * as models from './models-sql.js'
+import * as scores from './scores-sql.js'
+
+export class SqlOps implements StoreOps {
+  protected readonly exec: Executor
+  readonly partitionCount: number
+  constructor(exec: Executor, partitionCount: number) {
+    this.exec = exec
+    this.partitionCount = partitionCount
+  }
+
+  insertEvents(list: readonly EventWrite[]): Promise<InsertEventsResult> {
+    return events.insertEvents(this.exec, list)
+  }
+  contactEvents(contactId: string, options?: ContactEventsOptions): Promise<StoredEvent[]> {
+    return events.contactEvents(this.exec, contactId, options)
+  }
+  upsertContacts(list: readonly ContactWrite[]): Promise<ContactRecord[]> {
+    return contacts.upsertContacts(this.exec, list, this.partitionCount)
+  }
+  async getContact(id: string): Promise<ContactRecord | undefined> {
+    return (await contacts.getContacts(this.exec, [id]))[0]
+  }
+  getContacts(ids: readonly string[]): Promise<ContactRecord[]> {
+    return contacts.getContacts(this.exec, ids)
+  }
+  linkAliases(links: readonly AliasWrite[]): Promise<AliasResult[]> {
+    return contacts.linkAliases(this.exec, links)
+  }
+  aliasesOf(contactId: string): Promise<string[]> {
+    return contacts.aliasesOf(this.exec, contactId)
+  }
+  contactOfAlias(anonymousId: string): Promise<string | undefined> {
+    return contacts.contactOfAlias(this.exec, anonymousId)
+  }
+  upsertAccounts(list: readonly AccountWrite[]): Promise<AccountRecord[]> {
+    return contacts.upsertAccounts(this.exec, list)
+  }
+  getAccount(id: string): Promise<AccountRecord | undefined> {
+    return contacts.getAccount(this.exec, id)
+  }
+  accountContacts(accountId: string): Promise<ContactRecord[]> {
+    return contacts.accountContacts(this.exec, accountId)
+  }
+  accountScores(accountId: string): Promise<AccountScoreRecord[]> {
+    return contacts.accountScores(this.exec, accountId)
+  }
+  applyScores(batch: ScoreBatch): Promise<void> {
+    return scores.applyScores(this.exec, batch, this.partitionCount)
+  }
+  contactScores(contactId: string): Promise<ScoreRecord[]> {
+    return scores.contactScores(this.exec, contactId)
+  }
+  scoreState(contactId: string, modelId: string): Promise<unknown> {
+    return scores.scoreState(this.exec, contactId, modelId)
+  }
+  listContacts(query: ContactQuery): Promise<ContactPage> {
+    return q.listContacts(this.exec, query)
+  }
+  countContacts(query: CountQuery): Promise<CountRow[]> {
+    return q.countContacts(this.exec, query)
+  }
+  dueContacts(query: DueQuery): Promise<DueContact[]> {
+    return scores.dueContacts(this.exec, query)
+  }
+  listTransitions(query: TransitionQuery): Promise<TransitionRecord[]> {
+    return scores.listTransitions(this.exec, query)
+  }
+  scoreHistory(query: ScoreHistoryQuery): Promise<ScorePoint[]> {
+    return scores.scoreHistory(this.exec, query)
+  }
+  createModelVersion(draft: ModelDraft): Promise<ModelRecord> {
+    return models.createModelVersion(this.exec, draft)
+  }
+  getModel(id: string, version: number): Promise<ModelRecord | undefined> {
+    return models.getModel(this.exec, id, version)
+  }
+  listModelVersions(id: string): Promise<ModelRecord[]> {
+    return models.listModelVersions(this.exec, id)
+  }
+  listModels(): Promise<ModelRecord[]> {
+    return models.listModels(this.exec)
+  }
+  publishedModels(): Promise<ModelRecord[]> {
+    return models.publishedModels(this.exec)
+  }
+  publishModel(request: PublishModel): Promise<ModelRecord> {
+    return models.publishModel(this.exec, request)
+  }
+  archiveModel(id: string, version: number): Promise<ModelRecord> {
+    return models.archiveModel(this.exec, id, version)
+  }
+  setPrimaryModel(id: string): Promise<ModelRecord> {
+    return models.setPrimaryModel(this.exec, id)
+  }
+  createKey(key: KeyWrite): Promise<KeyRecord> {
+    return keys.createKey(this.exec, key)
+  }
+  findKeyByHash(hash: string): Promise<KeyRecord | undefined> {
+    return keys.findKeyByHash(this.exec, hash)
+  }
+  listKeys(): Promise<KeyRecord[]> {
+    return keys.listKeys(this.exec)
+  }
+  touchKey(id: string, at: number): Promise<void> {
+    return keys.touchKey(this.exec, id, at)
+  }
+  revokeKey(id: string, at: number): Promise<KeyRecord> {
+    return keys.revokeKey(this.exec, id, at)
+  }
+  holdsLeases(holder: string, partitions: readonly number[]): Promise<boolean> {
+    return leases.holdsLeases(this.exec, holder, partitions)
+  }
+}
+
+export class SqlStore extends SqlOps implements Store {
+  readonly dialect: 'sqlite' | 'postgres'
+
+  private readonly root: RootExecutor
+  constructor(root: RootExecutor, partitionCount: number) {
+    super(root, partitionCount)
+    this.root = root
+    this.dialect = root.dialect.name
+  }
+
+  transaction<T>(fn: (tx: StoreOps) => Promise<T>): Promise<T> {
+    return this.root.transaction((exec) => fn(new SqlOps(exec, this.partitionCount)))
+  }
+  streamEvents(options?: StreamEventsOptions): AsyncIterable<StoredEvent[]> {
+    return events.streamEvents(this.root, options)
+  }
+  acquireLeases(request: LeaseRequest): Promise<LeaseGrant> {
+    return leases.acquireLeases(this.root, request, this.partitionCount)
+  }
+  releaseLeases(holder: string): Promise<void> {
+    return leases.releaseLeases(this.root, holder)
+  }
+  optimize(): Promise<void> {
+    return this.root.optimize()
+  }
+  close(): Promise<void> {
+    return this.root.close()
+  }
+}
+
+/** The partition count a migrated database was created with. */
+export async function readPartitionCount(exec: Executor): Promise<number> {
+  const [row] = await exec.all<{ value: string }>('SELECT value FROM meta WHERE key = ?', ['partitions'])
+  const n = Number(row?.value)
+  if (!Number.isSafeInteger(n) || n < 1)
+    throw new Error(`the database's partition count is invalid: ${row?.value}`)
+  return n
+}

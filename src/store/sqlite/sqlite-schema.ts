@@ -1,0 +1,187 @@
+/**
+ * The SQLite schema. Times are INTEGER epoch ms, scores REAL, JSON as TEXT (written by
+ * `JSON.stringify`, never from input strings), booleans 0/1. Text compares bytewise
+ * (BINARY), like PostgreSQL's `COLLATE "C"`.
+ * @module
+ */
+import { DEFAULT_PARTITION_COUNT } from '../partition.js'
+import type { Migration } from '../sql/migration.js'
+
+export const SQLITE_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial schema',
+    statements: [
+      `CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID`,
+      `INSERT INTO meta (key, value) VALUES ('partitions', '${DEFAULT_PARTITION_COUNT}')`,
+
+      `CREATE TABLE contacts (
+        id TEXT PRIMARY KEY,
+        properties TEXT NOT NULL,
+        account_id TEXT,
+        stage TEXT,
+        owner TEXT,
+        search TEXT NOT NULL,
+        partition INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      )`,
+      `CREATE INDEX contacts_account ON contacts (account_id) WHERE account_id IS NOT NULL`,
+      `CREATE INDEX contacts_owner ON contacts (owner) WHERE owner IS NOT NULL`,
+      `CREATE INDEX contacts_stage ON contacts (stage) WHERE stage IS NOT NULL`,
+      // the queue walks scores in order and tests each contact's owner, stage, account here,
+      // reading the (large) contact row only for the rows it returns
+      `CREATE INDEX contacts_queue ON contacts (id, owner, stage, account_id)`,
+
+      `CREATE TABLE aliases (
+        anonymous_id TEXT PRIMARY KEY,
+        contact_id TEXT NOT NULL REFERENCES contacts (id),
+        created_at INTEGER NOT NULL
+      ) WITHOUT ROWID`,
+      `CREATE INDEX aliases_contact ON aliases (contact_id)`,
+
+      `CREATE TABLE accounts (
+        id TEXT PRIMARY KEY,
+        properties TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      )`,
+
+      `CREATE TABLE events (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        contact_id TEXT,
+        anonymous_id TEXT,
+        name TEXT NOT NULL,
+        ts INTEGER NOT NULL,
+        received_at INTEGER NOT NULL,
+        properties TEXT NOT NULL,
+        CHECK (contact_id IS NOT NULL OR anonymous_id IS NOT NULL)
+      )`,
+      `CREATE INDEX events_contact ON events (contact_id, ts) WHERE contact_id IS NOT NULL`,
+      `CREATE INDEX events_anonymous ON events (anonymous_id, ts) WHERE contact_id IS NULL`,
+
+      `CREATE TABLE models (
+        id TEXT NOT NULL,
+        version INTEGER NOT NULL CHECK (version > 0),
+        status TEXT NOT NULL CHECK (status IN ('draft', 'published', 'archived')),
+        is_primary INTEGER NOT NULL DEFAULT 0 CHECK (is_primary IN (0, 1)),
+        source TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        published_at INTEGER,
+        PRIMARY KEY (id, version),
+        CHECK (is_primary = 0 OR status = 'published')
+      )`,
+      `CREATE UNIQUE INDEX models_one_published ON models (id) WHERE status = 'published'`,
+      `CREATE UNIQUE INDEX models_one_primary ON models (is_primary) WHERE is_primary = 1`,
+
+      `CREATE TABLE contact_scores (
+        model_id TEXT NOT NULL,
+        contact_id TEXT NOT NULL REFERENCES contacts (id),
+        model_version INTEGER NOT NULL,
+        partition INTEGER NOT NULL,
+        fit REAL NOT NULL,
+        engagement REAL NOT NULL,
+        total REAL NOT NULL,
+        grade TEXT,
+        level TEXT,
+        label TEXT,
+        band TEXT,
+        stage TEXT,
+        journey TEXT,
+        segments TEXT NOT NULL,
+        likelihood REAL,
+        last_activity_at INTEGER,
+        scored_at INTEGER NOT NULL,
+        next_change_at INTEGER,
+        state TEXT,
+        PRIMARY KEY (model_id, contact_id),
+        FOREIGN KEY (model_id, model_version) REFERENCES models (id, version)
+      )`,
+      `CREATE INDEX scores_contact ON contact_scores (contact_id)`,
+      `CREATE INDEX scores_total ON contact_scores (model_id, total, contact_id)`,
+      `CREATE INDEX scores_fit ON contact_scores (model_id, fit, contact_id)`,
+      `CREATE INDEX scores_engagement ON contact_scores (model_id, engagement, contact_id)`,
+      `CREATE INDEX scores_likelihood ON contact_scores (model_id, coalesce(likelihood, -1), contact_id)`,
+      `CREATE INDEX scores_activity ON contact_scores (model_id, coalesce(last_activity_at, -9007199254740991), contact_id)`,
+      `CREATE INDEX scores_band_total ON contact_scores (model_id, band, total, contact_id)`,
+      `CREATE INDEX scores_due ON contact_scores (model_id, next_change_at, contact_id) WHERE next_change_at IS NOT NULL`,
+
+      `CREATE TABLE contact_segments (
+        model_id TEXT NOT NULL,
+        segment TEXT NOT NULL,
+        contact_id TEXT NOT NULL,
+        PRIMARY KEY (model_id, segment, contact_id)
+      ) WITHOUT ROWID`,
+      `CREATE INDEX segments_contact ON contact_segments (model_id, contact_id)`,
+
+      `CREATE TABLE account_scores (
+        model_id TEXT NOT NULL,
+        account_id TEXT NOT NULL REFERENCES accounts (id),
+        model_version INTEGER NOT NULL,
+        fit REAL NOT NULL,
+        engagement REAL NOT NULL,
+        total REAL NOT NULL,
+        band TEXT,
+        contacts INTEGER NOT NULL,
+        committee TEXT NOT NULL,
+        scored_at INTEGER NOT NULL,
+        PRIMARY KEY (model_id, account_id),
+        FOREIGN KEY (model_id, model_version) REFERENCES models (id, version)
+      )`,
+      `CREATE INDEX account_scores_account ON account_scores (account_id)`,
+      `CREATE INDEX account_scores_total ON account_scores (model_id, total, account_id)`,
+
+      `CREATE TABLE transitions (
+        seq INTEGER PRIMARY KEY,
+        contact_id TEXT REFERENCES contacts (id),
+        account_id TEXT REFERENCES accounts (id),
+        model_id TEXT NOT NULL,
+        model_version INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        from_value TEXT,
+        to_value TEXT,
+        at INTEGER NOT NULL,
+        cause TEXT NOT NULL,
+        CHECK ((contact_id IS NULL) <> (account_id IS NULL)),
+        FOREIGN KEY (model_id, model_version) REFERENCES models (id, version)
+      )`,
+      `CREATE INDEX transitions_contact ON transitions (contact_id, at) WHERE contact_id IS NOT NULL`,
+      `CREATE INDEX transitions_account ON transitions (account_id, at) WHERE account_id IS NOT NULL`,
+      `CREATE INDEX transitions_model ON transitions (model_id, at)`,
+
+      `CREATE TABLE score_history (
+        seq INTEGER PRIMARY KEY,
+        contact_id TEXT NOT NULL REFERENCES contacts (id),
+        model_id TEXT NOT NULL,
+        model_version INTEGER NOT NULL,
+        at INTEGER NOT NULL,
+        fit REAL NOT NULL,
+        engagement REAL NOT NULL,
+        total REAL NOT NULL,
+        cause TEXT NOT NULL,
+        FOREIGN KEY (model_id, model_version) REFERENCES models (id, version)
+      )`,
+      `CREATE INDEX score_history_contact ON score_history (contact_id, model_id, at)`,
+
+      `CREATE TABLE api_keys (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('write', 'admin')),
+        hash TEXT NOT NULL UNIQUE,
+        label TEXT,
+        created_at INTEGER NOT NULL,
+        last_used_at INTEGER,
+        revoked_at INTEGER
+      )`,
+
+      `CREATE TABLE lease_holders (holder TEXT PRIMARY KEY, expires_at INTEGER NOT NULL) WITHOUT ROWID`,
+      `CREATE TABLE leases (
+        partition INTEGER PRIMARY KEY,
+        holder TEXT,
+        expires_at INTEGER NOT NULL
+      )`,
+      `WITH RECURSIVE p(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM p WHERE n + 1 < ${DEFAULT_PARTITION_COUNT})
+       INSERT INTO leases (partition, holder, expires_at) SELECT n, NULL, 0 FROM p`,
+    ],
+  },
+]

@@ -1,0 +1,166 @@
+/**
+ * The storage port: everything the scoring service keeps, behind one interface. Adapters:
+ * SQLite (`openSqliteStore`, the default) and PostgreSQL (`openPostgresStore`); the
+ * conformance suite (`store.case.ts`) holds both to the same behaviour.
+ *
+ * All times are epoch milliseconds (integers), given by the caller: the store does not read
+ * the clock, except for leases, which use the database's clock (see `acquireLeases`).
+ * @module
+ */
+import type { AccountRecord, AccountScoreRecord, AccountWrite } from './records/account.js'
+import type { AliasResult, AliasWrite, ContactRecord, ContactWrite } from './records/contact.js'
+import type { ContactPage, ContactQuery, CountQuery, CountRow } from './records/contact-query.js'
+import type {
+  ContactEventsOptions,
+  EventWrite,
+  InsertEventsResult,
+  StoredEvent,
+  StreamEventsOptions,
+} from './records/event.js'
+import type { KeyRecord, KeyWrite } from './records/key.js'
+import type { LeaseGrant, LeaseRequest } from './records/lease.js'
+import type { ModelDraft, ModelRecord, PublishModel } from './records/model.js'
+import type { DueContact, DueQuery, ScoreBatch, ScorePoint, ScoreRecord } from './records/score.js'
+import type { ScoreHistoryQuery, TransitionQuery, TransitionRecord } from './records/transition.js'
+
+/** What a store and a transaction can both do. Each call on a store is atomic by itself. */
+export interface StoreOps {
+  // events
+
+  /**
+   * Stores a batch of events in one transaction. Ids already stored, or repeated in the
+   * batch, are not stored again and are reported as duplicates. An invalid event fails the
+   * whole batch with a `StoreInputError` and stores nothing.
+   */
+  insertEvents(events: readonly EventWrite[]): Promise<InsertEventsResult>
+  /**
+   * A contact's events: those stored with its id, and those stored with only an anonymous
+   * id merged into it. In time order (then by id).
+   */
+  contactEvents(contactId: string, options?: ContactEventsOptions): Promise<StoredEvent[]>
+
+  // contacts and identity
+
+  /** Creates or changes contacts (in order; see `ContactWrite`); returns them as stored. */
+  upsertContacts(contacts: readonly ContactWrite[]): Promise<ContactRecord[]>
+  getContact(id: string): Promise<ContactRecord | undefined>
+  /** The contacts found among `ids`, in the order of `ids`. */
+  getContacts(ids: readonly string[]): Promise<ContactRecord[]>
+  /** Merges anonymous ids into contacts (which must exist). The first merge of an anonymous id wins. */
+  linkAliases(links: readonly AliasWrite[]): Promise<AliasResult[]>
+  /** The anonymous ids merged into a contact, sorted. */
+  aliasesOf(contactId: string): Promise<string[]>
+  /** The contact an anonymous id was merged into. */
+  contactOfAlias(anonymousId: string): Promise<string | undefined>
+
+  // accounts
+
+  upsertAccounts(accounts: readonly AccountWrite[]): Promise<AccountRecord[]>
+  getAccount(id: string): Promise<AccountRecord | undefined>
+  /** The contacts whose `accountId` is `accountId`, by id. */
+  accountContacts(accountId: string): Promise<ContactRecord[]>
+  /** An account's scores, one per model. */
+  accountScores(accountId: string): Promise<AccountScoreRecord[]>
+
+  // scores
+
+  /**
+   * Writes a rescore atomically: scores (replacing the contact's row for that model, with
+   * its segments), account scores, transitions and history points. A row that breaks a
+   * rule (an unknown contact, account or model version) fails the whole batch.
+   */
+  applyScores(batch: ScoreBatch): Promise<void>
+  /** A contact's scores, one per model that scored it, by model id. */
+  contactScores(contactId: string): Promise<ScoreRecord[]>
+  /** The stored scoring state of a contact under a model (what `ScoreWrite.state` held), or undefined. */
+  scoreState(contactId: string, modelId: string): Promise<unknown>
+  /** The ranked queue, in keyset pages that neither skip nor repeat while contacts are added. */
+  listContacts(query: ContactQuery): Promise<ContactPage>
+  /** How many contacts (scored by the model, filtered) have each value of a dimension. */
+  countContacts(query: CountQuery): Promise<CountRow[]>
+  /** Contacts whose `nextChangeAt` has come, earliest first (then by id). */
+  dueContacts(query: DueQuery): Promise<DueContact[]>
+  /** Transitions in storage order (`seq`). */
+  listTransitions(query: TransitionQuery): Promise<TransitionRecord[]>
+  /** A contact's score history under a model, oldest first. */
+  scoreHistory(query: ScoreHistoryQuery): Promise<ScorePoint[]>
+
+  // models
+
+  /** Stores a new draft version of a model (version = the id's highest + 1). */
+  createModelVersion(draft: ModelDraft): Promise<ModelRecord>
+  getModel(id: string, version: number): Promise<ModelRecord | undefined>
+  /** Every version of a model, oldest first. */
+  listModelVersions(id: string): Promise<ModelRecord[]>
+  /** The latest version of each model, by id. */
+  listModels(): Promise<ModelRecord[]>
+  /** The published versions (at most one per id), primary first, then by id. */
+  publishedModels(): Promise<ModelRecord[]>
+  /**
+   * Publishes a version: the id's previously published version is archived, atomically.
+   * Throws `StoreNotFoundError` when the version does not exist.
+   */
+  publishModel(request: PublishModel): Promise<ModelRecord>
+  /** Archives a version (no longer published or primary). */
+  archiveModel(id: string, version: number): Promise<ModelRecord>
+  /** Makes the published version of a model the primary one. */
+  setPrimaryModel(id: string): Promise<ModelRecord>
+
+  // keys
+
+  createKey(key: KeyWrite): Promise<KeyRecord>
+  /** The key with this hash, revoked or not (the caller checks `revokedAt`). */
+  findKeyByHash(hash: string): Promise<KeyRecord | undefined>
+  listKeys(): Promise<KeyRecord[]>
+  /** Records a use of a key (`lastUsedAt`, which only moves forward). */
+  touchKey(id: string, at: number): Promise<void>
+  revokeKey(id: string, at: number): Promise<KeyRecord>
+
+  // leases
+
+  /**
+   * True when `holder` holds every one of `partitions` now (database clock). Inside a
+   * transaction the leases are also locked until it ends, so they cannot be taken over
+   * before the transaction's writes are committed: call it first in the transaction that
+   * writes a partition's scores.
+   */
+  holdsLeases(holder: string, partitions: readonly number[]): Promise<boolean>
+}
+
+/** A store: the operations, transactions, streaming, leases, and closing. */
+export interface Store extends StoreOps {
+  readonly dialect: 'sqlite' | 'postgres'
+  /** How many scoring partitions contacts are hashed into (see `partitionOf`). */
+  readonly partitionCount: number
+  /**
+   * Runs `fn` in one transaction: everything it writes through `tx` is committed together
+   * when it resolves, and nothing when it throws (the error is rethrown). Use only `tx`
+   * inside `fn`: in SQLite, calls on the store itself wait until the transaction ends. In
+   * PostgreSQL, a transaction the server aborts as a deadlock or serialization failure is
+   * run again (up to 3 times): keep `fn`'s effects inside `tx`.
+   */
+  transaction<T>(fn: (tx: StoreOps) => Promise<T>): Promise<T>
+  /**
+   * Every event stored before the call, in storage order, a page at a time, without loading
+   * them all: a consistent snapshot (events stored meanwhile are not included, none is
+   * skipped or repeated). Stop early with `break`.
+   */
+  streamEvents(options?: StreamEventsOptions): AsyncIterable<StoredEvent[]>
+  /**
+   * Leases scoring partitions to `holder`, renewing the ones it holds. Live holders share
+   * the partitions evenly: a holder above its share gives the extras back (so call it
+   * between units of work), one below it takes free or expired ones. Expiry is judged by
+   * the database clock. See `LeaseGrant.validUntil`.
+   */
+  acquireLeases(request: LeaseRequest): Promise<LeaseGrant>
+  /** Gives back all of `holder`'s leases (on shutdown). */
+  releaseLeases(holder: string): Promise<void>
+  /**
+   * Refreshes the query planner's statistics (SQLite `PRAGMA optimize`, PostgreSQL
+   * `ANALYZE`): call after bulk loads and periodically (e.g. hourly), so filtered queue
+   * queries pick the right index.
+   */
+  optimize(): Promise<void>
+  /** Closes the store; waits for running calls. */
+  close(): Promise<void>
+}
