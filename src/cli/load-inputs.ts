@@ -108,6 +108,7 @@ export async function loadInputs(
     const builder = new EventColumnsBuilder({
       contacts: ids.length,
       properties: eventProperties(model.document),
+      keepIds: files.only !== undefined,
     })
     let eventRows = 0
     let unknownContactEvents = 0
@@ -147,7 +148,8 @@ export async function loadInputs(
     if (error instanceof BadRowError) {
       throw new CliError(error.message, { hint: 'fix the row, or run without --strict to skip bad rows' })
     }
-    if (error instanceof InputFileError) throw new CliError(error.message, error.hint ? { hint: error.hint } : {})
+    if (error instanceof InputFileError)
+      throw new CliError(error.message, error.hint ? { hint: error.hint } : {})
     throw error
   }
 }

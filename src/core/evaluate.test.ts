@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { compileModel } from './compile.js'
 import { evaluateContact } from './evaluate.js'
+import { idHash } from './id-hash.js'
 import { type ContactInput, DAY_MS } from './input.js'
 import type { EngagementRule, ModelDocument } from './model/types.js'
 import { ev, NOW } from './test-support/events.js'
@@ -132,10 +133,16 @@ describe('engagement rule options', () => {
     expect(score(m, [ev('x', 90.001)]).engagement).toBe(0)
   })
 
-  it('occurrences first counts only the earliest event (ties broken by id)', () => {
+  it('occurrences first counts only the earliest event (ties broken by the id, through its hash)', () => {
     const m = oneRule({ occurrences: 'first', decay: { halfLifeDays: 10 } })
-    const r = score(m, [ev('x', 5, {}, 'b'), ev('x', 10, {}, 'z'), ev('x', 10, {}, 'a')])
-    expect(r.ledger.engagement.groups[0]!.rules[0]!.events.map((e) => e.id)).toEqual(['a'])
+    const tied = ['z', 'a', 'q']
+    const events = [ev('x', 5, {}, 'b'), ...tied.map((id) => ev('x', 10, {}, id))]
+    const r = score(m, events)
+    const first = [...tied].sort((x, y) => idHash(x) - idHash(y))[0]
+    expect(r.ledger.engagement.groups[0]!.rules[0]!.events.map((e) => e.id)).toEqual([first])
+    expect(
+      score(m, [...events].reverse()).ledger.engagement.groups[0]!.rules[0]!.events.map((e) => e.id),
+    ).toEqual([first])
     expect(r.engagement).toBeCloseTo(5, 10)
   })
 
@@ -154,7 +161,7 @@ describe('engagement rule options', () => {
       ev('x', 3, { email_id: 'm1' }, 'a'),
       ev('x', 2, { email_id: 'M1 ' }, 'b'),
       ev('x', 1, { email_id: 'm2' }, 'c'),
-      ev('x', 1, {}, 'd'),
+      ev('x', 0.5, {}, 'd'),
       ev('x', 0, {}, 'e'),
     ])
     expect(r.ledger.engagement.groups[0]!.rules[0]!.events.map((e) => e.id)).toEqual(['a', 'c', 'd'])

@@ -15,6 +15,7 @@
 
 import type { CompiledEngagementRule, CompiledModel } from './compile.js'
 import type { Scope } from './conditions.js'
+import { idHash } from './id-hash.js'
 import { type ContactEvent, DAY_MS } from './input.js'
 import { isMissing, lookup, normalizeText, textOf } from './values.js'
 
@@ -23,6 +24,8 @@ export interface TrackedEvent {
   readonly id: string
   readonly name: string
   readonly ts: number
+  /** `idHash(id)`: orders events at the same time. */
+  readonly h: number
 }
 
 /** Points and counts of events folded away by compaction (see `compactState`). */
@@ -127,9 +130,9 @@ export function matchEvent(model: CompiledModel, event: ContactEvent): EventMatc
   return { rules: counted, history, activity }
 }
 
-/** True when event `a` comes before `b`: by time, then by id. */
+/** True when event `a` comes before `b`: by time, then by the hash of the id, then by the id. */
 export function before(a: TrackedEvent, b: TrackedEvent): boolean {
-  return a.ts < b.ts || (a.ts === b.ts && a.id < b.id)
+  return a.ts < b.ts || (a.ts === b.ts && (a.h < b.h || (a.h === b.h && a.id < b.id)))
 }
 
 /** The key under which a rule keeps an event: events with one key compete, the earliest stays. */
@@ -156,7 +159,7 @@ export function foldEvent(
   event: ContactEvent,
   match: EventMatch = matchEvent(model, event),
 ): void {
-  const tracked: TrackedEvent = { id: event.id, name: event.name, ts: event.ts }
+  const tracked: TrackedEvent = { id: event.id, name: event.name, ts: event.ts, h: idHash(event.id) }
   const caseSensitive = model.document.caseSensitive ?? false
   for (const index of match.rules) {
     const rule = model.engagement.rules[index]!

@@ -5,7 +5,13 @@
  * exactly like `state`.
  * @module
  */
-import type { CompiledModel, ContactState, Residual, TrackedEvent } from '../core/index.js'
+import {
+  type CompiledModel,
+  type ContactState,
+  idHash,
+  type Residual,
+  type TrackedEvent,
+} from '../core/index.js'
 import { StoreError } from './errors.js'
 
 /** A number as JSON: finite numbers as they are, others as `"Infinity"`, `"-Infinity"`, `"NaN"`. */
@@ -104,10 +110,13 @@ export function deserializeState(model: CompiledModel, data: unknown): ContactSt
     return n
   }
   const byId = (entries: IdEntry[]): Map<string, TrackedEvent> =>
-    new Map(entries.map(([id, n, ts]) => [id, { id, name: name(n), ts }]))
+    new Map(entries.map(([id, n, ts]) => [id, { id, name: name(n), ts, h: idHash(id) }]))
   return {
     rules: s.rules.map(
-      (entries) => new Map(entries.map(([key, id, n, ts]) => [key ?? `e:${id}`, { id, name: name(n), ts }])),
+      (entries) =>
+        new Map(
+          entries.map(([key, id, n, ts]) => [key ?? `e:${id}`, { id, name: name(n), ts, h: idHash(id) }]),
+        ),
     ),
     residuals: s.residuals.map((r): Residual | undefined =>
       r === null

@@ -47,7 +47,7 @@ export const explainCommand = defineCommand({
         const code = column.codes[i]!
         if (code >= 0) properties[key] = column.values[code]
       }
-      list.push({ id: events.ids[i]!, name: events.names[events.name[i]!]!, ts: events.ts[i]!, properties })
+      list.push({ id: events.ids![i]!, name: events.names[events.name[i]!]!, ts: events.ts[i]!, properties })
     }
     const result = evaluateContact(
       model,

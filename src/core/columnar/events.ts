@@ -3,6 +3,7 @@
  * dictionary-encoded. The shape the bulk scorer reads; built once, rescored by any model.
  * @module
  */
+import { idHash } from '../id-hash.js'
 import type { ContactEvent } from '../input.js'
 
 /** One property as a column: a code per event (-1 when absent) into a dictionary of values. */
@@ -22,13 +23,19 @@ export interface EventColumns {
   /** Code into `names`. */
   readonly name: Int32Array
   readonly names: readonly string[]
-  readonly ids: readonly string[]
+  /** `idHash` of each event id: orders events at the same time, and finds duplicates. */
+  readonly idHash: Float64Array
+  /** The event ids, only when the builder was asked to keep them (`keepIds`). */
+  readonly ids: readonly string[] | undefined
   readonly properties: ReadonlyMap<string, PropertyColumn>
 }
 
 /**
  * Builds `EventColumns` from rows appended in any order. Only the listed properties are kept
- * (all when `properties` is undefined). Events with the same contact, time and id are one event.
+ * (all when `properties` is undefined). Events with the same contact, time and id are one
+ * event. Ids are kept as 53-bit hashes unless `keepIds` is set (two different ids of one
+ * contact at the same millisecond with the same hash would count once: about one chance in
+ * 10^15 per such pair).
  */
 export class EventColumnsBuilder {
   #length = 0
@@ -36,18 +43,23 @@ export class EventColumnsBuilder {
   #contact: Int32Array
   #ts: Float64Array
   #name: Int32Array
-  readonly #ids: string[] = []
+  #hash: Float64Array
+  readonly #ids: string[] | undefined
   readonly #names: string[] = []
   readonly #nameCodes = new Map<string, number>()
   readonly #props = new Map<string, { codes: Int32Array; values: unknown[]; index: Map<unknown, number> }>()
   readonly #keep: ReadonlySet<string> | undefined
   #contacts: number
 
-  constructor(options: { contacts?: number; properties?: Iterable<string>; capacity?: number } = {}) {
+  constructor(
+    options: { contacts?: number; properties?: Iterable<string>; capacity?: number; keepIds?: boolean } = {},
+  ) {
     this.#capacity = Math.max(16, options.capacity ?? 1024)
     this.#contact = new Int32Array(this.#capacity)
     this.#ts = new Float64Array(this.#capacity)
     this.#name = new Int32Array(this.#capacity)
+    this.#hash = new Float64Array(this.#capacity)
+    this.#ids = options.keepIds ? [] : undefined
     this.#keep = options.properties ? new Set(options.properties) : undefined
     this.#contacts = options.contacts ?? 0
     if (this.#keep) for (const p of this.#keep) this.#column(p)
@@ -67,11 +79,12 @@ export class EventColumnsBuilder {
     let code = this.#nameCodes.get(event.name)
     if (code === undefined) {
       code = this.#names.length
-      this.#names.push(event.name)
+      this.#names.push(detach(event.name))
       this.#nameCodes.set(event.name, code)
     }
     this.#name[i] = code
-    this.#ids.push(event.id)
+    this.#hash[i] = idHash(event.id)
+    this.#ids?.push(event.id)
     for (const key in event.properties) {
       if (this.#keep && !this.#keep.has(key)) continue
       const value = event.properties[key]
@@ -80,8 +93,9 @@ export class EventColumnsBuilder {
       let vcode = col.index.get(value)
       if (vcode === undefined) {
         vcode = col.values.length
-        col.values.push(value)
-        col.index.set(value, vcode)
+        const kept = typeof value === 'string' ? detach(value) : value
+        col.values.push(kept)
+        col.index.set(kept, vcode)
       }
       col.codes[i] = vcode
     }
@@ -107,6 +121,7 @@ export class EventColumnsBuilder {
     this.#contact = grow(this.#contact, (n) => new Int32Array(n))
     this.#ts = grow(this.#ts, (n) => new Float64Array(n))
     this.#name = grow(this.#name, (n) => new Int32Array(n))
+    this.#hash = grow(this.#hash, (n) => new Float64Array(n))
     for (const col of this.#props.values()) col.codes = grow(col.codes, (n) => new Int32Array(n), -1)
     this.#capacity = cap
   }
@@ -123,11 +138,12 @@ export class EventColumnsBuilder {
     const order = new Int32Array(n)
     for (let i = 0; i < n; i++) order[cursor[this.#contact[i]!]!++] = i
     const ts = this.#ts
+    const hash = this.#hash
     const ids = this.#ids
     for (let c = 0; c < contacts; c++) {
       const from = offsets[c]!
       const to = offsets[c + 1]!
-      if (to - from > 1) sortSegment(order, from, to, ts, ids)
+      if (to - from > 1) sortSegment(order, from, to, ts, hash, ids)
     }
     // drop exact duplicates (same contact, time and id), now adjacent
     let kept = 0
@@ -140,7 +156,8 @@ export class EventColumnsBuilder {
         const i = order[k]!
         if (k > from) {
           const prev = order[k - 1]!
-          if (ts[prev] === ts[i] && ids[prev] === ids[i]) continue
+          if (ts[prev] === ts[i] && hash[prev] === hash[i] && (ids === undefined || ids[prev] === ids[i]))
+            continue
         }
         keep[kept++] = i
       }
@@ -149,12 +166,14 @@ export class EventColumnsBuilder {
     const rows = keep.subarray(0, kept)
     const outTs = new Float64Array(kept)
     const outName = new Int32Array(kept)
-    const outIds: string[] = new Array(kept)
+    const outHash = new Float64Array(kept)
+    const outIds: string[] | undefined = ids ? new Array(kept) : undefined
     for (let k = 0; k < kept; k++) {
       const i = rows[k]!
       outTs[k] = ts[i]!
       outName[k] = this.#name[i]!
-      outIds[k] = ids[i]!
+      outHash[k] = hash[i]!
+      if (outIds) outIds[k] = ids![i]!
     }
     const properties = new Map<string, PropertyColumn>()
     for (const [key, col] of this.#props) {
@@ -169,32 +188,42 @@ export class EventColumnsBuilder {
       ts: outTs,
       name: outName,
       names: this.#names,
+      idHash: outHash,
       ids: outIds,
       properties,
     }
   }
 }
 
+/** Sorts one contact's rows by (time, id hash, id): the order of `before` in state.ts. */
 function sortSegment(
   order: Int32Array,
   from: number,
   to: number,
   ts: Float64Array,
-  ids: readonly string[],
+  hash: Float64Array,
+  ids: readonly string[] | undefined,
 ): void {
   const seg = order.subarray(from, to)
+  const compare = (a: number, b: number): number => {
+    const d = ts[a]! - ts[b]! || hash[a]! - hash[b]!
+    if (d !== 0 || ids === undefined) return d
+    return ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : 0
+  }
   // already sorted is the common case (files in time order)
   let sorted = true
   for (let k = 1; k < seg.length; k++) {
-    const a = seg[k - 1]!
-    const b = seg[k]!
-    if (ts[a]! > ts[b]! || (ts[a] === ts[b] && ids[a]! > ids[b]!)) {
+    if (compare(seg[k - 1]!, seg[k]!) > 0) {
       sorted = false
       break
     }
   }
-  if (sorted) return
-  seg.sort((a, b) => ts[a]! - ts[b]! || (ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : 0))
+  if (!sorted) seg.sort(compare)
+}
+
+/** A copy of a string that does not keep a larger one alive (V8 slices point into their parent). */
+function detach(s: string): string {
+  return s.length < 13 ? s : ` ${s}`.slice(1)
 }
 
 /** Builds columns from per-contact event lists (tests, small data). */
@@ -202,9 +231,11 @@ export function eventColumnsOf(
   perContact: readonly (readonly ContactEvent[])[],
   properties?: Iterable<string>,
 ): EventColumns {
-  const builder = new EventColumnsBuilder(
-    properties ? { contacts: perContact.length, properties } : { contacts: perContact.length },
-  )
+  const builder = new EventColumnsBuilder({
+    contacts: perContact.length,
+    keepIds: true,
+    ...(properties ? { properties } : {}),
+  })
   perContact.forEach((events, c) => {
     for (const e of events) builder.add(c, e)
   })

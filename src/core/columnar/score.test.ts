@@ -76,7 +76,7 @@ describe('columnar scorer', () => {
   })
 
   it('the builder sorts by contact and time, drops exact duplicates, keeps only the listed properties', () => {
-    const b = new EventColumnsBuilder({ properties: ['path'], capacity: 1 })
+    const b = new EventColumnsBuilder({ properties: ['path'], capacity: 1, keepIds: true })
     b.add(1, { id: 'x', name: 'page', ts: 5, properties: { path: '/a', other: 1 } })
     b.add(0, { id: 'y', name: 'page', ts: 9, properties: {} })
     b.add(0, { id: 'z', name: 'Email Opened', ts: 3, properties: { path: '/b' } })
