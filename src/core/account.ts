@@ -50,6 +50,23 @@ export interface AccountResult {
   }
 }
 
+/** What an account needs of one member: its engagement and the committee roles it holds. */
+export interface AccountMemberFacts {
+  readonly contactId: string
+  readonly engagement: number
+  /** Per committee role (in model order): whether the member holds it. */
+  readonly roles: readonly boolean[]
+  /** Whether the member is engaged (`committee.engagedWhen`). */
+  readonly engaged: boolean
+}
+
+/** The facts of one member, from a scope over its properties and scores. */
+export function memberFacts(model: CompiledModel, contactId: string, engagement: number, scope: Scope): AccountMemberFacts {
+  const spec = model.accounts
+  if (!spec) return { contactId, engagement, roles: [], engaged: false }
+  return { contactId, engagement, roles: spec.roles.map((r) => r.when(scope)), engaged: spec.engagedWhen(scope) }
+}
+
 /**
  * Scores an account from its members' results (scored with the same model and time).
  * Returns `undefined` when the model has no `accounts` section.
@@ -59,16 +76,26 @@ export function evaluateAccount(
   account: { readonly id: string; readonly properties: Properties },
   members: readonly AccountMember[],
 ): AccountResult | undefined {
+  return rollupAccount(
+    model,
+    account,
+    members.map((m) => memberFacts(model, m.contact.id, m.result.engagement, memberScope(m))),
+  )
+}
+
+/** Scores an account from the facts of its members. */
+export function rollupAccount(
+  model: CompiledModel,
+  account: { readonly id: string; readonly properties: Properties },
+  members: readonly AccountMemberFacts[],
+): AccountResult | undefined {
   const spec = model.accounts
   if (!spec) return undefined
   const caps: CapApplied[] = []
   const perMember = members.map((m) => ({
-    contactId: m.contact.id,
-    engagement: m.result.engagement,
-    counted:
-      spec.perContactMax === undefined
-        ? m.result.engagement
-        : Math.min(m.result.engagement, spec.perContactMax),
+    contactId: m.contactId,
+    engagement: m.engagement,
+    counted: spec.perContactMax === undefined ? m.engagement : Math.min(m.engagement, spec.perContactMax),
   }))
   const values = perMember.map((m) => m.counted)
   let rollup = 0
@@ -88,15 +115,15 @@ export function evaluateAccount(
       break
   }
 
-  const committee: CommitteeRole[] = spec.roles.map((role) => {
-    const holders = members.filter((m) => role.when(memberScope(m)))
-    const engaged = holders.filter((m) => spec.engagedWhen(memberScope(m)))
+  const committee: CommitteeRole[] = spec.roles.map((role, i) => {
+    const holders = members.filter((m) => m.roles[i])
+    const engaged = holders.filter((m) => m.engaged)
     return {
       id: role.id,
       label: role.label,
       points: role.points,
-      members: holders.map((m) => m.contact.id),
-      engaged: engaged.map((m) => m.contact.id),
+      members: holders.map((m) => m.contactId),
+      engaged: engaged.map((m) => m.contactId),
       covered: engaged.length > 0,
     }
   })

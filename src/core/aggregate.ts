@@ -171,42 +171,56 @@ export function aggregate(
   return out
 }
 
-const slotCache = new WeakMap<
-  CompiledModel,
-  Map<
-    string,
-    readonly ['fitGroups' | 'engagementGroups' | 'engagementRules', number] | readonly ['fitRules', number]
-  >
->()
+type Slot = readonly ['fitRules' | 'fitGroups' | 'engagementRules' | 'engagementGroups', number]
+const slotCache = new WeakMap<CompiledModel, { groups: Map<string, Slot>; rules: Map<string, Slot> }>()
 
-/** Reads `score.group.<id>` and `score.rule.<id>` from an aggregate without building records. */
-export function aggregateFields(model: CompiledModel, a: Aggregate, likelihood: number | null): ScoreFields {
+function slotsOf(model: CompiledModel): { groups: Map<string, Slot>; rules: Map<string, Slot> } {
   let slots = slotCache.get(model)
   if (!slots) {
-    slots = new Map()
+    const groups = new Map<string, Slot>()
+    const rules = new Map<string, Slot>()
     let k = 0
     model.fit.groups.forEach((group, g) => {
-      for (const rule of group.rules) slots!.set(`rule.${rule.id}`, ['fitRules', k++])
-      slots!.set(`group.${group.id}`, ['fitGroups', g])
+      for (const rule of group.rules) rules.set(rule.id, ['fitRules', k++])
+      groups.set(group.id, ['fitGroups', g])
     })
     model.engagement.groups.forEach((group, g) => {
-      for (const rule of group.rules) slots!.set(`rule.${rule.id}`, ['engagementRules', rule.index])
-      slots!.set(`group.${group.id}`, ['engagementGroups', g])
+      for (const rule of group.rules) rules.set(rule.id, ['engagementRules', rule.index])
+      groups.set(group.id, ['engagementGroups', g])
     })
+    slots = { groups, rules }
     slotCache.set(model, slots)
   }
-  const map = slots
-  const read = (key: string) => {
-    const slot = map.get(key)
-    return slot === undefined ? undefined : a[slot[0]][slot[1]]
-  }
+  return slots
+}
+
+/** Score fields that read an aggregate's current values (the bulk scorer reuses one per run). */
+export interface LiveFields extends ScoreFields {
+  likelihood: number | null
+}
+
+/** Reads `score.*` fields, `score.group.<id>` and `score.rule.<id>` from an aggregate without copying. */
+export function aggregateFields(model: CompiledModel, a: Aggregate, likelihood: number | null): LiveFields {
+  const { groups, rules } = slotsOf(model)
   return {
-    fit: a.fit,
-    engagement: a.engagement,
-    total: a.total,
+    get fit() {
+      return a.fit
+    },
+    get engagement() {
+      return a.engagement
+    },
+    get total() {
+      return a.total
+    },
     likelihood,
-    group: (id) => read(`group.${id}`),
-    rule: (id) => read(`rule.${id}`),
+    group: (id) => {
+      const slot = groups.get(id)
+      return slot === undefined ? undefined : a[slot[0]][slot[1]]
+    },
+    rule: (id) => {
+      const slot = rules.get(id)
+      return slot === undefined ? undefined : a[slot[0]][slot[1]]
+    },
   }
 }
 

@@ -4,6 +4,7 @@
  * @module
  */
 import { type CompiledHistoryTest, ConditionCompiler, type Predicate, type ValueTest } from './conditions.js'
+import { conditionFields } from './fields.js'
 import type {
   Classifier,
   CountCondition,
@@ -56,6 +57,8 @@ export interface CompiledEngagementRule {
   readonly points: number
   /** Tests an event (`eventName` and event properties). */
   readonly when: Predicate
+  /** The event properties `when` tests. */
+  readonly fields: readonly string[]
   readonly decay: CompiledDecay
   readonly windowDays: number | undefined
   readonly occurrences: CompiledOccurrences
@@ -285,6 +288,7 @@ function compileEngagementRule(
     groupIndex,
     points: rule.points,
     when: conditions.compile(rule.when),
+    fields: [...conditionFields(rule.when)],
     decay: rule.decay === undefined ? defaultDecay : compileDecay(rule.decay),
     windowDays: rule.window?.days,
     occurrences: compileOccurrences(rule.occurrences),

@@ -134,14 +134,11 @@ export function compileOperators(ops: Operators, caseSensitive: boolean): ValueT
     const eq = eqOf(ops.ne)
     tests.push(ops.ne === null ? (v) => !isMissing(v) : (v) => isMissing(v) || !eq(v))
   }
-  if (ops.in !== undefined) {
-    const eqs = ops.in.map(eqOf)
-    tests.push((v) => eqs.some((eq) => eq(v)))
-  }
+  if (ops.in !== undefined) tests.push(memberTest(ops.in, caseSensitive))
   if (ops.notIn !== undefined) {
-    const eqs = ops.notIn.map(eqOf)
+    const member = memberTest(ops.notIn, caseSensitive)
     const allowsMissing = !ops.notIn.includes(null)
-    tests.push((v) => (isMissing(v) ? allowsMissing : !eqs.some((eq) => eq(v))))
+    tests.push((v) => (isMissing(v) ? allowsMissing : !member(v)))
   }
   for (const op of ['gt', 'gte', 'lt', 'lte'] as const) {
     const bound = ops[op]
@@ -172,6 +169,26 @@ export function compileOperators(ops: Operators, caseSensitive: boolean): ValueT
   return (v) => {
     for (const t of tests) if (!t(v)) return false
     return true
+  }
+}
+
+/**
+ * `in`: equal to one of `list`. String targets are looked up in a set of normalized texts,
+ * so the value is normalized once however long the list; other targets are tested one by one.
+ */
+function memberTest(list: readonly Scalar[], caseSensitive: boolean): ValueTest {
+  const texts = new Set<string>()
+  const others: ValueTest[] = []
+  for (const target of list) {
+    if (typeof target === 'string') texts.add(normalizeText(target, caseSensitive))
+    else others.push(equalsTest(target, caseSensitive))
+  }
+  return (v) => {
+    if (texts.size > 0 && !isMissing(v) && typeof v !== 'object' && texts.has(normalizeText(textOf(v), caseSensitive))) {
+      return true
+    }
+    for (const eq of others) if (eq(v)) return true
+    return false
   }
 }
 

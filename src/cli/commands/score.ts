@@ -94,9 +94,7 @@ export const scoreCommand = defineCommand({
       badRows,
     )
     const loaded = performance.now()
-    const scores = scoreColumns(model, inputs.contacts, inputs.events, asOf, {
-      details: model.accounts !== undefined,
-    })
+    const scores = scoreColumns(model, inputs.contacts, inputs.events, asOf)
     const accounts = model.accounts
       ? scoreAccountsFromColumns(model, inputs.contacts, scores, inputs.accounts)
       : undefined

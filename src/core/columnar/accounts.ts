@@ -3,7 +3,7 @@
  * them up with `evaluateAccount`, the same function the per-contact path uses.
  * @module
  */
-import { type AccountResult, evaluateAccount } from '../account.js'
+import { type AccountResult, rollupAccount } from '../account.js'
 import type { CompiledModel } from '../compile.js'
 import type { Properties } from '../input.js'
 import type { BulkScores, ContactColumns } from './score.js'
@@ -27,22 +27,19 @@ export function scoreAccountsFromColumns(
     if (list) list.push(c)
     else members.set(k, [c])
   }
+  const committee = scores.committee
+  const roles = model.accounts.roles.length
   for (const [id, list] of members) {
-    const result = evaluateAccount(
+    const result = rollupAccount(
       model,
       { id, properties: accountProperties.get(id) ?? {} },
       list.map((c) => {
-        const details = scores.details?.[c]
+        const bits = committee?.roles[c] ?? 0
         return {
-          contact: { id: contacts.ids[c]!, properties: contacts.properties[c]! },
-          result: {
-            fit: scores.fit[c]!,
-            engagement: scores.engagement[c]!,
-            total: scores.total[c]!,
-            likelihood: null,
-            group: (g: string) => details?.groups[g],
-            rule: (r: string) => details?.rules[r],
-          },
+          contactId: contacts.ids[c]!,
+          engagement: scores.engagement[c]!,
+          roles: Array.from({ length: roles }, (_, r) => (bits & (1 << r)) !== 0),
+          engaged: committee?.engaged[c] === 1,
         }
       }),
     )

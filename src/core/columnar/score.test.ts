@@ -1,11 +1,13 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { evaluateAccount } from '../account.js'
 import { compileModel } from '../compile.js'
 import { evaluateContact } from '../evaluate.js'
 import { eventsArb, modelArb } from '../test-support/arbitraries.js'
 import { ev, NOW } from '../test-support/events.js'
 import { exampleModel } from '../test-support/example-model.js'
 import { EventColumnsBuilder, eventColumnsOf } from './events.js'
+import { scoreAccountsFromColumns } from './accounts.js'
 import { scoreColumns } from './score.js'
 
 const titles = ['VP Growth', 'intern', undefined, 'Head of Data']
@@ -88,5 +90,33 @@ describe('columnar scorer', () => {
     expect([...cols.ts]).toEqual([3, 9, 5])
     expect([...cols.properties.keys()]).toEqual(['path'])
     expect([...cols.properties.get('path')!.codes]).toEqual([1, -1, 0])
+  })
+})
+
+describe('bulk account rollups', () => {
+  it('equal evaluateAccount over the members’ per-contact results', () => {
+    const model = compileModel(exampleModel)
+    const titles = ['VP Sales', 'Product Manager', 'Engineer', 'Chief of Staff', undefined]
+    const n = 40
+    const ids = Array.from({ length: n }, (_, i) => `c${i}`)
+    const properties = ids.map((_, i) => ({
+      account_id: `a${i % 7}`,
+      ...(titles[i % 5] === undefined ? {} : { job_title: titles[i % 5] }),
+    }))
+    const perContact = ids.map((_, i) =>
+      Array.from({ length: i % 6 }, (_, k) => ev(k % 2 ? 'Email Link Clicked' : 'Webinar Attended', k * 3, {}, `c${i}-${k}`)),
+    )
+    const contacts = { length: n, ids, properties }
+    const bulk = scoreColumns(model, contacts, eventColumnsOf(perContact), NOW)
+    const accounts = scoreAccountsFromColumns(model, contacts, bulk, new Map([['a1', { industry: 'SaaS' }]]))
+    expect(accounts.size).toBe(7)
+    for (const [id, result] of accounts) {
+      const members = ids
+        .map((cid, i) => ({ contact: { id: cid, properties: properties[i]! }, events: perContact[i]! }))
+        .filter((m) => m.contact.properties.account_id === id)
+        .map((m) => ({ contact: m.contact, result: evaluateContact(model, m.contact, m.events, NOW) }))
+      const one = evaluateAccount(model, { id, properties: id === 'a1' ? { industry: 'SaaS' } : {} }, members)!
+      expect(result).toEqual(one)
+    }
   })
 })

@@ -16,7 +16,6 @@ import {
 import { classify, contactScope } from '../classify.js'
 import { type CompiledEngagementRule, type CompiledModel, decayFactor } from '../compile.js'
 import type { Scope } from '../conditions.js'
-import { eventProperties } from '../fields.js'
 import { DAY_MS, type Properties } from '../input.js'
 import { type EventMatch, matchEvent } from '../state.js'
 import { isMissing, lookup, normalizeText, textOf } from '../values.js'
@@ -47,6 +46,11 @@ export interface BulkScores {
   readonly segments: (readonly string[])[]
   /** Per contact: every rule's and group's points by id (only with `details: true`). */
   readonly details?: { rules: Record<string, number>; groups: Record<string, number> }[]
+  /**
+   * When the model scores accounts: per contact, the committee roles it holds (bit i for role
+   * i) and whether it is engaged (`engaged`), for `scoreAccountsFromColumns`.
+   */
+  readonly committee?: { readonly roles: Uint32Array; readonly engaged: Uint8Array }
 }
 
 export interface BulkOptions {
@@ -82,6 +86,7 @@ export function scoreColumns(
   const inactivity = model.engagement.inactivity
   const sums = createAggregate(model)
   const fitBuffer = new Float64Array(fitRuleCount(model))
+  const fields = aggregateFields(model, sums, null)
 
   const out: BulkScores = {
     length: n,
@@ -96,7 +101,10 @@ export function scoreColumns(
     journey: new Array(n),
     segments: new Array(n),
     ...(options.details ? { details: new Array(n) } : {}),
+    ...(model.accounts ? { committee: { roles: new Uint32Array(n), engaged: new Uint8Array(n) } } : {}),
   }
+  const roles = model.accounts?.roles ?? []
+  if (roles.length > 32) throw new RangeError('the bulk scorer supports at most 32 committee roles')
 
   const { ts, offsets } = events
   for (let c = 0; c < n; c++) {
@@ -174,11 +182,15 @@ export function scoreColumns(
       sums,
     )
     const contact = { id: contacts.ids[c]!, properties, account }
-    const classes = classify(
-      model,
-      contactScope(contact, aggregateFields(model, a, likelihood), history),
-      null,
-    )
+    fields.likelihood = likelihood
+    const scope = contactScope(contact, fields, history)
+    const classes = classify(model, scope, null)
+    if (out.committee) {
+      let bits = 0
+      for (let r = 0; r < roles.length; r++) if (roles[r]!.when(scope)) bits |= 1 << r
+      out.committee.roles[c] = bits >>> 0
+      out.committee.engaged[c] = model.accounts!.engagedWhen(scope) ? 1 : 0
+    }
     out.fit[c] = a.fit
     out.engagement[c] = a.engagement
     out.total[c] = a.total
@@ -249,7 +261,9 @@ function planRule(
 
 /** Matches events by signature: (name, codes of the tested properties), computed once per signature. */
 function createMatcher(model: CompiledModel, events: EventColumns): { match(i: number): EventMatch } {
-  const fields = [...eventProperties(model.document)].filter((f) => events.properties.has(f))
+  // only the fields that `when` conditions test decide a match (not `distinct` keys)
+  const tested = new Set(model.engagement.rules.flatMap((r) => r.fields))
+  const fields = [...tested].filter((f) => events.properties.has(f))
   const columns = fields.map((f) => events.properties.get(f)!)
   const radix = columns.map((c) => c.values.length + 1)
   let space = events.names.length
