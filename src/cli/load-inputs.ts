@@ -7,7 +7,7 @@ import { stat } from 'node:fs/promises'
 import { basename, resolve } from 'node:path'
 import { type ContactColumns, type EventColumns, EventColumnsBuilder } from '../core/columnar/index.js'
 import type { CompiledModel } from '../core/compile.js'
-import { eventProperties } from '../core/fields.js'
+import { contactProperties, eventProperties } from '../core/fields.js'
 import type { Properties } from '../core/input.js'
 import {
   BadRowError,
@@ -54,6 +54,8 @@ export async function loadInputs(
 ): Promise<LoadedInputs> {
   const progress = new FileProgress(ctx)
   const done = () => progress.done()
+  // keep only the properties the model reads: a million contacts with every column would not fit
+  const needed = contactProperties(model.document)
   const common = (file: string): ReadOptions => ({
     strict: files.strict,
     onBadRow: badRows.add,
@@ -62,7 +64,10 @@ export async function loadInputs(
   try {
     const accounts = new Map<string, Properties>()
     if (files.accounts) {
-      const source = readAccounts(resolve(ctx.cwd, files.accounts), common(files.accounts))
+      const source = readAccounts(resolve(ctx.cwd, files.accounts), {
+        ...common(files.accounts),
+        properties: needed.account,
+      })
       for await (const rows of source.batches())
         for (const row of rows) if (!accounts.has(row.id)) accounts.set(row.id, row.properties)
       done()
@@ -74,6 +79,7 @@ export async function loadInputs(
     let duplicateContacts = 0
     const contactSource = readContacts(resolve(ctx.cwd, files.contacts), {
       ...common(files.contacts),
+      ...(files.only === undefined ? { properties: needed.contact } : {}),
       index,
       ...(files.idColumn ? { idColumn: files.idColumn } : {}),
     })

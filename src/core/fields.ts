@@ -29,3 +29,37 @@ export function eventProperties(doc: ModelDocument): Set<string> {
   }
   return fields
 }
+
+/**
+ * Contact and account properties the model reads: fields of fit rules, classifiers, the
+ * committee, plus the account key. `account.x` fields go to `account`; `score.*` is not a property.
+ */
+export function contactProperties(doc: ModelDocument): { contact: Set<string>; account: Set<string> } {
+  const all = new Set<string>()
+  for (const group of doc.fit?.groups ?? []) for (const rule of group.rules) conditionFields(rule.when, all)
+  for (const list of [doc.bands, doc.stages, doc.journey, doc.segments]) {
+    for (const c of list ?? []) conditionFields(c.when, all)
+  }
+  for (const s of doc.stages ?? []) conditionFields(s.recycle?.when, all)
+  conditionFields(doc.accounts?.committee?.engagedWhen, all)
+  for (const role of doc.accounts?.committee?.roles ?? []) conditionFields(role.when, all)
+  const contact = new Set<string>()
+  const account = new Set<string>()
+  for (const field of all) {
+    if (field.startsWith('score.')) continue
+    if (field.startsWith('account.')) account.add(field.slice(8))
+    else contact.add(field)
+  }
+  if (doc.accounts) contact.add(doc.accounts.key ?? 'account_id')
+  else contact.add('account_id')
+  for (const group of doc.accounts?.fit?.groups ?? []) {
+    const fields = new Set<string>()
+    for (const rule of group.rules) conditionFields(rule.when, fields)
+    for (const f of fields) account.add(f.startsWith('account.') ? f.slice(8) : f)
+  }
+  for (const c of doc.accounts?.bands ?? []) {
+    const fields = conditionFields(c.when)
+    for (const f of fields) if (!f.startsWith('score.')) account.add(f.startsWith('account.') ? f.slice(8) : f)
+  }
+  return { contact, account }
+}
