@@ -6,8 +6,7 @@
 
 export * from './account.js'
 export * from './classify.js'
-export * from './columnar/events.js'
-export * from './columnar/score.js'
+export * from './columnar/index.js'
 export * from './compact.js'
 export * from './compile.js'
 export * from './evaluate.js'

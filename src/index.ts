@@ -1,0 +1,12 @@
+/**
+ * Leadscore as a library: the pure scoring core. Compile a model, evaluate contacts and
+ * accounts, fold events incrementally, score columns in bulk, validate model documents.
+ *
+ * @example
+ * import { compileModel, evaluateContact, loadModel } from 'leadscore'
+ * const loaded = loadModel(yamlText)
+ * if (loaded.ok) console.log(evaluateContact(compileModel(loaded.model), contact, events, Date.now()).total)
+ * @module
+ */
+export * from './core/index.js'
+export * from './core/model/index.js'
