@@ -54,17 +54,24 @@ export interface AccountResult {
 export interface AccountMemberFacts {
   readonly contactId: string
   readonly engagement: number
-  /** Per committee role (in model order): whether the member holds it. */
-  readonly roles: readonly boolean[]
+  /** The committee roles the member holds: bit i for role i (in model order). */
+  readonly roles: number
   /** Whether the member is engaged (`committee.engagedWhen`). */
   readonly engaged: boolean
 }
 
 /** The facts of one member, from a scope over its properties and scores. */
-export function memberFacts(model: CompiledModel, contactId: string, engagement: number, scope: Scope): AccountMemberFacts {
+export function memberFacts(
+  model: CompiledModel,
+  contactId: string,
+  engagement: number,
+  scope: Scope,
+): AccountMemberFacts {
   const spec = model.accounts
-  if (!spec) return { contactId, engagement, roles: [], engaged: false }
-  return { contactId, engagement, roles: spec.roles.map((r) => r.when(scope)), engaged: spec.engagedWhen(scope) }
+  if (!spec) return { contactId, engagement, roles: 0, engaged: false }
+  let roles = 0
+  for (let r = 0; r < spec.roles.length; r++) if (spec.roles[r]!.when(scope)) roles |= 1 << r
+  return { contactId, engagement, roles: roles >>> 0, engaged: spec.engagedWhen(scope) }
 }
 
 /**
@@ -116,7 +123,7 @@ export function rollupAccount(
   }
 
   const committee: CommitteeRole[] = spec.roles.map((role, i) => {
-    const holders = members.filter((m) => m.roles[i])
+    const holders = members.filter((m) => (m.roles & (1 << i)) !== 0)
     const engaged = holders.filter((m) => m.engaged)
     return {
       id: role.id,

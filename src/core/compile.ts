@@ -226,6 +226,9 @@ export function compileModel(document: ModelDocument): CompiledModel {
         : undefined
 
   const accDoc = document.accounts
+  if ((accDoc?.committee?.roles.length ?? 0) > 32) {
+    throw new RangeError('a buying committee has at most 32 roles')
+  }
   const accounts: CompiledAccounts | undefined = accDoc && {
     key: accDoc.key ?? 'account_id',
     rollup: accDoc.engagement?.rollup ?? 'sum',

@@ -184,7 +184,12 @@ function memberTest(list: readonly Scalar[], caseSensitive: boolean): ValueTest 
     else others.push(equalsTest(target, caseSensitive))
   }
   return (v) => {
-    if (texts.size > 0 && !isMissing(v) && typeof v !== 'object' && texts.has(normalizeText(textOf(v), caseSensitive))) {
+    if (
+      texts.size > 0 &&
+      !isMissing(v) &&
+      typeof v !== 'object' &&
+      texts.has(normalizeText(textOf(v), caseSensitive))
+    ) {
       return true
     }
     for (const eq of others) if (eq(v)) return true

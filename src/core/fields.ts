@@ -59,7 +59,8 @@ export function contactProperties(doc: ModelDocument): { contact: Set<string>; a
   }
   for (const c of doc.accounts?.bands ?? []) {
     const fields = conditionFields(c.when)
-    for (const f of fields) if (!f.startsWith('score.')) account.add(f.startsWith('account.') ? f.slice(8) : f)
+    for (const f of fields)
+      if (!f.startsWith('score.')) account.add(f.startsWith('account.') ? f.slice(8) : f)
   }
   return { contact, account }
 }

@@ -28,20 +28,16 @@ export function scoreAccountsFromColumns(
     else members.set(k, [c])
   }
   const committee = scores.committee
-  const roles = model.accounts.roles.length
   for (const [id, list] of members) {
     const result = rollupAccount(
       model,
       { id, properties: accountProperties.get(id) ?? {} },
-      list.map((c) => {
-        const bits = committee?.roles[c] ?? 0
-        return {
-          contactId: contacts.ids[c]!,
-          engagement: scores.engagement[c]!,
-          roles: Array.from({ length: roles }, (_, r) => (bits & (1 << r)) !== 0),
-          engaged: committee?.engaged[c] === 1,
-        }
-      }),
+      list.map((c) => ({
+        contactId: contacts.ids[c]!,
+        engagement: scores.engagement[c]!,
+        roles: committee?.roles[c] ?? 0,
+        engaged: committee?.engaged[c] === 1,
+      })),
     )
     if (result) out.set(id, result)
   }

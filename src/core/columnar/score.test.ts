@@ -6,8 +6,8 @@ import { evaluateContact } from '../evaluate.js'
 import { eventsArb, modelArb } from '../test-support/arbitraries.js'
 import { ev, NOW } from '../test-support/events.js'
 import { exampleModel } from '../test-support/example-model.js'
-import { EventColumnsBuilder, eventColumnsOf } from './events.js'
 import { scoreAccountsFromColumns } from './accounts.js'
+import { EventColumnsBuilder, eventColumnsOf } from './events.js'
 import { scoreColumns } from './score.js'
 
 const titles = ['VP Growth', 'intern', undefined, 'Head of Data']
@@ -104,7 +104,9 @@ describe('bulk account rollups', () => {
       ...(titles[i % 5] === undefined ? {} : { job_title: titles[i % 5] }),
     }))
     const perContact = ids.map((_, i) =>
-      Array.from({ length: i % 6 }, (_, k) => ev(k % 2 ? 'Email Link Clicked' : 'Webinar Attended', k * 3, {}, `c${i}-${k}`)),
+      Array.from({ length: i % 6 }, (_, k) =>
+        ev(k % 2 ? 'Email Link Clicked' : 'Webinar Attended', k * 3, {}, `c${i}-${k}`),
+      ),
     )
     const contacts = { length: n, ids, properties }
     const bulk = scoreColumns(model, contacts, eventColumnsOf(perContact), NOW)
@@ -115,7 +117,11 @@ describe('bulk account rollups', () => {
         .map((cid, i) => ({ contact: { id: cid, properties: properties[i]! }, events: perContact[i]! }))
         .filter((m) => m.contact.properties.account_id === id)
         .map((m) => ({ contact: m.contact, result: evaluateContact(model, m.contact, m.events, NOW) }))
-      const one = evaluateAccount(model, { id, properties: id === 'a1' ? { industry: 'SaaS' } : {} }, members)!
+      const one = evaluateAccount(
+        model,
+        { id, properties: id === 'a1' ? { industry: 'SaaS' } : {} },
+        members,
+      )!
       expect(result).toEqual(one)
     }
   })

@@ -428,7 +428,7 @@ const accountsSchema = doc(
     committee: doc(
       z.strictObject({
         engagedWhen: annotate(conditionSchema, 'When a contact counts as an engaged member.').exactOptional(),
-        roles: doc(z.array(roleSchema), 'Buying-group roles.'),
+        roles: doc(z.array(roleSchema).max(32), 'Buying-group roles (at most 32).'),
       }),
       'Buying-group coverage: points per role with an engaged member.',
     ).exactOptional(),
