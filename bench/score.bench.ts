@@ -1,0 +1,126 @@
+/**
+ * `npm run bench:score`: Leadscore's batch scoring on the benchmark data.
+ *
+ *   npx tsx bench/score.bench.ts [--dir bench/out] [--model bench/model.yaml] [--as-of 2026-11-01T00:00:00Z] [--runs 5]
+ *
+ * Measures, in one run:
+ * - end to end: `node dist/cli/bin.js score` (read the CSV files, score, write a CSV) in a
+ *   child process: wall time and peak memory (max RSS);
+ * - rescoring in memory: the events already loaded as columns (what a model-edit preview
+ *   needs), `scoreColumns` over every contact: median of `--runs`.
+ * Generate the data first: npx tsx bench/generate-data.ts --contacts 1000000 --seed 1 --out bench/out/
+ */
+import { spawnSync } from 'node:child_process'
+import { existsSync, statSync } from 'node:fs'
+import { cpus, loadavg, totalmem } from 'node:os'
+import { join, resolve } from 'node:path'
+import { Writable } from 'node:stream'
+import { parseArgs } from 'node:util'
+import { BadRows } from '../src/cli/bad-rows.js'
+import type { CliContext } from '../src/cli/context.js'
+import { loadInputs } from '../src/cli/load-inputs.js'
+import { loadModelFile } from '../src/cli/model-file.js'
+import { scoreColumns } from '../src/core/columnar/index.js'
+
+const { values } = parseArgs({
+  options: {
+    dir: { type: 'string', default: 'bench/out' },
+    model: { type: 'string', default: 'bench/model.yaml' },
+    'as-of': { type: 'string', default: '2026-11-01T00:00:00Z' },
+    runs: { type: 'string', default: '5' },
+  },
+})
+const dir = resolve(values.dir!)
+const files = {
+  contacts: join(dir, 'contacts.csv'),
+  events: join(dir, 'events.csv'),
+  accounts: join(dir, 'accounts.csv'),
+}
+for (const f of Object.values(files)) {
+  if (!existsSync(f)) {
+    console.error(
+      `missing ${f}: generate the data first:\n  npx tsx bench/generate-data.ts --contacts 1000000 --seed 1 --out ${values.dir}/`,
+    )
+    process.exit(1)
+  }
+}
+if (!existsSync('dist/cli/bin.js')) {
+  console.error('missing dist/cli/bin.js: run `npm run build` first')
+  process.exit(1)
+}
+
+const mb = (bytes: number) => `${(bytes / 1e6).toFixed(0)} MB`
+console.log(`command: npx tsx bench/score.bench.ts ${process.argv.slice(2).join(' ')}`)
+console.log(
+  `machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown cpu'}, ${mb(totalmem())} memory, node ${process.version}, load ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+)
+console.log(
+  `data: ${Object.entries(files)
+    .map(([k, f]) => `${k} ${mb(statSync(f).size)}`)
+    .join(', ')}; model ${values.model}; as of ${values['as-of']}`,
+)
+
+// end to end, in a child process, measured by /usr/bin/time when the machine has it
+const args = [
+  '--max-semi-space-size=64',
+  'dist/cli/bin.js',
+  'score',
+  '--model',
+  values.model!,
+  '--contacts',
+  files.contacts,
+  '--events',
+  files.events,
+  '--accounts',
+  files.accounts,
+  '--as-of',
+  values['as-of']!,
+  '--out',
+  join(dir, 'leadscore-scores.csv'),
+]
+const timed = existsSync('/usr/bin/time')
+const started = performance.now()
+const child = timed
+  ? spawnSync('/usr/bin/time', ['-f', 'maxrss_kb=%M', process.execPath, ...args], { encoding: 'utf8' })
+  : spawnSync(process.execPath, args, { encoding: 'utf8' })
+const wall = (performance.now() - started) / 1000
+if (child.status !== 0) {
+  console.error(child.stderr)
+  process.exit(1)
+}
+const summary = child.stderr.split('\n').find((l) => l.startsWith('scored')) ?? ''
+const rss = /maxrss_kb=(\d+)/.exec(child.stderr)?.[1]
+console.log(
+  `\nend to end (leadscore score): ${wall.toFixed(2)} s wall${rss ? `, peak memory ${mb(Number(rss) * 1024)}` : ''}`,
+)
+console.log(`  ${summary}`)
+
+// rescoring with the events in memory
+const sink = new Writable({ write: (_c, _e, done) => done() })
+const ctx: CliContext = {
+  stdout: sink,
+  stderr: sink,
+  cwd: process.cwd(),
+  env: process.env,
+  exitCode: 0,
+  command: 'bench',
+}
+const model = await loadModelFile(ctx, values.model!)
+const loadStart = performance.now()
+const inputs = await loadInputs(ctx, model, { ...files, strict: false }, new BadRows())
+console.log(
+  `\nloaded ${inputs.contacts.length.toLocaleString('en-US')} contacts and ${inputs.events.length.toLocaleString('en-US')} events in ${((performance.now() - loadStart) / 1000).toFixed(1)} s`,
+)
+const asOf = Date.parse(values['as-of']!)
+const times: number[] = []
+for (let r = 0; r < Number(values.runs); r++) {
+  const t = performance.now()
+  scoreColumns(model, inputs.contacts, inputs.events, asOf)
+  times.push((performance.now() - t) / 1000)
+}
+times.sort((a, b) => a - b)
+console.log(
+  `rescoring in memory (scoreColumns): median ${times[Math.floor(times.length / 2)]!.toFixed(2)} s over ${times.length} runs (${times.map((t) => t.toFixed(2)).join(', ')})`,
+)
