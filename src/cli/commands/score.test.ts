@@ -6,7 +6,8 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { compileModel } from '../../core/compile.js'
 import { evaluateContact } from '../../core/evaluate.js'
 import { loadModel } from '../../core/model/index.js'
-import { runCli } from '../test-support/run-cli.js'
+import { main } from '../main.js'
+import { runCli, sink } from '../test-support/run-cli.js'
 
 const EXAMPLES = new URL('../../../examples/', import.meta.url)
 let cwd = ''
@@ -298,6 +299,36 @@ describe('leadscore score', () => {
     expect(new Set(rows.map((x) => x.band))).toEqual(new Set(['hot', 'warm', 'cold']))
     expect(rows.some((x) => x.stage === 'mql')).toBe(true)
     expect(Object.keys(rows[0]!)).toContain('account_total')
+  })
+})
+
+describe('progress', () => {
+  it('draws a bar on a terminal and nothing on a pipe', async () => {
+    const args = [
+      'score',
+      '--model',
+      'model.yaml',
+      '--contacts',
+      'contacts.csv',
+      '--events',
+      'events.csv',
+      '--as-of',
+      '2026-11-01',
+    ]
+    const pipe = sink()
+    await main(args, { stdout: sink().stream, stderr: pipe.stream, cwd, env: {} })
+    expect(pipe.text()).not.toContain('%')
+    const tty = sink()
+    Object.assign(tty.stream, {
+      isTTY: true,
+      columns: 100,
+      cursorTo: () => true,
+      clearLine: () => true,
+      moveCursor: () => true,
+    })
+    await main(args, { stdout: sink().stream, stderr: tty.stream, cwd, env: {} })
+    expect(tty.text()).toMatch(/contacts\.csv.*\d+%/)
+    expect(tty.text()).toMatch(/events\.csv.*100%/)
   })
 })
 
