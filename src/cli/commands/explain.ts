@@ -11,7 +11,7 @@ import { formatExplanation } from '../explain-format.js'
 import { loadInputs } from '../load-inputs.js'
 import { loadModelFile } from '../model-file.js'
 import { asOfTime } from '../time.js'
-import { inputArgs } from './score.js'
+import { inputArgs, inputFiles } from './score.js'
 
 export const explainCommand = defineCommand({
   meta: { name: 'explain', description: 'Explain one contact’s score: every rule, event, decay and cap' },
@@ -26,19 +26,7 @@ export const explainCommand = defineCommand({
     const model = await loadModelFile(ctx, args.model)
     const asOf = asOfTime(args['as-of'])
     const badRows = new BadRows()
-    const inputs = await loadInputs(
-      ctx,
-      model,
-      {
-        contacts: args.contacts,
-        events: args.events,
-        accounts: args.accounts,
-        idColumn: args['id-column'],
-        strict: args.strict === true,
-        only: args.id,
-      },
-      badRows,
-    )
+    const inputs = await loadInputs(ctx, model, { ...inputFiles(args), only: args.id }, badRows)
     const { events, contacts } = inputs
     const list: ContactEvent[] = []
     for (let i = events.offsets[0]!; i < events.offsets[1]!; i++) {

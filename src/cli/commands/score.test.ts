@@ -12,6 +12,9 @@ import { runCli, sink } from '../test-support/run-cli.js'
 const EXAMPLES = new URL('../../../examples/', import.meta.url)
 let cwd = ''
 const run = (...argv: string[]) => runCli(cwd, ...argv)
+/** `leadscore score` on the small test files as of 2026-11-01, with more arguments. */
+const score = (...more: string[]) =>
+  run('score', '--model', 'model.yaml', '--contacts', 'contacts.csv', '--as-of', '2026-11-01', ...more)
 
 const MODEL = `format: leadscore/v1
 id: small
@@ -91,17 +94,7 @@ function csv(text: string): Record<string, string>[] {
 
 describe('leadscore score', () => {
   it('writes every contact in file order with the documented columns, and equals the evaluator', async () => {
-    const r = await run(
-      'score',
-      '--model',
-      'model.yaml',
-      '--contacts',
-      'contacts.csv',
-      '--events',
-      'events.csv',
-      '--as-of',
-      '2026-11-01',
-    )
+    const r = await score('--events', 'events.csv')
     expect(r.code).toBe(0)
     expect(r.stdout.split('\n')[0]).toBe(
       'contact_id,fit,engagement,total,grade,level,label,band,stage,journey,segments',
@@ -146,68 +139,16 @@ describe('leadscore score', () => {
   })
 
   it('reads gzip and NDJSON events alike, and writes JSON and NDJSON', async () => {
-    const base = await run(
-      'score',
-      '--model',
-      'model.yaml',
-      '--contacts',
-      'contacts.csv',
-      '--events',
-      'events.csv',
-      '--as-of',
-      '2026-11-01',
-    )
-    const gz = await run(
-      'score',
-      '--model',
-      'model.yaml',
-      '--contacts',
-      'contacts.csv',
-      '--events',
-      'events.csv.gz',
-      '--as-of',
-      '2026-11-01',
-    )
-    const nd = await run(
-      'score',
-      '--model',
-      'model.yaml',
-      '--contacts',
-      'contacts.csv',
-      '--events',
-      'events.ndjson',
-      '--as-of',
-      '2026-11-01',
-    )
+    const base = await score('--events', 'events.csv')
+    const gz = await score('--events', 'events.csv.gz')
+    const nd = await score('--events', 'events.ndjson')
     expect(gz.stdout).toBe(base.stdout)
     expect(nd.stdout).toBe(base.stdout)
-    const json = await run(
-      'score',
-      '--model',
-      'model.yaml',
-      '--contacts',
-      'contacts.csv',
-      '--events',
-      'events.csv',
-      '--as-of',
-      '2026-11-01',
-      '--format',
-      'json',
-    )
+    const json = await score('--events', 'events.csv', '--format', 'json')
     const parsed = JSON.parse(json.stdout) as Record<string, unknown>[]
     expect(parsed.map((x) => x.contact_id)).toEqual(['c2', 'c1', 'c3'])
     expect(parsed[1]).toMatchObject({ fit: 5, grade: 'B', segments: 'quiet' })
-    const out = await run(
-      'score',
-      '--model',
-      'model.yaml',
-      '--contacts',
-      'contacts.csv',
-      '--as-of',
-      '2026-11-01',
-      '--out',
-      'scores.ndjson',
-    )
+    const out = await score('--out', 'scores.ndjson')
     expect(out.code).toBe(0)
     const lines = readFileSync(join(cwd, 'scores.ndjson'), 'utf8').trim().split('\n')
     expect(lines.map((l) => (JSON.parse(l) as { contact_id: string }).contact_id)).toEqual(['c2', 'c1', 'c3'])
@@ -218,17 +159,7 @@ describe('leadscore score', () => {
       join(cwd, 'bad.csv'),
       'event_id,contact_id,event,timestamp\nb1,c1,page,2026-10-30T00:00:00Z\nb2,c1,page,yesterday\nb3,,page,2026-10-30T00:00:00Z\n',
     )
-    const r = await run(
-      'score',
-      '--model',
-      'model.yaml',
-      '--contacts',
-      'contacts.csv',
-      '--events',
-      'bad.csv',
-      '--as-of',
-      '2026-11-01',
-    )
+    const r = await score('--events', 'bad.csv')
     expect(r.code).toBe(0)
     expect(r.stderr).toContain('2 bad rows skipped:')
     expect(r.stderr).toMatch(/bad\.csv:3: .*yesterday/)

@@ -8,7 +8,7 @@ import { scoreAccountsFromColumns, scoreColumns } from '../../core/columnar/inde
 import { createScoreWriter, type ScoreFormat, type ScoreRow } from '../../io/index.js'
 import { BadRows } from '../bad-rows.js'
 import { CliError, cliContext } from '../context.js'
-import { loadInputs } from '../load-inputs.js'
+import { type InputFiles, loadInputs } from '../load-inputs.js'
 import { loadModelFile } from '../model-file.js'
 import { asOfTime } from '../time.js'
 
@@ -57,6 +57,23 @@ export const inputArgs = {
   strict: { type: 'boolean', description: 'Fail at the first bad row instead of skipping it' },
 } as const
 
+/** The input files named by the `inputArgs` options. */
+export function inputFiles(args: {
+  contacts: string
+  events?: string | undefined
+  accounts?: string | undefined
+  'id-column'?: string | undefined
+  strict?: boolean | undefined
+}): InputFiles {
+  return {
+    contacts: args.contacts,
+    events: args.events,
+    accounts: args.accounts,
+    idColumn: args['id-column'],
+    strict: args.strict === true,
+  }
+}
+
 export const scoreCommand = defineCommand({
   meta: {
     name: 'score',
@@ -81,18 +98,7 @@ export const scoreCommand = defineCommand({
     const asOf = asOfTime(args['as-of'])
     const format = outputFormat(args.format, args.out)
     const badRows = new BadRows()
-    const inputs = await loadInputs(
-      ctx,
-      model,
-      {
-        contacts: args.contacts,
-        events: args.events,
-        accounts: args.accounts,
-        idColumn: args['id-column'],
-        strict: args.strict === true,
-      },
-      badRows,
-    )
+    const inputs = await loadInputs(ctx, model, inputFiles(args), badRows)
     const loaded = performance.now()
     const scores = scoreColumns(model, inputs.contacts, inputs.events, asOf)
     const accounts = model.accounts
