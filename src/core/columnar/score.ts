@@ -124,6 +124,17 @@ export function scoreColumns(
       const m = matcher.match(i)
       for (const r of m.rules) {
         const p = plans[r]!
+        if (p.simple) {
+          // the common rule (every event counts, no window, no count): decay inline, as decayFactor does
+          const age = (asOf - t) / DAY_MS
+          raw[r]! +=
+            p.decayKind === HALF_LIFE
+              ? p.points * Math.exp(-age * p.decayParam)
+              : p.decayKind === LINEAR
+                ? p.points * Math.max(0, 1 - age / p.decayParam)
+                : p.points * 1
+          continue
+        }
         if (p.distinct) {
           const code = p.distinct.codes[i]!
           const key = code < 0 ? p.distinct.missingKey : p.distinct.normalized[code]!
@@ -206,8 +217,18 @@ export function scoreColumns(
   return out
 }
 
+const NO_DECAY = 0
+const HALF_LIFE = 1
+const LINEAR = 2
+
 interface RulePlan {
   readonly rule: CompiledEngagementRule
+  /** Every matching event counts, with no window and no count: the fast path. */
+  readonly simple: boolean
+  readonly points: number
+  readonly decayKind: typeof NO_DECAY | typeof HALF_LIFE | typeof LINEAR
+  /** The half-life rate (ln 2 / days) or the linear days. */
+  readonly decayParam: number
   readonly first: boolean
   readonly bucketMs: number
   readonly windowFrom: number
@@ -247,8 +268,17 @@ function planRule(
       seen: new Int32Array(keys.size + 1),
     }
   }
+  const decay = rule.decay
   return {
     rule,
+    simple:
+      rule.occurrences.kind === 'all' &&
+      rule.distinct === undefined &&
+      rule.windowDays === undefined &&
+      rule.count === undefined,
+    points: rule.points,
+    decayKind: decay.kind === 'halfLife' ? HALF_LIFE : decay.kind === 'linear' ? LINEAR : NO_DECAY,
+    decayParam: decay.kind === 'halfLife' ? decay.rate : decay.kind === 'linear' ? decay.days : 0,
     first: rule.occurrences.kind === 'first',
     bucketMs: rule.occurrences.kind === 'perDays' ? rule.occurrences.days * DAY_MS : 0,
     windowFrom: rule.windowDays === undefined ? Number.NEGATIVE_INFINITY : asOf - rule.windowDays * DAY_MS,
