@@ -54,11 +54,39 @@ export function contactScope(
     classes,
     history,
     get(field) {
-      if (field.startsWith('score.')) return scoreField(field.slice(6), fields, classes)
-      if (field.startsWith('account.')) return lookup(contact.account, field.slice(8))
-      return lookup(contact.properties, field)
+      const ref = fieldRef(field)
+      switch (ref.kind) {
+        case 'property':
+          return lookup(contact.properties, ref.name)
+        case 'account':
+          return lookup(contact.account, ref.name)
+        case 'score':
+          return scoreField(ref.name, fields, classes)
+      }
     },
   }
+}
+
+/** Where a field name points: a contact property, an account property or a score field. */
+interface FieldRef {
+  readonly kind: 'property' | 'account' | 'score'
+  readonly name: string
+}
+
+/** Field names come from compiled conditions, a small set: parse each once. */
+const fieldRefs = new Map<string, FieldRef>()
+
+function fieldRef(field: string): FieldRef {
+  let ref = fieldRefs.get(field)
+  if (ref === undefined) {
+    ref = field.startsWith('score.')
+      ? { kind: 'score', name: field.slice(6) }
+      : field.startsWith('account.')
+        ? { kind: 'account', name: field.slice(8) }
+        : { kind: 'property', name: field }
+    if (fieldRefs.size < 10_000) fieldRefs.set(field, ref)
+  }
+  return ref
 }
 
 function scoreField(name: string, fields: ScoreFields, classes: Classes): unknown {

@@ -67,7 +67,7 @@ export function scoreColumns(
   options: BulkOptions = {},
 ): BulkScores {
   const n = contacts.length
-  const matcher = createMatcher(model, events)
+  const { matchOf, ruleStart, ruleList, historyStart, historyList, activity } = matchEvents(model, events)
   const rules = model.engagement.rules
   const R = rules.length
   const H = model.history.length
@@ -121,8 +121,9 @@ export function scoreColumns(
     for (let i = from; i < to; i++) {
       const t = ts[i]!
       if (t > asOf) break
-      const m = matcher.match(i)
-      for (const r of m.rules) {
+      const m = matchOf[i]!
+      for (let k = ruleStart[m]!, end = ruleStart[m + 1]!; k < end; k++) {
+        const r = ruleList[k]!
         const p = plans[r]!
         if (p.simple) {
           // the common rule (every event counts, no window, no count): decay inline, as decayFactor does
@@ -160,8 +161,11 @@ export function scoreColumns(
           raw[r]! += p.rule.points * decayFactor(p.rule.decay, (asOf - t) / DAY_MS)
         }
       }
-      for (const h of m.history) if (t >= historyFrom[h]!) historyCount[h]!++
-      if (m.activity && t > lastActivity) lastActivity = t
+      for (let k = historyStart[m]!, end = historyStart[m + 1]!; k < end; k++) {
+        const h = historyList[k]!
+        if (t >= historyFrom[h]!) historyCount[h]!++
+      }
+      if (activity[m] === 1 && t > lastActivity) lastActivity = t
     }
     for (let r = 0; r < R; r++) {
       const p = plans[r]!
@@ -289,12 +293,29 @@ function planRule(
   }
 }
 
-/** Matches events by signature: (name, codes of the tested properties), computed once per signature. */
-function createMatcher(model: CompiledModel, events: EventColumns): { match(i: number): EventMatch } {
+/**
+ * Every event's match, computed once per distinct signature (event name and the codes of
+ * the properties that `when` conditions test) and flattened into typed arrays for the scan.
+ */
+interface MatchTable {
+  /** Per event: its match number. */
+  readonly matchOf: Int32Array
+  /** Rule indexes of match m: ruleList[ruleStart[m] .. ruleStart[m + 1]). */
+  readonly ruleStart: Int32Array
+  readonly ruleList: Int32Array
+  /** History test indexes of match m, likewise. */
+  readonly historyStart: Int32Array
+  readonly historyList: Int32Array
+  /** Whether match m is activity. */
+  readonly activity: Uint8Array
+}
+
+function matchEvents(model: CompiledModel, events: EventColumns): MatchTable {
   // only the fields that `when` conditions test decide a match (not `distinct` keys)
   const tested = new Set(model.engagement.rules.flatMap((r) => r.fields))
   const fields = [...tested].filter((f) => events.properties.has(f))
   const columns = fields.map((f) => events.properties.get(f)!)
+  const codes = columns.map((c) => c.codes)
   const radix = columns.map((c) => c.values.length + 1)
   let space = events.names.length
   for (const r of radix) space *= r
@@ -308,38 +329,52 @@ function createMatcher(model: CompiledModel, events: EventColumns): { match(i: n
     matches.push(matchEvent(model, { id: '', name: events.names[events.name[i]!]!, ts: 0, properties }))
     return matches.length - 1
   }
-  const signature = (i: number): number => {
-    let sig = events.name[i]!
-    for (let k = 0; k < columns.length; k++) sig = sig * radix[k]! + columns[k]!.codes[i]! + 1
-    return sig
-  }
+  const matchOf = new Int32Array(events.length)
+  const names = events.name
   if (space <= 1 << 24) {
     const table = new Int32Array(space).fill(-1)
-    return {
-      match(i) {
-        const sig = signature(i)
-        let m = table[sig]!
-        if (m < 0) {
-          m = compute(i)
-          table[sig] = m
-        }
-        return matches[m]!
-      },
+    for (let i = 0; i < events.length; i++) {
+      let sig = names[i]!
+      for (let k = 0; k < codes.length; k++) sig = sig * radix[k]! + codes[k]![i]! + 1
+      let m = table[sig]!
+      if (m < 0) {
+        m = compute(i)
+        table[sig] = m
+      }
+      matchOf[i] = m
     }
-  }
-  const exact = space <= Number.MAX_SAFE_INTEGER
-  const map = new Map<number | string, number>()
-  return {
-    match(i) {
-      const key: number | string = exact
-        ? signature(i)
-        : [events.name[i], ...columns.map((c) => c.codes[i])].join(',')
+  } else {
+    const map = new Map<string, number>()
+    for (let i = 0; i < events.length; i++) {
+      let key = String(names[i])
+      for (let k = 0; k < codes.length; k++) key += `,${codes[k]![i]}`
       let m = map.get(key)
       if (m === undefined) {
         m = compute(i)
         map.set(key, m)
       }
-      return matches[m]!
-    },
+      matchOf[i] = m
+    }
+  }
+  const flatten = (lists: readonly (readonly number[])[]) => {
+    const start = new Int32Array(lists.length + 1)
+    lists.forEach((l, m) => {
+      start[m + 1] = start[m]! + l.length
+    })
+    const list = new Int32Array(start[lists.length]!)
+    lists.forEach((l, m) => {
+      list.set(l, start[m]!)
+    })
+    return { start, list }
+  }
+  const rules = flatten(matches.map((m) => m.rules))
+  const history = flatten(matches.map((m) => m.history))
+  return {
+    matchOf,
+    ruleStart: rules.start,
+    ruleList: rules.list,
+    historyStart: history.start,
+    historyList: history.list,
+    activity: Uint8Array.from(matches, (m) => (m.activity ? 1 : 0)),
   }
 }
