@@ -930,6 +930,118 @@ export function runStoreConformance(name: string, createStore: CreateStoreTarget
       })
     })
 
+    describe('rescoring reads', () => {
+      it('lists contacts without a score from a model version, in keyset pages', async () => {
+        await publishModel()
+        const v2 = await store.createModelVersion({ id: MODEL, source: 'v2', createdAt: T0 })
+        await contacts('a', 'b', 'c', 'd')
+        await store.applyScores({ scores: [score('b', 5), score('c', 5)] })
+        expect(await store.staleContacts({ model: MODEL, version: 1, limit: 10 })).toEqual(['a', 'd'])
+        expect(await store.staleContacts({ model: MODEL, version: v2.version, limit: 3 })).toEqual([
+          'a',
+          'b',
+          'c',
+        ])
+        expect(
+          await store.staleContacts({ model: MODEL, version: v2.version, after: 'c', limit: 3 }),
+        ).toEqual(['d'])
+        expect(await store.staleContacts({ model: 'other', version: 1, after: 'a', limit: 2 })).toEqual([
+          'b',
+          'c',
+        ])
+        await expect(store.staleContacts({ model: MODEL, version: 0, limit: 1 })).rejects.toThrow(
+          StoreInputError,
+        )
+      })
+
+      it('reads the events of several contacts at once, as contactEvents reads each', async () => {
+        await contacts('alice', 'bob', 'carol')
+        await store.insertEvents([
+          event('e3', 'alice', T0 + 3000),
+          event('e1', 'alice', T0 + 1000),
+          event('anon1', null, T0 + 1500, { anonymousId: 'a-1' }),
+          event('anon-late', null, T0 + 500, { anonymousId: 'a-1' }),
+          event('both', 'bob', T0 + 100, { anonymousId: 'a-1' }),
+          event('anon-bob', null, T0 + 200, { anonymousId: 'a-2' }),
+          event('unmerged', null, T0, { anonymousId: 'a-3' }),
+        ])
+        await store.linkAliases([
+          { anonymousId: 'a-1', contactId: 'alice', at: T0 },
+          { anonymousId: 'a-2', contactId: 'bob', at: T0 },
+        ])
+        const lists = await store.eventsOfContacts(['bob', 'carol', 'alice', 'bob', 'nobody'])
+        expect(lists.map((l) => l.contactId)).toEqual(['bob', 'carol', 'alice', 'nobody'])
+        for (const list of lists) expect(list.events).toEqual(await store.contactEvents(list.contactId))
+        expect(lists[2]!.events.map((e) => e.id)).toEqual(['anon-late', 'e1', 'anon1', 'e3'])
+        expect(await store.eventsOfContacts([])).toEqual([])
+      })
+
+      it('reads scores with their state in bulk, in the order asked', async () => {
+        await publishModel()
+        await contacts('a', 'b', 'c')
+        const state = { v: 1, nested: TRICKY_PROPERTIES }
+        await store.applyScores({
+          scores: [score('a', 1, { state }), score('b', 2, { segments: ['x', 'y'] })],
+        })
+        const read = await store.scoresWithState(MODEL, ['c', 'b', 'a', 'b'])
+        expect(read.map((r) => r.score.contactId)).toEqual(['b', 'a', 'b'])
+        expect(read[0]).toEqual({ score: score('b', 2, { segments: ['x', 'y'] }), state: null })
+        expectTrickyRoundTrip((read[1]!.state as typeof state).nested as Record<string, unknown>)
+        expect(await store.scoresWithState('other', ['a'])).toEqual([])
+        expect(await store.scoresWithState(MODEL, [])).toEqual([])
+      })
+
+      it('lists an account’s members with their scores, and accounts by total in pages', async () => {
+        await publishModel()
+        await store.upsertAccounts([
+          { id: 'acme', properties: { name: 'Acme' }, at: T0 },
+          { id: 'beta', at: T0 },
+          { id: 'gamma', at: T0 },
+        ])
+        await contacts(
+          { id: 'a', accountId: 'acme', at: T0 },
+          { id: 'b', accountId: 'acme', at: T0 },
+          { id: 'c', accountId: 'beta', at: T0 },
+        )
+        await store.applyScores({ scores: [score('b', 30)] })
+        const members = await store.accountMembers('acme', MODEL)
+        expect(members.map((m) => [m.contact.id, m.score?.total ?? null])).toEqual([
+          ['a', null],
+          ['b', 30],
+        ])
+        expect(members[1]!.score).toEqual(score('b', 30))
+        expect(await store.accountMembers('nobody', MODEL)).toEqual([])
+
+        const write = (accountId: string, total: number) => ({
+          accountId,
+          modelId: MODEL,
+          modelVersion: 1,
+          fit: 0,
+          engagement: total,
+          total,
+          band: null,
+          contacts: 1,
+          committee: [],
+          scoredAt: T0,
+        })
+        await store.applyScores({
+          accountScores: [write('acme', 40), write('beta', 40), write('gamma', 70)],
+        })
+        const first = await store.listAccounts({ model: MODEL, limit: 2 })
+        expect(first.items.map((i) => i.account.id)).toEqual(['gamma', 'beta'])
+        expect(first.items[0]!.score).toEqual(write('gamma', 70))
+        const second = await store.listAccounts({ model: MODEL, limit: 2, cursor: first.nextCursor })
+        expect(second.items.map((i) => [i.account.id, i.account.properties])).toEqual([
+          ['acme', { name: 'Acme' }],
+        ])
+        expect(second.nextCursor).toBeNull()
+        expect((await store.listAccounts({ model: 'other' })).items).toEqual([])
+        await expect(store.listAccounts({ model: MODEL, cursor: 'nonsense' })).rejects.toThrow(
+          /not a cursor returned by listAccounts/,
+        )
+      })
+    })
+
     describe('models', () => {
       it('numbers versions per model and publishes one version per model, archiving the previous', async () => {
         const a1 = await store.createModelVersion({ id: 'a', source: 'v1', createdAt: T0 })

@@ -20,6 +20,14 @@ import type {
 import type { KeyRecord, KeyWrite } from './records/key.js'
 import type { LeaseGrant, LeaseRequest } from './records/lease.js'
 import type { ModelDraft, ModelRecord, PublishModel } from './records/model.js'
+import type {
+  AccountMemberScore,
+  AccountPage,
+  AccountQuery,
+  ContactEventList,
+  ScoreWithState,
+  StaleContactsQuery,
+} from './records/rescore.js'
 import type { DueContact, DueQuery, ScoreBatch, ScorePoint, ScoreRecord } from './records/score.js'
 import type { ScoreHistoryQuery, TransitionQuery, TransitionRecord } from './records/transition.js'
 
@@ -38,6 +46,8 @@ export interface StoreOps {
    * id merged into it. In time order (then by id).
    */
   contactEvents(contactId: string, options?: ContactEventsOptions): Promise<StoredEvent[]>
+  /** `contactEvents` of several contacts in one read, in the order of `contactIds` (each id once). */
+  eventsOfContacts(contactIds: readonly string[]): Promise<ContactEventList[]>
 
   // contacts and identity
 
@@ -80,6 +90,18 @@ export interface StoreOps {
   countContacts(query: CountQuery): Promise<CountRow[]>
   /** Contacts whose `nextChangeAt` has come, earliest first (then by id). */
   dueContacts(query: DueQuery): Promise<DueContact[]>
+  /**
+   * Ids of contacts with no score from `query.version` of `query.model` (no score from that
+   * model, or one from another version), by id, in keyset pages: what a publish still has to
+   * score.
+   */
+  staleContacts(query: StaleContactsQuery): Promise<string[]>
+  /** The scores of `contactIds` under one model, with their stored state, in the order of `contactIds` (unscored ones left out). */
+  scoresWithState(modelId: string, contactIds: readonly string[]): Promise<ScoreWithState[]>
+  /** The contacts of an account, by id, each with its score under `modelId` (or null). */
+  accountMembers(accountId: string, modelId: string): Promise<AccountMemberScore[]>
+  /** Accounts scored by a model, by total (highest first, then id), in keyset pages. */
+  listAccounts(query: AccountQuery): Promise<AccountPage>
   /** Transitions in storage order (`seq`). */
   listTransitions(query: TransitionQuery): Promise<TransitionRecord[]>
   /** A contact's score history under a model, oldest first. */

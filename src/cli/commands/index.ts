@@ -4,6 +4,8 @@ import type { SubCommandsDef } from 'citty'
 export const commands: SubCommandsDef = {
   explain: () => import('./explain.js').then((m) => m.explainCommand),
   init: () => import('./init.js').then((m) => m.initCommand),
+  keys: () => import('./keys.js').then((m) => m.keysCommand),
   model: () => import('./model.js').then((m) => m.modelCommand),
   score: () => import('./score.js').then((m) => m.scoreCommand),
+  serve: () => import('./serve.js').then((m) => m.serveCommand),
 }

@@ -16,6 +16,14 @@ import type {
 import type { KeyRecord, KeyWrite } from '../records/key.js'
 import type { LeaseGrant, LeaseRequest } from '../records/lease.js'
 import type { ModelDraft, ModelRecord, PublishModel } from '../records/model.js'
+import type {
+  AccountMemberScore,
+  AccountPage,
+  AccountQuery,
+  ContactEventList,
+  ScoreWithState,
+  StaleContactsQuery,
+} from '../records/rescore.js'
 import type { DueContact, DueQuery, ScoreBatch, ScorePoint, ScoreRecord } from '../records/score.js'
 import type { ScoreHistoryQuery, TransitionQuery, TransitionRecord } from '../records/transition.js'
 import type { Store, StoreOps } from '../store.js'
@@ -26,6 +34,7 @@ import type { Executor, RootExecutor } from './executor.js'
 import * as keys from './keys-sql.js'
 import * as leases from './leases-sql.js'
 import * as models from './models-sql.js'
+import * as rescore from './rescore-sql.js'
 import * as scores from './scores-sql.js'
 
 export class SqlOps implements StoreOps {
@@ -41,6 +50,9 @@ export class SqlOps implements StoreOps {
   }
   contactEvents(contactId: string, options?: ContactEventsOptions): Promise<StoredEvent[]> {
     return events.contactEvents(this.exec, contactId, options)
+  }
+  eventsOfContacts(contactIds: readonly string[]): Promise<ContactEventList[]> {
+    return rescore.eventsOfContacts(this.exec, contactIds)
   }
   upsertContacts(list: readonly ContactWrite[]): Promise<ContactRecord[]> {
     return contacts.upsertContacts(this.exec, list, this.partitionCount)
@@ -89,6 +101,18 @@ export class SqlOps implements StoreOps {
   }
   dueContacts(query: DueQuery): Promise<DueContact[]> {
     return scores.dueContacts(this.exec, query)
+  }
+  staleContacts(query: StaleContactsQuery): Promise<string[]> {
+    return rescore.staleContacts(this.exec, query)
+  }
+  scoresWithState(modelId: string, contactIds: readonly string[]): Promise<ScoreWithState[]> {
+    return rescore.scoresWithState(this.exec, modelId, contactIds)
+  }
+  accountMembers(accountId: string, modelId: string): Promise<AccountMemberScore[]> {
+    return rescore.accountMembers(this.exec, accountId, modelId)
+  }
+  listAccounts(query: AccountQuery): Promise<AccountPage> {
+    return rescore.listAccounts(this.exec, query)
   }
   listTransitions(query: TransitionQuery): Promise<TransitionRecord[]> {
     return scores.listTransitions(this.exec, query)

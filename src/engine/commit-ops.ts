@@ -1,0 +1,246 @@
+/**
+ * Commits a batch of ingested operations in one store transaction: contacts and accounts,
+ * memberships, anonymous-id merges, events (deduplicated on the message id), and the
+ * rescoring of every contact and account they change. When it resolves, all of it is
+ * committed; when it throws, none of it is.
+ * @module
+ */
+import type { ContactEvent, Properties } from '../core/index.js'
+import type {
+  AccountRecord,
+  AccountWrite,
+  AliasWrite,
+  ContactRecord,
+  ContactWrite,
+  EventWrite,
+  StoreOps,
+  TransitionCauseRef,
+} from '../store/index.js'
+import type { PublishedModel } from './models.js'
+import type { IngestOp } from './normalize.js'
+import {
+  emptyOutput,
+  type RescoreContext,
+  type RescoreTarget,
+  rescoreAccounts,
+  rescoreContacts,
+  writeRescore,
+} from './rescore.js'
+
+/** What happened to one operation: an event stored, a duplicate skipped, or a change applied. */
+export type OpOutcome = 'inserted' | 'duplicate' | 'applied'
+
+/** An operation with who sent it (the API key, for the cause of changes it makes). */
+export interface QueuedOp {
+  readonly op: IngestOp
+  readonly keyId: string | undefined
+}
+
+export interface CommitSummary {
+  readonly outcomes: OpOutcome[]
+  /** Contacts rescored. */
+  readonly rescored: number
+}
+
+export interface CommitOptions {
+  readonly models: readonly PublishedModel[]
+  readonly primaryId: string | undefined
+  /** The contact property that names the account, for native and identify writes (`accounts.key`). */
+  readonly accountKey: string
+  readonly now: number
+}
+
+/** Commits `ops` through `tx`; see the module description. */
+export async function commitOps(
+  tx: StoreOps,
+  ops: readonly QueuedOp[],
+  options: CommitOptions,
+): Promise<CommitSummary> {
+  const { now } = options
+  const contactIds = new Set<string>()
+  for (const { op } of ops) {
+    if (op.kind !== 'event' && op.kind !== 'group') contactIds.add(op.contactId)
+    else if (op.contactId !== null) contactIds.add(op.contactId)
+  }
+  const before = new Map((await tx.getContacts([...contactIds])).map((c) => [c.id, c]))
+
+  // contacts, accounts and memberships, in message order
+  const accountWrites: AccountWrite[] = []
+  const contactWrites: ContactWrite[] = []
+  const accountOf = new Map<string, string | null>()
+  for (const [id, c] of before) accountOf.set(id, c.accountId)
+  const join = (contactId: string, accountId: string, at: number): void => {
+    contactWrites.push({ id: contactId, accountId, at })
+    accountOf.set(contactId, accountId)
+  }
+  const links: AliasWrite[] = []
+  const apiCause = new Map<string, TransitionCauseRef>()
+  for (const { op, keyId } of ops) {
+    const cause: TransitionCauseRef = keyId === undefined ? { type: 'api' } : { type: 'api', keyId }
+    switch (op.kind) {
+      case 'identify': {
+        contactWrites.push({ id: op.contactId, properties: op.traits, at: op.at })
+        const named = op.traits[options.accountKey]
+        if (typeof named === 'string' || typeof named === 'number') {
+          accountWrites.push({ id: String(named), at: op.at })
+          join(op.contactId, String(named), op.at)
+        } else if (op.company !== undefined) {
+          accountWrites.push({ id: op.company.id, properties: op.company.properties, at: op.at })
+          if ((accountOf.get(op.contactId) ?? null) === null) join(op.contactId, op.company.id, op.at)
+        }
+        if (op.anonymousId !== null)
+          links.push({ anonymousId: op.anonymousId, contactId: op.contactId, at: op.at })
+        apiCause.set(op.contactId, cause)
+        break
+      }
+      case 'group':
+        accountWrites.push({ id: op.account.id, properties: op.account.properties, at: op.at })
+        if (op.contactId !== null) {
+          join(op.contactId, op.account.id, op.at)
+          apiCause.set(op.contactId, cause)
+          if (op.anonymousId !== null)
+            links.push({ anonymousId: op.anonymousId, contactId: op.contactId, at: op.at })
+        }
+        break
+      case 'alias':
+        contactWrites.push({ id: op.contactId, at: op.at })
+        links.push({ anonymousId: op.previousId, contactId: op.contactId, at: op.at })
+        break
+      case 'event':
+        if (op.contactId !== null) {
+          contactWrites.push({ id: op.contactId, at: op.at })
+          if (op.accountId !== null) {
+            accountWrites.push({ id: op.accountId, at: op.at })
+            join(op.contactId, op.accountId, op.at)
+          }
+          if (op.anonymousId !== null)
+            links.push({ anonymousId: op.anonymousId, contactId: op.contactId, at: op.at })
+        }
+        break
+      case 'contact': {
+        const named = op.properties?.[options.accountKey]
+        const accountId =
+          op.accountId !== undefined
+            ? op.accountId
+            : typeof named === 'string' || typeof named === 'number'
+              ? String(named)
+              : undefined
+        if (accountId !== undefined && accountId !== null) accountWrites.push({ id: accountId, at: op.at })
+        contactWrites.push({
+          id: op.contactId,
+          properties: op.properties,
+          replaceProperties: op.replaceProperties,
+          accountId,
+          stage: op.stage,
+          owner: op.owner,
+          at: op.at,
+        })
+        apiCause.set(op.contactId, cause)
+        break
+      }
+    }
+  }
+  const accounts = new Map<string, AccountRecord | null>()
+  const accountsChanged = new Set<string>()
+  if (accountWrites.length > 0) {
+    const stored = await tx.upsertAccounts(accountWrites)
+    stored.forEach((a, i) => {
+      accounts.set(a.id, a)
+      if (accountWrites[i]!.properties !== undefined) accountsChanged.add(a.id)
+    })
+  }
+  const after = new Map<string, ContactRecord>()
+  if (contactWrites.length > 0) for (const c of await tx.upsertContacts(contactWrites)) after.set(c.id, c)
+  const merged = new Set<string>()
+  if (links.length > 0) for (const l of await tx.linkAliases(links)) if (l.created) merged.add(l.contactId)
+
+  // events: anonymous ones go to the contact their id was merged into, if any
+  const owners = new Map<string, string | null>()
+  for (const { op } of ops) {
+    if (
+      op.kind === 'event' &&
+      op.contactId === null &&
+      op.anonymousId !== null &&
+      !owners.has(op.anonymousId)
+    )
+      owners.set(op.anonymousId, (await tx.contactOfAlias(op.anonymousId)) ?? null)
+  }
+  const eventWrites: EventWrite[] = []
+  const eventOwner = new Map<string, string | null>()
+  for (const { op } of ops) {
+    if (op.kind !== 'event') continue
+    const contactId = op.contactId ?? (op.anonymousId === null ? null : (owners.get(op.anonymousId) ?? null))
+    eventWrites.push({
+      id: op.messageId,
+      contactId,
+      anonymousId: op.anonymousId,
+      name: op.name,
+      ts: op.ts,
+      receivedAt: op.at,
+      properties: op.properties,
+    })
+    if (!eventOwner.has(op.messageId)) eventOwner.set(op.messageId, contactId)
+  }
+  const inserted = new Set(eventWrites.length > 0 ? (await tx.insertEvents(eventWrites)).inserted : [])
+
+  // what to rescore
+  const newEvents = new Map<string, ContactEvent[]>()
+  const newestEvent = new Map<string, ContactEvent>()
+  for (const e of eventWrites) {
+    const owner = eventOwner.get(e.id)
+    if (!inserted.has(e.id) || owner === null || owner === undefined) continue
+    if (newEvents.get(owner)?.some((x) => x.id === e.id)) continue
+    const event: ContactEvent = { id: e.id, name: e.name, ts: e.ts, properties: e.properties as Properties }
+    const list = newEvents.get(owner) ?? []
+    list.push(event)
+    newEvents.set(owner, list)
+    const newest = newestEvent.get(owner)
+    if (newest === undefined || event.ts >= newest.ts) newestEvent.set(owner, event)
+  }
+  const missing = [...newEvents.keys()].filter((id) => !after.has(id))
+  if (missing.length > 0) for (const c of await tx.getContacts(missing)) after.set(c.id, c)
+  const targets: RescoreTarget[] = []
+  const accountIds = new Set(accountsChanged)
+  for (const [id, contact] of after) {
+    const old = before.get(id)
+    const changed = old === undefined || !sameContact(old, contact)
+    const events = newEvents.get(id) ?? []
+    const rebuild = merged.has(id)
+    if (!changed && events.length === 0 && !rebuild) continue
+    const newest = newestEvent.get(id)
+    const cause: TransitionCauseRef =
+      newest !== undefined ? { type: 'event', eventId: newest.id } : (apiCause.get(id) ?? { type: 'api' })
+    targets.push({ contact, newEvents: events, rebuild, cause })
+    if (contact.accountId !== null) accountIds.add(contact.accountId)
+    if (old?.accountId != null && old.accountId !== contact.accountId) accountIds.add(old.accountId)
+  }
+
+  const ctx: RescoreContext = {
+    tx,
+    models: options.models,
+    primaryId: options.primaryId,
+    now,
+    accounts,
+  }
+  const out = emptyOutput()
+  await rescoreContacts(ctx, targets, out)
+  const accountCause = targets.find((t) => t.cause.type === 'event')?.cause ?? { type: 'api' }
+  await rescoreAccounts(ctx, accountIds, accountCause, out)
+  await writeRescore(tx, out)
+
+  const outcomes = ops.map(({ op }): OpOutcome => {
+    if (op.kind !== 'event') return 'applied'
+    if (inserted.delete(op.messageId)) return 'inserted'
+    return 'duplicate'
+  })
+  return { outcomes, rescored: targets.length }
+}
+
+function sameContact(a: ContactRecord, b: ContactRecord): boolean {
+  return (
+    a.accountId === b.accountId &&
+    a.stage === b.stage &&
+    a.owner === b.owner &&
+    JSON.stringify(a.properties) === JSON.stringify(b.properties)
+  )
+}

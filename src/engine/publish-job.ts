@@ -1,0 +1,137 @@
+/**
+ * Retroactive rescoring after a publish: every contact without a score from the published
+ * version is refolded from its events and scored with it, a page of contacts per transaction,
+ * so ingestion commits keep going in between. A restarted engine resumes an interrupted job
+ * (the contacts still to score are exactly those without a score from that version).
+ * @module
+ */
+import type { Store, TransitionCauseRef } from '../store/index.js'
+import type { Clock } from './clock.js'
+import type { Logger } from './logger.js'
+import type { ModelRegistry, PublishedModel } from './models.js'
+import {
+  emptyOutput,
+  type RescoreContext,
+  rescoreAccounts,
+  rescoreContacts,
+  writeRescore,
+} from './rescore.js'
+
+/** Contacts per transaction of a publish job. */
+export const PUBLISH_PAGE = 200
+
+/** The progress of a publish job. */
+export interface PublishJob {
+  readonly model: string
+  readonly version: number
+  /** `stopped`: the engine closed first (the next start resumes it). */
+  status: 'running' | 'done' | 'failed' | 'superseded' | 'stopped'
+  /** Contacts scored so far. */
+  scored: number
+  readonly startedAt: number
+  finishedAt: number | null
+  error: string | null
+  /** Resolves when the job ends (whatever its status). */
+  readonly done: Promise<void>
+}
+
+export interface PublishJobDeps {
+  readonly store: Store
+  readonly clock: Clock
+  readonly logger: Logger
+  readonly models: ModelRegistry
+  /** Stops the job between pages (when the engine closes). */
+  readonly signal: AbortSignal
+}
+
+/** Starts rescoring every contact with `model` (its published version) in the background. */
+export function startPublishJob(deps: PublishJobDeps, model: PublishedModel): PublishJob {
+  const { id, version } = model.record
+  let finish: () => void = () => {}
+  const job: PublishJob = {
+    model: id,
+    version,
+    status: 'running',
+    scored: 0,
+    startedAt: deps.clock.now(),
+    finishedAt: null,
+    error: null,
+    done: new Promise<void>((resolve) => {
+      finish = resolve
+    }),
+  }
+  const started = performance.now()
+  run(deps, model, job)
+    .then(
+      () => {
+        if (job.status !== 'running') return
+        job.status = 'done'
+        deps.logger.info('publish: every contact rescored', {
+          model: id,
+          version,
+          contacts: job.scored,
+          ms: Math.round(performance.now() - started),
+        })
+      },
+      (error: unknown) => {
+        job.status = 'failed'
+        job.error = error instanceof Error ? error.message : String(error)
+        deps.logger.error('publish: rescoring failed; it resumes at the next start', {
+          model: id,
+          version,
+          scored: job.scored,
+          error,
+        })
+      },
+    )
+    .finally(() => {
+      job.finishedAt = deps.clock.now()
+      finish()
+    })
+  return job
+}
+
+async function run(deps: PublishJobDeps, model: PublishedModel, job: PublishJob): Promise<void> {
+  const { store } = deps
+  const { id, version } = model.record
+  const cause: TransitionCauseRef = { type: 'publish', modelId: id, version }
+  let after: string | null = null
+  for (;;) {
+    if (deps.signal.aborted) {
+      job.status = 'stopped'
+      return
+    }
+    const current = deps.models.find(id)
+    if (current?.record.version !== version) {
+      job.status = 'superseded'
+      return
+    }
+    const ids: string[] = await store.staleContacts({ model: id, version, after, limit: PUBLISH_PAGE })
+    if (ids.length === 0) return
+    after = ids.at(-1)!
+    await store.transaction(async (tx) => {
+      const now = deps.clock.now()
+      // lock and read the contacts (nothing changes): rescores of one contact never interleave
+      const contacts = await tx.upsertContacts(ids.map((contactId) => ({ id: contactId, at: now })))
+      const ctx: RescoreContext = {
+        tx,
+        models: [current],
+        primaryId: deps.models.primary?.record.id,
+        now,
+        accounts: new Map(),
+      }
+      const out = emptyOutput()
+      await rescoreContacts(
+        ctx,
+        contacts.map((contact) => ({ contact, newEvents: [], rebuild: true, cause })),
+        out,
+      )
+      const accounts = contacts.flatMap((c) => (c.accountId === null ? [] : [c.accountId]))
+      await rescoreAccounts(ctx, accounts, cause, out)
+      await writeRescore(tx, out)
+    })
+    job.scored += ids.length
+    // let ingestion commits run between pages
+    await new Promise<void>((resolve) => setImmediate(resolve))
+  }
+}

@@ -1,0 +1,366 @@
+/**
+ * Rescoring contacts and accounts inside one store transaction: load each contact's folded
+ * state (or refold its events), fold what is new, evaluate as of now with the stateful stage,
+ * and collect everything to write at once: scores with state and next change, transitions
+ * with their cause, history points, the contact's stage, and the rolled-up accounts.
+ * @module
+ */
+import {
+  type AccountMember,
+  type ContactEvent,
+  type ContactInput,
+  type ContactState,
+  compactState,
+  createState,
+  evaluateAccount,
+  evaluateState,
+  foldEvent,
+  type ScoreFields,
+  type ScoreResult,
+} from '../core/index.js'
+import type {
+  AccountRecord,
+  AccountScoreWrite,
+  ContactRecord,
+  ContactWrite,
+  ScorePoint,
+  ScoreRecord,
+  ScoreWithState,
+  ScoreWrite,
+  StoreOps,
+  TransitionCauseRef,
+  TransitionWrite,
+} from '../store/index.js'
+import { deserializeState, serializeState } from '../store/state-codec.js'
+import type { PublishedModel } from './models.js'
+import { nextChangeAt } from './next-change.js'
+
+/** States with more tracked events than this are compacted after scoring. */
+const COMPACT_ABOVE = 256
+
+/** A contact to rescore and why. */
+export interface RescoreTarget {
+  /** The contact as stored now (after this unit of work's changes). */
+  readonly contact: ContactRecord
+  /** Events stored by this unit of work: folded into the stored state. */
+  readonly newEvents: readonly ContactEvent[]
+  /** Refold all of the contact's events (an anonymous id was merged, or the model changed). */
+  readonly rebuild: boolean
+  readonly cause: TransitionCauseRef
+}
+
+/** What a rescore reads and scores with. */
+export interface RescoreContext {
+  readonly tx: StoreOps
+  /** The models to score with. */
+  readonly models: readonly PublishedModel[]
+  /** The primary model's id: its stage is the contact's lifecycle stage. */
+  readonly primaryId: string | undefined
+  readonly now: number
+  /** Accounts read (or written) in this unit of work, by id; null when there is none. */
+  readonly accounts: Map<string, AccountRecord | null>
+}
+
+/** Everything a rescore writes, and the fresh results. */
+export interface RescoreOutput {
+  readonly scores: ScoreWrite[]
+  readonly accountScores: AccountScoreWrite[]
+  readonly transitions: TransitionWrite[]
+  readonly history: ScorePoint[]
+  /** Lifecycle stage changes of contacts (from the primary model). */
+  readonly stageWrites: ContactWrite[]
+  /** Fresh results by model id, then contact id. */
+  readonly results: Map<string, Map<string, ScoreResult>>
+}
+
+/** An empty output to collect into. */
+export function emptyOutput(): RescoreOutput {
+  return { scores: [], accountScores: [], transitions: [], history: [], stageWrites: [], results: new Map() }
+}
+
+/** The account properties of a contact (read once per unit of work). */
+export async function accountOf(
+  ctx: RescoreContext,
+  accountId: string | null,
+): Promise<AccountRecord | undefined> {
+  if (accountId === null) return undefined
+  let account = ctx.accounts.get(accountId)
+  if (account === undefined) {
+    account = (await ctx.tx.getAccount(accountId)) ?? null
+    ctx.accounts.set(accountId, account)
+  }
+  return account ?? undefined
+}
+
+/** The scoring input of a contact. */
+export async function contactInput(ctx: RescoreContext, contact: ContactRecord): Promise<ContactInput> {
+  const account = await accountOf(ctx, contact.accountId)
+  return { id: contact.id, properties: contact.properties, account: account?.properties }
+}
+
+/** Rescores `targets` with every model of `ctx`, collecting the writes into `out`. */
+export async function rescoreContacts(
+  ctx: RescoreContext,
+  targets: readonly RescoreTarget[],
+  out: RescoreOutput = emptyOutput(),
+): Promise<RescoreOutput> {
+  if (targets.length === 0) return out
+  const ids = targets.map((t) => t.contact.id)
+  // stored states first, so the contacts that need all their events are read in one query
+  const stored = new Map<string, Map<string, ScoreWithState>>()
+  const refold = new Set<string>()
+  for (const { record } of ctx.models) {
+    const byContact = new Map(
+      (await ctx.tx.scoresWithState(record.id, ids)).map((s) => [s.score.contactId, s]),
+    )
+    stored.set(record.id, byContact)
+    for (const t of targets) {
+      const previous = byContact.get(t.contact.id)
+      if (t.rebuild || previous?.score.modelVersion !== record.version || previous.state === null)
+        refold.add(t.contact.id)
+    }
+  }
+  const events = new Map<string, readonly ContactEvent[]>(
+    refold.size === 0 ? [] : (await ctx.tx.eventsOfContacts([...refold])).map((l) => [l.contactId, l.events]),
+  )
+  const allEvents = async (contactId: string): Promise<readonly ContactEvent[]> => {
+    let list = events.get(contactId)
+    if (list === undefined) {
+      list = await ctx.tx.contactEvents(contactId)
+      events.set(contactId, list)
+    }
+    return list
+  }
+  for (const model of ctx.models) {
+    const { compiled, record } = model
+    const byContact = stored.get(record.id)!
+    const results = out.results.get(record.id) ?? new Map<string, ScoreResult>()
+    out.results.set(record.id, results)
+    const primary = record.id === ctx.primaryId
+    for (const target of targets) {
+      const { contact } = target
+      const previous = byContact.get(contact.id)
+      let state: ContactState | undefined
+      if (!target.rebuild && previous?.score.modelVersion === record.version && previous.state !== null) {
+        try {
+          state = deserializeState(compiled, previous.state)
+        } catch {
+          state = undefined
+        }
+        if (state !== undefined && state.horizon > ctx.now) state = undefined
+        if (state !== undefined) for (const e of target.newEvents) foldEvent(compiled, state, e)
+      }
+      if (state === undefined) {
+        state = createState(compiled)
+        for (const e of await allEvents(contact.id)) foldEvent(compiled, state, e)
+      }
+      const before = previous?.score
+      const currentStage = primary ? (contact.stage ?? before?.stage ?? null) : (before?.stage ?? null)
+      const input = await contactInput(ctx, contact)
+      const result = evaluateState(compiled, input, state, ctx.now, { currentStage })
+      const next = nextChangeAt(compiled, state, result, ctx.now)
+      if (trackedEvents(state) > COMPACT_ABOVE) compactState(compiled, state, ctx.now)
+      results.set(contact.id, result)
+      out.scores.push(scoreWrite(model, result, next, serializeState(state), ctx.now))
+      out.transitions.push(...contactTransitions(model, before, result, target.cause, ctx.now))
+      const point = historyPoint(model, before, result, target.cause, ctx.now)
+      if (point) out.history.push(point)
+      if (primary && result.stage !== contact.stage) {
+        out.stageWrites.push({ id: contact.id, stage: result.stage, at: ctx.now })
+      }
+    }
+  }
+  return out
+}
+
+function trackedEvents(state: ContactState): number {
+  let n = state.activity.size
+  for (const map of state.rules) n += map.size
+  for (const map of state.history) n += map.size
+  return n
+}
+
+function scoreWrite(
+  model: PublishedModel,
+  r: ScoreResult,
+  nextChange: number | null,
+  state: unknown,
+  now: number,
+): ScoreWrite {
+  return {
+    contactId: r.contactId,
+    modelId: model.record.id,
+    modelVersion: model.record.version,
+    fit: r.fit,
+    engagement: r.engagement,
+    total: r.total,
+    grade: r.grade,
+    level: r.level,
+    label: r.label,
+    band: r.band,
+    stage: r.stage,
+    journey: r.journey,
+    segments: r.segments,
+    likelihood: r.likelihood,
+    lastActivityAt: lastActivity(r),
+    scoredAt: now,
+    nextChangeAt: nextChange,
+    state,
+  }
+}
+
+/** The newest event that gave positive points, or the last activity the inactivity rule saw. */
+export function lastActivity(r: ScoreResult): number | null {
+  let last = r.ledger.engagement.inactivity?.lastActivityAt ?? null
+  for (const group of r.ledger.engagement.groups) {
+    for (const rule of group.rules) {
+      for (const e of rule.events) if (e.points > 0 && (last === null || e.ts > last)) last = e.ts
+    }
+  }
+  return last
+}
+
+/** Class changes between the stored score and the new result. */
+function contactTransitions(
+  model: PublishedModel,
+  before: ScoreRecord | undefined,
+  after: ScoreResult,
+  cause: TransitionCauseRef,
+  at: number,
+): TransitionWrite[] {
+  const base = {
+    contactId: after.contactId,
+    modelId: model.record.id,
+    modelVersion: model.record.version,
+    at,
+    cause,
+  }
+  const out: TransitionWrite[] = []
+  for (const kind of ['stage', 'band', 'journey'] as const) {
+    const from = before?.[kind] ?? null
+    if (from !== after[kind]) out.push({ ...base, kind, from, to: after[kind] })
+  }
+  const was = new Set(before?.segments ?? [])
+  const is = new Set(after.segments)
+  for (const s of is) if (!was.has(s)) out.push({ ...base, kind: 'segment.enter', from: null, to: s })
+  for (const s of was) if (!is.has(s)) out.push({ ...base, kind: 'segment.leave', from: s, to: null })
+  return out
+}
+
+/**
+ * A history point when the change is worth one: the first score, a class change, or a move
+ * of the total by at least half a point (a point for changes caused by time alone).
+ */
+function historyPoint(
+  model: PublishedModel,
+  before: ScoreRecord | undefined,
+  after: ScoreResult,
+  cause: TransitionCauseRef,
+  at: number,
+): ScorePoint | undefined {
+  const minMove = cause.type === 'time' ? 1 : 0.5
+  const worth =
+    before === undefined ||
+    before.band !== after.band ||
+    before.stage !== after.stage ||
+    Math.abs(before.total - after.total) >= minMove
+  if (!worth) return undefined
+  return {
+    contactId: after.contactId,
+    modelId: model.record.id,
+    modelVersion: model.record.version,
+    at,
+    fit: after.fit,
+    engagement: after.engagement,
+    total: after.total,
+    cause,
+  }
+}
+
+function fieldsOf(score: ScoreRecord | null): ScoreFields {
+  return {
+    fit: score?.fit ?? 0,
+    engagement: score?.engagement ?? 0,
+    total: score?.total ?? 0,
+    likelihood: score?.likelihood ?? null,
+    group: () => undefined,
+    rule: () => undefined,
+  }
+}
+
+/**
+ * Rolls up `accountIds` under every model of `ctx` that scores accounts, from their members'
+ * fresh results (in `out.results`) or stored scores; collects scores and band transitions.
+ */
+export async function rescoreAccounts(
+  ctx: RescoreContext,
+  accountIds: Iterable<string>,
+  cause: TransitionCauseRef,
+  out: RescoreOutput,
+): Promise<void> {
+  const ids = [...new Set(accountIds)].sort()
+  if (ids.length === 0) return
+  const previous = new Map<string, ScoreRecordLike>()
+  for (const id of ids) {
+    const account = await accountOf(ctx, id)
+    if (account === undefined) continue
+    for (const s of await ctx.tx.accountScores(id)) previous.set(`${s.modelId}\u0000${id}`, s)
+  }
+  for (const model of ctx.models) {
+    const { compiled, record } = model
+    if (compiled.accounts === undefined) continue
+    const fresh = out.results.get(record.id)
+    for (const id of ids) {
+      const account = await accountOf(ctx, id)
+      if (account === undefined) continue
+      const members: AccountMember[] = (await ctx.tx.accountMembers(id, record.id)).map((m) => ({
+        contact: { id: m.contact.id, properties: m.contact.properties, account: account.properties },
+        result: fresh?.get(m.contact.id) ?? fieldsOf(m.score),
+      }))
+      const result = evaluateAccount(compiled, { id, properties: account.properties }, members)
+      if (result === undefined) continue
+      out.accountScores.push({
+        accountId: id,
+        modelId: record.id,
+        modelVersion: record.version,
+        fit: result.fit,
+        engagement: result.engagement,
+        total: result.total,
+        band: result.band,
+        contacts: result.contacts,
+        committee: result.committee,
+        scoredAt: ctx.now,
+      })
+      const before = previous.get(`${record.id}\u0000${id}`)?.band ?? null
+      if (before !== result.band) {
+        out.transitions.push({
+          accountId: id,
+          modelId: record.id,
+          modelVersion: record.version,
+          kind: 'account.band',
+          from: before,
+          to: result.band,
+          at: ctx.now,
+          cause,
+        })
+      }
+    }
+  }
+}
+
+interface ScoreRecordLike {
+  readonly band: string | null
+}
+
+/** Writes a rescore: scores, accounts, transitions and history at once, then stage changes. */
+export async function writeRescore(tx: StoreOps, out: RescoreOutput): Promise<void> {
+  if (out.scores.length + out.accountScores.length + out.transitions.length + out.history.length > 0) {
+    await tx.applyScores({
+      scores: out.scores,
+      accountScores: out.accountScores,
+      transitions: out.transitions,
+      history: out.history,
+    })
+  }
+  if (out.stageWrites.length > 0) await tx.upsertContacts(out.stageWrites)
+}

@@ -1,0 +1,126 @@
+/**
+ * Model versions over HTTP: drafts (validated, with positioned issues), preview on the stored
+ * contacts, publish with retroactive rescoring, rollback, archive, and the publish jobs.
+ * @module
+ */
+import type { Hono } from 'hono'
+import type { Engine, PublishJob } from '../engine/index.js'
+import type { ModelRecord, Store } from '../store/index.js'
+import { type AppEnv, requireKey } from './auth.js'
+import type { ServerConfig } from './config.js'
+import { HttpError } from './http-error.js'
+import { parseJson, readBody } from './read-body.js'
+import { draftBody, previewBody, publishBody, rollbackBody } from './schemas.js'
+
+export interface ModelRouteDeps {
+  readonly engine: Engine
+  readonly store: Store
+  readonly config: ServerConfig
+}
+
+/** A model version without its source. */
+function summary(m: ModelRecord) {
+  return {
+    id: m.id,
+    version: m.version,
+    status: m.status,
+    primary: m.primary,
+    createdAt: m.createdAt,
+    publishedAt: m.publishedAt,
+  }
+}
+
+function job(j: PublishJob) {
+  return {
+    model: j.model,
+    version: j.version,
+    status: j.status,
+    scored: j.scored,
+    startedAt: j.startedAt,
+    finishedAt: j.finishedAt,
+    error: j.error,
+  }
+}
+
+function versionParam(value: string): number {
+  const n = Number(value)
+  if (!Number.isSafeInteger(n) || n < 1) {
+    throw new HttpError(400, 'invalid_request', `version ${JSON.stringify(value)} is not a version number`, {
+      hint: 'versions are 1, 2, 3, ...',
+    })
+  }
+  return n
+}
+
+/** An optional JSON body (an empty body is `{}`). */
+async function optionalJson(request: Request, limit: number): Promise<unknown> {
+  const raw = await readBody(request, limit)
+  return raw.toString('utf8').trim() === '' ? {} : parseJson(raw)
+}
+
+/** Adds the model routes to `app`. */
+export function modelRoutes(app: Hono<AppEnv>, deps: ModelRouteDeps): void {
+  const { engine, store, config } = deps
+  const admin = requireKey(engine, ['admin'])
+
+  app.get('/api/models', admin, async (c) => {
+    const latest = await store.listModels()
+    const published = new Map(engine.publishedModels().map((m) => [m.record.id, m.record]))
+    return c.json({
+      models: latest.map((m) => ({
+        id: m.id,
+        latest: summary(m),
+        published: published.has(m.id) ? summary(published.get(m.id)!) : null,
+      })),
+      jobs: engine.publishJobs().map(job),
+    })
+  })
+
+  app.post('/api/models', admin, async (c) => {
+    const raw = await readBody(c.req.raw, config.maxApiBytes)
+    const type = c.req.header('content-type') ?? ''
+    const source = /yaml|yml|text\/plain/i.test(type)
+      ? raw.toString('utf8')
+      : draftBody.parse(parseJson(raw)).source
+    const draft = await engine.createDraft(source)
+    return c.json({ model: summary(draft.model), warnings: draft.warnings }, 201)
+  })
+
+  app.get('/api/models/:id/versions', admin, async (c) => {
+    const id = c.req.param('id')
+    const versions = await store.listModelVersions(id)
+    if (versions.length === 0) throw new HttpError(404, 'not_found', `no model ${JSON.stringify(id)}`)
+    return c.json({ versions: versions.map(summary) })
+  })
+
+  app.get('/api/models/:id/versions/:version', admin, async (c) => {
+    const id = c.req.param('id')
+    const version = versionParam(c.req.param('version'))
+    const model = await store.getModel(id, version)
+    if (!model) throw new HttpError(404, 'not_found', `model ${JSON.stringify(id)} has no version ${version}`)
+    return c.json({ ...summary(model), source: model.source })
+  })
+
+  app.post('/api/models/:id/preview', admin, async (c) => {
+    const body = previewBody.parse(await optionalJson(c.req.raw, config.maxApiBytes))
+    return c.json(await engine.previewModel(c.req.param('id'), body.version))
+  })
+
+  app.post('/api/models/:id/versions/:version/publish', admin, async (c) => {
+    const body = publishBody.parse(await optionalJson(c.req.raw, config.maxApiBytes))
+    const started = await engine.publishModel(c.req.param('id'), versionParam(c.req.param('version')), {
+      primary: body.primary,
+    })
+    return c.json({ job: job(started) }, 202)
+  })
+
+  app.post('/api/models/:id/rollback', admin, async (c) => {
+    const body = rollbackBody.parse(await optionalJson(c.req.raw, config.maxApiBytes))
+    return c.json({ job: job(await engine.rollbackModel(c.req.param('id'), body.version)) }, 202)
+  })
+
+  app.post('/api/models/:id/versions/:version/archive', admin, async (c) => {
+    const model = await engine.archiveModel(c.req.param('id'), versionParam(c.req.param('version')))
+    return c.json({ model: summary(model) })
+  })
+}

@@ -1,0 +1,100 @@
+/**
+ * Reading request bodies: the raw bytes up to a limit, gunzipped when `Content-Encoding:
+ * gzip`, then parsed as JSON whatever the Content-Type says (RudderStack sends gzipped JSON
+ * as `application/x-www-form-urlencoded`, analytics.js sends `text/plain`).
+ * @module
+ */
+import { gunzip } from 'node:zlib'
+import type { z } from 'zod'
+import { HttpError } from './http-error.js'
+
+/** Reads the body, at most `limit` bytes (after decompression). */
+export async function readBody(request: Request, limit: number): Promise<Buffer> {
+  const tooLarge = () =>
+    new HttpError(413, 'too_large', `the request body is larger than ${Math.round(limit / 1024)} KB`, {
+      hint: 'send fewer messages per request (Segment SDKs batch up to 500 KB)',
+    })
+  const declared = Number(request.headers.get('content-length') ?? Number.NaN)
+  if (Number.isFinite(declared) && declared > limit) throw tooLarge()
+  const chunks: Uint8Array[] = []
+  let size = 0
+  if (request.body) {
+    const reader = request.body.getReader()
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done) break
+      size += value.byteLength
+      if (size > limit) {
+        await reader.cancel().catch(() => {})
+        throw tooLarge()
+      }
+      chunks.push(value)
+    }
+  }
+  const raw = Buffer.concat(chunks, size)
+  const encoding = (request.headers.get('content-encoding') ?? 'identity').trim().toLowerCase()
+  if (encoding === 'identity' || encoding === '') return raw
+  if (encoding !== 'gzip' && encoding !== 'x-gzip') {
+    throw new HttpError(415, 'unsupported_encoding', `Content-Encoding ${encoding} is not supported`, {
+      hint: 'send the body as is, or gzipped with Content-Encoding: gzip',
+    })
+  }
+  return new Promise<Buffer>((resolve, reject) => {
+    gunzip(raw, { maxOutputLength: limit }, (error, out) => {
+      if (!error) resolve(out)
+      else if (
+        (error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' ||
+        error instanceof RangeError
+      )
+        reject(tooLarge())
+      else {
+        reject(
+          new HttpError(400, 'bad_gzip', `the body is not valid gzip: ${error.message}`, {
+            hint: 'send Content-Encoding: gzip only with a gzipped body',
+          }),
+        )
+      }
+    })
+  })
+}
+
+/** Parses JSON text; a 400 that says where it broke when it is not JSON. */
+export function parseJson(body: Buffer): unknown {
+  const text = body.toString('utf8').replace(/^\uFEFF/, '')
+  if (text.trim() === '') {
+    throw new HttpError(400, 'empty_body', 'the request body is empty', { hint: 'send a JSON object' })
+  }
+  try {
+    return JSON.parse(text)
+  } catch (error) {
+    throw new HttpError(400, 'bad_json', `the body is not valid JSON: ${(error as Error).message}`, {
+      hint: 'send a JSON object (any Content-Type is accepted)',
+    })
+  }
+}
+
+/** Reads, parses and validates a JSON body with `schema`. */
+export async function readJson<S extends z.ZodType>(
+  request: Request,
+  schema: S,
+  limit: number,
+): Promise<z.output<S>> {
+  return schema.parse(parseJson(await readBody(request, limit)))
+}
+
+/** The query string as an object (repeated parameters joined with commas), for a zod schema. */
+export function queryObject(url: string): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [key, value] of new URL(url).searchParams) out[key] = key in out ? `${out[key]},${value}` : value
+  return out
+}
+
+/** Splits a comma-separated filter value; undefined when absent or empty. */
+export function values(text: string | undefined): string[] | undefined {
+  if (text === undefined) return undefined
+  const list = text
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => v !== '')
+  return list.length === 0 ? undefined : list
+}

@@ -1,0 +1,180 @@
+/**
+ * Bulk reads for the scoring service in SQL: stale contacts, scores with state, account
+ * members, ranked accounts.
+ * @module
+ */
+import { StoreInputError } from '../errors.js'
+import { fromJson } from '../json.js'
+import type { StoredEvent } from '../records/event.js'
+import type {
+  AccountMemberScore,
+  AccountPage,
+  AccountQuery,
+  ContactEventList,
+  ScoreWithState,
+  StaleContactsQuery,
+} from '../records/rescore.js'
+import * as v from '../validate.js'
+import type { Executor, SqlValue } from './executor.js'
+import {
+  ACCOUNT_COLUMNS,
+  ACCOUNT_SCORE_COLUMNS,
+  accountFromRow,
+  accountScoreFromRow,
+  aliased,
+  CONTACT_COLUMNS,
+  chunks,
+  contactFromRow,
+  EVENT_COLUMNS,
+  eventFromRow,
+  marks,
+  SCORE_COLUMNS,
+  scoreFromRow,
+  unprefix,
+} from './rows.js'
+
+export async function staleContacts(exec: Executor, query: StaleContactsQuery): Promise<string[]> {
+  if (query === null || typeof query !== 'object') throw new StoreInputError('query', 'must be an object')
+  const params: SqlValue[] = [v.text(query.model, 'model'), v.positiveInteger(query.version, 'version')]
+  let after = ''
+  if (query.after !== undefined && query.after !== null) {
+    after = 'AND c.id > ?'
+    params.push(v.text(query.after, 'after'))
+  }
+  params.push(v.positiveInteger(query.limit, 'limit'))
+  const rows = await exec.all<{ id: string }>(
+    `SELECT c.id AS id FROM contacts c
+     LEFT JOIN contact_scores s ON s.model_id = ? AND s.contact_id = c.id AND s.model_version = ?
+     WHERE s.contact_id IS NULL ${after}
+     ORDER BY c.id LIMIT ?`,
+    params,
+  )
+  return rows.map((r) => r.id)
+}
+
+export async function eventsOfContacts(
+  exec: Executor,
+  contactIds: readonly string[],
+): Promise<ContactEventList[]> {
+  if (!Array.isArray(contactIds)) throw new StoreInputError('contactIds', 'must be an array')
+  const ids = [...new Set(contactIds.map((id, i) => v.text(id, `contactIds[${i}]`)))]
+  const found = new Map<string, StoredEvent[]>(ids.map((id) => [id, []]))
+  const columns = EVENT_COLUMNS.map((c) => `e.${c}`).join(', ')
+  for (const part of chunks(ids, 250)) {
+    const rows = await exec.all(
+      `SELECT ${columns}, e.contact_id AS owner FROM events e WHERE e.contact_id IN (${marks(part.length)})
+       UNION ALL
+       SELECT ${columns}, a.contact_id AS owner FROM aliases a CROSS JOIN events e
+       WHERE a.contact_id IN (${marks(part.length)}) AND e.anonymous_id = a.anonymous_id AND e.contact_id IS NULL
+       ORDER BY owner, ts, id`,
+      [...part, ...part],
+    )
+    for (const row of rows) found.get(row['owner'] as string)!.push(eventFromRow(row))
+  }
+  return ids.map((contactId) => ({ contactId, events: found.get(contactId)! }))
+}
+
+export async function scoresWithState(
+  exec: Executor,
+  modelId: string,
+  contactIds: readonly string[],
+): Promise<ScoreWithState[]> {
+  const model = v.text(modelId, 'modelId')
+  if (!Array.isArray(contactIds)) throw new StoreInputError('contactIds', 'must be an array')
+  const ids = [...new Set(contactIds.map((id, i) => v.text(id, `contactIds[${i}]`)))]
+  const found = new Map<string, ScoreWithState>()
+  for (const part of chunks(ids)) {
+    const rows = await exec.all(
+      `SELECT ${SCORE_COLUMNS.join(', ')}, state FROM contact_scores
+       WHERE model_id = ? AND contact_id IN (${marks(part.length)})`,
+      [model, ...part],
+    )
+    for (const row of rows) {
+      const state = row['state']
+      found.set(row['contact_id'] as string, {
+        score: scoreFromRow(row),
+        state: state === null || state === undefined ? null : fromJson(state),
+      })
+    }
+  }
+  return contactIds.flatMap((id) => {
+    const s = found.get(id)
+    return s ? [s] : []
+  })
+}
+
+export async function accountMembers(
+  exec: Executor,
+  accountId: string,
+  modelId: string,
+): Promise<AccountMemberScore[]> {
+  const rows = await exec.all(
+    `SELECT ${aliased('c', CONTACT_COLUMNS)}, ${aliased('s', SCORE_COLUMNS)}
+     FROM contacts c LEFT JOIN contact_scores s ON s.model_id = ? AND s.contact_id = c.id
+     WHERE c.account_id = ? ORDER BY c.id`,
+    [v.text(modelId, 'modelId'), v.text(accountId, 'accountId')],
+  )
+  return rows.map((row) => {
+    const score = unprefix(row, 's')
+    return {
+      contact: contactFromRow(unprefix(row, 'c')),
+      score: score['contact_id'] === null || score['contact_id'] === undefined ? null : scoreFromRow(score),
+    }
+  })
+}
+
+function encodeAccountCursor(total: number, id: string): string {
+  return Buffer.from(JSON.stringify([1, total, id]), 'utf8').toString('base64url')
+}
+
+function decodeAccountCursor(cursor: string): { total: number; id: string } {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
+  } catch {
+    parsed = undefined
+  }
+  if (
+    !Array.isArray(parsed) ||
+    parsed.length !== 3 ||
+    parsed[0] !== 1 ||
+    typeof parsed[1] !== 'number' ||
+    typeof parsed[2] !== 'string'
+  ) {
+    throw new StoreInputError('cursor', 'is not a cursor returned by listAccounts')
+  }
+  return { total: parsed[1], id: parsed[2] }
+}
+
+export async function listAccounts(exec: Executor, query: AccountQuery): Promise<AccountPage> {
+  if (query === null || typeof query !== 'object') throw new StoreInputError('query', 'must be an object')
+  const limit = v.positiveInteger(query.limit ?? 50, 'limit')
+  if (limit > 1000) throw new StoreInputError('limit', `must be at most 1000, got ${limit}`)
+  const params: SqlValue[] = [v.text(query.model, 'model')]
+  let after = ''
+  if (query.cursor !== undefined && query.cursor !== null) {
+    const position = decodeAccountCursor(v.text(query.cursor, 'cursor'))
+    after = 'AND (s.total < ? OR (s.total = ? AND s.account_id < ?))'
+    params.push(position.total, position.total, position.id)
+  }
+  params.push(limit + 1)
+  const rows = await exec.all(
+    `SELECT ${aliased('s', ACCOUNT_SCORE_COLUMNS)}, ${aliased('a', ACCOUNT_COLUMNS)}
+     FROM account_scores s CROSS JOIN accounts a
+     WHERE s.model_id = ? AND a.id = s.account_id ${after}
+     ORDER BY s.total DESC, s.account_id DESC LIMIT ?`,
+    params,
+  )
+  const items = rows.slice(0, limit).map((row) => ({
+    account: accountFromRow(unprefix(row, 'a')),
+    score: accountScoreFromRow(unprefix(row, 's')),
+  }))
+  const last = items.at(-1)
+  return {
+    items,
+    nextCursor:
+      rows.length > limit && last !== undefined
+        ? encodeAccountCursor(last.score.total, last.account.id)
+        : null,
+  }
+}
