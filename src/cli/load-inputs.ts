@@ -17,7 +17,7 @@ import {
   type ReadOptions,
   readAccounts,
   readContacts,
-  readEvents,
+  readEventColumns,
 } from '../io/index.js'
 import type { BadRows } from './bad-rows.js'
 import { type CliContext, CliError } from './context.js'
@@ -111,31 +111,42 @@ export async function loadInputs(
       return found
     })
 
+    const kept = eventProperties(model.document)
     const builder = new EventColumnsBuilder({
       contacts: ids.length,
-      properties: eventProperties(model.document),
+      properties: kept,
       keepIds: files.only !== undefined,
     })
     let eventRows = 0
     let unknownContactEvents = 0
     if (files.events) {
-      const source = readEvents(resolve(ctx.cwd, files.events), {
-        ...common(files.events),
-        properties: eventProperties(model.document),
-        ...(files.only === undefined ? { contactIndex: index } : {}),
-      })
-      const n = ids.length
-      for await (const rows of source.batches()) {
-        for (const row of rows) {
-          eventRows++
-          const c = files.only === undefined ? row.contactIndex : row.contactId === files.only ? 0 : -1
-          if (c < 0 || c >= n) {
-            if (files.only === undefined) unknownContactEvents++
-            continue
-          }
-          builder.add(c, row.event)
-        }
+      // Events are read as columns (no object per event), joined to the contacts by index;
+      // events of other contacts are counted and left out. `explain` joins on its one contact.
+      let contactIndex = index
+      if (files.only !== undefined) {
+        contactIndex = new IdIndex(1)
+        contactIndex.index(files.only)
       }
+      const source = readEventColumns(resolve(ctx.cwd, files.events), {
+        ...common(files.events),
+        properties: kept,
+        contactIndex,
+        unknownContacts: 'skip',
+        keepIds: files.only !== undefined,
+      })
+      let reserved = 0
+      for await (const batch of source.batches()) {
+        const needed = builder.length + batch.length
+        const estimate = source.estimatedRows
+        if (needed > reserved && estimate !== undefined) {
+          // one allocation of about the right size instead of growing (and copying) the columns
+          reserved = Math.max(needed, Math.ceil(estimate * 1.03))
+          builder.reserve(reserved)
+        }
+        builder.addColumns(batch)
+      }
+      eventRows = source.stats.rows
+      if (files.only === undefined) unknownContactEvents = source.stats.unknownContactRows
       done()
     }
     return {

@@ -3,7 +3,7 @@
  * @module
  */
 import { basename } from 'node:path'
-import type { ContactEvent } from '../core/input.js'
+import type { ContactEvent, Properties } from '../core/input.js'
 import { type ColumnRole, orList, pickColumn, pickKey } from './columns.js'
 import { csvField } from './csv-tokenizer.js'
 import type { IdIndex } from './id-index.js'
@@ -46,20 +46,25 @@ export interface ReadEventsOptions extends ReadOptions {
   readonly contactIndex?: IdIndex
 }
 
-const CONTACT: ColumnRole = {
+/** The columns of an events file: what they are, the names tried, the option naming them. */
+export const CONTACT: ColumnRole = {
   what: 'contact id',
   names: ['contact_id', 'user_id', 'userId'],
   option: 'contactIdColumn',
 }
-const EVENT_ID: ColumnRole = {
+export const EVENT_ID: ColumnRole = {
   what: 'event id',
   names: ['event_id', 'message_id', 'messageId', 'id'],
   option: 'eventIdColumn',
 }
-const NAME: ColumnRole = { what: 'event name', names: ['event', 'type', 'name'], option: 'eventColumn' }
-const TIME: ColumnRole = { what: 'time', names: ['timestamp', 'ts', 'time'], option: 'timeColumn' }
+export const NAME: ColumnRole = {
+  what: 'event name',
+  names: ['event', 'type', 'name'],
+  option: 'eventColumn',
+}
+export const TIME: ColumnRole = { what: 'time', names: ['timestamp', 'ts', 'time'], option: 'timeColumn' }
 
-const TIME_HINT = 'write it as ISO-8601 (2024-03-01T12:00:00Z) or epoch milliseconds (1709294400000)'
+export const TIME_HINT = 'write it as ISO-8601 (2024-03-01T12:00:00Z) or epoch milliseconds (1709294400000)'
 
 /**
  * Streams the events of a CSV or NDJSON file (optionally `.gz`).
@@ -167,6 +172,34 @@ function jsonEvent(
   keep: ReadonlySet<string> | undefined,
   bad: BadRow,
 ): EventRow | undefined {
+  const parts = jsonEventParts(value, line, options, keep, bad)
+  if (parts === undefined) return undefined
+  const { contactId, name, ts, id, properties } = parts
+  return { contactId, contactIndex: -1, event: { id: id ?? idPrefix + line, name, ts, properties }, line }
+}
+
+/** What an NDJSON object holds as an event: `id` is undefined when the id is to be derived. */
+export interface JsonEventParts {
+  readonly contactId: string
+  readonly name: string
+  readonly ts: number
+  readonly id: string | undefined
+  readonly properties: Properties
+}
+
+/** Reads an NDJSON object as an event, or reports it bad (and returns undefined). */
+export function jsonEventParts(
+  value: Record<string, unknown>,
+  line: number,
+  options: {
+    readonly contactIdColumn?: string | undefined
+    readonly eventIdColumn?: string | undefined
+    readonly eventColumn?: string | undefined
+    readonly timeColumn?: string | undefined
+  },
+  keep: ReadonlySet<string> | undefined,
+  bad: BadRow,
+): JsonEventParts | undefined {
   const contactKey = pickKey(value, CONTACT.names, options.contactIdColumn)
   const contactId = idValue(member(value, contactKey))
   if (typeof contactId !== 'string') {
@@ -224,10 +257,10 @@ function jsonEvent(
       idKey,
     )
   }
-  const id = typeof given === 'string' ? given : idPrefix + line
+  const id = typeof given === 'string' ? given : undefined
   const properties = jsonProperties(value, [contactKey, nameKey, timeKey, idKey], keep, line, bad)
   if (properties === undefined) return undefined
-  return { contactId, contactIndex: -1, event: { id, name, ts, properties }, line }
+  return { contactId, name, ts, id, properties }
 }
 
 /** Sets the `contactIndex` of a batch of rows, and shares the index's copy of each contact id. */

@@ -31,11 +31,62 @@ export interface EventColumns {
 }
 
 /**
+ * Unsorted events as parallel columns, appended at once by {@link EventColumnsBuilder.addColumns}
+ * (what `readEventColumns` in `src/io` yields). Only the first `length` entries of each array
+ * are read. Codes index dictionaries (`names`, each property's `values`) that may be shared
+ * by many batches and grow between them (append-only).
+ */
+export interface EventColumnBatch {
+  readonly length: number
+  /** The contact index of each event (0 or more). */
+  readonly contact: Int32Array
+  readonly ts: Float64Array
+  /** Code into `names`. */
+  readonly name: Int32Array
+  readonly names: readonly string[]
+  /** `idHash` of each event id. */
+  readonly idHash: Float64Array
+  /** The event ids: required by a builder that keeps them (`keepIds`), ignored otherwise. */
+  readonly ids?: readonly string[] | undefined
+  /** Property columns: a code per event into `values`, -1 when absent (a null value is absent too). */
+  readonly properties: ReadonlyMap<string, PropertyColumn>
+  /**
+   * A promise about the dictionaries, which lets the builder copy codes instead of mapping
+   * them one by one: every entry of `names` and of each property's `values` is used by a
+   * row of this batch or of an earlier one given to the builder, entries are numbered in
+   * the order of their first use, and no value is null. (`readEventColumns` makes such batches.)
+   */
+  readonly firstUseOrder?: boolean | undefined
+}
+
+interface BuilderColumn {
+  codes: Int32Array
+  values: unknown[]
+  index: Map<unknown, number>
+}
+
+/** Codes of a batch dictionary mapped to the builder's, filled as codes are met. */
+interface CodeMap {
+  map: Int32Array
+  /** Entries mapped in order so far (with `firstUseOrder`). */
+  done: number
+  /** Every entry mapped in order is mapped to its own code. */
+  identity: boolean
+}
+
+/** Not mapped yet (in a {@link CodeMap}). -1 means absent. */
+const UNMAPPED = -2
+
+/**
  * Builds `EventColumns` from rows appended in any order. Only the listed properties are kept
  * (all when `properties` is undefined). Events with the same contact, time and id are one
  * event. Ids are kept as 53-bit hashes unless `keepIds` is set (two different ids of one
  * contact at the same millisecond with the same hash would count once: about one chance in
  * 10^15 per such pair).
+ *
+ * Memory: the columns grow by half when full (or to {@link reserve}'s size, given an
+ * estimate), and `finish()` sorts them in place, so it needs only an index per row more
+ * (the sorted columns are views of the builder's, unless those are much longer).
  */
 export class EventColumnsBuilder {
   #length = 0
@@ -47,9 +98,11 @@ export class EventColumnsBuilder {
   readonly #ids: string[] | undefined
   readonly #names: string[] = []
   readonly #nameCodes = new Map<string, number>()
-  readonly #props = new Map<string, { codes: Int32Array; values: unknown[]; index: Map<unknown, number> }>()
+  readonly #props = new Map<string, BuilderColumn>()
   readonly #keep: ReadonlySet<string> | undefined
   #contacts: number
+  /** Batch dictionaries (`names`, property `values`) mapped to the builder's codes. */
+  #maps = new WeakMap<readonly unknown[], CodeMap>()
 
   constructor(
     options: { contacts?: number; properties?: Iterable<string>; capacity?: number; keepIds?: boolean } = {},
@@ -71,18 +124,12 @@ export class EventColumnsBuilder {
 
   /** Appends an event of contact number `contact`. */
   add(contact: number, event: ContactEvent): void {
-    if (this.#length === this.#capacity) this.#grow()
+    if (this.#length === this.#capacity) this.#grow(this.#length + 1)
     const i = this.#length++
     this.#contact[i] = contact
     if (contact >= this.#contacts) this.#contacts = contact + 1
     this.#ts[i] = event.ts
-    let code = this.#nameCodes.get(event.name)
-    if (code === undefined) {
-      code = this.#names.length
-      this.#names.push(detach(event.name))
-      this.#nameCodes.set(event.name, code)
-    }
-    this.#name[i] = code
+    this.#name[i] = this.#nameCode(event.name)
     this.#hash[i] = idHash(event.id)
     this.#ids?.push(event.id)
     for (const key in event.properties) {
@@ -90,18 +137,149 @@ export class EventColumnsBuilder {
       const value = event.properties[key]
       if (value === undefined || value === null) continue
       const col = this.#column(key)
-      let vcode = col.index.get(value)
-      if (vcode === undefined) {
-        vcode = col.values.length
-        const kept = typeof value === 'string' ? detach(value) : value
-        col.values.push(kept)
-        col.index.set(kept, vcode)
-      }
-      col.codes[i] = vcode
+      col.codes[i] = valueCode(col, value)
     }
   }
 
-  #column(key: string) {
+  /**
+   * Appends a batch of events: the same as calling {@link add} for each row in order (same
+   * codes, same duplicates kept), without an object per event.
+   * @throws {Error} when the builder keeps ids and the batch has none.
+   */
+  addColumns(batch: EventColumnBatch): void {
+    const n = batch.length
+    if (n === 0) return
+    const ids = this.#ids
+    if (ids !== undefined && batch.ids === undefined)
+      throw new Error('the builder keeps ids: the batch has none')
+    if (this.#length + n > this.#capacity) this.#grow(this.#length + n)
+    const at = this.#length
+    const contact = batch.contact
+    let max = this.#contacts - 1
+    for (let k = 0; k < n; k++) if (contact[k]! > max) max = contact[k]!
+    this.#contacts = max + 1
+    this.#contact.set(contact.subarray(0, n), at)
+    this.#ts.set(batch.ts.subarray(0, n), at)
+    this.#hash.set(batch.idHash.subarray(0, n), at)
+    if (ids !== undefined) for (let k = 0; k < n; k++) ids.push(batch.ids![k]!)
+
+    const inOrder = batch.firstUseOrder === true
+    const names = batch.names
+    const nameMap = this.#codeMap(names)
+    const name = batch.name
+    const out = this.#name
+    if (inOrder && this.#inOrder(nameMap, names, (value) => this.#nameCode(value as string))) {
+      out.set(name.subarray(0, n), at)
+    } else {
+      let map = nameMap.map
+      for (let k = 0; k < n; k++) {
+        const code = name[k]!
+        let mapped = code < map.length ? map[code]! : UNMAPPED
+        if (mapped === UNMAPPED) {
+          map = this.#extend(nameMap, names.length)
+          mapped = map[code] = this.#nameCode(names[code]!)
+        }
+        out[at + k] = mapped
+      }
+    }
+
+    // New columns in the order add() would create them: by their first value, ties in batch order.
+    const fresh: { key: string; first: number }[] = []
+    for (const [key, source] of batch.properties) {
+      if (this.#props.has(key) || (this.#keep !== undefined && !this.#keep.has(key))) continue
+      const codes = source.codes
+      let first = -1
+      for (let k = 0; k < n; k++) {
+        const code = codes[k]!
+        if (code >= 0 && !isAbsent(source.values[code])) {
+          first = k
+          break
+        }
+      }
+      if (first >= 0) fresh.push({ key, first })
+    }
+    fresh.sort((a, b) => a.first - b.first)
+    for (const { key } of fresh) this.#column(key)
+
+    for (const [key, source] of batch.properties) {
+      const col = this.#props.get(key)
+      if (col === undefined) continue
+      const values = source.values
+      const valueMap = this.#codeMap(values)
+      const codes = source.codes
+      const target = col.codes
+      if (inOrder && this.#inOrder(valueMap, values, (value) => valueCode(col, value))) {
+        target.set(codes.subarray(0, n), at)
+        continue
+      }
+      let vmap = valueMap.map
+      for (let k = 0; k < n; k++) {
+        const code = codes[k]!
+        if (code < 0) continue
+        let mapped = code < vmap.length ? vmap[code]! : UNMAPPED
+        if (mapped === UNMAPPED) {
+          vmap = this.#extend(valueMap, values.length)
+          const value = values[code]
+          mapped = vmap[code] = isAbsent(value) ? -1 : valueCode(col, value)
+        }
+        if (mapped >= 0) target[at + k] = mapped
+      }
+    }
+    this.#length += n
+  }
+
+  /** Makes room for `capacity` events in all, so that appending up to that many never copies the columns. */
+  reserve(capacity: number): void {
+    if (capacity > this.#capacity) this.#resize(Math.ceil(capacity))
+  }
+
+  #nameCode(name: string): number {
+    let code = this.#nameCodes.get(name)
+    if (code === undefined) {
+      code = this.#names.length
+      this.#names.push(detach(name))
+      this.#nameCodes.set(name, code)
+    }
+    return code
+  }
+
+  #codeMap(dictionary: readonly unknown[]): CodeMap {
+    let map = this.#maps.get(dictionary)
+    if (map === undefined) {
+      map = { map: new Int32Array(Math.max(16, dictionary.length)).fill(UNMAPPED), done: 0, identity: true }
+      this.#maps.set(dictionary, map)
+    }
+    return map
+  }
+
+  /**
+   * Maps the entries of a dictionary in first-use order not mapped yet, in order (what
+   * mapping them as rows meet them would do); true when every entry keeps its code.
+   */
+  #inOrder(codeMap: CodeMap, dictionary: readonly unknown[], code: (value: unknown) => number): boolean {
+    if (codeMap.done < dictionary.length) {
+      const map = this.#extend(codeMap, dictionary.length)
+      for (let c = codeMap.done; c < dictionary.length; c++) {
+        let mapped = map[c]!
+        if (mapped === UNMAPPED) mapped = map[c] = code(dictionary[c])
+        if (mapped !== c) codeMap.identity = false
+      }
+      codeMap.done = dictionary.length
+    }
+    return codeMap.identity
+  }
+
+  /** Grows a code map to hold `size` codes. */
+  #extend(codeMap: CodeMap, size: number): Int32Array {
+    if (codeMap.map.length < size) {
+      const map = new Int32Array(Math.max(size, codeMap.map.length * 2)).fill(UNMAPPED)
+      map.set(codeMap.map)
+      codeMap.map = map
+    }
+    return codeMap.map
+  }
+
+  #column(key: string): BuilderColumn {
     let col = this.#props.get(key)
     if (!col) {
       col = { codes: new Int32Array(this.#capacity).fill(-1), values: [], index: new Map() }
@@ -110,11 +288,15 @@ export class EventColumnsBuilder {
     return col
   }
 
-  #grow(): void {
-    const cap = this.#capacity * 2
+  /** Grows the columns to hold at least `needed` events: by half, or to `needed` if more. */
+  #grow(needed: number): void {
+    this.#resize(Math.max(needed, Math.ceil(this.#capacity * 1.5)))
+  }
+
+  #resize(cap: number): void {
     const grow = <T extends Int32Array | Float64Array>(a: T, make: (n: number) => T, fill?: number): T => {
       const b = make(cap)
-      if (fill !== undefined) b.fill(fill)
+      if (fill !== undefined) b.fill(fill, a.length)
       b.set(a)
       return b
     }
@@ -132,54 +314,74 @@ export class EventColumnsBuilder {
     const contacts = this.#contacts
     // counting sort by contact, then each contact's rows by (time, id)
     const offsets = new Int32Array(contacts + 1)
-    for (let i = 0; i < n; i++) offsets[this.#contact[i]! + 1]!++
+    const contact = this.#contact
+    for (let i = 0; i < n; i++) offsets[contact[i]! + 1]!++
     for (let c = 0; c < contacts; c++) offsets[c + 1]! += offsets[c]!
     const cursor = offsets.slice(0, contacts)
     const order = new Int32Array(n)
-    for (let i = 0; i < n; i++) order[cursor[this.#contact[i]!]!++] = i
+    for (let i = 0; i < n; i++) order[cursor[contact[i]!]!++] = i
+    this.#contact = new Int32Array(0)
     const ts = this.#ts
     const hash = this.#hash
     const ids = this.#ids
     for (let c = 0; c < contacts; c++) {
       const from = offsets[c]!
       const to = offsets[c + 1]!
-      if (to - from > 1) sortSegment(order, from, to, ts, hash, ids)
+      // already sorted is the common case (files in time order)
+      let sorted = true
+      for (let k = from + 1; k < to; k++) {
+        const a = order[k - 1]!
+        const b = order[k]!
+        const d = ts[a]! - ts[b]! || hash[a]! - hash[b]!
+        if (d > 0 || (d === 0 && ids !== undefined && ids[a]! > ids[b]!)) {
+          sorted = false
+          break
+        }
+      }
+      if (!sorted) sortSegment(order, from, to, ts, hash, ids)
     }
-    // drop exact duplicates (same contact, time and id), now adjacent
+    // exact duplicates (same contact, time and id) are now adjacent: keep the first of each
     let kept = 0
-    const keep = new Int32Array(n)
+    let drop: Uint8Array | undefined
     const newOffsets = new Int32Array(contacts + 1)
     for (let c = 0; c < contacts; c++) {
       const from = offsets[c]!
       const to = offsets[c + 1]!
+      let prev = -1
       for (let k = from; k < to; k++) {
         const i = order[k]!
-        if (k > from) {
-          const prev = order[k - 1]!
-          if (ts[prev] === ts[i] && hash[prev] === hash[i] && (ids === undefined || ids[prev] === ids[i]))
-            continue
+        if (
+          prev >= 0 &&
+          ts[prev] === ts[i] &&
+          hash[prev] === hash[i] &&
+          (ids === undefined || ids[prev] === ids[i])
+        ) {
+          drop ??= new Uint8Array(n)
+          drop[k] = 1
+          continue
         }
-        keep[kept++] = i
+        kept++
+        prev = i
       }
       newOffsets[c + 1] = kept
     }
-    const rows = keep.subarray(0, kept)
-    const outTs = new Float64Array(kept)
-    const outName = new Int32Array(kept)
-    const outHash = new Float64Array(kept)
-    const outIds: string[] | undefined = ids ? new Array(kept) : undefined
-    for (let k = 0; k < kept; k++) {
-      const i = rows[k]!
-      outTs[k] = ts[i]!
-      outName[k] = this.#name[i]!
-      outHash[k] = hash[i]!
-      if (outIds) outIds[k] = ids![i]!
-    }
+    // Rows into sorted order in place (sorted copies of the columns would double their
+    // memory), then the duplicates out.
+    const plan = permutation(order, offsets, contacts)
+    const outIds: string[] | undefined = ids ? [] : undefined
+    if (outIds) for (let k = 0; k < n; k++) if (drop?.[k] !== 1) outIds.push(ids![order[k]!]!)
+    const sortInt32 = (a: Int32Array) => trim(compact(permute(a, order, plan), drop, n), kept)
+    const sortFloat64 = (a: Float64Array) => trim(compact(permute(a, order, plan), drop, n), kept)
+    const outTs = sortFloat64(ts)
+    this.#ts = new Float64Array(0)
+    const outHash = sortFloat64(hash)
+    this.#hash = new Float64Array(0)
+    const outName = sortInt32(this.#name)
+    this.#name = new Int32Array(0)
     const properties = new Map<string, PropertyColumn>()
     for (const [key, col] of this.#props) {
-      const codes = new Int32Array(kept)
-      for (let k = 0; k < kept; k++) codes[k] = col.codes[rows[k]!]!
-      properties.set(key, { codes, values: col.values })
+      properties.set(key, { codes: sortInt32(col.codes), values: col.values })
+      col.codes = new Int32Array(0)
     }
     return {
       length: kept,
@@ -193,6 +395,106 @@ export class EventColumnsBuilder {
       properties,
     }
   }
+}
+
+/** How to apply a permutation: nothing to do, within each contact's rows, or across all rows. */
+type Permutation =
+  | { readonly kind: 'identity' }
+  | {
+      readonly kind: 'local'
+      /** The contacts whose rows move, and where each contact's rows are. */
+      readonly segments: Int32Array
+      readonly offsets: Int32Array
+      readonly scratch: Float64Array
+    }
+  | { readonly kind: 'global'; readonly visited: Uint8Array }
+
+/**
+ * Plans putting row `order[k]` at `k`. Rows that came sorted need nothing; rows grouped by
+ * contact in index order (a file grouped by contact) only move within each contact's rows,
+ * through a small buffer; anything else follows the cycles of the permutation.
+ */
+function permutation(order: Int32Array, offsets: Int32Array, contacts: number): Permutation {
+  const segments: number[] = []
+  let longest = 0
+  for (let c = 0; c < contacts; c++) {
+    const from = offsets[c]!
+    const to = offsets[c + 1]!
+    let moved = false
+    for (let k = from; k < to; k++) {
+      const i = order[k]!
+      if (i < from || i >= to) return { kind: 'global', visited: new Uint8Array(order.length) }
+      if (i !== k) moved = true
+    }
+    if (moved) {
+      segments.push(c)
+      longest = Math.max(longest, to - from)
+    }
+  }
+  if (segments.length === 0) return { kind: 'identity' }
+  return { kind: 'local', segments: Int32Array.from(segments), offsets, scratch: new Float64Array(longest) }
+}
+
+/** Puts row `order[k]` at `k`, in place, as planned by {@link permutation}. */
+function permute<T extends Int32Array | Float64Array>(a: T, order: Int32Array, plan: Permutation): T {
+  if (plan.kind === 'local') {
+    const { segments, offsets, scratch } = plan
+    for (let s = 0; s < segments.length; s++) {
+      const c = segments[s]!
+      const from = offsets[c]!
+      const to = offsets[c + 1]!
+      for (let k = from; k < to; k++) scratch[k - from] = a[order[k]!]!
+      for (let k = from; k < to; k++) a[k] = scratch[k - from]!
+    }
+  } else if (plan.kind === 'global') {
+    const visited = plan.visited
+    const n = order.length
+    visited.fill(0)
+    for (let s = 0; s < n; s++) {
+      if (visited[s] === 1) continue
+      const first = a[s]!
+      let k = s
+      for (;;) {
+        visited[k] = 1
+        const j = order[k]!
+        if (j === s) {
+          a[k] = first
+          break
+        }
+        a[k] = a[j]!
+        k = j
+      }
+    }
+  }
+  return a
+}
+
+/** Moves the rows not dropped (of the first n) to the front, in order. */
+function compact<T extends Int32Array | Float64Array>(a: T, drop: Uint8Array | undefined, n: number): T {
+  if (drop === undefined) return a
+  let w = 0
+  for (let k = 0; k < n; k++) if (drop[k] !== 1) a[w++] = a[k]!
+  return a
+}
+
+/** The first `n` entries: a view, or a copy when the array is much longer (not to keep the rest alive). */
+function trim<T extends Int32Array | Float64Array>(a: T, n: number): T {
+  return (a.length - n > n / 8 + 1024 ? a.slice(0, n) : a.subarray(0, n)) as T
+}
+
+function valueCode(col: BuilderColumn, value: unknown): number {
+  let code = col.index.get(value)
+  if (code === undefined) {
+    code = col.values.length
+    const kept = typeof value === 'string' ? detach(value) : value
+    col.values.push(kept)
+    col.index.set(kept, code)
+  }
+  return code
+}
+
+function isAbsent(value: unknown): boolean {
+  return value === undefined || value === null
 }
 
 /** Sorts one contact's rows by (time, id hash, id): the order of `before` in state.ts. */
@@ -210,15 +512,7 @@ function sortSegment(
     if (d !== 0 || ids === undefined) return d
     return ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : 0
   }
-  // already sorted is the common case (files in time order)
-  let sorted = true
-  for (let k = 1; k < seg.length; k++) {
-    if (compare(seg[k - 1]!, seg[k]!) > 0) {
-      sorted = false
-      break
-    }
-  }
-  if (!sorted) seg.sort(compare)
+  seg.sort(compare)
 }
 
 /** A copy of a string that does not keep a larger one alive (V8 slices point into their parent). */
