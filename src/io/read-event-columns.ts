@@ -894,13 +894,19 @@ const resourceLimits = { maxYoungGenerationSizeMb: 24 }
  */
 function createWorker(path: string): Worker {
   const here = import.meta.url
+  // a worker inherits the process's flags; `--input-type` (from `node --input-type=module -e`) is refused there
+  const execArgv = process.execArgv.filter((arg) => !arg.startsWith('--input-type'))
   if (!here.endsWith('.ts')) {
-    return new Worker(new URL('./event-columns-worker.js', here), { workerData: { path }, resourceLimits })
+    return new Worker(new URL('./event-columns-worker.js', here), {
+      workerData: { path },
+      resourceLimits,
+      execArgv,
+    })
   }
   // tsx's ESM API (dist/esm/api/index.mjs next to its loader), whose register() adds its hooks.
   const loader = createRequire(here).resolve('tsx')
   const tsx = pathToFileURL(join(dirname(loader), 'esm', 'api', 'index.mjs')).href
   const source = new URL('./event-columns-worker.ts', here).href
   const code = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(source)}) })`
-  return new Worker(code, { eval: true, workerData: { path }, resourceLimits })
+  return new Worker(code, { eval: true, workerData: { path }, resourceLimits, execArgv })
 }
