@@ -34,7 +34,7 @@ export async function main(
   const args = [...argv]
   try {
     if (args.length === 0 || args[0] === '--help' || args[0] === '-h') {
-      ctx.stdout.write(`${await renderUsage(rootCommand)}\n`)
+      ctx.stdout.write(usageText(ctx, await renderUsage(rootCommand)))
       return 0
     }
     if (args[0] === '--version' || args[0] === '-v') {
@@ -45,7 +45,7 @@ export async function main(
     ctx.command = args.slice(0, target.depth).join(' ')
     const isGroup = target.cmd.run === undefined && target.cmd.subCommands !== undefined
     if (args.includes('--help') || args.includes('-h') || (isGroup && args.length === target.depth)) {
-      ctx.stdout.write(`${await renderUsage(target.cmd, target.parent)}\n`)
+      ctx.stdout.write(usageText(ctx, await renderUsage(target.cmd, target.parent)))
       return 0
     }
     // citty's runCommand does not pass `data` on to subcommands: run the resolved command itself
@@ -54,6 +54,11 @@ export async function main(
   } catch (error) {
     return reportError(ctx, error)
   }
+}
+
+/** Usage text, without colours unless stdout is a terminal. */
+function usageText(ctx: CliContext, usage: string): string {
+  return `${ctx.stdout.isTTY === true ? usage : stripVTControlCharacters(usage)}\n`
 }
 
 function reportError(ctx: CliContext, error: unknown): number {

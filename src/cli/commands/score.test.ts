@@ -314,6 +314,17 @@ describe('leadscore explain', () => {
   })
 })
 
+describe('help', () => {
+  it('lists the commands, and a command’s options, without colour codes on a pipe', async () => {
+    const root = await run('--help')
+    expect(root.code).toBe(0)
+    expect(root.stdout).toMatch(/USAGE leadscore .*score/)
+    const help = await run('score', '--help')
+    expect(help.stdout).toContain('--contacts=<FILE>')
+    for (const r of [root, help]) expect(r.stdout).not.toContain('\u001b[')
+  })
+})
+
 describe('leadscore init', () => {
   it('writes a model that validates, and does not overwrite it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'leadscore-init-'))
