@@ -8,7 +8,9 @@
  * one place.
  * @module
  */
+
 import { idHash } from '../core/id-hash.js'
+import { growSlots } from './hash-slots.js'
 import { parseTimestampAt } from './parse-timestamp.js'
 
 const decoder = new TextDecoder('utf-8', { ignoreBOM: true })
@@ -314,19 +316,8 @@ export class BytesDictionary {
   }
 
   #grow(): void {
-    const old = this.#slots
-    const capacity = (this.#mask + 1) * 2
-    const slots = new Int32Array(capacity * 2)
-    const mask = capacity - 1
-    for (let j = 0; j < old.length; j += 2) {
-      const entry = old[j + 1]!
-      if (entry === 0) continue
-      let i = old[j]! & mask
-      while (slots[2 * i + 1] !== 0) i = (i + 1) & mask
-      slots[2 * i] = old[j]!
-      slots[2 * i + 1] = entry
-    }
-    this.#slots = slots
-    this.#mask = mask
+    const grown = growSlots(this.#slots, this.#mask)
+    this.#slots = grown.slots
+    this.#mask = grown.mask
   }
 }

@@ -2,6 +2,7 @@
  * Dense integer indexes for string ids, built for millions of ids.
  * @module
  */
+import { growSlots } from './hash-slots.js'
 
 /** Strings this long or longer may be slices of a larger string (V8 keeps short ones as copies). */
 const SLICE_MIN = 13
@@ -125,20 +126,9 @@ export class IdIndex {
   }
 
   #grow(): void {
-    const old = this.#slots
-    const capacity = (this.#mask + 1) * 2
-    const slots = new Int32Array(capacity * 2)
-    const mask = capacity - 1
-    for (let j = 0; j < old.length; j += 2) {
-      const entry = old[j + 1]!
-      if (entry === 0) continue
-      let i = old[j]! & mask
-      while (slots[2 * i + 1] !== 0) i = (i + 1) & mask
-      slots[2 * i] = old[j]!
-      slots[2 * i + 1] = entry
-    }
-    this.#slots = slots
-    this.#mask = mask
+    const grown = growSlots(this.#slots, this.#mask)
+    this.#slots = grown.slots
+    this.#mask = grown.mask
   }
 }
 
