@@ -121,6 +121,8 @@ export interface CompiledModel {
   readonly fallbackLevel: string | undefined
   readonly bands: readonly CompiledClassifier[]
   readonly stages: readonly CompiledStage[]
+  /** The hand-off (MQL) stage: the one marked `handoff: true`, else the stage `mql`, else null. */
+  readonly handoffStage: string | null
   readonly journey: readonly CompiledClassifier[]
   readonly segments: readonly CompiledClassifier[]
   /** The `did` / `didNot` tests used anywhere in the model. */
@@ -265,6 +267,10 @@ export function compileModel(document: ModelDocument): CompiledModel {
     fallbackLevel,
     bands: classifiers(document.bands),
     stages,
+    handoffStage:
+      stages.find((_, i) => document.stages?.[i]?.handoff === true)?.id ??
+      stages.find((s) => s.id === 'mql')?.id ??
+      null,
     journey: classifiers(document.journey),
     segments: classifiers(document.segments),
     history: conditions.history,

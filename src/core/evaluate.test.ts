@@ -346,6 +346,19 @@ describe('classification', () => {
     expect(evaluateContact(example, vp, hot, NOW).stage).toBe('mql')
   })
 
+  it('the hand-off stage: the one marked `handoff`, else `mql`, else none', () => {
+    expect(example.handoffStage).toBe('mql')
+    const stages = (handoff?: string) =>
+      compileModel({
+        format: 'leadscore/v1',
+        id: 't',
+        stages: ['lead', 'mql', 'sal'].map((id) => (id === handoff ? { id, handoff: true } : { id })),
+      }).handoffStage
+    expect(stages('sal')).toBe('sal')
+    expect(stages()).toBe('mql')
+    expect(compileModel({ format: 'leadscore/v1', id: 't', stages: [{ id: 'lead' }] }).handoffStage).toBeNull()
+  })
+
   it('stages (stateful): forward only, manual stages stay, recycle moves back', () => {
     const hot = [ev('Demo Requested', 0), ev('page', 0, { path: '/pricing' })]
     expect(evaluateContact(example, vp, [], NOW, { currentStage: 'mql' }).stage).toBe('mql')

@@ -363,6 +363,10 @@ const stageSchema = doc(
       }),
       'Moves a contact back to an earlier stage.',
     ).exactOptional(),
+    handoff: doc(
+      z.boolean(),
+      'The hand-off stage (MQL): entering it fires `mql.reached` webhooks and owner assignment. Default: the stage with id `mql`.',
+    ).exactOptional(),
   }),
   { id: 'Stage', description: 'A lifecycle stage.' },
 )

@@ -149,6 +149,8 @@ export interface Classifier {
 
 export interface Stage extends Classifier {
   readonly recycle?: { readonly to: string; readonly when: Condition }
+  /** The hand-off (MQL) stage: at most one; default the stage with id `mql` (extension). */
+  readonly handoff?: boolean
 }
 
 export interface AccountRole {

@@ -197,6 +197,21 @@ describe('validateModel', () => {
       })
     })
 
+    it('two hand-off stages', () => {
+      const source = model(
+        'stages:',
+        '  - { id: lead }',
+        '  - { id: mql, when: { score.total: { gte: 60 } }, handoff: true }',
+        '  - { id: sal, handoff: true }',
+      )
+      expect(onlyIssue(source)).toMatchObject({
+        severity: 'error',
+        code: 'duplicate-handoff',
+        path: 'stages[2].handoff',
+        message: 'only one stage can be the hand-off stage; `mql` already is',
+      })
+    })
+
     it('values of named scores that no entry defines (warnings)', () => {
       const source = model(
         'bands:',

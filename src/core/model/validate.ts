@@ -382,6 +382,15 @@ class ModelChecker {
     this.classifiers(model.stages, ['stages'], 'stage', { kind: 'contact' }, false)
     this.classifiers(model.accounts?.bands, ['accounts', 'bands'], 'account band', { kind: 'account' }, true)
     const stages = model.stages ?? []
+    const handoffs = stages.flatMap((s, i) => (s.handoff === true ? [i] : []))
+    for (const i of handoffs.slice(1)) {
+      this.report({
+        code: 'duplicate-handoff',
+        path: ['stages', i, 'handoff'],
+        message: `only one stage can be the hand-off stage; \`${stages[handoffs[0]!]!.id}\` already is`,
+        hint: 'remove `handoff: true` from all stages but one',
+      })
+    }
     for (const [i, stage] of stages.entries()) {
       if (stage.recycle === undefined) continue
       const path = ['stages', i, 'recycle']
