@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { StoreConnectionError } from './errors.js'
 import { openPostgresStore } from './postgres/open-postgres-store.js'
 import { runStoreConformance } from './store.case.js'
+import { runUsersConformance } from './users.case.js'
 
 const url = process.env['LEADSCORE_TEST_DATABASE_URL']
 const ci = ['true', '1'].includes((process.env['CI'] ?? '').toLowerCase())
@@ -37,13 +38,15 @@ if (url === undefined || url === '') {
 } else {
   const databaseUrl = url
   // a fresh schema per test: tests run in isolation, even against a shared database
-  runStoreConformance('postgres', async () => {
+  const freshSchema = async () => {
     const schema = `test_${randomBytes(6).toString('hex')}`
     return {
       open: () => openPostgresStore({ url: databaseUrl, schema, poolSize: 4 }),
       destroy: () => dropSchema(schema),
     }
-  })
+  }
+  runStoreConformance('postgres', freshSchema)
+  runUsersConformance('postgres', freshSchema)
 
   describe('postgres store', () => {
     it('says which server it cannot reach and what to check', async () => {

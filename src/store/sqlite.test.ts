@@ -7,6 +7,7 @@ import { StoreConnectionError } from './errors.js'
 import { openStore } from './open-store.js'
 import { openSqliteStore } from './sqlite/open-sqlite-store.js'
 import { runStoreConformance } from './store.case.js'
+import { runUsersConformance } from './users.case.js'
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'leadscore-sqlite-'))
@@ -19,6 +20,11 @@ runStoreConformance('sqlite', async () => {
     destroy: async () => rmSync(dir, { recursive: true, force: true }),
   }
 })
+
+runUsersConformance('sqlite', async () => ({
+  open: () => openSqliteStore({ path: ':memory:' }),
+  destroy: async () => {},
+}))
 
 describe('sqlite store', () => {
   const dirs: string[] = []

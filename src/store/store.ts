@@ -30,6 +30,14 @@ import type {
 } from './records/rescore.js'
 import type { DueContact, DueQuery, ScoreBatch, ScorePoint, ScoreRecord } from './records/score.js'
 import type { ScoreHistoryQuery, TransitionQuery, TransitionRecord } from './records/transition.js'
+import type {
+  SessionOwner,
+  SessionRecord,
+  SessionWrite,
+  UserRecord,
+  UserUpdate,
+  UserWrite,
+} from './records/user.js'
 
 /** What a store and a transaction can both do. Each call on a store is atomic by itself. */
 export interface StoreOps {
@@ -147,6 +155,30 @@ export interface StoreOps {
    * writes a partition's scores.
    */
   holdsLeases(holder: string, partitions: readonly number[]): Promise<boolean>
+
+  // users and sessions
+
+  /** Creates a dashboard user; an email already taken fails with `StoreConstraintError`. */
+  createUser(user: UserWrite): Promise<UserRecord>
+  getUser(id: string): Promise<UserRecord | undefined>
+  /** The user with this email (compared case-insensitively). */
+  findUserByEmail(email: string): Promise<UserRecord | undefined>
+  /** Every user, by email. */
+  listUsers(): Promise<UserRecord[]>
+  /** Changes a user; a new role or password, or disabling, also ends the user's sessions. */
+  updateUser(update: UserUpdate): Promise<UserRecord>
+  /** Deletes a user and the user's sessions. */
+  deleteUser(id: string): Promise<void>
+  createSession(session: SessionWrite): Promise<SessionRecord>
+  /** The session with this token hash, expired or not (the caller checks `expiresAt`). */
+  getSession(tokenHash: string): Promise<SessionRecord | undefined>
+  /** Records a use of a session and moves its expiry (a later use is never undone by an earlier one). */
+  touchSession(tokenHash: string, seenAt: number, expiresAt: number): Promise<void>
+  deleteSession(tokenHash: string): Promise<void>
+  /** Ends every session of a user or of an admin key; resolves to how many. */
+  deleteSessions(owner: SessionOwner): Promise<number>
+  /** Removes the sessions expired at `now`; resolves to how many. */
+  deleteExpiredSessions(now: number): Promise<number>
 }
 
 /** A store: the operations, transactions, streaming, leases, and closing. */

@@ -183,4 +183,34 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
        SELECT n, NULL, 0 FROM generate_series(0, ${DEFAULT_PARTITION_COUNT - 1}) AS n`,
     ],
   },
+  {
+    version: 3,
+    name: 'dashboard users and sessions',
+    statements: [
+      `CREATE TABLE users (
+        id ${ID} PRIMARY KEY,
+        email ${ID} NOT NULL UNIQUE,
+        name TEXT,
+        role TEXT NOT NULL CHECK (role IN ('admin', 'sales')),
+        password_hash TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL,
+        disabled_at BIGINT,
+        last_sign_in_at BIGINT
+      )`,
+      `CREATE TABLE sessions (
+        token_hash TEXT PRIMARY KEY,
+        user_id ${ID} REFERENCES users (id),
+        key_id ${ID} REFERENCES api_keys (id),
+        role TEXT NOT NULL CHECK (role IN ('admin', 'sales')),
+        created_at BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL,
+        last_seen_at BIGINT NOT NULL,
+        CHECK ((user_id IS NULL) <> (key_id IS NULL))
+      )`,
+      `CREATE INDEX sessions_user ON sessions (user_id) WHERE user_id IS NOT NULL`,
+      `CREATE INDEX sessions_key ON sessions (key_id) WHERE key_id IS NOT NULL`,
+      `CREATE INDEX sessions_expires ON sessions (expires_at)`,
+    ],
+  },
 ]

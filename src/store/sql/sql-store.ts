@@ -26,6 +26,14 @@ import type {
 } from '../records/rescore.js'
 import type { DueContact, DueQuery, ScoreBatch, ScorePoint, ScoreRecord } from '../records/score.js'
 import type { ScoreHistoryQuery, TransitionQuery, TransitionRecord } from '../records/transition.js'
+import type {
+  SessionOwner,
+  SessionRecord,
+  SessionWrite,
+  UserRecord,
+  UserUpdate,
+  UserWrite,
+} from '../records/user.js'
 import type { Store, StoreOps } from '../store.js'
 import * as q from './contact-query-sql.js'
 import * as contacts from './contacts-sql.js'
@@ -36,6 +44,7 @@ import * as leases from './leases-sql.js'
 import * as models from './models-sql.js'
 import * as rescore from './rescore-sql.js'
 import * as scores from './scores-sql.js'
+import * as users from './users-sql.js'
 
 export class SqlOps implements StoreOps {
   protected readonly exec: Executor
@@ -161,6 +170,45 @@ export class SqlOps implements StoreOps {
   }
   holdsLeases(holder: string, partitions: readonly number[]): Promise<boolean> {
     return leases.holdsLeases(this.exec, holder, partitions)
+  }
+
+  // users and sessions
+
+  createUser(user: UserWrite): Promise<UserRecord> {
+    return users.createUser(this.exec, user)
+  }
+  getUser(id: string): Promise<UserRecord | undefined> {
+    return users.getUser(this.exec, id)
+  }
+  findUserByEmail(email: string): Promise<UserRecord | undefined> {
+    return users.findUserByEmail(this.exec, email)
+  }
+  listUsers(): Promise<UserRecord[]> {
+    return users.listUsers(this.exec)
+  }
+  updateUser(update: UserUpdate): Promise<UserRecord> {
+    return users.updateUser(this.exec, update)
+  }
+  deleteUser(id: string): Promise<void> {
+    return users.deleteUser(this.exec, id)
+  }
+  createSession(session: SessionWrite): Promise<SessionRecord> {
+    return users.createSession(this.exec, session)
+  }
+  getSession(tokenHash: string): Promise<SessionRecord | undefined> {
+    return users.getSession(this.exec, tokenHash)
+  }
+  touchSession(tokenHash: string, seenAt: number, expiresAt: number): Promise<void> {
+    return users.touchSession(this.exec, tokenHash, seenAt, expiresAt)
+  }
+  deleteSession(tokenHash: string): Promise<void> {
+    return users.deleteSession(this.exec, tokenHash)
+  }
+  deleteSessions(owner: SessionOwner): Promise<number> {
+    return users.deleteSessions(this.exec, owner)
+  }
+  deleteExpiredSessions(now: number): Promise<number> {
+    return users.deleteExpiredSessions(this.exec, now)
   }
 }
 

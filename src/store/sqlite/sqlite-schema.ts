@@ -184,4 +184,34 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
        INSERT INTO leases (partition, holder, expires_at) SELECT n, NULL, 0 FROM p`,
     ],
   },
+  {
+    version: 3,
+    name: 'dashboard users and sessions',
+    statements: [
+      `CREATE TABLE users (
+        id TEXT PRIMARY KEY,
+        email TEXT NOT NULL UNIQUE,
+        name TEXT,
+        role TEXT NOT NULL CHECK (role IN ('admin', 'sales')),
+        password_hash TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        disabled_at INTEGER,
+        last_sign_in_at INTEGER
+      )`,
+      `CREATE TABLE sessions (
+        token_hash TEXT PRIMARY KEY,
+        user_id TEXT REFERENCES users (id),
+        key_id TEXT REFERENCES api_keys (id),
+        role TEXT NOT NULL CHECK (role IN ('admin', 'sales')),
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        last_seen_at INTEGER NOT NULL,
+        CHECK ((user_id IS NULL) <> (key_id IS NULL))
+      )`,
+      `CREATE INDEX sessions_user ON sessions (user_id) WHERE user_id IS NOT NULL`,
+      `CREATE INDEX sessions_key ON sessions (key_id) WHERE key_id IS NOT NULL`,
+      `CREATE INDEX sessions_expires ON sessions (expires_at)`,
+    ],
+  },
 ]
