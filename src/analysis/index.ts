@@ -1,0 +1,12 @@
+/**
+ * Does the model work? Signals, suggested points, backtests, the threshold from sales
+ * capacity, drift. Pure: leads (the columnar scorer's contacts and events) and outcomes in,
+ * reports out; no I/O, no clock (every time is a parameter).
+ * @module
+ */
+export * from './events-before.js'
+export * from './leads.js'
+export * from './property-columns.js'
+export * from './signals.js'
+export * from './tests.js'
+export * from './wilson.js'

@@ -1,0 +1,124 @@
+/**
+ * Contact properties as coded columns for counting: the most common values of a text
+ * property (the rest pooled as `(other)`), a numeric property in quantile bins, and
+ * `(missing)`. Identifiers (a different value on almost every lead) are left out.
+ * @module
+ */
+import type { ContactColumns } from '../core/columnar/index.js'
+import { isMissing, textOf } from '../core/values.js'
+
+/** One property, one code per contact into `labels`. */
+export interface PropertyColumn {
+  readonly name: string
+  readonly labels: readonly string[]
+  readonly codes: Int32Array
+  /** True when the values are numbers binned by quantiles. */
+  readonly numeric: boolean
+}
+
+export const MISSING = '(missing)'
+export const OTHER = '(other)'
+
+export interface PropertyColumnOptions {
+  readonly topValues: number
+  readonly bins: number
+  /** Lower-case property names to leave out. */
+  readonly exclude: ReadonlySet<string>
+}
+
+/** The property columns of the contacts with `include[c] === 1`. */
+export function propertyColumns(
+  contacts: ContactColumns,
+  include: Uint8Array,
+  options: PropertyColumnOptions,
+): PropertyColumn[] {
+  const n = contacts.length
+  const keys = new Set<string>()
+  for (let c = 0; c < n; c++) {
+    if (include[c] !== 1) continue
+    for (const key in contacts.properties[c]) keys.add(key)
+  }
+  const out: PropertyColumn[] = []
+  for (const name of keys) {
+    if (options.exclude.has(name.toLowerCase())) continue
+    const column = codeColumn(contacts, include, name, options)
+    if (column) out.push(column)
+  }
+  return out
+}
+
+function codeColumn(
+  contacts: ContactColumns,
+  include: Uint8Array,
+  name: string,
+  options: PropertyColumnOptions,
+): PropertyColumn | undefined {
+  const n = contacts.length
+  const counts = new Map<string, number>()
+  const numbers: number[] = []
+  let present = 0
+  for (let c = 0; c < n; c++) {
+    if (include[c] !== 1) continue
+    const v = contacts.properties[c]?.[name]
+    if (isMissing(v)) continue
+    present++
+    if (typeof v === 'number' && Number.isFinite(v)) numbers.push(v)
+    const text = textOf(v).trim()
+    counts.set(text, (counts.get(text) ?? 0) + 1)
+  }
+  if (present === 0) return undefined
+  const distinct = counts.size
+  const codes = new Int32Array(n)
+  const isNumeric = numbers.length >= present * 0.95 && distinct > options.bins * 2
+  if (isNumeric) {
+    const edges = quantileEdges(Float64Array.from(numbers).sort(), options.bins)
+    const labels = [...binLabels(edges), MISSING]
+    for (let c = 0; c < n; c++) {
+      const v = contacts.properties[c]?.[name]
+      codes[c] = typeof v === 'number' && Number.isFinite(v) ? binOf(edges, v) : labels.length - 1
+    }
+    return { name, labels, codes, numeric: true }
+  }
+  // an identifier or free text: a different value on almost every lead says nothing about a group
+  if (present >= 50 && distinct > present * 0.5) return undefined
+  const top = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, options.topValues)
+  const index = new Map(top.map(([text], k) => [text, k]))
+  const pooled = distinct > top.length
+  const labels = [...top.map(([text]) => text), ...(pooled ? [OTHER] : []), MISSING]
+  const missing = labels.length - 1
+  const other = pooled ? labels.length - 2 : -1
+  for (let c = 0; c < n; c++) {
+    const v = contacts.properties[c]?.[name]
+    codes[c] = isMissing(v) ? missing : (index.get(textOf(v).trim()) ?? other)
+  }
+  return { name, labels, codes, numeric: false }
+}
+
+/** Bin edges at the quantiles of sorted values, without repeats: bin k is [edges[k], edges[k+1]). */
+export function quantileEdges(sorted: Float64Array, bins: number): number[] {
+  const edges: number[] = []
+  for (let k = 0; k < bins; k++) {
+    const v = sorted[Math.floor((k * sorted.length) / bins)]!
+    if (edges.length === 0 || v > edges.at(-1)!) edges.push(v)
+  }
+  return edges
+}
+
+/** The bin of `v`: the last edge at or below it (values below the first edge go to bin 0). */
+export function binOf(edges: readonly number[], v: number): number {
+  let lo = 0
+  let hi = edges.length - 1
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1
+    if (edges[mid]! <= v) lo = mid
+    else hi = mid - 1
+  }
+  return lo
+}
+
+function binLabels(edges: readonly number[]): string[] {
+  const f = (x: number) => String(Math.round(x * 1000) / 1000)
+  return edges.map((e, k) =>
+    k === edges.length - 1 ? `≥ ${f(e)}` : k === 0 ? `< ${f(edges[1]!)}` : `${f(e)} to < ${f(edges[k + 1]!)}`,
+  )
+}
