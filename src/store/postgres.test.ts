@@ -5,6 +5,7 @@ import { StoreConnectionError } from './errors.js'
 import { openPostgresStore } from './postgres/open-postgres-store.js'
 import { runStoreConformance } from './store.case.js'
 import { runUsersConformance } from './users.case.js'
+import { runWebhooksConformance } from './webhooks.case.js'
 
 const url = process.env['LEADSCORE_TEST_DATABASE_URL']
 const ci = ['true', '1'].includes((process.env['CI'] ?? '').toLowerCase())
@@ -47,6 +48,7 @@ if (url === undefined || url === '') {
   }
   runStoreConformance('postgres', freshSchema)
   runUsersConformance('postgres', freshSchema)
+  runWebhooksConformance('postgres', freshSchema)
 
   describe('postgres store', () => {
     it('says which server it cannot reach and what to check', async () => {

@@ -8,18 +8,23 @@ import { openStore } from './open-store.js'
 import { openSqliteStore } from './sqlite/open-sqlite-store.js'
 import { runStoreConformance } from './store.case.js'
 import { runUsersConformance } from './users.case.js'
+import { runWebhooksConformance } from './webhooks.case.js'
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'leadscore-sqlite-'))
 }
 
-runStoreConformance('sqlite', async () => {
+/** A fresh database file per test; every `open` opens it again. */
+async function sqliteTarget() {
   const dir = tempDir()
   return {
     open: () => openSqliteStore({ path: join(dir, 'leadscore.db') }),
     destroy: async () => rmSync(dir, { recursive: true, force: true }),
   }
-})
+}
+
+runStoreConformance('sqlite', sqliteTarget)
+runWebhooksConformance('sqlite', sqliteTarget)
 
 runUsersConformance('sqlite', async () => ({
   open: () => openSqliteStore({ path: ':memory:' }),

@@ -38,6 +38,18 @@ import type {
   UserUpdate,
   UserWrite,
 } from './records/user.js'
+import type {
+  AttemptRecord,
+  AttemptWrite,
+  ClaimQuery,
+  DeliveryQuery,
+  DeliveryRecord,
+  DeliveryWrite,
+  EndpointPatch,
+  EndpointRecord,
+  EndpointWrite,
+  OutboxStats,
+} from './records/webhook.js'
 
 /** What a store and a transaction can both do. Each call on a store is atomic by itself. */
 export interface StoreOps {
@@ -145,6 +157,46 @@ export interface StoreOps {
   /** Records a use of a key (`lastUsedAt`, which only moves forward). */
   touchKey(id: string, at: number): Promise<void>
   revokeKey(id: string, at: number): Promise<KeyRecord>
+
+  // webhooks (deliveries are written by `applyScores`, with the transitions that cause them)
+
+  createEndpoint(endpoint: EndpointWrite): Promise<EndpointRecord>
+  getEndpoint(id: string): Promise<EndpointRecord | undefined>
+  /** Every endpoint, oldest first. */
+  listEndpoints(): Promise<EndpointRecord[]>
+  /** Changes an endpoint; a new `secret` keeps the current one valid until `previousSecretExpiresAt`. Throws `StoreNotFoundError`. */
+  updateEndpoint(id: string, patch: EndpointPatch): Promise<EndpointRecord>
+  /** Deletes an endpoint with its deliveries and their log. Throws `StoreNotFoundError`. */
+  deleteEndpoint(id: string): Promise<void>
+  /** Writes deliveries into the outbox (those not caused by a score batch: pings). */
+  insertDeliveries(deliveries: readonly DeliveryWrite[]): Promise<void>
+  /**
+   * Claims due deliveries for sending: of each (endpoint, order key) line only the oldest
+   * pending one, when due, not claimed by another holder, and its endpoint active. Earliest
+   * due first.
+   */
+  claimDeliveries(query: ClaimQuery): Promise<DeliveryRecord[]>
+  /** Records an attempt's outcome and logs it; releases the claim. Throws `StoreNotFoundError`. */
+  recordAttempt(attempt: AttemptWrite): Promise<DeliveryRecord>
+  /** Gives back the deliveries `holder` claimed, unattempted. */
+  releaseDeliveries(holder: string): Promise<void>
+  getDelivery(id: string): Promise<DeliveryRecord | undefined>
+  /** Deliveries, newest first. */
+  listDeliveries(query: DeliveryQuery): Promise<DeliveryRecord[]>
+  /** A delivery's attempts, in order. */
+  deliveryAttempts(deliveryId: string): Promise<AttemptRecord[]>
+  /** Puts a delivery back in the outbox, due at `at`, with a fresh retry schedule. Throws `StoreNotFoundError`. */
+  redeliver(id: string, at: number): Promise<DeliveryRecord>
+  outboxStats(): Promise<OutboxStats>
+  /** Deletes delivered deliveries created before `before` (and their log); resolves to how many. */
+  pruneDeliveries(before: number): Promise<number>
+
+  // settings (small JSON values by key: the owner assignment rule, ...)
+
+  /** A setting's value, or undefined. With `lock` (in a transaction), no one else changes it until the transaction ends. */
+  getSetting(key: string, options?: { lock?: boolean | undefined }): Promise<unknown>
+  /** Stores a setting (undefined deletes it). */
+  putSetting(key: string, value: unknown, at: number): Promise<void>
 
   // leases
 

@@ -184,6 +184,61 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
     ],
   },
   {
+    version: 2,
+    name: 'webhooks: endpoints, outbox, attempts; settings',
+    statements: [
+      `CREATE TABLE webhook_endpoints (
+        id ${ID} PRIMARY KEY,
+        url TEXT NOT NULL,
+        types TEXT NOT NULL,
+        filter TEXT,
+        model_id ${ID},
+        description TEXT,
+        secret TEXT NOT NULL,
+        previous_secret TEXT,
+        previous_secret_expires_at BIGINT,
+        status TEXT NOT NULL CHECK (status IN ('active', 'paused')),
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL
+      )`,
+      `CREATE TABLE webhook_deliveries (
+        seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        id ${ID} NOT NULL UNIQUE,
+        endpoint_id ${ID} NOT NULL REFERENCES webhook_endpoints (id) ON DELETE CASCADE,
+        order_key ${ID} NOT NULL,
+        partition INTEGER NOT NULL,
+        type TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'dead')),
+        attempts INTEGER NOT NULL,
+        next_attempt_at BIGINT NOT NULL,
+        created_at BIGINT NOT NULL,
+        last_attempt_at BIGINT,
+        delivered_at BIGINT,
+        last_status INTEGER,
+        last_error TEXT,
+        last_latency_ms INTEGER,
+        claimed_by TEXT,
+        claimed_until BIGINT
+      )`,
+      // what is due, and the head of each (endpoint, contact) line
+      `CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at, seq) WHERE status = 'pending'`,
+      `CREATE INDEX webhook_deliveries_line ON webhook_deliveries (endpoint_id, order_key, seq) WHERE status = 'pending'`,
+      `CREATE INDEX webhook_deliveries_log ON webhook_deliveries (endpoint_id, seq)`,
+      `CREATE INDEX webhook_deliveries_dead ON webhook_deliveries (endpoint_id, seq) WHERE status = 'dead'`,
+      `CREATE TABLE webhook_attempts (
+        delivery_id ${ID} NOT NULL REFERENCES webhook_deliveries (id) ON DELETE CASCADE,
+        attempt INTEGER NOT NULL,
+        at BIGINT NOT NULL,
+        status INTEGER,
+        latency_ms INTEGER NOT NULL,
+        error TEXT,
+        PRIMARY KEY (delivery_id, attempt)
+      )`,
+      `CREATE TABLE settings (key ${ID} PRIMARY KEY, value TEXT NOT NULL, updated_at BIGINT NOT NULL)`,
+    ],
+  },
+  {
     version: 3,
     name: 'dashboard users and sessions',
     statements: [
@@ -201,7 +256,7 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       `CREATE TABLE sessions (
         token_hash TEXT PRIMARY KEY,
         user_id ${ID} REFERENCES users (id),
-        key_id ${ID} REFERENCES api_keys (id),
+        key_id ${ID},
         role TEXT NOT NULL CHECK (role IN ('admin', 'sales')),
         created_at BIGINT NOT NULL,
         expires_at BIGINT NOT NULL,

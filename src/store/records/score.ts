@@ -4,6 +4,7 @@
  */
 import type { AccountScoreWrite } from './account.js'
 import type { TransitionWrite } from './transition.js'
+import type { DeliveryWrite } from './webhook.js'
 
 /** A contact's current scores under one model: one row per (contact, model), replaced on write. */
 export interface ScoreWrite {
@@ -67,6 +68,8 @@ export interface ScoreBatch {
   readonly accountScores?: readonly AccountScoreWrite[] | undefined
   readonly transitions?: readonly TransitionWrite[] | undefined
   readonly history?: readonly ScorePoint[] | undefined
+  /** Webhook deliveries the transitions cause: written into the outbox in the same transaction. */
+  readonly deliveries?: readonly DeliveryWrite[] | undefined
 }
 
 /** Which contacts to rescore now. */

@@ -14,6 +14,7 @@ export const TRANSITION_KINDS = [
   'segment.enter',
   'segment.leave',
   'account.band',
+  'owner',
 ] as const
 
 export type TransitionKind = (typeof TRANSITION_KINDS)[number]

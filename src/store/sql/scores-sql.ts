@@ -33,6 +33,7 @@ import {
   TRANSITION_COLUMNS,
   transitionFromRow,
 } from './rows.js'
+import { DELIVERY_WRITE_COLUMNS, deliveryRows } from './webhooks-sql.js'
 
 const CAUSES = ['event', 'time', 'publish', 'api'] as const
 
@@ -153,6 +154,8 @@ export async function applyScores(exec: Executor, batch: ScoreBatch, partitionCo
     ]
   })
 
+  const deliveries = deliveryRows(batch.deliveries, partitionCount)
+
   await exec.transaction(async (tx) => {
     const ordered = [...scores.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, s]) => s)
     const keepState = ordered.filter((s) => s.state === undefined).map((s) => s.row)
@@ -205,6 +208,7 @@ export async function applyScores(exec: Executor, batch: ScoreBatch, partitionCo
     }
     if (transitions.length > 0) await tx.insertMany('transitions', TRANSITION_COLUMNS.slice(1), transitions)
     if (history.length > 0) await tx.insertMany('score_history', HISTORY_COLUMNS, history)
+    if (deliveries.length > 0) await tx.insertMany('webhook_deliveries', DELIVERY_WRITE_COLUMNS, deliveries)
   })
 }
 

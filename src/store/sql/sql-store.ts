@@ -34,6 +34,18 @@ import type {
   UserUpdate,
   UserWrite,
 } from '../records/user.js'
+import type {
+  AttemptRecord,
+  AttemptWrite,
+  ClaimQuery,
+  DeliveryQuery,
+  DeliveryRecord,
+  DeliveryWrite,
+  EndpointPatch,
+  EndpointRecord,
+  EndpointWrite,
+  OutboxStats,
+} from '../records/webhook.js'
 import type { Store, StoreOps } from '../store.js'
 import * as q from './contact-query-sql.js'
 import * as contacts from './contacts-sql.js'
@@ -45,6 +57,7 @@ import * as models from './models-sql.js'
 import * as rescore from './rescore-sql.js'
 import * as scores from './scores-sql.js'
 import * as users from './users-sql.js'
+import * as webhooks from './webhooks-sql.js'
 
 export class SqlOps implements StoreOps {
   protected readonly exec: Executor
@@ -167,6 +180,57 @@ export class SqlOps implements StoreOps {
   }
   revokeKey(id: string, at: number): Promise<KeyRecord> {
     return keys.revokeKey(this.exec, id, at)
+  }
+  createEndpoint(endpoint: EndpointWrite): Promise<EndpointRecord> {
+    return webhooks.createEndpoint(this.exec, endpoint)
+  }
+  getEndpoint(id: string): Promise<EndpointRecord | undefined> {
+    return webhooks.getEndpoint(this.exec, id)
+  }
+  listEndpoints(): Promise<EndpointRecord[]> {
+    return webhooks.listEndpoints(this.exec)
+  }
+  updateEndpoint(id: string, patch: EndpointPatch): Promise<EndpointRecord> {
+    return webhooks.updateEndpoint(this.exec, id, patch)
+  }
+  deleteEndpoint(id: string): Promise<void> {
+    return webhooks.deleteEndpoint(this.exec, id)
+  }
+  insertDeliveries(deliveries: readonly DeliveryWrite[]): Promise<void> {
+    return webhooks.insertDeliveries(this.exec, deliveries, this.partitionCount)
+  }
+  claimDeliveries(query: ClaimQuery): Promise<DeliveryRecord[]> {
+    return webhooks.claimDeliveries(this.exec, query)
+  }
+  recordAttempt(attempt: AttemptWrite): Promise<DeliveryRecord> {
+    return webhooks.recordAttempt(this.exec, attempt)
+  }
+  releaseDeliveries(holder: string): Promise<void> {
+    return webhooks.releaseDeliveries(this.exec, holder)
+  }
+  getDelivery(id: string): Promise<DeliveryRecord | undefined> {
+    return webhooks.getDelivery(this.exec, id)
+  }
+  listDeliveries(query: DeliveryQuery): Promise<DeliveryRecord[]> {
+    return webhooks.listDeliveries(this.exec, query)
+  }
+  deliveryAttempts(deliveryId: string): Promise<AttemptRecord[]> {
+    return webhooks.deliveryAttempts(this.exec, deliveryId)
+  }
+  redeliver(id: string, at: number): Promise<DeliveryRecord> {
+    return webhooks.redeliver(this.exec, id, at)
+  }
+  outboxStats(): Promise<OutboxStats> {
+    return webhooks.outboxStats(this.exec)
+  }
+  pruneDeliveries(before: number): Promise<number> {
+    return webhooks.pruneDeliveries(this.exec, before)
+  }
+  getSetting(key: string, options?: { lock?: boolean | undefined }): Promise<unknown> {
+    return webhooks.getSetting(this.exec, key, options?.lock === true)
+  }
+  putSetting(key: string, value: unknown, at: number): Promise<void> {
+    return webhooks.putSetting(this.exec, key, value, at)
   }
   holdsLeases(holder: string, partitions: readonly number[]): Promise<boolean> {
     return leases.holdsLeases(this.exec, holder, partitions)
