@@ -4,9 +4,17 @@
  * reports out; no I/O, no clock (every time is a parameter).
  * @module
  */
+export * from './backtest.js'
+export * from './drift.js'
 export * from './events-before.js'
 export * from './leads.js'
+export * from './logistic.js'
+export * from './mql.js'
 export * from './property-columns.js'
+export * from './rolling.js'
 export * from './signals.js'
+export * from './snapshots.js'
+export * from './suggest.js'
 export * from './tests.js'
+export * from './threshold.js'
 export * from './wilson.js'

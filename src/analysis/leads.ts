@@ -48,10 +48,12 @@ export function parseOutcome(text: string): OutcomeSpec | { readonly error: stri
       error: `"${text}" is not an outcome: write stage=customer, property=converted (or property=status:won), or event=Deal Won`,
     }
   }
-  if (kind === 'event') return { kind, name: rest }
-  if (kind === 'stage') return { kind, stage: rest }
+  if (kind === 'event') return { kind: 'event', name: rest }
+  if (kind === 'stage') return { kind: 'stage', stage: rest }
   const colon = rest.indexOf(':')
-  return colon < 0 ? { kind, name: rest } : { kind, name: rest.slice(0, colon), value: rest.slice(colon + 1) }
+  return colon < 0
+    ? { kind: 'property', name: rest }
+    : { kind: 'property', name: rest.slice(0, colon), value: rest.slice(colon + 1) }
 }
 
 /** Words that mean yes in a label or flag column. */
