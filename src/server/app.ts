@@ -13,7 +13,7 @@ import { accountRoutes } from './account-routes.js'
 import { type AppEnv, requireKey } from './auth.js'
 import { type ServerConfig, serverConfig } from './config.js'
 import { contactRoutes } from './contact-routes.js'
-import { dashboardPage } from './dashboard-page.js'
+import { dashboardRoutes, useDashboardSessions } from './dashboard/index.js'
 import { docsPage } from './docs-page.js'
 import { errorResponse, HttpError, toHttpError } from './http-error.js'
 import { ingestRoutes } from './ingest-routes.js'
@@ -66,6 +66,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     ),
   )
 
+  useDashboardSessions(app, { engine, store })
   ingestRoutes(app, { engine, config, rejections })
   contactRoutes(app, { engine, store, config })
   accountRoutes(app, { engine, store })
@@ -109,7 +110,6 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   }
   const docs = docsPage(openapi)
   app.get('/docs', (c) => c.html(docs, 200, pageHeaders))
-  const page = dashboardPage(config.version)
-  app.get('/', (c) => c.html(page, 200, pageHeaders))
+  dashboardRoutes(app, { engine, store, maxApiBytes: config.maxApiBytes })
   return app
 }

@@ -80,7 +80,9 @@ export async function authenticate(
 /** Middleware: requires a key of an allowed kind in the Authorization header. */
 export function requireKey(engine: Engine, allowed: readonly KeyKind[]): MiddlewareHandler<AppEnv> {
   return async (c: Context<AppEnv>, next) => {
-    c.set('key', await authenticate(engine, headerKey(c.req.header('authorization')), allowed))
+    // a signed-in dashboard session has set it already (server/dashboard/session-auth.ts)
+    if (c.get('key') === undefined)
+      c.set('key', await authenticate(engine, headerKey(c.req.header('authorization')), allowed))
     await next()
   }
 }

@@ -1,0 +1,283 @@
+/**
+ * One lead: why it scores what it does (the breakdown adds up to the score), its score over
+ * time against the band thresholds, the timeline of events with the points each gives now,
+ * its stage history, its account and buying committee, and a "what if" to try an event.
+ */
+import { useMemo, useState } from 'preact/hooks'
+import { ApiError, api } from '../api.js'
+import type { PageProps } from '../app.js'
+import { Band, Card, ErrorBox, Loading } from '../components/bits.js'
+import { LedgerView } from '../components/ledger.js'
+import { ScoreChart } from '../components/score-chart.js'
+import { ago, count, day, eventName, points as fmtPoints, percent, score, when } from '../format.js'
+import type { ContactDetail, Ledger, LiveScore, ModelInfo } from '../types.js'
+import { useData } from '../use-data.js'
+import { Committee } from './accounts.js'
+
+function text(v: unknown): string | null {
+  return typeof v === 'string' && v.trim() !== '' ? v : null
+}
+
+function displayName(p: Record<string, unknown>, id: string): string {
+  const name = [text(p['first_name'] ?? p['firstName']), text(p['last_name'] ?? p['lastName'])]
+    .filter(Boolean)
+    .join(' ')
+  return name || text(p['name']) || text(p['email']) || id
+}
+
+function companyOf(p: Record<string, unknown>): string | null {
+  const c = p['company']
+  if (c && typeof c === 'object') return text((c as Record<string, unknown>)['name'])
+  return text(c) ?? text(p['company_name'])
+}
+
+interface WhatIfAnswer {
+  before: LiveScore
+  after: LiveScore & { ledger: Ledger }
+  delta: number
+}
+
+function WhatIf({ id, suggestions }: { id: string; suggestions: string[] }) {
+  const [answer, setAnswer] = useState<WhatIfAnswer | undefined>(undefined)
+  const [error, setError] = useState<Error | undefined>(undefined)
+  const [busy, setBusy] = useState(false)
+  const submit = async (e: Event) => {
+    e.preventDefault()
+    const data = new FormData(e.currentTarget as HTMLFormElement)
+    const name = String(data.get('event') ?? '').trim()
+    const path = String(data.get('path') ?? '').trim()
+    const times = Math.max(1, Math.min(20, Number(data.get('times') ?? 1) || 1))
+    setBusy(true)
+    setError(undefined)
+    try {
+      const events = Array.from({ length: times }, () => ({ name, properties: path ? { path } : {} }))
+      setAnswer(
+        await api<WhatIfAnswer>(`/api/dashboard/contacts/${encodeURIComponent(id)}/what-if`, {
+          method: 'POST',
+          body: { events },
+        }),
+      )
+    } catch (err) {
+      setError(err instanceof Error ? err : new ApiError(0, {}))
+      setAnswer(undefined)
+    } finally {
+      setBusy(false)
+    }
+  }
+  return (
+    <Card title="What if">
+      <p class="muted small" style={{ marginTop: 0 }}>
+        Add a hypothetical event now and see the new score. Nothing is stored.
+      </p>
+      <form class="toolbar" onSubmit={submit}>
+        <label class="field" style={{ flex: '1 1 10rem' }}>
+          Event
+          <input name="event" list="what-if-events" required placeholder="Demo Requested" />
+          <datalist id="what-if-events">
+            {suggestions.map((s) => (
+              <option key={s} value={s} />
+            ))}
+          </datalist>
+        </label>
+        <label class="field" style={{ flex: '1 1 7rem' }}>
+          Page path (page events)
+          <input name="path" placeholder="/pricing" />
+        </label>
+        <label class="field" style={{ width: '5rem' }}>
+          Times
+          <input name="times" type="number" min={1} max={20} value={1} />
+        </label>
+        <button type="submit" class="primary" disabled={busy}>
+          Try it
+        </button>
+      </form>
+      <ErrorBox error={error} />
+      {answer ? (
+        <div role="status" aria-live="polite" data-what-if={answer.after.total}>
+          <p>
+            Score would be <strong class="num">{score(answer.after.total)}</strong>{' '}
+            <span class={answer.delta >= 0 ? 'pos' : 'neg'}>({fmtPoints(answer.delta)})</span>
+            {answer.after.band !== answer.before.band ? (
+              <>
+                {' '}
+                · band <Band band={answer.before.band} /> → <Band band={answer.after.band} />
+              </>
+            ) : null}
+            {answer.after.stage !== answer.before.stage
+              ? ` · stage ${answer.before.stage ?? '—'} → ${answer.after.stage ?? '—'}`
+              : ''}
+          </p>
+        </div>
+      ) : null}
+    </Card>
+  )
+}
+
+export function LeadPage({ params }: PageProps) {
+  const id = params[0] ?? ''
+  const detail = useData(() => api<ContactDetail>(`/api/contacts/${encodeURIComponent(id)}?limit=200`), [id])
+  const model = useData(() => api<ModelInfo>('/api/dashboard/model'), [])
+  const [showAll, setShowAll] = useState(false)
+  const d = detail.value
+  const chartPoints = useMemo(() => {
+    if (!d) return []
+    const pts = d.history.map((h) => ({ at: h.at, total: h.total, fit: h.fit, engagement: h.engagement }))
+    pts.push({ at: d.live.asOf, total: d.live.total, fit: d.live.fit, engagement: d.live.engagement })
+    return pts.sort((a, b) => a.at - b.at)
+  }, [d])
+  if (detail.error) return <ErrorBox error={detail.error} />
+  if (!d) return <Loading what="Loading the lead" />
+
+  const p = d.contact.properties
+  const live = d.live
+  const name = displayName(p, d.contact.id)
+  const suggestions = [...new Set(d.timeline.map((e) => e.name))].slice(0, 30)
+  const accountName = d.account ? (text(d.account.record.properties['name']) ?? d.account.record.id) : null
+  const accountScore = d.account?.scores.find((s) => s.modelId === d.model.id)
+
+  return (
+    <>
+      <div class="page-head">
+        <a href="/">← Queue</a>
+        <h1>{name}</h1>
+        <span class="sub">
+          {[text(p['job_title'] ?? p['title']), companyOf(p), text(p['email'])].filter(Boolean).join(' · ')}
+        </span>
+      </div>
+      <div class="grid cols-2">
+        <div class="grid">
+          <Card title="Score">
+            <div class="row" style={{ gap: '2rem', alignItems: 'flex-end' }}>
+              <div class="stat">
+                <span class="score-big" data-score={live.total}>
+                  {score(live.total)}
+                </span>
+                <span class="label">total, of {model.value?.totalMax ?? 100}</span>
+              </div>
+              <div class="stat">
+                <span class="value">{score(live.fit)}</span>
+                <span class="label">fit</span>
+              </div>
+              <div class="stat">
+                <span class="value">{score(live.engagement)}</span>
+                <span class="label">engagement</span>
+              </div>
+              {live.likelihood !== null ? (
+                <div class="stat">
+                  <span class="value">{percent(live.likelihood)}</span>
+                  <span class="label">likelihood to convert</span>
+                </div>
+              ) : null}
+            </div>
+            <dl class="row" style={{ gap: '1.25rem', marginBottom: 0 }}>
+              {(
+                [
+                  ['Band', <Band key="b" band={live.band} />],
+                  ['Grade', live.grade],
+                  ['Label', live.label],
+                  ['Stage', live.stage],
+                  ['Journey', live.journey],
+                  ['Owner', d.contact.owner],
+                  ['Segments', live.segments.join(', ') || null],
+                ] as const
+              ).map(([k, v]) => (
+                <div key={k}>
+                  <dt class="muted small">{k}</dt>
+                  <dd style={{ margin: 0 }}>{v ?? '—'}</dd>
+                </div>
+              ))}
+            </dl>
+          </Card>
+          <Card title="Why this score">
+            <LedgerView ledger={live.ledger} asOf={live.asOf} />
+          </Card>
+          <Card title={`Timeline (${count(d.events)} events)`}>
+            <div class="table-wrap">
+              <table class="timeline">
+                <thead>
+                  <tr>
+                    <th>When</th>
+                    <th>Event</th>
+                    <th class="num">Points now</th>
+                    <th>Rules</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {d.timeline.slice(0, showAll ? undefined : 25).map((e) => (
+                    <tr key={e.id}>
+                      <td class="muted" title={when(e.ts)}>
+                        {day(e.ts)}
+                      </td>
+                      <td>{eventName(e.name, e.properties)}</td>
+                      <td class={`num ${e.points > 0 ? 'pos' : e.points < 0 ? 'neg' : 'muted'}`}>
+                        {e.rules.length > 0 ? fmtPoints(e.points) : ''}
+                      </td>
+                      <td class="muted small">{e.rules.map((r) => r.label ?? r.id).join(', ')}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+            <p class="row muted small">
+              {showAll || d.timeline.length <= 25
+                ? `The newest ${count(d.timeline.length)} of ${count(d.events)} events.`
+                : `The newest 25 of ${count(d.events)} events.`}
+              {!showAll && d.timeline.length > 25 ? (
+                <button type="button" class="link" onClick={() => setShowAll(true)}>
+                  Show {count(d.timeline.length - 25)} more
+                </button>
+              ) : null}
+            </p>
+          </Card>
+        </div>
+        <div class="grid" style={{ alignContent: 'start' }}>
+          <WhatIf id={d.contact.id} suggestions={suggestions} />
+          <Card title="Score over time">
+            {model.value ? (
+              <ScoreChart points={chartPoints} bands={model.value.bands} max={model.value.totalMax} />
+            ) : (
+              <Loading />
+            )}
+          </Card>
+          <Card title="Stage history">
+            {d.stageHistory.length === 0 ? (
+              <p class="muted">
+                No stage change yet{live.stage ? `: ${live.stage} since the first score` : ''}.
+              </p>
+            ) : (
+              <ol class="ledger">
+                {d.stageHistory.map((t) => (
+                  <li key={`${t.at}-${t.to}`}>
+                    <span class="muted small">{day(t.at)}</span>
+                    <span>
+                      {t.from ?? 'new'} → <strong>{t.to ?? 'none'}</strong>{' '}
+                      <span class="why">{ago(t.at)}</span>
+                    </span>
+                  </li>
+                ))}
+              </ol>
+            )}
+          </Card>
+          <Card title="Account">
+            {d.account ? (
+              <>
+                <p style={{ marginTop: 0 }}>
+                  <a href={`/accounts/${encodeURIComponent(d.account.record.id)}`}>{accountName}</a>
+                  {accountScore ? (
+                    <>
+                      {' '}
+                      · score <strong>{score(accountScore.total)}</strong> <Band band={accountScore.band} />
+                    </>
+                  ) : null}
+                </p>
+                {accountScore ? <Committee roles={accountScore.committee} /> : null}
+              </>
+            ) : (
+              <p class="muted">Not linked to an account.</p>
+            )}
+          </Card>
+        </div>
+      </div>
+    </>
+  )
+}

@@ -1,0 +1,410 @@
+/**
+ * The model editor: the YAML with highlighting, completion and the server's issues at their
+ * line; a live preview over every stored lead (bands and stages before and after, the
+ * leads that change band) about a second after an edit; saving drafts, publishing (which
+ * rescores every lead), versions with a diff, and rolling back. Loaded as its own chunk.
+ */
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks'
+import { api } from '../api.js'
+import type { PageProps } from '../app.js'
+import { Band, Card, ErrorBox, Loading } from '../components/bits.js'
+import { diffLines } from '../diff.js'
+import { createEditor, type ModelEditor } from '../editor/create-editor.js'
+import { count, day, score, when } from '../format.js'
+import type { ModelIssue, ModelSummary, PreviewResult, PublishJob } from '../types.js'
+import { useData, useDebounced } from '../use-data.js'
+
+interface Models {
+  models: { id: string; latest: ModelSummary; published: ModelSummary | null }[]
+  jobs: PublishJob[]
+}
+
+function Bars({ title, counts, order }: { title: string; counts: PreviewResult['bands']; order: string[] }) {
+  const keys = [...new Set([...order, ...Object.keys(counts.before), ...Object.keys(counts.after)])].filter(
+    (k) => (counts.before[k] ?? 0) + (counts.after[k] ?? 0) > 0,
+  )
+  const max = Math.max(1, ...keys.flatMap((k) => [counts.before[k] ?? 0, counts.after[k] ?? 0]))
+  return (
+    <div>
+      <h3>{title}</h3>
+      <div class="bars">
+        {keys.map((k) => {
+          const b = counts.before[k] ?? 0
+          const a = counts.after[k] ?? 0
+          return [
+            <span key={`${k}-l`}>{k}</span>,
+            <span key={`${k}-p`} class="pair" role="img" aria-label={`${k}: ${b} before, ${a} after`}>
+              <span class="b" style={{ width: `${(b / max) * 100}%` }} />
+              <span class="a" style={{ width: `${(a / max) * 100}%` }} />
+            </span>,
+            <span
+              key={`${k}-n`}
+              class={`num ${a > b ? 'pos' : a < b ? 'neg' : 'muted'}`}
+              data-band-after={k}
+              data-count={a}
+            >
+              {count(a)}
+            </span>,
+          ]
+        })}
+      </div>
+    </div>
+  )
+}
+
+function Preview({ preview, bands }: { preview: PreviewResult; bands: string[] }) {
+  return (
+    <div data-preview-version={preview.model.version}>
+      <div class="legend">
+        <span>
+          <i style={{ background: '#c5cad6' }} />
+          now{preview.baseline ? ` (v${preview.baseline.version})` : ''}
+        </span>
+        <span>
+          <i style={{ background: 'var(--accent)' }} />
+          with this edit
+        </span>
+        <span class="spacer" />
+        <span>
+          {count(preview.contacts)} leads in {count(preview.ms)} ms
+        </span>
+      </div>
+      <div class="grid cols-3" style={{ marginBottom: '0.5rem' }}>
+        <div class="stat">
+          <span class="value">{score(preview.meanTotal.before)}</span>
+          <span class="label">mean score now</span>
+        </div>
+        <div class="stat">
+          <span class="value">{score(preview.meanTotal.after)}</span>
+          <span class="label">mean score after</span>
+        </div>
+        <div class="stat">
+          <span class="value" data-band-changes={preview.bandChanges}>
+            {count(preview.bandChanges)}
+          </span>
+          <span class="label">leads change band</span>
+        </div>
+      </div>
+      <Bars title="Leads by band" counts={preview.bands} order={bands} />
+      <Bars title="Leads by stage" counts={preview.stages} order={[]} />
+      {preview.changes.length > 0 ? (
+        <>
+          <h3>Leads that change band</h3>
+          <div class="table-wrap" style={{ maxHeight: '16rem', overflow: 'auto' }}>
+            <table>
+              <thead>
+                <tr>
+                  <th>Lead</th>
+                  <th class="num">Score</th>
+                  <th>Band</th>
+                </tr>
+              </thead>
+              <tbody>
+                {preview.changes.slice(0, 50).map((c) => (
+                  <tr key={c.contactId}>
+                    <td>
+                      <a href={`/leads/${encodeURIComponent(c.contactId)}`}>{c.name ?? c.contactId}</a>
+                    </td>
+                    <td class="num">
+                      {score(c.before.total)} → <strong>{score(c.after.total)}</strong>
+                    </td>
+                    <td>
+                      <Band band={c.before.band} /> → <Band band={c.after.band} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
+      ) : null}
+    </div>
+  )
+}
+
+export function ModelPage(_: PageProps) {
+  const models = useData(() => api<Models>('/api/models'), [])
+  const primary = models.value?.models.find((m) => m.published?.primary) ?? models.value?.models[0]
+  const modelId = primary?.id
+  const versions = useData(
+    () =>
+      modelId
+        ? api<{ versions: ModelSummary[] }>(`/api/models/${encodeURIComponent(modelId)}/versions`)
+        : Promise.resolve({ versions: [] }),
+    [modelId],
+  )
+  const schema = useData(() => api<Record<string, unknown>>('/api/dashboard/model-schema'), [])
+  const [loaded, setLoaded] = useState<{ version: number; source: string } | undefined>(undefined)
+  const [source, setSource] = useState<string | undefined>(undefined)
+  const [issues, setIssues] = useState<ModelIssue[]>([])
+  const [preview, setPreview] = useState<PreviewResult | undefined>(undefined)
+  const [previewing, setPreviewing] = useState(false)
+  const [error, setError] = useState<Error | undefined>(undefined)
+  const [job, setJob] = useState<PublishJob | undefined>(undefined)
+  const [diffWith, setDiffWith] = useState<{ version: number; source: string } | undefined>(undefined)
+  const box = useRef<HTMLDivElement>(null)
+  const editor = useRef<ModelEditor | undefined>(undefined)
+  const edited = useDebounced(source, 400)
+  const published = versions.value?.versions.find((v) => v.status === 'published')
+
+  const open = async (version: number) => {
+    if (!modelId) return
+    const v = await api<{ version: number; source: string }>(
+      `/api/models/${encodeURIComponent(modelId)}/versions/${version}`,
+    )
+    setLoaded(v)
+    setSource(v.source)
+    editor.current?.setSource(v.source)
+  }
+  useEffect(() => {
+    if (published && !loaded) void open(published.version).catch(setError)
+  }, [published?.version])
+
+  useEffect(() => {
+    if (!box.current || !loaded || !schema.value || editor.current) return
+    editor.current = createEditor(box.current, loaded.source, schema.value, setSource)
+    return () => {
+      editor.current?.destroy()
+      editor.current = undefined
+    }
+  }, [loaded !== undefined, schema.value !== undefined])
+
+  // check, then preview, about a second after the last edit
+  useEffect(() => {
+    if (edited === undefined) return
+    let stale = false
+    setPreviewing(true)
+    void (async () => {
+      try {
+        const check = await api<{ ok: boolean; issues: ModelIssue[] }>('/api/dashboard/models/check', {
+          method: 'POST',
+          body: { source: edited },
+        })
+        if (stale) return
+        setIssues(check.issues)
+        editor.current?.showIssues(check.issues)
+        if (check.ok) {
+          const next = await api<PreviewResult>('/api/dashboard/models/preview', {
+            method: 'POST',
+            body: { source: edited },
+          })
+          if (!stale) setPreview(next)
+        }
+      } catch (e) {
+        if (!stale) setError(e instanceof Error ? e : new Error(String(e)))
+      } finally {
+        if (!stale) setPreviewing(false)
+      }
+    })()
+    return () => {
+      stale = true
+    }
+  }, [edited])
+
+  const dirty = source !== undefined && loaded !== undefined && source !== loaded.source
+  const errors = issues.filter((i) => i.severity === 'error')
+
+  const waitForJob = async (version: number) => {
+    for (;;) {
+      const all = await api<Models>('/api/models')
+      const j = all.jobs.find((x) => x.model === modelId && x.version === version)
+      if (j) setJob(j)
+      if (j?.status !== 'running') return
+      await new Promise((r) => setTimeout(r, 400))
+    }
+  }
+
+  const saveDraft = async (): Promise<ModelSummary> => {
+    const made = await api<{ model: ModelSummary }>('/api/models', { method: 'POST', body: { source } })
+    setLoaded({ version: made.model.version, source: source ?? '' })
+    versions.reload()
+    models.reload()
+    return made.model
+  }
+  const act = (fn: () => Promise<void>) => () => {
+    setError(undefined)
+    fn().catch((e: unknown) => setError(e instanceof Error ? e : new Error(String(e))))
+  }
+  const publish = act(async () => {
+    const draft =
+      dirty || !loaded
+        ? await saveDraft()
+        : versions.value?.versions.find((v) => v.version === loaded.version)
+    if (!draft || !modelId) return
+    await api(`/api/models/${encodeURIComponent(draft.id)}/versions/${draft.version}/publish`, {
+      method: 'POST',
+      body: {},
+    })
+    await waitForJob(draft.version)
+    versions.reload()
+    models.reload()
+  })
+  const rollback = (version: number) =>
+    act(async () => {
+      if (!modelId) return
+      await api(`/api/models/${encodeURIComponent(modelId)}/rollback`, { method: 'POST', body: { version } })
+      await waitForJob(version)
+      versions.reload()
+      await open(version)
+    })
+  const showDiff = (version: number) =>
+    act(async () => {
+      if (!modelId) return
+      setDiffWith(await api(`/api/models/${encodeURIComponent(modelId)}/versions/${version}`))
+    })
+
+  const diff = useMemo(
+    () => (diffWith && source !== undefined ? diffLines(diffWith.source, source) : []),
+    [diffWith, source],
+  )
+  const bandOrder = useMemo(() => Object.keys(preview?.bands.after ?? {}), [preview])
+
+  if (models.error) return <ErrorBox error={models.error} />
+  if (!models.value) return <Loading what="Loading the model" />
+
+  return (
+    <>
+      <div class="page-head">
+        <h1>Model</h1>
+        <span class="sub">
+          {modelId} {loaded ? `· editing from version ${loaded.version}` : ''}{' '}
+          {dirty ? '· unsaved changes' : ''}
+        </span>
+        <span class="spacer" />
+        <button
+          type="button"
+          onClick={act(async () => void (await saveDraft()))}
+          disabled={!dirty || errors.length > 0}
+        >
+          Save draft
+        </button>
+        <button
+          type="button"
+          class="primary"
+          onClick={publish}
+          disabled={errors.length > 0 || job?.status === 'running'}
+        >
+          {job?.status === 'running' ? `Publishing… ${count(job.scored)} rescored` : 'Publish'}
+        </button>
+      </div>
+      <ErrorBox error={error} />
+      {job && job.status !== 'running' ? (
+        <p class="notice" role="status">
+          Version {job.version} {job.status === 'done' ? 'is published' : job.status}: {count(job.scored)}{' '}
+          leads rescored
+          {job.error ? ` (${job.error})` : ''}.
+        </p>
+      ) : null}
+      <div class="editor-layout">
+        <div>
+          <div class="editor" ref={box}>
+            {!loaded || !schema.value ? <Loading what="Opening the editor" /> : null}
+          </div>
+          <ul class="issues" aria-live="polite" aria-label="Problems">
+            {issues.length === 0 && source !== undefined ? <li class="muted small">No problems.</li> : null}
+            {issues.map((i) => (
+              <li key={`${i.line}-${i.column}-${i.code}`} class={i.severity === 'error' ? 'neg' : 'muted'}>
+                <button
+                  type="button"
+                  class="link"
+                  onClick={() => {
+                    const view = editor.current?.view
+                    if (!view || i.line === undefined) return
+                    const line = view.state.doc.line(Math.min(i.line, view.state.doc.lines))
+                    view.dispatch({ selection: { anchor: line.from }, scrollIntoView: true })
+                    view.focus()
+                  }}
+                >
+                  Line {i.line ?? '?'}
+                </button>
+                : {i.path ? `${i.path}: ` : ''}
+                {i.message}
+              </li>
+            ))}
+          </ul>
+        </div>
+        <div class="grid">
+          <Card
+            title="Preview on every lead"
+            actions={previewing ? <span class="muted small">updating…</span> : null}
+          >
+            {preview ? (
+              <Preview preview={preview} bands={bandOrder} />
+            ) : (
+              <Loading what="Scoring every lead" />
+            )}
+          </Card>
+          <Card title="Versions">
+            <div class="table-wrap">
+              <table>
+                <thead>
+                  <tr>
+                    <th>Version</th>
+                    <th>Status</th>
+                    <th>Created</th>
+                    <th />
+                  </tr>
+                </thead>
+                <tbody>
+                  {[...(versions.value?.versions ?? [])].reverse().map((v) => (
+                    <tr key={v.version}>
+                      <td>
+                        v{v.version}
+                        {v.primary ? <span class="muted small"> · primary</span> : null}
+                      </td>
+                      <td>{v.status}</td>
+                      <td title={when(v.createdAt)}>{day(v.createdAt)}</td>
+                      <td class="row">
+                        <button type="button" onClick={showDiff(v.version)}>
+                          Diff
+                        </button>
+                        <button type="button" onClick={act(() => open(v.version))}>
+                          Open
+                        </button>
+                        {v.status !== 'published' && v.publishedAt !== null ? (
+                          <button type="button" onClick={rollback(v.version)}>
+                            Roll back
+                          </button>
+                        ) : null}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </Card>
+          {diffWith ? (
+            <Card
+              title={`Changes from v${diffWith.version} to the editor`}
+              actions={
+                <button type="button" class="link" onClick={() => setDiffWith(undefined)}>
+                  Close
+                </button>
+              }
+            >
+              {diff.every((l) => l.kind === 'same') ? (
+                <p class="muted">No differences.</p>
+              ) : (
+                <section class="diff" aria-label="Diff">
+                  {diff
+                    .filter(
+                      (l, i, all) =>
+                        l.kind !== 'same' ||
+                        all.slice(Math.max(0, i - 2), i + 3).some((x) => x.kind !== 'same'),
+                    )
+                    .map((l, i) => (
+                      <span key={i} class={l.kind === 'same' ? '' : l.kind}>
+                        {l.kind === 'add' ? '+ ' : l.kind === 'del' ? '− ' : '  '}
+                        {l.text}
+                        {'\n'}
+                      </span>
+                    ))}
+                </section>
+              )}
+            </Card>
+          ) : null}
+        </div>
+      </div>
+    </>
+  )
+}

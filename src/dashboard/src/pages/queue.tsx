@@ -1,0 +1,323 @@
+/**
+ * The ranked queue: who to call first. Filters, search, sort and "my leads" live in the
+ * address (so a view can be bookmarked, shared, or saved by name in this browser); pages
+ * are keyset pages of the API, as fast on the millionth contact as on the first.
+ */
+import { useEffect, useMemo, useState } from 'preact/hooks'
+import { api, query } from '../api.js'
+import type { PageProps } from '../app.js'
+import { Band, ErrorBox, Loading, ScoreBar } from '../components/bits.js'
+import { ago, count, percent, score } from '../format.js'
+import { navigate, useLocation } from '../router.js'
+import type { CountRow, ModelInfo, QueuePage as QueueAnswer } from '../types.js'
+import { useData, useDebounced } from '../use-data.js'
+
+const FILTERS = ['band', 'grade', 'label', 'stage', 'journey', 'segment', 'owner'] as const
+type Filter = (typeof FILTERS)[number]
+const SORTS = {
+  total: 'Score',
+  fit: 'Fit',
+  engagement: 'Engagement',
+  likelihood: 'Likelihood',
+  last_activity: 'Last activity',
+} as const
+type Sort = keyof typeof SORTS
+const PAGE_SIZE = 50
+const VIEWS_KEY = 'leadscore.views'
+
+interface SavedView {
+  name: string
+  search: string
+}
+
+function loadViews(): SavedView[] {
+  try {
+    const parsed = JSON.parse(localStorage.getItem(VIEWS_KEY) ?? '[]') as unknown
+    return Array.isArray(parsed) ? (parsed as SavedView[]).filter((v) => typeof v?.name === 'string') : []
+  } catch {
+    return []
+  }
+}
+
+/** The API query of the queue's address. */
+export function queueQuery(
+  search: URLSearchParams,
+  me: string | null | undefined,
+): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {}
+  for (const f of FILTERS) out[f] = search.get(f) ?? undefined
+  if (search.get('mine') === '1' && me) out['owner'] = me
+  out['q'] = search.get('q') ?? undefined
+  out['sort'] = search.get('sort') ?? undefined
+  out['direction'] = search.get('direction') ?? undefined
+  return out
+}
+
+export function QueuePage({ session }: PageProps) {
+  const { search } = useLocation()
+  const me = session.email
+  const [text, setText] = useState(search.get('q') ?? '')
+  const typed = useDebounced(text, 250)
+  const [cursors, setCursors] = useState<(string | null)[]>([null])
+  const [views, setViews] = useState(loadViews)
+  const [naming, setNaming] = useState(false)
+  const filters = queueQuery(search, me)
+  const key = query(filters)
+
+  const set = (changes: Record<string, string | null>) => {
+    const next = new URLSearchParams(location.search)
+    for (const [k, v] of Object.entries(changes)) {
+      if (v === null || v === '') next.delete(k)
+      else next.set(k, v)
+    }
+    const s = next.toString()
+    navigate(`/${s ? `?${s}` : ''}`, true)
+  }
+
+  useEffect(() => {
+    if (typed !== (search.get('q') ?? '')) set({ q: typed.trim() || null })
+  }, [typed])
+  useEffect(() => setCursors([null]), [key])
+
+  const cursor = cursors[cursors.length - 1] ?? null
+  const page = useData(
+    () => api<QueueAnswer>(`/api/contacts${query({ ...filters, limit: PAGE_SIZE, cursor })}`),
+    [key, cursor],
+  )
+  const counts = useData(
+    () =>
+      Promise.all(
+        FILTERS.map((by) =>
+          api<{ counts: CountRow[] }>(`/api/contacts/counts?by=${by}`).then((r) => [by, r.counts] as const),
+        ),
+      ).then((all) => Object.fromEntries(all) as Record<Filter, CountRow[]>),
+    [],
+  )
+  const model = useData(() => api<ModelInfo>('/api/dashboard/model'), [])
+  const bandCounts = useMemo(() => {
+    const order = (model.value?.bands ?? []).map((b) => b.id)
+    const rank = (v: string | null) => (v === null ? 1e9 : order.indexOf(v) < 0 ? 1e8 : order.indexOf(v))
+    return [...(counts.value?.band ?? [])].sort((a, b) => rank(a.value) - rank(b.value))
+  }, [counts.value, model.value])
+  const total = useMemo(() => (counts.value?.band ?? []).reduce((s, r) => s + r.count, 0), [counts.value])
+  const sort = (search.get('sort') ?? 'total') as Sort
+  const direction = search.get('direction') ?? 'desc'
+  const rows = page.value?.items ?? []
+  const showLikelihood = rows.some((r) => r.score.likelihood !== null)
+  const first = (cursors.length - 1) * PAGE_SIZE
+
+  const saveView = (e: Event) => {
+    e.preventDefault()
+    const name = String(new FormData(e.currentTarget as HTMLFormElement).get('name') ?? '').trim()
+    if (!name) return
+    const next = [...views.filter((v) => v.name !== name), { name, search: location.search }]
+    localStorage.setItem(VIEWS_KEY, JSON.stringify(next))
+    setViews(next)
+    setNaming(false)
+  }
+  const removeView = (name: string) => {
+    const next = views.filter((v) => v.name !== name)
+    localStorage.setItem(VIEWS_KEY, JSON.stringify(next))
+    setViews(next)
+  }
+
+  const header = (s: Sort) => (
+    <th aria-sort={sort === s ? (direction === 'asc' ? 'ascending' : 'descending') : undefined} class="num">
+      <button
+        type="button"
+        onClick={() =>
+          set({
+            sort: s === 'total' ? null : s,
+            direction: sort === s && direction === 'desc' ? 'asc' : null,
+          })
+        }
+      >
+        {SORTS[s]}
+        {sort === s ? (direction === 'asc' ? ' ↑' : ' ↓') : ''}
+      </button>
+    </th>
+  )
+
+  return (
+    <>
+      <div class="page-head">
+        <h1>Queue</h1>
+        <span class="sub">{counts.value ? `${count(total)} scored leads, highest first` : ''}</span>
+        <span class="spacer" />
+        <a class="button" href={`/api/contacts${query({ ...filters, format: 'csv' })}`} download>
+          Export CSV
+        </a>
+      </div>
+
+      <fieldset class="chips">
+        <legend class="visually-hidden">Band</legend>
+        <button
+          type="button"
+          class="chip"
+          aria-pressed={!search.get('band')}
+          onClick={() => set({ band: null })}
+        >
+          All<span class="count">{counts.value ? count(total) : ''}</span>
+        </button>
+        {bandCounts.map((b) => (
+          <button
+            type="button"
+            key={b.value}
+            class="chip"
+            aria-pressed={search.get('band') === b.value}
+            onClick={() => set({ band: search.get('band') === b.value ? null : b.value })}
+          >
+            {b.value ?? 'none'}
+            <span class="count">{count(b.count)}</span>
+          </button>
+        ))}
+      </fieldset>
+
+      <div class="toolbar">
+        <label class="field search">
+          Search
+          <input
+            type="search"
+            value={text}
+            placeholder="Name, email or company"
+            onInput={(e) => setText((e.target as HTMLInputElement).value)}
+          />
+        </label>
+        {(['grade', 'label', 'stage', 'journey', 'segment', 'owner'] as const).map((f) => (
+          <label class="field" key={f}>
+            {f[0]!.toUpperCase() + f.slice(1)}
+            <select
+              value={search.get(f) ?? ''}
+              onChange={(e) => set({ [f]: (e.target as HTMLSelectElement).value })}
+            >
+              <option value="">Any</option>
+              {(counts.value?.[f] ?? [])
+                .filter((r) => r.value !== null)
+                .map((r) => (
+                  <option key={r.value} value={r.value!}>
+                    {r.value} ({count(r.count)})
+                  </option>
+                ))}
+            </select>
+          </label>
+        ))}
+        {me ? (
+          <label class="inline" style={{ paddingBottom: '0.4rem' }}>
+            <input
+              type="checkbox"
+              checked={search.get('mine') === '1'}
+              onChange={(e) => set({ mine: (e.target as HTMLInputElement).checked ? '1' : null })}
+            />
+            My leads
+          </label>
+        ) : null}
+      </div>
+
+      <section class="chips" aria-label="Saved views">
+        {views.map((v) => (
+          <span key={v.name} class="chip">
+            <a href={`/${v.search}`}>{v.name}</a>{' '}
+            <button
+              type="button"
+              class="link"
+              aria-label={`Delete the view ${v.name}`}
+              onClick={() => removeView(v.name)}
+            >
+              ×
+            </button>
+          </span>
+        ))}
+        {naming ? (
+          <form class="row" onSubmit={saveView}>
+            <input
+              name="name"
+              aria-label="View name"
+              placeholder="View name"
+              required
+              ref={(el) => el?.focus()}
+            />
+            <button type="submit">Save</button>
+            <button type="button" class="link" onClick={() => setNaming(false)}>
+              Cancel
+            </button>
+          </form>
+        ) : (
+          <button type="button" class="link" onClick={() => setNaming(true)}>
+            + Save this view
+          </button>
+        )}
+      </section>
+
+      <ErrorBox error={page.error} />
+      <div class="table-wrap" aria-busy={page.loading}>
+        <table>
+          <caption class="visually-hidden">Leads ranked by {SORTS[sort] ?? 'score'}</caption>
+          <thead>
+            <tr>
+              <th class="num">#</th>
+              <th>Lead</th>
+              <th>Company</th>
+              {header('total')}
+              {header('fit')}
+              {header('engagement')}
+              <th>Grade</th>
+              <th>Label</th>
+              <th>Band</th>
+              <th>Stage</th>
+              <th>Journey</th>
+              <th>Owner</th>
+              {header('last_activity')}
+              {showLikelihood ? header('likelihood') : null}
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r, i) => (
+              <tr key={r.id} data-contact={r.id}>
+                <td class="num muted">{first + i + 1}</td>
+                <td class="lead">
+                  <a href={`/leads/${encodeURIComponent(r.id)}`}>{r.name ?? r.email ?? r.id}</a>
+                  <div class="sub">{r.title ?? r.email ?? ''}</div>
+                </td>
+                <td>{r.company ?? ''}</td>
+                <td class="num" data-total={r.score.total}>
+                  <ScoreBar value={r.score.total} />
+                </td>
+                <td class="num">{score(r.score.fit)}</td>
+                <td class="num">{score(r.score.engagement)}</td>
+                <td>{r.score.grade ?? ''}</td>
+                <td>{r.score.label ?? ''}</td>
+                <td>
+                  <Band band={r.score.band} />
+                </td>
+                <td>{r.stage ?? ''}</td>
+                <td>{r.score.journey ?? ''}</td>
+                <td>{r.owner ?? <span class="muted">—</span>}</td>
+                <td class="num muted">{ago(r.score.lastActivityAt)}</td>
+                {showLikelihood ? <td class="num">{percent(r.score.likelihood)}</td> : null}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {page.loading && rows.length === 0 ? <Loading what="Loading the queue" /> : null}
+        {!page.loading && rows.length === 0 && !page.error ? (
+          <p class="empty">No lead matches these filters.</p>
+        ) : null}
+      </div>
+      <div class="pager">
+        <span class="muted">
+          {rows.length > 0 ? `Rows ${count(first + 1)}–${count(first + rows.length)}` : ''}
+        </span>
+        <button type="button" disabled={cursors.length < 2} onClick={() => setCursors(cursors.slice(0, -1))}>
+          ← Previous
+        </button>
+        <button
+          type="button"
+          disabled={!page.value?.nextCursor}
+          onClick={() => page.value?.nextCursor && setCursors([...cursors, page.value.nextCursor])}
+        >
+          Next →
+        </button>
+      </div>
+    </>
+  )
+}

@@ -1,0 +1,88 @@
+/** Sign in with an email and password, or with an admin key (also from `/#key=...`, as the server prints at first start). */
+import { useEffect, useState } from 'preact/hooks'
+import { ApiError, api } from '../api.js'
+
+export function SignInPage({ signedIn, onSignedIn }: { signedIn: boolean; onSignedIn: () => Promise<void> }) {
+  const [withKey, setWithKey] = useState(false)
+  const [error, setError] = useState<string | undefined>(undefined)
+  const [busy, setBusy] = useState(false)
+
+  const signIn = async (body: Record<string, string>) => {
+    setBusy(true)
+    setError(undefined)
+    try {
+      await api('/auth/sign-in', { method: 'POST', body })
+      await onSignedIn()
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : 'the server did not answer; try again')
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  // the key printed at first start: /#key=lsk_a_...
+  useEffect(() => {
+    const hash = new URLSearchParams(location.hash.slice(1))
+    const key = hash.get('key')
+    if (key) {
+      history.replaceState(null, '', location.pathname + location.search)
+      void signIn({ key })
+    } else if (signedIn) void onSignedIn()
+  }, [])
+
+  const submit = (e: Event) => {
+    e.preventDefault()
+    const data = new FormData(e.currentTarget as HTMLFormElement)
+    void signIn(
+      withKey
+        ? { key: String(data.get('key') ?? '') }
+        : { email: String(data.get('email') ?? ''), password: String(data.get('password') ?? '') },
+    )
+  }
+
+  return (
+    <main class="sign-in" id="content">
+      <div class="row" style={{ marginBottom: '1rem' }}>
+        <img src="/favicon.svg" width="28" height="28" alt="" />
+        <h1>Leadscore</h1>
+      </div>
+      <div class="card">
+        <h2>Sign in</h2>
+        <form onSubmit={submit} aria-describedby={error ? 'sign-in-error' : undefined}>
+          {withKey ? (
+            <label class="field">
+              Admin key
+              <input name="key" type="password" autoComplete="off" required placeholder="lsk_a_…" />
+            </label>
+          ) : (
+            <>
+              <label class="field">
+                Email
+                <input name="email" type="email" autoComplete="username" required />
+              </label>
+              <label class="field">
+                Password
+                <input name="password" type="password" autoComplete="current-password" required />
+              </label>
+            </>
+          )}
+          {error ? (
+            <p class="error" id="sign-in-error" role="alert">
+              {error}
+            </p>
+          ) : null}
+          <button class="primary" type="submit" disabled={busy}>
+            {busy ? 'Signing in…' : 'Sign in'}
+          </button>
+          <button type="button" class="link" onClick={() => setWithKey(!withKey)}>
+            {withKey ? 'Sign in with an email and password' : 'Sign in with an admin key'}
+          </button>
+        </form>
+      </div>
+      <p class="muted small">
+        No account? An admin adds one with <code>leadscore users add EMAIL</code>. The server printed an admin
+        key at its first start.
+      </p>
+    </main>
+  )
+}

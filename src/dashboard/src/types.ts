@@ -1,0 +1,218 @@
+/** The shapes of the API answers the dashboard reads. */
+import type { Ledger } from '../../core/result.js'
+
+export type { Ledger, PartLedger, RuleLedger } from '../../core/result.js'
+
+export interface Session {
+  signedIn: boolean
+  csrfToken?: string
+  role?: 'admin' | 'sales'
+  via?: 'password' | 'key'
+  email?: string | null
+  name?: string | null
+  features?: Record<string, boolean>
+}
+
+export interface QueueScore {
+  model: string
+  version: number
+  total: number
+  fit: number
+  engagement: number
+  grade: string | null
+  level: string | null
+  label: string | null
+  band: string | null
+  stage: string | null
+  journey: string | null
+  segments: string[]
+  likelihood: number | null
+  lastActivityAt: number | null
+  scoredAt: number
+}
+
+export interface QueueItem {
+  id: string
+  name: string | null
+  email: string | null
+  title: string | null
+  company: string | null
+  accountId: string | null
+  stage: string | null
+  owner: string | null
+  score: QueueScore
+}
+
+export interface QueuePage {
+  model: string
+  items: QueueItem[]
+  nextCursor: string | null
+}
+
+export interface CountRow {
+  value: string | null
+  count: number
+}
+
+export interface BandThreshold {
+  id: string
+  label: string | null
+  min: number | null
+}
+
+export interface ModelInfo {
+  id: string
+  version: number
+  primary: boolean
+  name: string | null
+  totalMax: number
+  bands: BandThreshold[]
+  stages: { id: string; label: string | null }[]
+  journey: { id: string; label: string | null }[]
+  segments: { id: string; label: string | null }[]
+  committee: { id: string; label: string | null }[]
+  predictive: boolean
+}
+
+export interface LiveScore {
+  asOf: number
+  fit: number
+  engagement: number
+  total: number
+  grade: string | null
+  level: string | null
+  label: string | null
+  band: string | null
+  stage: string | null
+  journey: string | null
+  segments: string[]
+  likelihood: number | null
+}
+
+export interface TimelineEvent {
+  id: string
+  name: string
+  ts: number
+  properties: Record<string, unknown>
+  points: number
+  rules: { id: string; label: string | undefined; points: number }[]
+}
+
+export interface Transition {
+  kind: string
+  from: string | null
+  to: string | null
+  at: number
+  cause: unknown
+}
+
+export interface ContactDetail {
+  contact: {
+    id: string
+    properties: Record<string, unknown>
+    accountId: string | null
+    stage: string | null
+    owner: string | null
+    createdAt: number
+  }
+  aliases: string[]
+  account: {
+    record: { id: string; properties: Record<string, unknown> }
+    scores: { modelId: string; total: number; band: string | null; committee: CommitteeRole[] }[]
+  } | null
+  model: { id: string; version: number; primary: boolean }
+  live: LiveScore & { ledger: Ledger }
+  timeline: TimelineEvent[]
+  events: number
+  history: { at: number; fit: number; engagement: number; total: number }[]
+  stageHistory: Transition[]
+}
+
+export interface CommitteeRole {
+  id: string
+  label: string | null | undefined
+  points: number
+  members: string[]
+  engaged: string[]
+  covered: boolean
+}
+
+export interface AccountItem {
+  id: string
+  name: string | null
+  properties: Record<string, unknown>
+  score: {
+    total: number
+    fit: number
+    engagement: number
+    band: string | null
+    contacts: number
+    committee: CommitteeRole[]
+  }
+}
+
+export interface AccountDetail {
+  account: { id: string; properties: Record<string, unknown> }
+  scores: {
+    modelId: string
+    total: number
+    fit: number
+    engagement: number
+    band: string | null
+    committee: CommitteeRole[]
+  }[]
+  members: {
+    id: string
+    name: string | null
+    title: unknown
+    stage: string | null
+    score: { total: number; band: string | null; label: string | null } | null
+  }[]
+}
+
+export interface ModelIssue {
+  severity: 'error' | 'warning'
+  code: string
+  path: string
+  line?: number
+  column?: number
+  message: string
+  hint?: string
+}
+
+export interface ModelSummary {
+  id: string
+  version: number
+  status: 'draft' | 'published' | 'archived'
+  primary: boolean
+  createdAt: number
+  publishedAt: number | null
+}
+
+export interface PreviewResult {
+  model: { id: string; version: number }
+  baseline: { id: string; version: number } | null
+  asOf: number
+  contacts: number
+  bands: { before: Record<string, number>; after: Record<string, number> }
+  stages: { before: Record<string, number>; after: Record<string, number> }
+  meanTotal: { before: number | null; after: number }
+  bandChanges: number
+  changes: {
+    contactId: string
+    name: string | null
+    before: { total: number | null; band: string | null; stage: string | null }
+    after: { total: number; band: string | null; stage: string | null }
+  }[]
+  ms: number
+}
+
+export interface PublishJob {
+  model: string
+  version: number
+  status: 'running' | 'done' | 'failed' | string
+  scored: number
+  startedAt: number
+  finishedAt: number | null
+  error: string | null
+}
