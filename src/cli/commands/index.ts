@@ -2,6 +2,7 @@ import type { SubCommandsDef } from 'citty'
 
 /** Every subcommand of `leadscore`, by name. Each lives in its own file in this folder. */
 export const commands: SubCommandsDef = {
+  analyze: () => import('./analyze.js').then((m) => m.analyzeCommand),
   explain: () => import('./explain.js').then((m) => m.explainCommand),
   init: () => import('./init.js').then((m) => m.initCommand),
   keys: () => import('./keys.js').then((m) => m.keysCommand),

@@ -1,0 +1,126 @@
+/**
+ * The options every analyze command shares: where the leads are, what a conversion is,
+ * times and days; and reading them into values with errors that say what to write.
+ * @module
+ */
+import type { StepProgress } from '../../../analysis/index.js'
+import { DAY_MS } from '../../../core/input.js'
+import { parseTimestamp } from '../../../io/index.js'
+import { type CliContext, CliError } from '../../context.js'
+import type { LeadFiles } from './load-leads.js'
+
+export const leadArgs = {
+  contacts: {
+    type: 'string',
+    description: 'Contacts: CSV or NDJSON (.gz too); an id column, the rest are properties',
+    valueHint: 'FILE',
+  },
+  events: {
+    type: 'string',
+    description: 'Events: contact id, event name, time, and properties',
+    valueHint: 'FILE',
+  },
+  accounts: { type: 'string', description: 'Accounts: account_id and properties', valueHint: 'FILE' },
+  outcome: {
+    type: 'string',
+    description: 'What a conversion is: event=NAME, stage=STAGE or property=NAME[:VALUE]',
+    valueHint: 'SPEC',
+  },
+  'outcome-time': {
+    type: 'string',
+    description: 'The contact property that holds the time of a stage or property outcome',
+    valueHint: 'COLUMN',
+  },
+  'id-column': { type: 'string', description: 'The id column (default contact_id, then id)' },
+  strict: { type: 'boolean', description: 'Fail at the first bad row instead of skipping it' },
+} as const
+
+export const modelArg = {
+  model: {
+    type: 'string',
+    description: 'The scoring model (YAML or JSON)',
+    required: true,
+    valueHint: 'FILE',
+  },
+} as const
+
+export const daysArg = {
+  days: {
+    type: 'string',
+    description: 'Days after the date in which a conversion counts (default 90)',
+    valueHint: 'N',
+  },
+} as const
+
+/** The lead files named by the options. */
+export function leadFiles(args: {
+  data?: string | undefined
+  label?: string | undefined
+  positive?: string | undefined
+  contacts?: string | undefined
+  events?: string | undefined
+  accounts?: string | undefined
+  outcome?: string | undefined
+  'outcome-time'?: string | undefined
+  'id-column'?: string | undefined
+  strict?: boolean | undefined
+}): LeadFiles {
+  return {
+    data: args.data,
+    label: args.label,
+    positive: args.positive,
+    contacts: args.contacts,
+    events: args.events,
+    accounts: args.accounts,
+    outcome: args.outcome,
+    outcomeTime: args['outcome-time'],
+    idColumn: args['id-column'],
+    strict: args.strict === true,
+  }
+}
+
+/** A time option (ISO-8601 or epoch ms), or undefined when not given. */
+export function timeOption(name: string, value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined
+  const t = parseTimestamp(value)
+  if (t === undefined) {
+    throw new CliError(`--${name} ${value} is not a time`, {
+      hint: 'write an ISO-8601 date or time (2026-11-01, 2026-11-01T09:30:00Z) or epoch milliseconds',
+    })
+  }
+  return t
+}
+
+/** A positive number option, or `fallback`. */
+export function numberOption(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback
+  const n = Number(value.replaceAll('_', ''))
+  if (!Number.isFinite(n) || n <= 0)
+    throw new CliError(`--${name} ${value} is not a number above 0`, { hint: `e.g. --${name} ${fallback}` })
+  return n
+}
+
+/** A number option that may be absent. */
+export function optionalNumber(name: string, value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined
+  const n = Number(value)
+  if (!Number.isFinite(n)) throw new CliError(`--${name} ${value} is not a number`)
+  return n
+}
+
+/** The default cut-off: the horizon before the end of the data, so every outcome is observed. */
+export function defaultAsOf(ctx: CliContext, end: number, horizonDays: number, what = '--as-of'): number {
+  const t = end - horizonDays * DAY_MS
+  ctx.stderr.write(
+    `${what} not given: using ${new Date(t).toISOString()}, ${horizonDays} days before the data ends (${new Date(end).toISOString()})\n`,
+  )
+  return t
+}
+
+/** A step counter on stderr when it is a terminal (`scoring 3/52`), for runs that score many times. */
+export function stepProgress(ctx: CliContext, label: string): StepProgress | undefined {
+  if (ctx.stderr.isTTY !== true) return undefined
+  return (done, total) => {
+    ctx.stderr.write(`\r${label} ${done}/${total}${done === total ? '\n' : ''}`)
+  }
+}
