@@ -26,6 +26,7 @@ import {
   rescoreContacts,
   writeRescore,
 } from './rescore.js'
+import type { WebhookRegistry } from './webhooks/registry.js'
 
 /** What happened to one operation: an event stored, a duplicate skipped, or a change applied. */
 export type OpOutcome = 'inserted' | 'duplicate' | 'applied'
@@ -48,6 +49,9 @@ export interface CommitOptions {
   /** The contact property that names the account, for native and identify writes (`accounts.key`). */
   readonly accountKey: string
   readonly now: number
+  /** Webhook endpoints: deliveries are written with the transitions. */
+  readonly webhooks?: WebhookRegistry | undefined
+  readonly partitionCount?: number | undefined
 }
 
 /** Commits `ops` through `tx`; see the module description. */
@@ -219,6 +223,8 @@ export async function commitOps(
     tx,
     models: options.models,
     primaryId: options.primaryId,
+    webhooks: options.webhooks,
+    partitionCount: options.partitionCount,
     now,
     accounts,
   }

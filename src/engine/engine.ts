@@ -9,6 +9,14 @@
 import type { Properties } from '../core/index.js'
 import type { Issue } from '../core/model/index.js'
 import type { ContactRecord, ModelRecord, Store } from '../store/index.js'
+import {
+  type AssignmentRule,
+  assignmentCounts,
+  parseAssignmentRule,
+  readAssignmentRule,
+  weekStart,
+  writeAssignmentRule,
+} from './assignment.js'
 import type { Clock } from './clock.js'
 import { commitOps, type OpOutcome, type QueuedOp } from './commit-ops.js'
 import { type ContactDetail, contactDetail } from './contact-view.js'
@@ -24,6 +32,10 @@ import { type BatchFields, type IngestOp, normalizeMessage } from './normalize.j
 import { type PreviewResult, previewModel } from './preview.js'
 import { type PublishJob, startPublishJob } from './publish-job.js'
 import { type TickResult, TimeRescorer } from './time-rescorer.js'
+import type { RetryPolicy } from './webhooks/backoff.js'
+import { WebhookRegistry } from './webhooks/registry.js'
+import { WebhookSender } from './webhooks/sender.js'
+import { WebhookService } from './webhooks/service.js'
 
 export interface EngineOptions {
   readonly store: Store
@@ -45,6 +57,19 @@ export interface EngineOptions {
   readonly maxBatch?: number | undefined
   /** Shared metrics (the server adds its own to it). Default: a new registry. */
   readonly metrics?: MetricsRegistry | undefined
+  /** The webhook sender (default: on, with the default retry policy); `false`: no sending from this process. */
+  readonly webhooks?: WebhookSenderSettings | false | undefined
+}
+
+/** How this process sends webhooks. */
+export interface WebhookSenderSettings {
+  readonly policy?: Partial<RetryPolicy> | undefined
+  /** Deliveries in flight at once (default 32). */
+  readonly concurrency?: number | undefined
+  /** Outbox polling when nothing wakes the sender, ms (default 500). */
+  readonly pollIntervalMs?: number | undefined
+  /** Days delivered deliveries are kept (default 14). */
+  readonly retentionDays?: number | undefined
 }
 
 export interface IngestOptions {
@@ -85,6 +110,14 @@ export interface ContactUpsert {
   /** The lifecycle stage, set by a person or the CRM (one of the primary model's stages). */
   readonly stage?: string | null | undefined
   readonly owner?: string | null | undefined
+}
+
+/** The owner assignment rule and how many MQLs each owner got this week. */
+export interface AssignmentView {
+  readonly rule: AssignmentRule | null
+  /** Monday 00:00 UTC of this week (epoch ms). */
+  readonly weekStart: number
+  readonly counts: Readonly<Record<string, number>>
 }
 
 /** A draft stored by `createDraft`, and the warnings of its source. */
@@ -141,6 +174,13 @@ export interface Engine {
   /** The publish jobs of this process, newest first. */
   publishJobs(): readonly PublishJob[]
 
+  /** Webhook endpoints and their deliveries. */
+  readonly webhooks: WebhookService
+  /** The owner assignment rule (null: none) and this week's assignments per owner. */
+  assignment(): Promise<AssignmentView>
+  /** Sets (null: removes) the owner assignment rule. */
+  setAssignment(rule: unknown): Promise<AssignmentView>
+
   /**
    * Waits for queued messages to be committed, stops the timers and publish jobs (resumed at
    * the next start), gives back leases. Does not close the store.
@@ -165,12 +205,16 @@ class ScoringEngine implements Engine {
   private readonly queue: GroupCommitQueue<QueuedOp, OpOutcome>
   private readonly rescorer: TimeRescorer
   private readonly jobs: PublishJob[] = []
+  readonly webhooks: WebhookService
+  private readonly registry: WebhookRegistry
+  private readonly sender: WebhookSender | undefined
   private readonly tickIntervalMs: number
   private timer: NodeJS.Timeout | undefined
   private ticking: Promise<unknown> | undefined
   private closed = false
   private readonly stopping = new AbortController()
   private readonly counters
+  private outbox = { pending: 0, dead: 0 }
 
   constructor(options: EngineOptions) {
     this.store = options.store
@@ -217,10 +261,36 @@ class ScoringEngine implements Engine {
         for (const w of waits) this.counters.wait.observe(w / 1000)
       },
     })
+    this.registry = new WebhookRegistry(this.store, this.logger)
+    this.webhooks = new WebhookService(this.store, this.clock, async () => {
+      await this.registry.refresh()
+      this.sender?.wake()
+    })
+    this.sender =
+      options.webhooks === false
+        ? undefined
+        : new WebhookSender({
+            store: this.store,
+            clock: this.clock,
+            logger: this.logger,
+            metrics: this.metrics,
+            policy: options.webhooks?.policy,
+            concurrency: options.webhooks?.concurrency,
+            pollIntervalMs: options.webhooks?.pollIntervalMs,
+            retentionDays: options.webhooks?.retentionDays,
+            endpoint: (id) => this.registry.endpoint(id),
+          })
+    m.gauge(
+      'leadscore_webhook_outbox_pending',
+      'Webhook deliveries waiting in the outbox',
+      () => this.outbox.pending,
+    )
+    m.gauge('leadscore_webhook_outbox_dead', 'Webhook deliveries dead-lettered', () => this.outbox.dead)
     this.rescorer = new TimeRescorer({
       store: this.store,
       logger: this.logger,
       models: this.models,
+      webhooks: this.registry,
       onRescored: (n) => this.counters.rescored.inc(n, { cause: 'time' }),
     })
   }
@@ -231,6 +301,7 @@ class ScoringEngine implements Engine {
 
   async start(defaultModel: string | null): Promise<void> {
     await this.models.refresh()
+    await this.registry.refresh()
     if (defaultModel !== null && (await this.store.listModels()).length === 0) {
       const { compiled } = compileSource(defaultModel)
       const draft = await this.store.createModelVersion({
@@ -268,12 +339,15 @@ class ScoringEngine implements Engine {
       this.timer = setInterval(() => this.backgroundTick(), this.tickIntervalMs)
       this.timer.unref()
     }
+    this.sender?.start()
   }
 
   private backgroundTick(): void {
     if (this.ticking || this.closed) return
     this.ticking = (async () => {
       await this.models.refresh()
+      await this.registry.refresh()
+      this.outbox = await this.store.outboxStats()
       const result = await this.tick()
       if (result.rescored > 0) this.logger.debug('rescored contacts due to time', { ...result })
     })()
@@ -292,6 +366,8 @@ class ScoringEngine implements Engine {
       logger: this.logger,
       models: this.models,
       signal: this.stopping.signal,
+      webhooks: this.registry,
+      onPage: () => this.sender?.wake(),
     }
   }
 
@@ -361,8 +437,11 @@ class ScoringEngine implements Engine {
       primaryId: primary?.record.id,
       accountKey: primary?.compiled.accounts?.key ?? 'account_id',
       now: this.clock.now(),
+      webhooks: this.registry,
+      partitionCount: this.store.partitionCount,
     }
     const summary = await this.store.transaction((tx) => commitOps(tx, ops, options))
+    this.sender?.wake()
     if (summary.rescored > 0) this.counters.rescored.inc(summary.rescored, { cause: 'ingest' })
     return summary.outcomes
   }
@@ -370,6 +449,7 @@ class ScoringEngine implements Engine {
   async tick(now?: number): Promise<TickResult> {
     const result = await this.rescorer.tick(now ?? this.clock.now(), 5000, this.stopping.signal)
     this.counters.lag = result.lagMs
+    if (result.rescored > 0) this.sender?.wake()
     return result
   }
 
@@ -531,6 +611,24 @@ class ScoringEngine implements Engine {
     return this.jobs
   }
 
+  // hand-off
+
+  async assignment(): Promise<AssignmentView> {
+    const now = this.clock.now()
+    return {
+      rule: await readAssignmentRule(this.store),
+      weekStart: weekStart(now),
+      counts: await assignmentCounts(this.store, now),
+    }
+  }
+
+  async setAssignment(rule: unknown): Promise<AssignmentView> {
+    const parsed = rule === null ? null : parseAssignmentRule(rule)
+    await this.store.transaction((tx) => writeAssignmentRule(tx, parsed, this.clock.now()))
+    this.logger.info(parsed === null ? 'owner assignment removed' : 'owner assignment set', { ...parsed })
+    return this.assignment()
+  }
+
   async close(): Promise<void> {
     if (this.closed) return
     this.closed = true
@@ -539,6 +637,7 @@ class ScoringEngine implements Engine {
     await this.queue.close()
     await this.ticking
     await Promise.all(this.jobs.map((j) => j.done))
+    await this.sender?.stop()
     try {
       await this.rescorer.release()
     } catch (error) {

@@ -16,6 +16,7 @@ import {
   rescoreContacts,
   writeRescore,
 } from './rescore.js'
+import type { WebhookRegistry } from './webhooks/registry.js'
 
 /** Contacts per transaction of a publish job. */
 export const PUBLISH_PAGE = 200
@@ -40,6 +41,9 @@ export interface PublishJobDeps {
   readonly clock: Clock
   readonly logger: Logger
   readonly models: ModelRegistry
+  readonly webhooks?: WebhookRegistry | undefined
+  /** Called after each page is written. */
+  readonly onPage?: (() => void) | undefined
   /** Stops the job between pages (when the engine closes). */
   readonly signal: AbortSignal
 }
@@ -119,6 +123,8 @@ async function run(deps: PublishJobDeps, model: PublishedModel, job: PublishJob)
         primaryId: deps.models.primary?.record.id,
         now,
         accounts: new Map(),
+        webhooks: deps.webhooks,
+        partitionCount: store.partitionCount,
       }
       const out = emptyOutput()
       await rescoreContacts(
@@ -131,6 +137,7 @@ async function run(deps: PublishJobDeps, model: PublishedModel, job: PublishJob)
       await writeRescore(tx, out)
     })
     job.scored += ids.length
+    deps.onPage?.()
     // let ingestion commits run between pages
     await new Promise<void>((resolve) => setImmediate(resolve))
   }

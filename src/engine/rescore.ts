@@ -31,9 +31,12 @@ import type {
   TransitionCauseRef,
   TransitionWrite,
 } from '../store/index.js'
+import { DEFAULT_PARTITION_COUNT, type DeliveryWrite } from '../store/index.js'
 import { deserializeState, serializeState } from '../store/state-codec.js'
+import { assignOwner } from './assignment.js'
 import type { PublishedModel } from './models.js'
 import { nextChangeAt } from './next-change.js'
+import type { WebhookRegistry } from './webhooks/registry.js'
 
 /** States with more tracked events than this are compacted after scoring. */
 const COMPACT_ABOVE = 256
@@ -59,6 +62,10 @@ export interface RescoreContext {
   readonly now: number
   /** Accounts read (or written) in this unit of work, by id; null when there is none. */
   readonly accounts: Map<string, AccountRecord | null>
+  /** The webhook endpoints: the transitions' deliveries are written with them. */
+  readonly webhooks?: WebhookRegistry | undefined
+  /** The store's partition count (for the order keys of account deliveries). */
+  readonly partitionCount?: number | undefined
 }
 
 /** Everything a rescore writes, and the fresh results. */
@@ -67,15 +74,25 @@ export interface RescoreOutput {
   readonly accountScores: AccountScoreWrite[]
   readonly transitions: TransitionWrite[]
   readonly history: ScorePoint[]
-  /** Lifecycle stage changes of contacts (from the primary model). */
-  readonly stageWrites: ContactWrite[]
+  /** Webhook deliveries of the transitions. */
+  readonly deliveries: DeliveryWrite[]
+  /** Contact changes: lifecycle stages (from the primary model) and assigned owners. */
+  readonly contactWrites: ContactWrite[]
   /** Fresh results by model id, then contact id. */
   readonly results: Map<string, Map<string, ScoreResult>>
 }
 
 /** An empty output to collect into. */
 export function emptyOutput(): RescoreOutput {
-  return { scores: [], accountScores: [], transitions: [], history: [], stageWrites: [], results: new Map() }
+  return {
+    scores: [],
+    accountScores: [],
+    transitions: [],
+    history: [],
+    deliveries: [],
+    contactWrites: [],
+    results: new Map(),
+  }
 }
 
 /** The account properties of a contact (read once per unit of work). */
@@ -162,12 +179,51 @@ export async function rescoreContacts(
       if (trackedEvents(state) > COMPACT_ABOVE) compactState(compiled, state, ctx.now)
       results.set(contact.id, result)
       out.scores.push(scoreWrite(model, result, next, serializeState(state), ctx.now))
-      out.transitions.push(...contactTransitions(model, before, result, target.cause, ctx.now))
+      const transitions = contactTransitions(model, before, result, target.cause, ctx.now)
+      let current = contact
+      if (primary && result.stage !== contact.stage) {
+        out.contactWrites.push({ id: contact.id, stage: result.stage, at: ctx.now })
+        current = { ...current, stage: result.stage }
+      }
+      const handoff = compiled.handoffStage
+      if (
+        primary &&
+        handoff !== null &&
+        current.owner === null &&
+        transitions.some((t) => t.kind === 'stage' && t.to === handoff)
+      ) {
+        const owner = await assignOwner(ctx.tx, ctx.now)
+        if (owner !== null) {
+          transitions.push({
+            contactId: contact.id,
+            modelId: record.id,
+            modelVersion: record.version,
+            kind: 'owner',
+            from: null,
+            to: owner,
+            at: ctx.now,
+            cause: target.cause,
+          })
+          out.contactWrites.push({ id: contact.id, owner, at: ctx.now })
+          current = { ...current, owner }
+        }
+      }
+      out.transitions.push(...transitions)
+      if (ctx.webhooks?.active && transitions.length > 0) {
+        out.deliveries.push(
+          ...ctx.webhooks.contactDeliveries({
+            model,
+            primaryId: ctx.primaryId,
+            contact: current,
+            input,
+            result,
+            transitions,
+            now: ctx.now,
+          }),
+        )
+      }
       const point = historyPoint(model, before, result, target.cause, ctx.now)
       if (point) out.history.push(point)
-      if (primary && result.stage !== contact.stage) {
-        out.stageWrites.push({ id: contact.id, stage: result.stage, at: ctx.now })
-      }
     }
   }
   return out
@@ -333,7 +389,7 @@ export async function rescoreAccounts(
       })
       const before = previous.get(`${record.id}\u0000${id}`)?.band ?? null
       if (before !== result.band) {
-        out.transitions.push({
+        const transition: TransitionWrite = {
           accountId: id,
           modelId: record.id,
           modelVersion: record.version,
@@ -342,7 +398,22 @@ export async function rescoreAccounts(
           to: result.band,
           at: ctx.now,
           cause,
-        })
+        }
+        out.transitions.push(transition)
+        if (ctx.webhooks?.active) {
+          out.deliveries.push(
+            ...ctx.webhooks.accountDeliveries({
+              model,
+              primaryId: ctx.primaryId,
+              accountId: id,
+              properties: account.properties,
+              result,
+              transition,
+              now: ctx.now,
+              partitionCount: ctx.partitionCount ?? DEFAULT_PARTITION_COUNT,
+            }),
+          )
+        }
       }
     }
   }
@@ -360,7 +431,8 @@ export async function writeRescore(tx: StoreOps, out: RescoreOutput): Promise<vo
       accountScores: out.accountScores,
       transitions: out.transitions,
       history: out.history,
+      deliveries: out.deliveries,
     })
   }
-  if (out.stageWrites.length > 0) await tx.upsertContacts(out.stageWrites)
+  if (out.contactWrites.length > 0) await tx.upsertContacts(out.contactWrites)
 }

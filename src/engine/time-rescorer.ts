@@ -18,6 +18,7 @@ import {
   rescoreContacts,
   writeRescore,
 } from './rescore.js'
+import type { WebhookRegistry } from './webhooks/registry.js'
 
 /** Contacts per transaction. */
 const PAGE = 200
@@ -38,6 +39,7 @@ export interface TimeRescorerDeps {
   readonly store: Store
   readonly logger: Logger
   readonly models: ModelRegistry
+  readonly webhooks?: WebhookRegistry | undefined
   /** Called with the number of contacts rescored per page. */
   readonly onRescored?: (n: number) => void
 }
@@ -106,6 +108,8 @@ export class TimeRescorer {
         primaryId: models.primary?.record.id,
         now,
         accounts: new Map(),
+        webhooks: this.deps.webhooks,
+        partitionCount: store.partitionCount,
       }
       const out = emptyOutput()
       await rescoreContacts(

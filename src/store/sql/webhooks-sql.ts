@@ -336,10 +336,15 @@ export async function recordAttempt(exec: Executor, attempt: AttemptWrite): Prom
         id,
       ],
     )
+    // the log numbers attempts across redeliveries (which restart the delivery's count)
+    const [last] = await tx.all<{ n: number | null }>(
+      'SELECT max(attempt) AS n FROM webhook_attempts WHERE delivery_id = ?',
+      [id],
+    )
     await tx.insertMany(
       'webhook_attempts',
       ['delivery_id', 'attempt', 'at', 'status', 'latency_ms', 'error'],
-      [[id, n, at, status, latency, error]],
+      [[id, Number(last?.n ?? 0) + 1, at, status, latency, error]],
     )
     return (await getDelivery(tx, id))!
   })

@@ -1,0 +1,86 @@
+/**
+ * Webhook filters: a condition in the model's language (`{ score.grade: { in: [A, B] } }`)
+ * over the contact after the transition: its properties, `account.*`, and `score.*`. It is
+ * validated exactly like a model's conditions (it is compiled as the condition of a
+ * one-segment model), with the issues' paths rewritten to `filter...`.
+ * @module
+ */
+import { parse as parseYaml } from 'yaml'
+import {
+  type Classes,
+  type ContactInput,
+  compileModel,
+  contactScope,
+  type ScoreFields,
+} from '../../core/index.js'
+import { type Issue, loadModel } from '../../core/model/index.js'
+import { InvalidRequestError } from '../errors.js'
+
+/** What a filter reads: the contact, its account, its scores and classes after the transition. */
+export interface FilterSubject {
+  readonly contact: ContactInput
+  readonly fields: ScoreFields
+  readonly classes: Partial<Classes>
+}
+
+export type CompiledFilter = (subject: FilterSubject) => boolean
+
+const PREFIX = 'segments[0].when'
+
+/**
+ * Compiles a filter given as a condition object or as YAML/JSON text. Throws
+ * `InvalidRequestError` with the issues (paths `filter...`) when it does not validate, and
+ * for `did` / `didNot` (a filter sees the contact's scores, not its event history).
+ */
+export function compileFilter(filter: unknown): CompiledFilter {
+  let condition = filter
+  if (typeof filter === 'string') {
+    try {
+      condition = parseYaml(filter)
+    } catch (error) {
+      throw new InvalidRequestError(`filter: not valid YAML or JSON: ${(error as Error).message}`, {
+        hint: 'write a condition, e.g. { score.grade: { in: [A, B] } }',
+      })
+    }
+  }
+  if (condition === null || typeof condition !== 'object' || Array.isArray(condition)) {
+    throw new InvalidRequestError('filter: must be a condition object', {
+      hint: 'write a condition, e.g. { score.grade: { in: [A, B] } }',
+    })
+  }
+  const source = JSON.stringify({
+    format: 'leadscore/v1',
+    id: 'webhook-filter',
+    // a model must score something to validate: one rule that the filter never reads
+    engagement: { max: 1, groups: [{ id: 'g', rules: [{ id: 'r', when: { event: 'x' }, points: 1 }] }] },
+    segments: [{ id: 'filter', when: condition }],
+  })
+  const loaded = loadModel(source, { format: 'json' })
+  if (!loaded.ok) {
+    const issues = loaded.errors.map(rewrite)
+    throw new InvalidRequestError(issues.map((i) => `${i.path}: ${i.message}`).join('; '), {
+      hint: issues.find((i) => i.hint)?.hint ?? 'fix the filter',
+      issues,
+    })
+  }
+  const model = compileModel(loaded.model)
+  if (model.history.length > 0) {
+    throw new InvalidRequestError('filter: `did` and `didNot` cannot be used in a webhook filter', {
+      hint: 'test score fields instead (e.g. score.journey, score.group.<id>), or a segment: { score.segments: { contains: my-segment } }',
+    })
+  }
+  const when = model.segments[0]?.when
+  if (when === undefined) return () => true
+  return ({ contact, fields, classes }) => {
+    const scope = contactScope(contact, fields, () => false)
+    Object.assign(scope.classes, classes)
+    return when(scope)
+  }
+}
+
+/** An issue of the synthetic model, located in the filter (no line: the filter has none of its own). */
+function rewrite(issue: Issue): Issue {
+  const path = issue.path.startsWith(PREFIX) ? `filter${issue.path.slice(PREFIX.length)}` : issue.path
+  const { line: _line, column: _column, ...rest } = issue
+  return { ...rest, path }
+}
