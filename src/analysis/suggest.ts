@@ -142,7 +142,7 @@ export function suggestPoints(
     indicators.push({ kind: 'event', key: name, part: 'new', label: null, points: 0 })
   }
 
-  const scores = scoreColumns(model, data.contacts, data.events, options.asOf, { details: true })
+  const scores = scoreColumns(probeModel(model), data.contacts, data.events, options.asOf, { details: true })
   const eventIndex = new Map(
     indicators.slice(ruleCount).map((ind, k) => [normalizeText(ind.key, false), ruleCount + k]),
   )
@@ -168,10 +168,10 @@ export function suggestPoints(
     labels.push(cohort.positive[c]!)
   }
   const fit = fitLogistic(rows, labels, p, { l2: options.l2 })
-  const scale = pointScale(indicators.slice(0, ruleCount), fit.weights)
+  const scale = pointScale(indicators.slice(0, ruleCount), fit.weights, (j) => counts[j]! >= minLeads)
 
   const suggested = indicators.map((ind, j) =>
-    ind.kind === 'rule' && counts[j]! < minLeads ? ind.points : Math.round(scale * fit.weights[j]!),
+    ind.kind === 'rule' && counts[j]! < minLeads ? ind.points : Math.round(scale * fit.weights[j]!) || 0,
   )
   const fitScaledBy = keepFitHalf(model, indicators, suggested)
 
@@ -227,23 +227,48 @@ export function suggestPoints(
   }
 }
 
-/** Points per unit of log-odds that best fit the current points (least squares through 0). */
-function pointScale(rules: readonly Indicator[], weights: Float64Array): number {
-  let pw = 0
-  let ww = 0
-  let maxP = 0
-  let maxW = 0
-  rules.forEach((r, j) => {
-    const w = weights[j]!
-    if (r.points === 0) return
-    pw += r.points * w
-    ww += w * w
-    maxP = Math.max(maxP, Math.abs(r.points))
-    maxW = Math.max(maxW, Math.abs(w))
+/**
+ * The model with a point on each rule that has none, so that the scorer's rule details say
+ * whether every rule fired (as the model applies them: first-match groups, windows, counts).
+ */
+function probeModel(model: CompiledModel): CompiledModel {
+  const doc = model.document
+  const fix = <R extends { readonly points: number }>(r: R): R => (r.points === 0 ? { ...r, points: 1 } : r)
+  if (![...model.fit.groups, ...model.engagement.groups].some((g) => g.rules.some((r) => r.points === 0)))
+    return model
+  return compileModel({
+    ...doc,
+    ...(doc.fit
+      ? { fit: { ...doc.fit, groups: doc.fit.groups.map((g) => ({ ...g, rules: g.rules.map(fix) })) } }
+      : {}),
+    ...(doc.engagement
+      ? {
+          engagement: {
+            ...doc.engagement,
+            groups: doc.engagement.groups.map((g) => ({ ...g, rules: g.rules.map(fix) })),
+          },
+        }
+      : {}),
   })
-  const s = ww > 0 ? pw / ww : 0
-  if (s > 0 && Number.isFinite(s)) return s
-  return maxW > 0 ? maxP / maxW : 10
+}
+
+/**
+ * Points per unit of log-odds: the rules' absolute points now over their absolute weights,
+ * so the suggestion spends the same budget of points as the model (its own scale).
+ */
+function pointScale(
+  rules: readonly Indicator[],
+  weights: Float64Array,
+  judged: (j: number) => boolean,
+): number {
+  let points = 0
+  let weight = 0
+  rules.forEach((r, j) => {
+    if (!judged(j)) return
+    points += Math.abs(r.points)
+    weight += Math.abs(weights[j]!)
+  })
+  return weight > 0 && points > 0 ? points / weight : 10
 }
 
 /**
@@ -273,7 +298,7 @@ function keepFitHalf(
   if (r <= totalMax / 2) return null
   const factor = totalMax / 2 / r
   indicators.forEach((ind, j) => {
-    if (ind.part === 'fit') suggested[j] = Math.trunc(suggested[j]! * factor)
+    if (ind.part === 'fit') suggested[j] = Math.trunc(suggested[j]! * factor) || 0
   })
   return factor
 }
@@ -369,6 +394,11 @@ function draftSource(
       label: 'Suggested signals',
       rules: added.map((a) => ({ id: a.id, label: a.event, when: { event: a.event }, points: a.points })),
     })
+    // each new rule's condition on one line, as hand-written rules are
+    const rules = group.get('rules', true)
+    if (isSeq(rules))
+      for (const rule of rules.items)
+        if (isMap(rule)) (rule.get('when', true) as { flow?: boolean }).flow = true
     group.commentBefore =
       ' New signals suggested by `leadscore analyze suggest`: check them before publishing.'
     const groups = yaml.getIn(['engagement', 'groups'])
