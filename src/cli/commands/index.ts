@@ -9,4 +9,5 @@ export const commands: SubCommandsDef = {
   model: () => import('./model.js').then((m) => m.modelCommand),
   score: () => import('./score.js').then((m) => m.scoreCommand),
   serve: () => import('./serve.js').then((m) => m.serveCommand),
+  users: () => import('./users.js').then((m) => m.usersCommand),
 }

@@ -42,7 +42,7 @@ export function salesMayCall(method: string, path: string): boolean {
 export function sameOrigin(c: Context): boolean {
   const origin = c.req.header('origin')
   if (origin === undefined) return true
-  const host = c.req.header('x-forwarded-host') ?? c.req.header('host')
+  const host = c.req.header('x-forwarded-host') ?? c.req.header('host') ?? new URL(c.req.url).host
   try {
     return host !== undefined && new URL(origin).host === host
   } catch {

@@ -4,16 +4,15 @@
  * change role, name or password, disable, delete). Admins cannot lock themselves out.
  * @module
  */
-import { randomBytes } from 'node:crypto'
 import type { Context, Hono } from 'hono'
 import { z } from 'zod'
 import type { Engine } from '../../engine/index.js'
-import { type Store, StoreConstraintError, USER_ROLES, type UserRecord } from '../../store/index.js'
+import { type Store, USER_ROLES, type UserRecord } from '../../store/index.js'
 import { type AppEnv, requireKey } from '../auth.js'
 import { HttpError } from '../http-error.js'
 import { readJson } from '../read-body.js'
-import { hashPassword, passwordProblem } from './password.js'
 import { principalOf } from './session-auth.js'
+import { addUser, newPasswordHash, UserError } from './users.js'
 
 const role = z.enum(USER_ROLES as ['admin', 'sales'])
 const keyBody = z.strictObject({ kind: z.enum(['write', 'admin']), label: z.string().max(200).nullish() })
@@ -43,34 +42,11 @@ export function publicUser(u: UserRecord) {
   }
 }
 
-function checkedPassword(password: string): string {
-  const problem = passwordProblem(password)
-  if (problem !== undefined)
-    throw new HttpError(422, 'weak_password', problem, { hint: 'choose a longer one' })
-  return password
-}
-
-/** Creates a dashboard user (the password is hashed here). */
-export async function addUser(
-  store: Store,
-  input: { email: string; name?: string | null | undefined; role: 'admin' | 'sales'; password: string },
-  at: number,
-): Promise<UserRecord> {
-  const passwordHash = await hashPassword(checkedPassword(input.password))
-  try {
-    return await store.createUser({
-      id: `usr_${randomBytes(6).toString('hex')}`,
-      email: input.email,
-      name: input.name ?? null,
-      role: input.role,
-      passwordHash,
-      createdAt: at,
-    })
-  } catch (error) {
-    if (error instanceof StoreConstraintError && error.constraint === 'unique')
-      throw new HttpError(409, 'conflict', `a user with the email ${input.email.trim().toLowerCase()} exists`)
-    throw error
-  }
+function asHttp(error: unknown): unknown {
+  if (!(error instanceof UserError)) return error
+  return error.code === 'weak_password'
+    ? new HttpError(422, error.code, error.message, { hint: 'choose a longer one' })
+    : new HttpError(409, 'conflict', error.message)
 }
 
 function notSelf(c: Context, id: string, what: string): void {
@@ -114,7 +90,10 @@ export function settingsRoutes(app: Hono<AppEnv>, deps: { engine: Engine; store:
 
   app.post('/api/dashboard/users', admin, async (c) => {
     const body = await readJson(c.req.raw, userBody, 64 * 1024)
-    return c.json({ user: publicUser(await addUser(store, body, engine.clock.now())) }, 201)
+    const user = await addUser(store, body, engine.clock.now()).catch((e: unknown) => {
+      throw asHttp(e)
+    })
+    return c.json({ user: publicUser(user) }, 201)
   })
 
   app.patch('/api/dashboard/users/:id', admin, async (c) => {
@@ -129,7 +108,11 @@ export function settingsRoutes(app: Hono<AppEnv>, deps: { engine: Engine; store:
       role: body.role,
       disabled: body.disabled,
       passwordHash:
-        body.password === undefined ? undefined : await hashPassword(checkedPassword(body.password)),
+        body.password === undefined
+          ? undefined
+          : await newPasswordHash(body.password).catch((e: unknown) => {
+              throw asHttp(e)
+            }),
     })
     return c.json({ user: publicUser(user) })
   })

@@ -26,8 +26,13 @@ export interface StaticFile {
   readonly etag: string
 }
 
-/** The folder holding `dist/dashboard`: found from this file, in `src/` or in `dist/`. */
+/**
+ * The folder of the built dashboard: `LEADSCORE_DASHBOARD_DIR`, else this package's
+ * `dist/dashboard` (found from this file, whether it runs from `src/` or from `dist/`).
+ */
 export function defaultDashboardDir(): string {
+  const configured = process.env['LEADSCORE_DASHBOARD_DIR']
+  if (configured) return configured
   let dir = import.meta.dirname
   for (;;) {
     if (existsSync(join(dir, 'package.json'))) return join(dir, 'dist', 'dashboard')
