@@ -7,7 +7,9 @@ export const commands: SubCommandsDef = {
   init: () => import('./init.js').then((m) => m.initCommand),
   keys: () => import('./keys.js').then((m) => m.keysCommand),
   model: () => import('./model.js').then((m) => m.modelCommand),
+  predict: () => import('./predict.js').then((m) => m.predictCommand),
   score: () => import('./score.js').then((m) => m.scoreCommand),
   serve: () => import('./serve.js').then((m) => m.serveCommand),
   users: () => import('./users.js').then((m) => m.usersCommand),
+  train: () => import('./train.js').then((m) => m.trainCommand),
 }

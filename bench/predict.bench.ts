@@ -1,0 +1,107 @@
+/**
+ * `npm run bench:predict`: predictive scoring on the public lead datasets, against the
+ * scikit-learn / XGBoost baselines of issue #5.
+ *
+ *   npx tsx bench/predict.bench.ts [--runs 3] [--learners auto,logistic,gbdt] [--only bank]
+ *
+ * Per dataset (honest feature sets, see /work/shared/data/README.md) and learner: 5-fold
+ * stratified cross-validation (shuffled, seed 0) as `leadscore train` runs it: ROC AUC mean
+ * and std, log loss, Brier score, top-decile lift (calibrated out-of-fold probabilities), the
+ * gap to the best baseline, and the wall time of the whole training (cross-validation and the
+ * final fit; median of --runs) and of the final fit alone.
+ */
+import { existsSync, statSync } from 'node:fs'
+import { cpus, loadavg, totalmem } from 'node:os'
+import { Writable } from 'node:stream'
+import { parseArgs } from 'node:util'
+import { readLeadTable } from '../src/cli/commands/train.js'
+import type { CliContext } from '../src/cli/context.js'
+import { encodeTable } from '../src/predict/features/encode.js'
+import { readLabels } from '../src/predict/label.js'
+import { fitLearner } from '../src/predict/learners/learner.js'
+import type { LearnerName } from '../src/predict/model.js'
+import { trainModel } from '../src/predict/train.js'
+import { DATA_DIR, DATASETS } from './predict/datasets.js'
+
+const { values } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '3' },
+    learners: { type: 'string', default: 'auto,logistic,gbdt' },
+    only: { type: 'string' },
+  },
+})
+const runs = Math.max(1, Number(values.runs))
+const learners = values.learners!.split(',') as (LearnerName | 'auto')[]
+
+const quiet = new Writable({ write: (_c, _e, done) => done() })
+const ctx: CliContext = {
+  stdout: quiet,
+  stderr: quiet,
+  cwd: process.cwd(),
+  env: {},
+  exitCode: 0,
+  command: '',
+}
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!
+const f4 = (x: number) => x.toFixed(4)
+const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`
+
+console.log(`command: npx tsx bench/predict.bench.ts ${process.argv.slice(2).join(' ')}`.trim())
+console.log(
+  `machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown cpu'}, ${(totalmem() / 1e9).toFixed(1)} GB, node ${process.version}, load ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+)
+console.log(`protocol: 5-fold stratified CV, shuffled, seed 0; time = median of ${runs} runs\n`)
+
+for (const dataset of DATASETS) {
+  if (values.only && !dataset.name.toLowerCase().includes(values.only.toLowerCase())) continue
+  if (!existsSync(dataset.file)) {
+    console.log(
+      `${dataset.name}: skipped, ${dataset.file} is absent (set LEADSCORE_DATA_DIR, now ${DATA_DIR})\n`,
+    )
+    continue
+  }
+  const { table } = await readLeadTable(ctx, dataset.file)
+  const labels = readLabels(table, dataset.label)
+  const best = Math.max(...Object.values(dataset.baselines))
+  console.log(
+    `## ${dataset.name}: ${table.rowCount.toLocaleString('en-US')} rows, ${(statSync(dataset.file).size / 1e6).toFixed(1)} MB, ` +
+      `${((labels.values.reduce((a, b) => a + b, 0) / labels.values.length) * 100).toFixed(2)}% positive, excluded: ${dataset.exclude.join(', ')}`,
+  )
+  console.log(
+    `baselines (scikit-learn 1.2 / XGBoost 1.7): ${Object.entries(dataset.baselines)
+      .map(([k, v]) => `${k} ${f4(v)}`)
+      .join(', ')}`,
+  )
+  console.log(
+    '| learner | chosen | AUC mean | AUC std | gap to best | log loss | Brier | top-decile lift | train (CV + fit) | final fit |',
+  )
+  console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|')
+  for (const learner of learners) {
+    const times: number[] = []
+    let result: ReturnType<typeof trainModel> | undefined
+    for (let r = 0; r < runs; r++) {
+      const t = performance.now()
+      result = trainModel(table, {
+        label: dataset.label,
+        exclude: dataset.exclude,
+        missingValues: dataset.missingValues,
+        learner,
+        folds: 5,
+        seed: 0,
+      })
+      times.push(performance.now() - t)
+    }
+    const report = result!.report
+    const data = encodeTable(result!.model.features, table, labels.rows)
+    const t = performance.now()
+    fitLearner(report.learner, data, labels.values, { seed: 0 })
+    const fit = performance.now() - t
+    const gap = report.auc - best
+    console.log(
+      `| ${learner} | ${report.learner} | ${f4(report.auc)} | ${f4(report.aucStd)} | ${gap >= 0 ? '+' : ''}${f4(gap)} | ${f4(report.logLoss)} | ${f4(report.brier)} | ${report.topDecileLift.toFixed(2)} | ${secs(median(times))} | ${secs(fit)} |`,
+    )
+  }
+  console.log('')
+}

@@ -1,0 +1,145 @@
+/**
+ * `leadscore predict`: the likelihood to convert of each lead in a CSV, with a model from
+ * `leadscore train`, optionally with the reasons.
+ * @module
+ */
+import { readFile } from 'node:fs/promises'
+import { extname, resolve } from 'node:path'
+import { defineCommand } from 'citty'
+import { createScoreWriter, type ScoreFormat, type ScoreRow } from '../../io/index.js'
+import type { Reason } from '../../predict/explain.js'
+import { type PredictiveModel, parsePredictiveModel } from '../../predict/model.js'
+import { predictTable } from '../../predict/predict.js'
+import { PredictInputError } from '../../predict/table.js'
+import { type CliContext, CliError, cliContext } from '../context.js'
+import { asCliError, readLeadTable } from './train.js'
+
+/** Reads and validates a model file written by `leadscore train`. */
+export async function loadPredictiveModel(ctx: CliContext, path: string): Promise<PredictiveModel> {
+  let text: string
+  try {
+    text = await readFile(resolve(ctx.cwd, path), 'utf8')
+  } catch (error) {
+    const code = (error as { code?: unknown }).code
+    throw new CliError(`${path}: ${code === 'ENOENT' ? 'no such file' : String(error)}`, {
+      hint: 'train a model first: leadscore train --data leads.csv --label converted --out model.json',
+    })
+  }
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch (error) {
+    throw new CliError(`${path}: not JSON (${(error as Error).message})`, {
+      hint: 'give the model file written by leadscore train --out',
+    })
+  }
+  try {
+    return parsePredictiveModel(json)
+  } catch (error) {
+    if (error instanceof PredictInputError)
+      throw new CliError(`${path}: ${error.message}`, { hint: error.hint })
+    throw error
+  }
+}
+
+/** `Feature=value (+0.42)` items joined by `|`. */
+function reasonText(reasons: readonly Reason[]): string {
+  return reasons
+    .map((r) => `${r.feature}=${r.value} (${r.contribution >= 0 ? '+' : ''}${r.contribution.toFixed(2)})`)
+    .join('|')
+}
+
+export const predictCommand = defineCommand({
+  meta: {
+    name: 'predict',
+    description: 'Write the likelihood to convert (percent) of each lead in a CSV, with a trained model',
+  },
+  args: {
+    model: {
+      type: 'string',
+      description: 'The model from leadscore train --out',
+      required: true,
+      valueHint: 'FILE',
+    },
+    data: {
+      type: 'string',
+      description: 'Leads: CSV with the columns the model was trained on',
+      required: true,
+      valueHint: 'FILE',
+    },
+    explain: {
+      type: 'boolean',
+      description: 'Add the features that raised and lowered each likelihood most',
+    },
+    out: {
+      type: 'string',
+      description: 'Write here (.csv, .json, .ndjson, .gz too; default: stdout)',
+      valueHint: 'FILE',
+    },
+    format: {
+      type: 'enum',
+      options: ['csv', 'json', 'ndjson'],
+      description: 'Output format (default: from --out, else csv)',
+    },
+  },
+  async run({ args, data }) {
+    const ctx = cliContext(data)
+    const started = performance.now()
+    const model = await loadPredictiveModel(ctx, args.model)
+    const read = await readLeadTable(ctx, resolve(ctx.cwd, args.data))
+    const { table } = read
+    const known = new Set(table.header)
+    const absent = model.features.features.filter((f) => !known.has(f.name)).map((f) => f.name)
+    if (absent.length === model.features.features.length)
+      throw new CliError(`none of the model's columns is in ${args.data}`, {
+        hint: `the model reads ${model.features.features.map((f) => f.name).join(', ')}`,
+      })
+    if (absent.length > 0)
+      ctx.stderr.write(
+        `${absent.length} of the model's columns are not in ${args.data} and read as missing: ${absent.join(', ')}\n`,
+      )
+    let predictions: ReturnType<typeof predictTable>
+    try {
+      predictions = predictTable(model, table, args.explain === true)
+    } catch (error) {
+      throw asCliError(error)
+    }
+    const idColumn = model.idColumn !== null && known.has(model.idColumn) ? model.idColumn : undefined
+    const ids = idColumn === undefined ? undefined : table.columns[table.header.indexOf(idColumn)]!
+    const format = outputFormat(args.format, args.out)
+    const columns = [idColumn ?? 'row', 'likelihood', ...(args.explain ? ['raised', 'lowered'] : [])]
+    const writer = createScoreWriter(args.out ? resolve(ctx.cwd, args.out) : ctx.stdout, format, columns)
+    const lines = table.lines
+    const rows = function* (): Generator<ScoreRow> {
+      for (let i = 0; i < table.rowCount; i++) {
+        const row: Record<string, unknown> = {
+          [idColumn ?? 'row']: ids ? ids[i] : (lines?.[i] ?? i + 2) - 1,
+          likelihood: Math.round(predictions.likelihood[i]! * 100) / 100,
+        }
+        const explanation = predictions.explanations?.[i]
+        if (explanation) {
+          row.raised = format === 'csv' ? reasonText(explanation.raised) : explanation.raised
+          row.lowered = format === 'csv' ? reasonText(explanation.lowered) : explanation.lowered
+        }
+        yield row
+      }
+    }
+    await writer.writeAll(rows())
+    await writer.end()
+    ctx.stderr.write(
+      `predicted ${table.rowCount.toLocaleString('en-US')} leads with a ${model.learner.kind} model in ${((performance.now() - started) / 1000).toFixed(2)} s${args.out ? ` → ${args.out}` : ''}\n`,
+    )
+  },
+})
+
+function outputFormat(format: string | undefined, out: string | undefined): ScoreFormat {
+  if (format === 'csv' || format === 'json' || format === 'ndjson') return format
+  if (!out) return 'csv'
+  const ext = extname(out.replace(/\.gz$/i, '')).toLowerCase()
+  if (ext === '.json') return 'json'
+  if (ext === '.ndjson' || ext === '.jsonl') return 'ndjson'
+  if (ext === '.csv' || ext === '') return 'csv'
+  throw new CliError(`cannot tell the output format of ${out}`, {
+    hint: 'name the file .csv, .json or .ndjson (optionally .gz), or pass --format',
+  })
+}

@@ -1,0 +1,57 @@
+/**
+ * Platt scaling: a logistic fit of the labels on the model's margins, so the probability a
+ * model gives matches how often such leads convert.
+ * @module
+ */
+import { sigmoid } from './learners/link.js'
+
+/** `probability = sigmoid(slope × margin + intercept)`. */
+export interface PlattCalibration {
+  readonly method: 'platt'
+  readonly slope: number
+  readonly intercept: number
+}
+
+/** The identity calibration (the model's own probability). */
+export const IDENTITY_CALIBRATION: PlattCalibration = { method: 'platt', slope: 1, intercept: 0 }
+
+/**
+ * Fits slope and intercept by Newton's method on the log loss of (out-of-fold) margins, with a
+ * weak prior towards the identity so tiny samples stay sane.
+ */
+export function fitPlatt(margins: ArrayLike<number>, labels: ArrayLike<number>): PlattCalibration {
+  let a = 1
+  let b = 0
+  const prior = 1e-3
+  for (let iteration = 0; iteration < 50; iteration++) {
+    let ga = prior * (a - 1)
+    let gb = prior * b
+    let haa = prior
+    let hab = 0
+    let hbb = prior
+    for (let i = 0; i < margins.length; i++) {
+      const m = margins[i]!
+      const p = sigmoid(a * m + b)
+      const r = p - labels[i]!
+      const s = Math.max(p * (1 - p), 1e-12)
+      ga += r * m
+      gb += r
+      haa += s * m * m
+      hab += s * m
+      hbb += s
+    }
+    const det = haa * hbb - hab * hab
+    if (!(det > 0)) break
+    const da = (hbb * ga - hab * gb) / det
+    const db = (haa * gb - hab * ga) / det
+    a -= da
+    b -= db
+    if (Math.abs(da) + Math.abs(db) < 1e-10) break
+  }
+  return { method: 'platt', slope: a, intercept: b }
+}
+
+/** The calibrated probability of a margin. */
+export function calibrate(calibration: PlattCalibration, margin: number): number {
+  return sigmoid(calibration.slope * margin + calibration.intercept)
+}

@@ -1,0 +1,337 @@
+/**
+ * Growing one regression tree on gradient histograms, best leaf first (as LightGBM and
+ * scikit-learn's HistGradientBoosting do): each leaf's histogram of gradient and hessian sums
+ * per bin gives its best split in one scan; a child's histogram is the parent's minus its
+ * sibling's, so only the smaller child is counted.
+ * @module
+ */
+import { MISSING_BIN } from '../../features/spec.js'
+import type { Tree } from './tree.js'
+
+/** What the grower needs to know about the features. */
+export interface GrowFeatures {
+  /** Per feature, the bin of every row. */
+  readonly bins: readonly Uint8Array[]
+  /** 1 for a categorical feature. */
+  readonly categorical: Uint8Array
+  /** Per feature: the number of value bins (numeric) or levels (categorical). */
+  readonly binCount: Int32Array
+}
+
+/** Shape limits and regularisation of a tree. */
+export interface GrowParams {
+  readonly maxLeafNodes: number
+  readonly maxDepth: number
+  readonly minSamplesLeaf: number
+  /** L2 penalty on leaf values. */
+  readonly l2: number
+  readonly learningRate: number
+  /** Smoothing added to the hessian when ordering categories by gradient ratio. */
+  readonly categorySmoothing: number
+}
+
+/** A grown tree and, per leaf, the range of `rows` it holds and its value. */
+export interface GrownTree {
+  readonly tree: Tree
+  readonly leaves: readonly { readonly start: number; readonly end: number; readonly value: number }[]
+}
+
+const SLOTS = 256 * 3
+
+interface Split {
+  readonly gain: number
+  readonly feature: number
+  readonly threshold: number
+  readonly missingLeft: boolean
+  readonly leftLevels: number[] | null
+  readonly leftG: number
+  readonly leftH: number
+  readonly leftC: number
+}
+
+interface Leaf {
+  readonly node: number
+  readonly start: number
+  readonly end: number
+  readonly depth: number
+  readonly g: number
+  readonly h: number
+  hist: Float64Array | null
+  split: Split | null
+}
+
+/**
+ * Grows a tree on `rows` (indices into the feature columns; reordered in place so each leaf's
+ * rows are contiguous) for gradients `g` and hessians `h`.
+ */
+export function growTree(
+  features: GrowFeatures,
+  g: Float64Array,
+  h: Float64Array,
+  rows: Int32Array,
+  params: GrowParams,
+): GrownTree {
+  const nFeatures = features.bins.length
+  const pool: Float64Array[] = []
+  const takeHist = () => pool.pop() ?? new Float64Array(nFeatures * SLOTS)
+  const scratch = new Int32Array(rows.length)
+
+  const orderedG = new Float64Array(rows.length)
+  const orderedH = new Float64Array(rows.length)
+  const buildHist = (start: number, end: number): Float64Array => {
+    const hist = takeHist()
+    hist.fill(0)
+    // Gradients in row order once, so the per-feature loops read them sequentially.
+    const count = end - start
+    for (let i = 0; i < count; i++) {
+      const r = rows[start + i]!
+      orderedG[i] = g[r]!
+      orderedH[i] = h[r]!
+    }
+    for (let f = 0; f < nFeatures; f++) {
+      const col = features.bins[f]!
+      const base = f * SLOTS
+      for (let i = 0; i < count; i++) {
+        const s = base + col[rows[start + i]!]! * 3
+        hist[s]! += orderedG[i]!
+        hist[s + 1]! += orderedH[i]!
+        hist[s + 2]!++
+      }
+    }
+    return hist
+  }
+
+  const l2 = params.l2
+  const minLeaf = params.minSamplesLeaf
+  const score = (gs: number, hs: number) => (gs * gs) / (hs + l2)
+
+  const findSplit = (hist: Float64Array, gTotal: number, hTotal: number, count: number): Split | null => {
+    let best: Split | null = null
+    const parentScore = score(gTotal, hTotal)
+    for (let f = 0; f < nFeatures; f++) {
+      const base = f * SLOTS
+      if (features.categorical[f] === 1) {
+        const candidate = categoricalSplit(hist, base, features.binCount[f]!, f, gTotal, hTotal, count)
+        if (candidate && (best === null || candidate.gain > best.gain)) best = candidate
+        continue
+      }
+      const nb = features.binCount[f]!
+      const mBase = base + MISSING_BIN * 3
+      const gm = hist[mBase]!
+      const hm = hist[mBase + 1]!
+      const cm = hist[mBase + 2]!
+      let gl = 0
+      let hl = 0
+      let cl = 0
+      for (let b = 0; b < nb; b++) {
+        const s = base + b * 3
+        gl += hist[s]!
+        hl += hist[s + 1]!
+        cl += hist[s + 2]!
+        if (hist[s + 2]! === 0 && b < nb - 1) continue
+        // missing values go right
+        if (cl >= minLeaf && count - cl >= minLeaf && hl > 1e-3 && hTotal - hl > 1e-3) {
+          const gain = score(gl, hl) + score(gTotal - gl, hTotal - hl) - parentScore
+          if (best === null || gain > best.gain)
+            best = {
+              gain,
+              feature: f,
+              threshold: b,
+              missingLeft: false,
+              leftLevels: null,
+              leftG: gl,
+              leftH: hl,
+              leftC: cl,
+            }
+        }
+        // missing values go left
+        if (cm > 0) {
+          const glm = gl + gm
+          const hlm = hl + hm
+          const clm = cl + cm
+          if (clm >= minLeaf && count - clm >= minLeaf && hlm > 1e-3 && hTotal - hlm > 1e-3) {
+            const gain = score(glm, hlm) + score(gTotal - glm, hTotal - hlm) - parentScore
+            if (best === null || gain > best.gain)
+              best = {
+                gain,
+                feature: f,
+                threshold: b,
+                missingLeft: true,
+                leftLevels: null,
+                leftG: glm,
+                leftH: hlm,
+                leftC: clm,
+              }
+          }
+        }
+      }
+    }
+    return best !== null && best.gain > 1e-10 ? best : null
+  }
+
+  const categoricalSplit = (
+    hist: Float64Array,
+    base: number,
+    levels: number,
+    f: number,
+    gTotal: number,
+    hTotal: number,
+    count: number,
+  ): Split | null => {
+    const present: number[] = []
+    for (let l = 0; l < levels; l++) if (hist[base + l * 3 + 2]! > 0) present.push(l)
+    if (present.length < 2) return null
+    const smooth = params.categorySmoothing
+    const ratio = (l: number) => hist[base + l * 3]! / (hist[base + l * 3 + 1]! + smooth)
+    present.sort((a, b) => ratio(a) - ratio(b) || a - b)
+    const parentScore = score(gTotal, hTotal)
+    let best: Split | null = null
+    let gl = 0
+    let hl = 0
+    let cl = 0
+    for (let k = 0; k < present.length - 1; k++) {
+      const s = base + present[k]! * 3
+      gl += hist[s]!
+      hl += hist[s + 1]!
+      cl += hist[s + 2]!
+      if (cl < minLeaf || count - cl < minLeaf || hl <= 1e-3 || hTotal - hl <= 1e-3) continue
+      const gain = score(gl, hl) + score(gTotal - gl, hTotal - hl) - parentScore
+      if (best === null || gain > best.gain)
+        best = {
+          gain,
+          feature: f,
+          threshold: k,
+          missingLeft: false,
+          leftLevels: null,
+          leftG: gl,
+          leftH: hl,
+          leftC: cl,
+        }
+    }
+    if (best === null) return null
+    return { ...best, threshold: -1, leftLevels: present.slice(0, best.threshold + 1).sort((a, b) => a - b) }
+  }
+
+  // Node arrays
+  const feature: number[] = []
+  const threshold: number[] = []
+  const missingLeft: number[] = []
+  const leftLevels: (number[] | null)[] = []
+  const left: number[] = []
+  const right: number[] = []
+  const value: number[] = []
+  const cover: number[] = []
+  const gainOf: number[] = []
+  const addNode = (c: number) => {
+    feature.push(-1)
+    threshold.push(-1)
+    missingLeft.push(0)
+    leftLevels.push(null)
+    left.push(-1)
+    right.push(-1)
+    value.push(0)
+    cover.push(c)
+    gainOf.push(0)
+    return feature.length - 1
+  }
+
+  let gRoot = 0
+  let hRoot = 0
+  for (let i = 0; i < rows.length; i++) {
+    gRoot += g[rows[i]!]!
+    hRoot += h[rows[i]!]!
+  }
+  const canSplit = (count: number, depth: number) => count >= 2 * minLeaf && depth < params.maxDepth
+  const rootHist = buildHist(0, rows.length)
+  const leaves: Leaf[] = [
+    {
+      node: addNode(rows.length),
+      start: 0,
+      end: rows.length,
+      depth: 0,
+      g: gRoot,
+      h: hRoot,
+      hist: rootHist,
+      split: canSplit(rows.length, 0) ? findSplit(rootHist, gRoot, hRoot, rows.length) : null,
+    },
+  ]
+
+  while (leaves.length < params.maxLeafNodes) {
+    let pick = -1
+    for (let k = 0; k < leaves.length; k++) {
+      const split = leaves[k]!.split
+      if (split && (pick < 0 || split.gain > leaves[pick]!.split!.gain)) pick = k
+    }
+    if (pick < 0) break
+    const leaf = leaves[pick]!
+    const split = leaf.split!
+    // Partition the leaf's rows: left first, keeping order (deterministic).
+    const col = features.bins[split.feature]!
+    const goes = new Uint8Array(256)
+    if (split.leftLevels) for (const l of split.leftLevels) goes[l] = 1
+    else {
+      for (let b = 0; b <= split.threshold; b++) goes[b] = 1
+      goes[MISSING_BIN] = split.missingLeft ? 1 : 0
+    }
+    let mid = leaf.start
+    let tail = 0
+    for (let i = leaf.start; i < leaf.end; i++) {
+      const r = rows[i]!
+      if (goes[col[r]!] === 1) rows[mid++] = r
+      else scratch[tail++] = r
+    }
+    rows.set(scratch.subarray(0, tail), mid)
+
+    const node = leaf.node
+    feature[node] = split.feature
+    threshold[node] = split.threshold
+    missingLeft[node] = split.missingLeft ? 1 : 0
+    leftLevels[node] = split.leftLevels
+    gainOf[node] = split.gain
+    const leftCount = mid - leaf.start
+    const rightCount = leaf.end - mid
+    const leftNode = addNode(leftCount)
+    const rightNode = addNode(rightCount)
+    left[node] = leftNode
+    right[node] = rightNode
+
+    const depth = leaf.depth + 1
+    const parentHist = leaf.hist!
+    const leftSmaller = leftCount <= rightCount
+    const smallHist = leftSmaller ? buildHist(leaf.start, mid) : buildHist(mid, leaf.end)
+    for (let s = 0; s < parentHist.length; s++) parentHist[s]! -= smallHist[s]!
+    const leftHist = leftSmaller ? smallHist : parentHist
+    const rightHist = leftSmaller ? parentHist : smallHist
+    const gl = split.leftG
+    const hl = split.leftH
+    const makeLeaf = (
+      n: number,
+      start: number,
+      end: number,
+      gs: number,
+      hs: number,
+      hist: Float64Array,
+    ): Leaf => {
+      const splittable = canSplit(end - start, depth)
+      const childSplit = splittable ? findSplit(hist, gs, hs, end - start) : null
+      if (childSplit === null) pool.push(hist)
+      return { node: n, start, end, depth, g: gs, h: hs, hist: childSplit ? hist : null, split: childSplit }
+    }
+    leaves.splice(
+      pick,
+      1,
+      makeLeaf(leftNode, leaf.start, mid, gl, hl, leftHist),
+      makeLeaf(rightNode, mid, leaf.end, leaf.g - gl, leaf.h - hl, rightHist),
+    )
+  }
+
+  const grown = leaves.map((leaf) => {
+    const v = (-leaf.g / (leaf.h + l2)) * params.learningRate
+    value[leaf.node] = v
+    return { start: leaf.start, end: leaf.end, value: v }
+  })
+  return {
+    tree: { feature, threshold, missingLeft, leftLevels, left, right, value, cover, gain: gainOf },
+    leaves: grown,
+  }
+}

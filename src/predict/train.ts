@@ -1,0 +1,288 @@
+/**
+ * Training a predictive model from a lead table: features, cross-validated evaluation of the
+ * learners, the choice among them, calibration, warnings, and the final fit on every row.
+ * @module
+ */
+import { fitPlatt } from './calibration.js'
+import { featureImportance } from './explain.js'
+import { type EncodedFeatures, encodeTable, selectRows } from './features/encode.js'
+import { type DroppedColumn, fitFeatureSpec } from './features/spec.js'
+import { readLabels } from './label.js'
+import { explainer, fitLearner, type LearnerParams, predictMargins } from './learners/learner.js'
+import { probabilities } from './learners/link.js'
+import {
+  brierScore,
+  type CalibrationBin,
+  calibrationTable,
+  type LiftBin,
+  liftByDecile,
+  logLoss,
+  rocAuc,
+  topDecileLift,
+} from './metrics.js'
+import { type LearnerName, MODEL_FORMAT, MODEL_VERSION, type PredictiveModel } from './model.js'
+import { columnIndex, type LeadTable, PredictInputError } from './table.js'
+import { stratifiedKFold, timeSplit } from './validation/folds.js'
+import { aucWarning, leakWarnings, sizeWarnings, type TrainingWarning, timeShiftWarning } from './warnings.js'
+
+/** Options of {@link trainModel}. */
+export interface TrainOptions {
+  readonly label: string
+  /** The label value that means converted (default: told from the values). */
+  readonly positive?: string | undefined
+  readonly exclude?: readonly string[]
+  readonly idColumn?: string | undefined
+  /** A column with each lead's time (ISO-8601 or epoch ms): adds a forward-in-time evaluation. */
+  readonly timeColumn?: string | undefined
+  /** Cross-validation folds; default 5. */
+  readonly folds?: number
+  readonly learner?: LearnerName | 'auto'
+  readonly seed?: number
+  /** Placeholder values read as missing, e.g. `Select`. */
+  readonly missingValues?: readonly string[]
+  readonly params?: LearnerParams
+  /** Told what is being done, for a progress line. */
+  readonly onProgress?: (message: string) => void
+}
+
+/** How one learner did in cross-validation. */
+export interface CandidateResult {
+  readonly learner: LearnerName
+  readonly auc: number
+  readonly aucStd: number
+  /** AUC of each fold. */
+  readonly foldAuc: readonly number[]
+  /** Log loss of the learner's own (uncalibrated) out-of-fold probabilities. */
+  readonly logLoss: number
+}
+
+/** The forward-in-time check. */
+export interface TimeSplitResult {
+  readonly column: string
+  /** Leads from this time on are the test period. */
+  readonly cutoff: number
+  readonly trainRows: number
+  readonly testRows: number
+  readonly trainRate: number
+  readonly testRate: number
+  readonly auc: number
+  readonly logLoss: number
+}
+
+/** Everything the training measured. */
+export interface TrainingReport {
+  readonly learner: LearnerName
+  readonly rows: number
+  readonly positives: number
+  readonly positiveRate: number
+  /** Rows left out because their label was empty. */
+  readonly unlabelled: number
+  readonly folds: number
+  readonly seed: number
+  readonly auc: number
+  readonly aucStd: number
+  /** Log loss and Brier score of the calibrated out-of-fold probabilities. */
+  readonly logLoss: number
+  readonly brier: number
+  readonly topDecileLift: number
+  readonly liftByDecile: readonly LiftBin[]
+  readonly calibration: readonly CalibrationBin[]
+  readonly candidates: readonly CandidateResult[]
+  readonly importance: readonly { feature: string; importance: number }[]
+  readonly features: readonly { name: string; kind: 'numeric' | 'categorical'; missingRate: number }[]
+  readonly dropped: readonly DroppedColumn[]
+  readonly timeSplit: TimeSplitResult | null
+  readonly warnings: readonly TrainingWarning[]
+}
+
+/** A trained model and its report. */
+export interface TrainResult {
+  readonly model: PredictiveModel
+  readonly report: TrainingReport
+}
+
+function meanStd(values: readonly number[]): { mean: number; std: number } {
+  const mean = values.reduce((a, b) => a + b, 0) / values.length
+  const std = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length)
+  return { mean, std }
+}
+
+/** Reads a time cell: epoch milliseconds or a date Date.parse reads (ISO-8601); NaN otherwise. */
+export function parseTime(text: string): number {
+  const t = text.trim()
+  if (t === '') return Number.NaN
+  const n = Number(t)
+  if (Number.isFinite(n)) return n
+  return Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(t) || !t.includes('T') ? t : `${t}Z`)
+}
+
+/**
+ * Trains and evaluates a model on `table`.
+ * @throws {PredictInputError} for an unknown column, a label that is not binary or has one class.
+ */
+export function trainModel(table: LeadTable, options: TrainOptions): TrainResult {
+  const progress = options.onProgress ?? (() => {})
+  const seed = options.seed ?? 0
+  const k = options.folds ?? 5
+  const labels = readLabels(table, options.label, options.positive)
+  const skip = new Map<string, DroppedColumn['reason']>([[options.label, 'label']])
+  if (options.idColumn !== undefined) {
+    columnIndex(table, options.idColumn, 'id column')
+    skip.set(options.idColumn, 'id')
+  }
+  if (options.timeColumn !== undefined) {
+    columnIndex(table, options.timeColumn, 'time column')
+    skip.set(options.timeColumn, 'time')
+  }
+  for (const column of options.exclude ?? []) {
+    columnIndex(table, column, 'excluded column')
+    skip.set(column, 'excluded')
+  }
+  const spec = fitFeatureSpec(table.header, table.columns, labels.rows, {
+    skip,
+    missingValues: options.missingValues ?? [],
+  })
+  const y = labels.values
+  const n = y.length
+  let positives = 0
+  for (let i = 0; i < n; i++) positives += y[i]!
+  const warnings = sizeWarnings(n, positives)
+  const oneClass = warnings.find((w) => w.code === 'one-class')
+  if (oneClass)
+    throw new PredictInputError(`the label column "${options.label}": ${oneClass.message}`, oneClass.action)
+  if (spec.features.length === 0)
+    throw new PredictInputError(
+      'no column is left to learn from',
+      `the columns were all left out: ${spec.dropped.map((d) => `${d.column} (${d.reason})`).join(', ')}`,
+    )
+  const minority = Math.min(positives, n - positives)
+  if (minority < k)
+    throw new PredictInputError(
+      `only ${minority} leads of one outcome: ${k}-fold cross-validation needs at least ${k}`,
+      'add more leads with known outcomes, or pass a smaller --cv',
+    )
+  const data = encodeTable(spec, table, labels.rows)
+  warnings.push(...leakWarnings(data, y))
+
+  const params: LearnerParams = { seed, ...options.params }
+  const names: LearnerName[] =
+    options.learner === undefined || options.learner === 'auto' ? ['logistic', 'gbdt'] : [options.learner]
+  const folds = stratifiedKFold(y, k, seed)
+  const oof = new Map<LearnerName, Float64Array>()
+  const candidates: CandidateResult[] = names.map((name) => {
+    const margins = new Float64Array(n)
+    const foldAuc = folds.map((split, f) => {
+      progress(`cross-validating ${name}: fold ${f + 1} of ${k}`)
+      const model = fitLearner(name, selectRows(data, split.train), pick(y, split.train), params)
+      const m = predictMargins(model, selectRows(data, split.test))
+      split.test.forEach((row, j) => {
+        margins[row] = m[j]!
+      })
+      return rocAuc(m, pick(y, split.test))
+    })
+    oof.set(name, margins)
+    const { mean, std } = meanStd(foldAuc)
+    return { learner: name, auc: mean, aucStd: std, foldAuc, logLoss: logLoss(probabilities(margins), y) }
+  })
+  const best = candidates.reduce((a, b) => (b.auc > a.auc + 1e-9 ? b : a))
+  const margins = oof.get(best.learner)!
+  const calibration = fitPlatt(margins, y)
+  const calibrated = Float64Array.from(
+    margins,
+    (m) => 1 / (1 + Math.exp(-(calibration.slope * m + calibration.intercept))),
+  )
+  warnings.push(...aucWarning(best.auc))
+
+  let timeResult: TimeSplitResult | null = null
+  if (options.timeColumn !== undefined) {
+    const cells = table.columns[table.header.indexOf(options.timeColumn)]!
+    const times = Float64Array.from(labels.rows, (r) => parseTime(cells[r]!))
+    const known = times.filter((t) => !Number.isNaN(t)).length
+    if (known < 0.5 * n)
+      throw new PredictInputError(
+        `only ${known} of ${n} cells of the time column "${options.timeColumn}" are times`,
+        'give ISO-8601 times (2024-03-01 or 2024-03-01T09:30:00Z) or epoch milliseconds',
+      )
+    const split = timeSplit(times, 0.2)
+    progress(`forward-in-time check on the latest ${split.test.length} leads`)
+    const yTrain = pick(y, split.train)
+    const yTest = pick(y, split.test)
+    const model = fitLearner(best.learner, selectRows(data, split.train), yTrain, params)
+    const m = predictMargins(model, selectRows(data, split.test))
+    const trainRate = mean(yTrain)
+    const testRate = mean(yTest)
+    timeResult = {
+      column: options.timeColumn,
+      cutoff: split.cutoff,
+      trainRows: split.train.length,
+      testRows: split.test.length,
+      trainRate,
+      testRate,
+      auc: rocAuc(m, yTest),
+      logLoss: logLoss(probabilities(m), yTest),
+    }
+    warnings.push(...timeShiftWarning(trainRate, testRate, split.test.length))
+  }
+
+  progress(`fitting ${best.learner} on all ${n} leads`)
+  const learner = fitLearner(best.learner, data, y, params)
+  const importance = featureImportance(explainer(learner, data.features.length), data)
+  const report: TrainingReport = {
+    learner: best.learner,
+    rows: n,
+    positives,
+    positiveRate: positives / n,
+    unlabelled: labels.skipped,
+    folds: k,
+    seed,
+    auc: best.auc,
+    aucStd: best.aucStd,
+    logLoss: logLoss(calibrated, y),
+    brier: brierScore(calibrated, y),
+    topDecileLift: topDecileLift(calibrated, y),
+    liftByDecile: liftByDecile(calibrated, y),
+    calibration: calibrationTable(calibrated, y),
+    candidates,
+    importance,
+    features: spec.features.map((f) => ({ name: f.name, kind: f.kind, missingRate: f.missingRate })),
+    dropped: spec.dropped,
+    timeSplit: timeResult,
+    warnings,
+  }
+  const model: PredictiveModel = {
+    format: MODEL_FORMAT,
+    version: MODEL_VERSION,
+    label: { column: labels.column, positive: labels.positive, negative: labels.negative },
+    idColumn: options.idColumn ?? null,
+    features: spec,
+    learner,
+    calibration,
+    training: {
+      rows: n,
+      positives,
+      folds: k,
+      seed,
+      auc: report.auc,
+      aucStd: report.aucStd,
+      logLoss: report.logLoss,
+      topDecileLift: report.topDecileLift,
+      warnings: warnings.map((w) => w.code),
+    },
+  }
+  return { model, report }
+}
+
+function pick(y: Uint8Array, rows: Int32Array): Uint8Array {
+  return Uint8Array.from(rows, (r) => y[r]!)
+}
+
+function mean(values: Uint8Array): number {
+  let sum = 0
+  for (const v of values) sum += v
+  return values.length === 0 ? Number.NaN : sum / values.length
+}
+
+/** Encoded features of a table for a trained model (for tests and the service). */
+export function encodeFor(model: PredictiveModel, table: LeadTable): EncodedFeatures {
+  return encodeTable(model.features, table)
+}

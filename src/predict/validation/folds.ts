@@ -1,0 +1,97 @@
+/**
+ * Splitting rows for validation: stratified k folds, a stratified holdout, and a forward-in-time
+ * split.
+ * @module
+ */
+import { createRandom, type Random, shuffleInPlace } from '../random.js'
+
+/** One train/test split: row indices, ascending. */
+export interface Split {
+  readonly train: Int32Array
+  readonly test: Int32Array
+}
+
+/**
+ * The test fold (0..k-1) of every row, stratified as scikit-learn's
+ * `StratifiedKFold(k, shuffle=True)` does it: the rows of each class are dealt to the folds so
+ * every fold holds the same share of each class (counts differ by at most one), the fold
+ * assignment within a class shuffled with `seed` (a different random stream than numpy's, so
+ * the folds are not row-for-row scikit-learn's).
+ */
+export function stratifiedFoldOf(labels: ArrayLike<number>, k: number, seed: number): Int32Array {
+  const n = labels.length
+  if (!Number.isInteger(k) || k < 2) throw new RangeError(`folds is ${k}: give a whole number ≥ 2`)
+  const negatives: number[] = []
+  const positives: number[] = []
+  for (let i = 0; i < n; i++) (labels[i] === 1 ? positives : negatives).push(i)
+  // scikit-learn deals the sorted labels round-robin: fold i gets y_sorted[i::k].
+  const allocation = (cls: 0 | 1) => {
+    const counts = new Int32Array(k)
+    for (let j = 0; j < n; j++) {
+      const label = j < negatives.length ? 0 : 1
+      if (label === cls) counts[j % k]!++
+    }
+    return counts
+  }
+  const random = createRandom(seed)
+  const foldOf = new Int32Array(n)
+  for (const [cls, members] of [
+    [0, negatives],
+    [1, positives],
+  ] as const) {
+    const counts = allocation(cls)
+    const folds: number[] = []
+    counts.forEach((count, fold) => {
+      for (let c = 0; c < count; c++) folds.push(fold)
+    })
+    shuffleInPlace(folds, random)
+    members.forEach((row, j) => {
+      foldOf[row] = folds[j]!
+    })
+  }
+  return foldOf
+}
+
+/** The `k` splits of {@link stratifiedFoldOf}. */
+export function stratifiedKFold(labels: ArrayLike<number>, k: number, seed: number): Split[] {
+  const foldOf = stratifiedFoldOf(labels, k, seed)
+  return Array.from({ length: k }, (_, fold) => splitBy((i) => foldOf[i] === fold, labels.length))
+}
+
+/** A stratified random holdout of about `fraction` of the rows as the test part. */
+export function stratifiedHoldout(labels: ArrayLike<number>, fraction: number, random: Random): Split {
+  const isTest = new Uint8Array(labels.length)
+  for (const cls of [0, 1]) {
+    const members: number[] = []
+    for (let i = 0; i < labels.length; i++) if (labels[i] === cls) members.push(i)
+    shuffleInPlace(members, random)
+    const take = Math.round(members.length * fraction)
+    for (let j = 0; j < take; j++) isTest[members[j]!] = 1
+  }
+  return splitBy((i) => isTest[i] === 1, labels.length)
+}
+
+/**
+ * Forward in time: the latest `fraction` of rows (by `times`, ties kept together) are the test
+ * part, every earlier row trains. Rows without a time (NaN) are left out of both.
+ */
+export function timeSplit(times: ArrayLike<number>, fraction: number): Split & { readonly cutoff: number } {
+  const known: number[] = []
+  for (let i = 0; i < times.length; i++) if (!Number.isNaN(times[i])) known.push(i)
+  known.sort((a, b) => times[a]! - times[b]! || a - b)
+  const cutIndex = Math.min(known.length - 1, Math.max(1, Math.floor(known.length * (1 - fraction))))
+  const cutoff = times[known[cutIndex]!]!
+  const train: number[] = []
+  const test: number[] = []
+  for (const i of known) (times[i]! < cutoff ? train : test).push(i)
+  train.sort((a, b) => a - b)
+  test.sort((a, b) => a - b)
+  return { train: Int32Array.from(train), test: Int32Array.from(test), cutoff }
+}
+
+function splitBy(isTest: (i: number) => boolean, n: number): Split {
+  const train: number[] = []
+  const test: number[] = []
+  for (let i = 0; i < n; i++) (isTest(i) ? test : train).push(i)
+  return { train: Int32Array.from(train), test: Int32Array.from(test) }
+}
