@@ -4,10 +4,10 @@
  * @module
  */
 import type { Hono } from 'hono'
+import { displayName } from '../engine/contact-export.js'
 import type { Engine } from '../engine/index.js'
 import type { Store } from '../store/index.js'
 import { type AppEnv, requireKey } from './auth.js'
-import { displayName } from './contact-routes.js'
 import { HttpError } from './http-error.js'
 import { queryObject } from './read-body.js'
 import { accountListQuery, modelQuery } from './schemas.js'

@@ -15,6 +15,7 @@ import { type ServerConfig, serverConfig } from './config.js'
 import { contactRoutes } from './contact-routes.js'
 import { dashboardRoutes, useDashboardSessions } from './dashboard/index.js'
 import { docsPage } from './docs-page.js'
+import { handoffRoutes } from './handoff-routes.js'
 import { errorResponse, HttpError, toHttpError } from './http-error.js'
 import { ingestRoutes } from './ingest-routes.js'
 import { modelRoutes } from './model-routes.js'
@@ -71,6 +72,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   contactRoutes(app, { engine, store, config })
   accountRoutes(app, { engine, store })
   modelRoutes(app, { engine, store, config })
+  handoffRoutes(app, { engine, config })
 
   app.get('/api/ingest/rejections', requireKey(engine, ['admin']), (c) => {
     const q = rejectionsQuery.parse(queryObject(c.req.url))

@@ -1,12 +1,13 @@
 /**
- * The native contact API: the ranked queue (JSON pages or streamed CSV), counts, one
+ * The native contact API: the ranked queue (JSON pages, or streamed CSV / NDJSON), counts, one
  * contact with its explanation, contact upserts and native events.
  * @module
  */
 import type { Hono } from 'hono'
 import type { z } from 'zod'
+import { exportContacts, queueItem } from '../engine/contact-export.js'
 import type { Engine } from '../engine/index.js'
-import type { ContactFilters, RankedContact, Store } from '../store/index.js'
+import type { ContactFilters, Store } from '../store/index.js'
 import { type AppEnv, requireKey } from './auth.js'
 import type { ServerConfig } from './config.js'
 import { ingestResponse } from './ingest-routes.js'
@@ -23,121 +24,6 @@ export interface ContactRouteDeps {
   readonly engine: Engine
   readonly store: Store
   readonly config: ServerConfig
-}
-
-function text(value: unknown): string | null {
-  return typeof value === 'string' && value.trim() !== ''
-    ? value.trim()
-    : typeof value === 'number'
-      ? String(value)
-      : null
-}
-
-/** A contact's display name: first and last name, else the email, else null. */
-export function displayName(p: Readonly<Record<string, unknown>>): string | null {
-  const name = [text(p['first_name'] ?? p['firstName']), text(p['last_name'] ?? p['lastName'])]
-    .filter((x) => x !== null)
-    .join(' ')
-  return name || text(p['name']) || null
-}
-
-function companyName(p: Readonly<Record<string, unknown>>): string | null {
-  const company = p['company']
-  if (company !== null && typeof company === 'object' && !Array.isArray(company))
-    return text((company as Record<string, unknown>)['name'])
-  return text(company) ?? text(p['company_name'])
-}
-
-/** A queue row as the API returns it. */
-export function queueItem(r: RankedContact) {
-  const p = r.contact.properties
-  const s = r.score
-  return {
-    id: r.contact.id,
-    name: displayName(p),
-    email: text(p['email']),
-    title: text(p['job_title'] ?? p['title']),
-    company: companyName(p),
-    accountId: r.contact.accountId,
-    stage: r.contact.stage,
-    owner: r.contact.owner,
-    score: {
-      model: s.modelId,
-      version: s.modelVersion,
-      total: s.total,
-      fit: s.fit,
-      engagement: s.engagement,
-      grade: s.grade,
-      level: s.level,
-      label: s.label,
-      band: s.band,
-      stage: s.stage,
-      journey: s.journey,
-      segments: s.segments,
-      likelihood: s.likelihood,
-      lastActivityAt: s.lastActivityAt,
-      scoredAt: s.scoredAt,
-      nextChangeAt: s.nextChangeAt,
-    },
-  }
-}
-
-const CSV_COLUMNS = [
-  'id',
-  'name',
-  'email',
-  'title',
-  'company',
-  'account_id',
-  'stage',
-  'owner',
-  'total',
-  'fit',
-  'engagement',
-  'grade',
-  'level',
-  'label',
-  'band',
-  'journey',
-  'segments',
-  'likelihood',
-  'last_activity_at',
-] as const
-
-function csvCell(value: unknown): string {
-  if (value === null || value === undefined) return ''
-  if (typeof value === 'number') return String(Math.round(value * 1000) / 1000)
-  // a text starting like a formula is prefixed, so spreadsheets show it instead of running it
-  const s = /^[=+\-@\t\r]/.test(String(value)) ? `'${String(value)}` : String(value)
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
-}
-
-function csvRow(r: RankedContact): string {
-  const item = queueItem(r)
-  const s = item.score
-  return `${[
-    item.id,
-    item.name,
-    item.email,
-    item.title,
-    item.company,
-    item.accountId,
-    item.stage,
-    item.owner,
-    s.total,
-    s.fit,
-    s.engagement,
-    s.grade,
-    s.level,
-    s.label,
-    s.band,
-    s.journey,
-    s.segments.join('|'),
-    s.likelihood,
-    s.lastActivityAt === null ? null : new Date(s.lastActivityAt).toISOString(),
-  ]
-    .map(csvCell)
-    .join(',')}\r\n`
 }
 
 /** The store filters of a queue query. */
@@ -165,26 +51,23 @@ export function contactRoutes(app: Hono<AppEnv>, deps: ContactRouteDeps): void {
     const q = contactListQuery.parse(queryObject(c.req.url))
     const model = engine.modelFor(q.model).record.id
     const query = { model, sort: q.sort, direction: q.direction, filters: filtersOf(q) }
-    if (q.format === 'csv') {
-      let cursor: string | null = q.cursor ?? null
-      let started = false
+    if (q.format !== 'json') {
+      const rows = exportContacts(store, { ...query, cursor: q.cursor }, q.format)
       const encoder = new TextEncoder()
       const stream = new ReadableStream<Uint8Array>({
         async pull(controller) {
-          if (!started) {
-            started = true
-            controller.enqueue(encoder.encode(`${CSV_COLUMNS.join(',')}\r\n`))
-            return
-          }
-          const page = await store.listContacts({ ...query, limit: 1000, cursor })
-          if (page.items.length > 0) controller.enqueue(encoder.encode(page.items.map(csvRow).join('')))
-          cursor = page.nextCursor
-          if (cursor === null) controller.close()
+          const next = await rows.next()
+          if (next.done) controller.close()
+          else controller.enqueue(encoder.encode(next.value))
+        },
+        async cancel() {
+          await rows.return(undefined)
         },
       })
       return c.body(stream, 200, {
-        'Content-Type': 'text/csv; charset=utf-8',
-        'Content-Disposition': `attachment; filename="contacts-${model}.csv"`,
+        'Content-Type':
+          q.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8',
+        'Content-Disposition': `attachment; filename="contacts-${model}.${q.format}"`,
       })
     }
     const page = await store.listContacts({ ...query, limit: q.limit, cursor: q.cursor ?? null })

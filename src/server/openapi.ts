@@ -6,6 +6,7 @@
  */
 import { z } from 'zod'
 import { batchSchema, messageSchema } from '../engine/index.js'
+import { HANDOFF_ROUTE_DOCS } from './handoff-routes.js'
 import {
   accountListQuery,
   contactCountsQuery,
@@ -25,7 +26,7 @@ type Auth = 'write' | 'admin' | 'none'
 
 /** One documented operation. */
 export interface RouteDoc {
-  readonly method: 'get' | 'post'
+  readonly method: 'get' | 'post' | 'put' | 'patch' | 'delete'
   /** OpenAPI path, e.g. `/api/contacts/{id}`. */
   readonly path: string
   readonly tag: string
@@ -260,6 +261,7 @@ export const ROUTES: readonly RouteDoc[] = [
     auth: 'none',
     responses: { '200': 'Metrics in the Prometheus text format' },
   },
+  ...HANDOFF_ROUTE_DOCS,
 ]
 
 function jsonSchema(schema: z.ZodType): unknown {

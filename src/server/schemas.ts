@@ -50,10 +50,9 @@ export const contactListQuery = z.object({
   q: z.string().optional().meta({ description: 'Text in the name, email or company (case-insensitive)' }),
   limit: limit(1000, 50),
   cursor: z.string().optional().meta({ description: 'nextCursor of the previous page' }),
-  format: z
-    .enum(['json', 'csv'], { error: 'must be json or csv' })
-    .default('json')
-    .meta({ description: 'csv streams every matching contact (all pages) as CSV' }),
+  format: z.enum(['json', 'csv', 'ndjson'], { error: 'must be json, csv or ndjson' }).default('json').meta({
+    description: 'csv and ndjson stream every matching contact (all pages, from cursor) as CSV or JSON lines',
+  }),
 })
 
 /** `GET /api/contacts/counts`. */
