@@ -10,6 +10,7 @@ import { routePath } from 'hono/route'
 import type { Engine } from '../engine/index.js'
 import type { Store } from '../store/index.js'
 import { accountRoutes } from './account-routes.js'
+import { analysisRoutes } from './analysis-routes.js'
 import { type AppEnv, requireKey } from './auth.js'
 import { type ServerConfig, serverConfig } from './config.js'
 import { contactRoutes } from './contact-routes.js'
@@ -72,6 +73,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   contactRoutes(app, { engine, store, config })
   accountRoutes(app, { engine, store })
   modelRoutes(app, { engine, store, config })
+  analysisRoutes(app, { engine, store, config })
   handoffRoutes(app, { engine, config })
 
   app.get('/api/ingest/rejections', requireKey(engine, ['admin']), (c) => {

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod'
 import { batchSchema, messageSchema } from '../engine/index.js'
+import { ANALYSIS_ROUTE_DOCS } from './analysis-routes.js'
 import { HANDOFF_ROUTE_DOCS } from './handoff-routes.js'
 import {
   accountListQuery,
@@ -261,6 +262,7 @@ export const ROUTES: readonly RouteDoc[] = [
     auth: 'none',
     responses: { '200': 'Metrics in the Prometheus text format' },
   },
+  ...ANALYSIS_ROUTE_DOCS,
   ...HANDOFF_ROUTE_DOCS,
 ]
 
