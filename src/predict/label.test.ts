@@ -35,6 +35,7 @@ describe('readLabels', () => {
       } catch (e) {
         return e as PredictInputError
       }
+      return undefined
     })()!
     expect(error).toBeInstanceOf(PredictInputError)
     expect(error.message).toBe('no column named "converted" (the label) in the data')
@@ -48,6 +49,7 @@ describe('readLabels', () => {
       } catch (e) {
         return e as PredictInputError
       }
+      return undefined
     })()!
     expect(error.message).toMatch(
       /^the label column "Converted" has 3 values \("Won" \(2\), "New" \(1\), "Lost" \(1\)\)/,
