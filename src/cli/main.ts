@@ -1,6 +1,7 @@
 import { stripVTControlCharacters } from 'node:util'
 import type { CommandDef } from 'citty'
 import { defineCommand, renderUsage, runCommand } from 'citty'
+import { EngineError } from '../engine/errors.js'
 import { commands } from './commands/index.js'
 import { type CliContext, CliError } from './context.js'
 
@@ -66,6 +67,12 @@ function reportError(ctx: CliContext, error: unknown): number {
     ctx.stderr.write(`error: ${error.message}\n`)
     if (error.hint) ctx.stderr.write(`hint: ${error.hint}\n`)
     return error.exitCode
+  }
+  if (error instanceof EngineError) {
+    // what the service refuses (an unknown id, a bad value) is the user's to fix: no stack
+    ctx.stderr.write(`error: ${error.message}\n`)
+    if (error.hint) ctx.stderr.write(`hint: ${error.hint}\n`)
+    return 1
   }
   const code = (error as { code?: unknown }).code
   if (typeof code === 'string' && (code === 'EARG' || code.startsWith('E_'))) {

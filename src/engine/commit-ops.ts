@@ -63,6 +63,7 @@ export async function commitOps(
   const { now } = options
   const contactIds = new Set<string>()
   for (const { op } of ops) {
+    if (op.kind === 'account') continue
     if (op.kind !== 'event' && op.kind !== 'group') contactIds.add(op.contactId)
     else if (op.contactId !== null) contactIds.add(op.contactId)
   }
@@ -121,6 +122,9 @@ export async function commitOps(
             links.push({ anonymousId: op.anonymousId, contactId: op.contactId, at: op.at })
         }
         break
+      case 'account':
+        accountWrites.push({ id: op.account.id, properties: op.account.properties, at: op.at })
+        break
       case 'contact': {
         const named = op.properties?.[options.accountKey]
         const accountId =
@@ -147,12 +151,25 @@ export async function commitOps(
   const accounts = new Map<string, AccountRecord | null>()
   const accountsChanged = new Set<string>()
   if (accountWrites.length > 0) {
+    // an account whose properties change changes its members' fit: note which ones do
+    const withProperties = [
+      ...new Set(accountWrites.filter((a) => a.properties !== undefined).map((a) => a.id)),
+    ]
+    const previous = new Map<string, string>()
+    for (const id of withProperties) {
+      const a = await tx.getAccount(id)
+      if (a !== undefined) previous.set(id, JSON.stringify(a.properties))
+    }
     const stored = await tx.upsertAccounts(accountWrites)
-    stored.forEach((a, i) => {
+    for (const a of stored) {
       accounts.set(a.id, a)
-      if (accountWrites[i]!.properties !== undefined) accountsChanged.add(a.id)
-    })
+      if (withProperties.includes(a.id) && previous.get(a.id) !== JSON.stringify(a.properties))
+        accountsChanged.add(a.id)
+    }
   }
+  // members of changed accounts are rescored (their `account.*` fit rules read the new values)
+  const members = new Map<string, ContactRecord>()
+  for (const id of accountsChanged) for (const c of await tx.accountContacts(id)) members.set(c.id, c)
   const after = new Map<string, ContactRecord>()
   if (contactWrites.length > 0) for (const c of await tx.upsertContacts(contactWrites)) after.set(c.id, c)
   const merged = new Set<string>()
@@ -217,6 +234,13 @@ export async function commitOps(
     targets.push({ contact, newEvents: events, rebuild, cause })
     if (contact.accountId !== null) accountIds.add(contact.accountId)
     if (old?.accountId != null && old.accountId !== contact.accountId) accountIds.add(old.accountId)
+  }
+  const targeted = new Set(targets.map((t) => t.contact.id))
+  for (const [id, member] of members) {
+    if (targeted.has(id)) continue
+    const contact = after.get(id) ?? member
+    if (contact.accountId !== null && !accountsChanged.has(contact.accountId)) continue
+    targets.push({ contact, newEvents: [], rebuild: false, cause: { type: 'api' } })
   }
 
   const ctx: RescoreContext = {

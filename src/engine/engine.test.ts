@@ -77,6 +77,45 @@ for (const target of storeTargets()) {
       expect(score!.total).toBeCloseTo(fresh.total, 9)
     })
 
+    it('rescores the members of an account whose properties change, and only then', async () => {
+      const { engine, store } = await start()
+      await engine.ingest([
+        {
+          type: 'identify',
+          userId: 'u1',
+          messageId: 'i1',
+          traits: { email: 'a@acme.example', job_title: 'VP Marketing', account_id: 'acme' },
+          timestamp: iso(T0 - DAY_MS),
+        },
+      ])
+      const before = (await primaryScore(store, 'u1'))!
+      await engine.upsertAccounts([
+        { id: 'acme', properties: { industry: 'Computer Software', employees: 800 } },
+      ])
+      const after = (await primaryScore(store, 'u1'))!
+      expect(after.fit).toBeGreaterThan(before.fit)
+      expect((await store.getAccount('acme'))?.properties).toEqual({
+        industry: 'Computer Software',
+        employees: 800,
+      })
+      // the same properties again: nothing to rescore
+      const history = await store.scoreHistory({ contactId: 'u1', modelId: 'b2b-saas' })
+      await engine.upsertAccounts([{ id: 'acme', properties: { employees: 800 } }])
+      expect(await store.scoreHistory({ contactId: 'u1', modelId: 'b2b-saas' })).toEqual(history)
+      // a group call with new traits rescores the members too
+      await engine.ingest([
+        {
+          type: 'group',
+          userId: 'u1',
+          groupId: 'acme',
+          messageId: 'g1',
+          traits: { employees: 30 },
+          timestamp: iso(T0),
+        },
+      ])
+      expect((await primaryScore(store, 'u1'))!.fit).toBeLessThan(after.fit)
+    })
+
     it('stores a retried batch once: duplicates change nothing', async () => {
       const { engine, store } = await start()
       const batch = [

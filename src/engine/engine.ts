@@ -8,7 +8,7 @@
  */
 import type { Properties } from '../core/index.js'
 import type { Issue } from '../core/model/index.js'
-import type { ContactRecord, ModelRecord, Store } from '../store/index.js'
+import type { AccountRecord, ContactRecord, ModelRecord, Store } from '../store/index.js'
 import {
   type AssignmentRule,
   assignmentCounts,
@@ -147,6 +147,14 @@ export interface Engine {
     contacts: readonly ContactUpsert[],
     options?: { keyId?: string | undefined },
   ): Promise<ContactRecord[]>
+  /**
+   * Creates or changes accounts (properties merged key by key) and rescores the members of
+   * those whose properties changed, and the accounts.
+   */
+  upsertAccounts(
+    accounts: readonly { readonly id: string; readonly properties: Properties }[],
+    options?: { keyId?: string | undefined },
+  ): Promise<AccountRecord[]>
   /** Rescores the contacts whose next change has come (as of `now`, default the clock's). */
   tick(now?: number): Promise<TickResult>
   /** A contact scored as of now, with its ledger, timeline and history. Throws `NotFoundError`. */
@@ -427,6 +435,27 @@ class ScoringEngine implements Engine {
     })
     await this.queue.submit(ops)
     const stored = await this.store.getContacts(contacts.map((c) => c.id))
+    return stored
+  }
+
+  async upsertAccounts(
+    accounts: readonly { readonly id: string; readonly properties: Properties }[],
+    options: { keyId?: string | undefined } = {},
+  ): Promise<AccountRecord[]> {
+    if (this.closed) throw new EngineClosedError()
+    const at = this.clock.now()
+    const ops = accounts.map(
+      (a): QueuedOp => ({
+        op: { kind: 'account', messageId: `account:${a.id}:${at}`, account: a, at },
+        keyId: options.keyId,
+      }),
+    )
+    await this.queue.submit(ops)
+    const stored: AccountRecord[] = []
+    for (const a of accounts) {
+      const record = await this.store.getAccount(a.id)
+      if (record) stored.push(record)
+    }
     return stored
   }
 

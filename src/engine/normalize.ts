@@ -81,6 +81,13 @@ export type IngestOp =
       readonly at: number
     }
   | {
+      /** A native account upsert (`leadscore import accounts`): properties merged. */
+      readonly kind: 'account'
+      readonly messageId: string
+      readonly account: AccountRef
+      readonly at: number
+    }
+  | {
       /** A native contact upsert (`POST /api/contacts`). */
       readonly kind: 'contact'
       readonly messageId: string

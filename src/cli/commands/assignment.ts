@@ -1,0 +1,95 @@
+/**
+ * `leadscore assignment set|show|clear`: the owner assignment rule. New MQLs without an
+ * owner get the next owner of the list, round robin, skipping owners at their weekly
+ * capacity; each assignment is recorded as an `owner` transition (webhook `owner.assigned`).
+ * @module
+ */
+import { defineCommand } from 'citty'
+import {
+  assignmentCounts,
+  parseAssignmentRule,
+  readAssignmentRule,
+  weekStart,
+  writeAssignmentRule,
+} from '../../engine/assignment.js'
+import { systemClock } from '../../engine/index.js'
+import type { Store } from '../../store/index.js'
+import { type CliContext, CliError, cliContext } from '../context.js'
+import { dbArg, openDatabase } from './serve.js'
+
+async function withStore<T>(ctx: CliContext, db: string | undefined, fn: (store: Store) => Promise<T>) {
+  const store = await openDatabase(ctx, db)
+  try {
+    return await fn(store)
+  } finally {
+    await store.close()
+  }
+}
+
+async function show(ctx: CliContext, store: Store): Promise<void> {
+  const now = systemClock.now()
+  const rule = await readAssignmentRule(store)
+  if (rule === null) {
+    ctx.stdout.write('no assignment rule: new MQLs keep the owner they have (or none)\n')
+    return
+  }
+  const counts = await assignmentCounts(store, now)
+  ctx.stdout.write(
+    `${rule.enabled ? 'enabled' : 'disabled'}: round robin over ${rule.owners.length} owners, ` +
+      `${rule.weeklyCapacity === null ? 'no weekly limit' : `at most ${rule.weeklyCapacity} new MQLs a week each`}\n`,
+  )
+  ctx.stdout.write(`this week (from ${new Date(weekStart(now)).toISOString().slice(0, 10)}):\n`)
+  for (const owner of rule.owners) ctx.stdout.write(`  ${owner}\t${counts[owner] ?? 0}\n`)
+}
+
+const setCommand = defineCommand({
+  meta: { name: 'set', description: 'Give new MQLs owners, round robin over a list' },
+  args: {
+    ...dbArg,
+    owners: { type: 'string', description: 'Owners in turn order, comma-separated (e.g. e-mail addresses)', required: true },
+    'weekly-capacity': { type: 'string', description: 'The most new MQLs an owner gets per week (default: no limit)' },
+    disabled: { type: 'boolean', description: 'Store the rule but do not assign yet' },
+  },
+  async run({ args, data }) {
+    const ctx = cliContext(data)
+    const capacity = args['weekly-capacity']
+    if (capacity !== undefined && !/^\d+$/.test(capacity))
+      throw new CliError(`--weekly-capacity ${capacity} is not a whole number`, { hint: 'e.g. --weekly-capacity 40' })
+    const rule = parseAssignmentRule({
+      owners: args.owners
+        .split(',')
+        .map((o) => o.trim())
+        .filter((o) => o !== ''),
+      weeklyCapacity: capacity === undefined ? null : Number(capacity),
+      enabled: args.disabled !== true,
+    })
+    await withStore(ctx, args.db, async (store) => {
+      await store.transaction((tx) => writeAssignmentRule(tx, rule, systemClock.now()))
+      await show(ctx, store)
+    })
+  },
+})
+
+const showCommand = defineCommand({
+  meta: { name: 'show', description: 'The rule and this week’s assignments per owner' },
+  args: { ...dbArg },
+  async run({ args, data }) {
+    const ctx = cliContext(data)
+    await withStore(ctx, args.db, (store) => show(ctx, store))
+  },
+})
+
+const clearCommand = defineCommand({
+  meta: { name: 'clear', description: 'Remove the rule (owners already given stay)' },
+  args: { ...dbArg },
+  async run({ args, data }) {
+    const ctx = cliContext(data)
+    await withStore(ctx, args.db, (store) => store.transaction((tx) => writeAssignmentRule(tx, null, systemClock.now())))
+    ctx.stderr.write('assignment rule removed\n')
+  },
+})
+
+export const assignmentCommand = defineCommand({
+  meta: { name: 'assignment', description: 'Assign owners to new MQLs automatically (round robin, weekly capacity)' },
+  subCommands: { set: setCommand, show: showCommand, clear: clearCommand },
+})

@@ -1,0 +1,215 @@
+/**
+ * `leadscore webhooks add|list|remove|pause|resume|rotate-secret|deliveries|redeliver`:
+ * webhook endpoints on the database a server uses (it picks changes up within a tick).
+ * @module
+ */
+import { defineCommand } from 'citty'
+import { systemClock } from '../../engine/index.js'
+import { WebhookService } from '../../engine/webhooks/service.js'
+import { type DeliveryStatus, type Store, WEBHOOK_EVENT_TYPES } from '../../store/index.js'
+import { type CliContext, CliError, cliContext } from '../context.js'
+import { dbArg, openDatabase } from './serve.js'
+
+async function withService<T>(
+  ctx: CliContext,
+  db: string | undefined,
+  fn: (s: WebhookService, store: Store) => Promise<T>,
+) {
+  const store = await openDatabase(ctx, db)
+  try {
+    return await fn(new WebhookService(store, systemClock), store)
+  } finally {
+    await store.close()
+  }
+}
+
+const iso = (t: number | null) => (t === null ? '-' : new Date(t).toISOString())
+
+const addCommand = defineCommand({
+  meta: { name: 'add', description: 'Subscribe a URL to transitions; prints its signing secret (once)' },
+  args: {
+    ...dbArg,
+    url: { type: 'positional', description: 'Where to POST deliveries (http or https)', required: true },
+    on: {
+      type: 'string',
+      description: `Event types, comma-separated: ${WEBHOOK_EVENT_TYPES.join(', ')}`,
+      required: true,
+    },
+    filter: {
+      type: 'string',
+      description: "A condition on the contact, e.g. '{ score.grade: { in: [A, B] } }'",
+    },
+    model: { type: 'string', description: 'Only this model’s transitions (default: the primary model)' },
+    description: { type: 'string', description: 'A note (e.g. "Salesforce production")' },
+  },
+  async run({ args, data }) {
+    const ctx = cliContext(data)
+    const types = args.on
+      .split(',')
+      .map((t) => t.trim())
+      .filter((t) => t !== '')
+    await withService(ctx, args.db, async (hooks) => {
+      const { endpoint, secret } = await hooks.create({
+        url: args.url,
+        types,
+        filter: args.filter,
+        model: args.model,
+        description: args.description,
+      })
+      ctx.stdout.write(`${secret}\n`)
+      ctx.stderr.write(
+        `created webhook ${endpoint.id} -> ${endpoint.url} on ${endpoint.types.join(', ')}\n` +
+          'the line above is its signing secret, shown once: verify the Leadscore-Signature header with it (see docs/webhooks.md)\n',
+      )
+    })
+  },
+})
+
+const listCommand = defineCommand({
+  meta: { name: 'list', description: 'List webhook endpoints (never their secrets)' },
+  args: { ...dbArg, json: { type: 'boolean', description: 'JSON for programs' } },
+  async run({ args, data }) {
+    const ctx = cliContext(data)
+    await withService(ctx, args.db, async (hooks, store) => {
+      const list = await hooks.list()
+      if (args.json) {
+        ctx.stdout.write(`${JSON.stringify(list, null, 2)}\n`)
+        return
+      }
+      if (list.length === 0)
+        ctx.stderr.write('no webhooks yet: leadscore webhooks add URL --on mql.reached\n')
+      for (const e of list) {
+        const pending = await store.listDeliveries({ endpointId: e.id, status: 'pending', limit: 1000 })
+        const dead = await store.listDeliveries({ endpointId: e.id, status: 'dead', limit: 1000 })
+        ctx.stdout.write(
+          `${e.id}\t${e.status}\t${e.url}\t${e.types.join(',')}\t${e.filter === null ? '' : JSON.stringify(e.filter)}\t` +
+            `${pending.length >= 1000 ? '1000+' : pending.length} pending, ${dead.length >= 1000 ? '1000+' : dead.length} dead\n`,
+        )
+      }
+    })
+  },
+})
+
+const idArg = {
+  id: { type: 'positional', description: 'The endpoint id (wh_..., from `webhooks list`)', required: true },
+} as const
+
+const removeCommand = defineCommand({
+  meta: { name: 'remove', description: 'Delete an endpoint with its outbox and delivery log' },
+  args: { ...dbArg, ...idArg },
+  async run({ args, data }) {
+    const ctx = cliContext(data)
+    await withService(ctx, args.db, (hooks) => hooks.remove(args.id))
+    ctx.stderr.write(`removed webhook ${args.id}\n`)
+  },
+})
+
+function statusCommand(name: 'pause' | 'resume') {
+  return defineCommand({
+    meta: {
+      name,
+      description:
+        name === 'pause'
+          ? 'Stop sending to an endpoint (deliveries wait)'
+          : 'Send to a paused endpoint again',
+    },
+    args: { ...dbArg, ...idArg },
+    async run({ args, data }) {
+      const ctx = cliContext(data)
+      const e = await withService(ctx, args.db, (hooks) =>
+        hooks.update(args.id, { status: name === 'pause' ? 'paused' : 'active' }),
+      )
+      ctx.stderr.write(`webhook ${e.id} is ${e.status}\n`)
+    },
+  })
+}
+
+const rotateCommand = defineCommand({
+  meta: {
+    name: 'rotate-secret',
+    description: 'A new signing secret; the old one stays valid for --grace-hours',
+  },
+  args: {
+    ...dbArg,
+    ...idArg,
+    'grace-hours': {
+      type: 'string',
+      description: 'Hours both secrets sign (default 24; 0: the old one stops now)',
+    },
+  },
+  async run({ args, data }) {
+    const ctx = cliContext(data)
+    const grace = args['grace-hours'] === undefined ? 24 : Number(args['grace-hours'])
+    if (!Number.isFinite(grace)) throw new CliError(`--grace-hours ${args['grace-hours']} is not a number`)
+    const { endpoint, secret } = await withService(ctx, args.db, (hooks) =>
+      hooks.rotateSecret(args.id, grace),
+    )
+    ctx.stdout.write(`${secret}\n`)
+    ctx.stderr.write(
+      `new secret for ${endpoint.id}; the previous one is valid until ${iso(endpoint.previousSecretValidUntil)}\n`,
+    )
+  },
+})
+
+const deliveriesCommand = defineCommand({
+  meta: { name: 'deliveries', description: 'The delivery log of an endpoint, newest first' },
+  args: {
+    ...dbArg,
+    ...idArg,
+    status: { type: 'string', description: 'pending, delivered or dead' },
+    limit: { type: 'string', description: 'How many (default 50, at most 500)' },
+    json: { type: 'boolean', description: 'JSON for programs' },
+  },
+  async run({ args, data }) {
+    const ctx = cliContext(data)
+    const status = args.status as DeliveryStatus | undefined
+    if (status !== undefined && !['pending', 'delivered', 'dead'].includes(status))
+      throw new CliError(`--status ${status} is not a status`, { hint: 'pending, delivered or dead' })
+    const limit = args.limit === undefined ? 50 : Number(args.limit)
+    const page = await withService(ctx, args.db, (hooks) => hooks.deliveries(args.id, { status, limit }))
+    if (args.json) {
+      ctx.stdout.write(`${JSON.stringify(page, null, 2)}\n`)
+      return
+    }
+    if (page.deliveries.length === 0) ctx.stderr.write('no deliveries\n')
+    for (const d of page.deliveries) {
+      ctx.stdout.write(
+        `${d.id}\t${d.type}\t${d.orderKey}\t${d.status}\t${d.attempts} attempts\t` +
+          `${d.lastStatus ?? '-'}\t${d.lastLatencyMs === null ? '-' : `${d.lastLatencyMs} ms`}\t${iso(d.createdAt)}\t${d.lastError ?? ''}\n`,
+      )
+    }
+  },
+})
+
+const redeliverCommand = defineCommand({
+  meta: {
+    name: 'redeliver',
+    description: 'Send a delivery again (same delivery id), as soon as a server runs',
+  },
+  args: {
+    ...dbArg,
+    delivery: { type: 'positional', description: 'The delivery id (dlv_...)', required: true },
+  },
+  async run({ args, data }) {
+    const ctx = cliContext(data)
+    const d = await withService(ctx, args.db, (hooks) => hooks.redeliver(args.delivery))
+    ctx.stderr.write(`delivery ${d.id} is queued again\n`)
+  },
+})
+
+export const webhooksCommand = defineCommand({
+  meta: {
+    name: 'webhooks',
+    description: 'Webhook endpoints that hear about MQLs, band changes, ... and their deliveries',
+  },
+  subCommands: {
+    add: addCommand,
+    list: listCommand,
+    remove: removeCommand,
+    pause: statusCommand('pause'),
+    resume: statusCommand('resume'),
+    'rotate-secret': rotateCommand,
+    deliveries: deliveriesCommand,
+    redeliver: redeliverCommand,
+  },
+})
