@@ -12,3 +12,5 @@ export * from './core/index.js'
 export * from './core/model/index.js'
 /** Receivers of Leadscore webhooks verify their signature with this. */
 export { type VerifyOptions, verifyWebhookSignature } from './engine/webhooks/signature.js'
+/** Predictive scoring: train, evaluate, predict, explain (see docs/predictive.md). */
+export * from './predict/index.js'
