@@ -96,3 +96,18 @@ describe('backtest', () => {
     expect(r.auc).toBeCloseTo(0.5, 12)
   })
 })
+
+describe('scoring only the leads in play', () => {
+  it('gives each lead the score the whole population gives it', async () => {
+    const { scoreColumns } = await import('../core/columnar/index.js')
+    const { scoreRows } = await import('./snapshots.js')
+    const all = scoreColumns(good, data.contacts, data.events, asOf)
+    const part = scoreRows(good, data, asOf)
+    expect(part.rows.length).toBeGreaterThan(100)
+    expect(part.rows.length).toBeLessThan(data.contacts.length)
+    part.rows.forEach((c, r) => {
+      expect(part.scores.total[r]).toBe(all.total[c])
+      expect(part.scores.stage[r]).toBe(all.stage[c])
+    })
+  })
+})

@@ -4,11 +4,11 @@
  * of the total; lift by decile. Two models side by side, with the leads they disagree on.
  * @module
  */
-import { type BulkScores, scoreColumns } from '../core/columnar/index.js'
 import type { CompiledModel } from '../core/compile.js'
 import { type LiftBin, liftByDecile, rocAuc } from '../predict/metrics.js'
 import { type Cohort, cohortAt, type LeadData } from './leads.js'
 import { type MqlRule, mqlRule } from './mql.js'
+import { type Snapshot, scoreRows } from './snapshots.js'
 import { type Interval, wilsonInterval } from './wilson.js'
 
 /** Leads of one class (a band, a grade, ...) and how many converted. */
@@ -64,7 +64,8 @@ export interface BacktestOptions {
 /** A backtest and what it was computed from, to compare models on the same leads. */
 export interface ScoredBacktest {
   readonly report: BacktestReport
-  readonly scores: BulkScores
+  /** The scores of the leads in play (the cohort), row by row. */
+  readonly snapshot: Snapshot
   readonly cohort: Cohort
   readonly mql: MqlRule
 }
@@ -83,51 +84,45 @@ export function scoredBacktest(
   const horizonDays = options.horizonDays ?? 90
   const mql = mqlRule(model, options.threshold)
   const cohort = cohortAt(data.outcomes, options.asOf, horizonDays)
-  const scores = scoreColumns(model, data.contacts, data.events, options.asOf)
-  return {
-    report: reportOf(model, data, scores, cohort, mql, options.asOf, horizonDays),
-    scores,
-    cohort,
-    mql,
-  }
+  const snapshot = scoreRows(model, data, options.asOf)
+  return { report: reportOf(model, data, snapshot, cohort, mql, horizonDays), snapshot, cohort, mql }
 }
 
-/** The report of scores already computed, on a cohort. */
+/** The report of a snapshot of the cohort's leads (those in play as of its time). */
 export function reportOf(
   model: CompiledModel,
   data: LeadData,
-  scores: BulkScores,
+  snapshot: Snapshot,
   cohort: Cohort,
   mql: MqlRule,
-  asOf: number,
   horizonDays: number,
 ): BacktestReport {
-  const totals = new Float64Array(cohort.size)
-  const labels = new Uint8Array(cohort.size)
-  let k = 0
+  const { rows, scores } = snapshot
+  const totals = new Float64Array(rows.length)
+  const labels = new Uint8Array(rows.length)
   let mqls = 0
   let mqlConversions = 0
   let timesKnown = true
-  for (let c = 0; c < data.contacts.length; c++) {
-    if (cohort.eligible[c] !== 1) continue
+  for (let r = 0; r < rows.length; r++) {
+    const c = rows[r]!
     const positive = cohort.positive[c]!
-    totals[k] = scores.total[c]!
-    labels[k++] = positive
+    totals[r] = scores.total[r]!
+    labels[r] = positive
     if (positive === 1 && Number.isNaN(data.outcomes.at[c]!)) timesKnown = false
-    if (mql.isMql(scores, c)) {
+    if (mql.isMql(scores, r)) {
       mqls++
       mqlConversions += positive
     }
   }
   const by = (values: readonly (string | null)[], order: readonly string[]) =>
-    classRows(values, cohort, order)
+    classRows(values, labels, order)
   return {
     model: model.id,
-    asOf,
+    asOf: snapshot.asOf,
     horizonDays,
-    leads: cohort.size,
+    leads: rows.length,
     conversions: cohort.positives,
-    baseRate: cohort.size === 0 ? 0 : cohort.positives / cohort.size,
+    baseRate: rows.length === 0 ? 0 : cohort.positives / rows.length,
     outcomeTimesKnown: timesKnown,
     mql: {
       definition: mql.description,
@@ -137,8 +132,8 @@ export function reportOf(
       precisionInterval: wilsonInterval(mqlConversions, mqls),
       recall: cohort.positives === 0 ? 0 : mqlConversions / cohort.positives,
     },
-    auc: cohort.size === 0 ? Number.NaN : rocAuc(totals, labels),
-    deciles: cohort.size === 0 ? [] : liftByDecile(totals, labels, Math.min(10, cohort.size)),
+    auc: rows.length === 0 ? Number.NaN : rocAuc(totals, labels),
+    deciles: rows.length === 0 ? [] : liftByDecile(totals, labels, Math.min(10, rows.length)),
     byBand: by(
       scores.band,
       model.bands.map((b) => b.id),
@@ -157,23 +152,22 @@ export function reportOf(
 
 const NONE = '(none)'
 
-/** Leads and conversions per class value, in `order` first, then by value. */
+/** Leads and conversions per class value (row by row), in `order` first, then by value. */
 export function classRows(
   values: readonly (string | null)[],
-  cohort: Cohort,
+  positive: ArrayLike<number>,
   order: readonly string[],
 ): ClassRow[] {
   const counts = new Map<string, [number, number]>()
-  for (let c = 0; c < values.length; c++) {
-    if (cohort.eligible[c] !== 1) continue
-    const key = values[c] ?? NONE
+  for (let r = 0; r < positive.length; r++) {
+    const key = values[r] ?? NONE
     let row = counts.get(key)
     if (!row) {
       row = [0, 0]
       counts.set(key, row)
     }
     row[0]++
-    row[1] += cohort.positive[c]!
+    row[1] += positive[r]!
   }
   const rank = (v: string) => {
     const i = order.indexOf(v)
@@ -225,10 +219,13 @@ export function compareBacktests(
   const onlyB = { leads: 0, conversions: 0 }
   const list: Disagreement[] = []
   const { cohort } = ra
-  for (let c = 0; c < data.contacts.length; c++) {
-    if (cohort.eligible[c] !== 1) continue
-    const inA = ra.mql.isMql(ra.scores, c)
-    const inB = rb.mql.isMql(rb.scores, c)
+  const rows = ra.snapshot.rows
+  const sa = ra.snapshot.scores
+  const sb = rb.snapshot.scores
+  for (let r = 0; r < rows.length; r++) {
+    const c = rows[r]!
+    const inA = ra.mql.isMql(sa, r)
+    const inB = rb.mql.isMql(sb, r)
     if (inA === inB) continue
     const converted = cohort.positive[c] === 1
     const side = inA ? onlyA : onlyB
@@ -237,8 +234,8 @@ export function compareBacktests(
     list.push({
       contactId: data.contacts.ids[c]!,
       mqlBy: inA ? 'a' : 'b',
-      totalA: ra.scores.total[c]!,
-      totalB: rb.scores.total[c]!,
+      totalA: sa.total[r]!,
+      totalB: sb.total[r]!,
       converted,
     })
   }

@@ -10,7 +10,7 @@ import type { CompiledModel } from '../core/compile.js'
 import { DAY_MS } from '../core/input.js'
 import type { LeadData } from './leads.js'
 import { binOf, quantileEdges } from './property-columns.js'
-import { forEachSnapshot, inPlay, monthStarts, type StepProgress } from './snapshots.js'
+import { forEachSnapshot, monthStarts, type StepProgress } from './snapshots.js'
 import { populationStability, twoProportionTest } from './tests.js'
 import { type Interval, wilsonInterval } from './wilson.js'
 
@@ -75,7 +75,6 @@ export function drift(model: CompiledModel, data: LeadData, options: DriftOption
   const starts = monthStarts(options.from, options.to)
   const bandIds = [...model.bands.map((b) => b.id)]
   const { converted, at } = data.outcomes
-  const n = data.contacts.length
   const months: DriftMonth[] = []
   const bandCounts: number[][] = []
   let edges: number[] | undefined
@@ -84,14 +83,14 @@ export function drift(model: CompiledModel, data: LeadData, options: DriftOption
     model,
     data,
     starts,
-    (_, t, scores) => {
+    (_, { asOf: t, rows, scores }) => {
       const until = t + horizonDays * DAY_MS
       const leads = new Map<string, [number, number]>()
       const totals: number[] = []
       let conversions = 0
-      for (let c = 0; c < n; c++) {
-        if (!inPlay(data, c, t)) continue
-        const band = scores.band[c] ?? '(none)'
+      for (let r = 0; r < rows.length; r++) {
+        const c = rows[r]!
+        const band = scores.band[r] ?? '(none)'
         if (!bandIds.includes(band)) bandIds.push(band)
         let row = leads.get(band)
         if (!row) {
@@ -99,7 +98,7 @@ export function drift(model: CompiledModel, data: LeadData, options: DriftOption
           leads.set(band, row)
         }
         row[0]++
-        totals.push(scores.total[c]!)
+        totals.push(scores.total[r]!)
         if (converted[c] === 1 && (Number.isNaN(at[c]!) || at[c]! <= until)) {
           row[1]++
           conversions++

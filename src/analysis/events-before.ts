@@ -1,58 +1,68 @@
 /**
- * Events cut at a time per contact: what was known before each lead converted, so that a
- * signal never counts what happened after the outcome.
+ * Events cut per contact: what was known before each lead converted (so that a signal never
+ * counts what happened after the outcome), or the events of only the leads in play as of a
+ * time (so that a backtest scores only them).
  * @module
  */
-import type { EventColumns, PropertyColumn } from '../core/columnar/index.js'
+import type { ContactColumns, EventColumns, PropertyColumn } from '../core/columnar/index.js'
 
 /**
- * The events of contact c with `ts < limits[c]` (all of them when the limit is NaN or
- * infinite), as new columns sharing the dictionaries. Returns `events` itself when nothing
- * is cut.
+ * The events of the contacts `select` (renumbered 0, 1, ... in that order), each contact's
+ * cut to `ts < limit(c)`, as new columns sharing the dictionaries.
  */
-export function eventsBefore(events: EventColumns, limits: Float64Array): EventColumns {
+export function selectEvents(
+  events: EventColumns,
+  select: Int32Array,
+  limit: (c: number) => number,
+): EventColumns {
   const { offsets, ts } = events
-  const contacts = events.contacts
-  const keep = new Int32Array(contacts + 1)
+  const n = select.length
+  const starts = new Int32Array(n)
+  const keep = new Int32Array(n + 1)
   let total = 0
-  for (let c = 0; c < contacts; c++) {
-    const limit = c < limits.length ? limits[c]! : Number.NaN
-    let end = offsets[c + 1]!
-    if (limit < Number.POSITIVE_INFINITY) {
-      let i = offsets[c]!
-      while (i < end && ts[i]! < limit) i++
-      end = i
+  for (let k = 0; k < n; k++) {
+    const c = select[k]!
+    if (c >= events.contacts) {
+      keep[k + 1] = total
+      continue
     }
-    total += end - offsets[c]!
-    keep[c + 1] = total
+    const from = offsets[c]!
+    const end = offsets[c + 1]!
+    const until = limit(c)
+    let i = from
+    if (until < Number.POSITIVE_INFINITY) while (i < end && ts[i]! < until) i++
+    else i = end
+    starts[k] = from
+    total += i - from
+    keep[k + 1] = total
   }
-  if (total === events.length) return events
   const out = {
     ts: new Float64Array(total),
     name: new Int32Array(total),
     idHash: new Float64Array(total),
     ids: events.ids === undefined ? undefined : new Array<string>(total),
-    codes: new Map<string, Int32Array>(),
   }
-  for (const [key] of events.properties) out.codes.set(key, new Int32Array(total))
-  for (let c = 0; c < contacts; c++) {
-    const from = offsets[c]!
-    const length = keep[c + 1]! - keep[c]!
+  const columns = [...events.properties].map(([key, column]) => ({
+    key,
+    column,
+    codes: new Int32Array(total),
+  }))
+  for (let k = 0; k < n; k++) {
+    const length = keep[k + 1]! - keep[k]!
     if (length === 0) continue
-    const to = keep[c]!
+    const from = starts[k]!
+    const to = keep[k]!
     out.ts.set(ts.subarray(from, from + length), to)
     out.name.set(events.name.subarray(from, from + length), to)
     out.idHash.set(events.idHash.subarray(from, from + length), to)
-    if (out.ids !== undefined) for (let k = 0; k < length; k++) out.ids[to + k] = events.ids![from + k]!
-    for (const [key, column] of events.properties)
-      out.codes.get(key)!.set(column.codes.subarray(from, from + length), to)
+    if (out.ids !== undefined) for (let j = 0; j < length; j++) out.ids[to + j] = events.ids![from + j]!
+    for (const p of columns) p.codes.set(p.column.codes.subarray(from, from + length), to)
   }
   const properties = new Map<string, PropertyColumn>()
-  for (const [key, column] of events.properties)
-    properties.set(key, { codes: out.codes.get(key)!, values: column.values })
+  for (const p of columns) properties.set(p.key, { codes: p.codes, values: p.column.values })
   return {
     length: total,
-    contacts,
+    contacts: n,
     offsets: keep,
     ts: out.ts,
     name: out.name,
@@ -60,5 +70,17 @@ export function eventsBefore(events: EventColumns, limits: Float64Array): EventC
     idHash: out.idHash,
     ids: out.ids,
     properties,
+  }
+}
+
+/** The contacts `select` of `contacts`, renumbered in that order. */
+export function selectContacts(contacts: ContactColumns, select: Int32Array): ContactColumns {
+  const { accounts, likelihood } = contacts
+  return {
+    length: select.length,
+    ids: Array.from(select, (c) => contacts.ids[c]!),
+    properties: Array.from(select, (c) => contacts.properties[c]!),
+    ...(accounts ? { accounts: Array.from(select, (c) => accounts[c]) } : {}),
+    ...(likelihood ? { likelihood: Float64Array.from(select, (c) => likelihood[c]!) } : {}),
   }
 }

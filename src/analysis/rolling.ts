@@ -8,7 +8,7 @@ import type { CompiledModel } from '../core/compile.js'
 import { DAY_MS } from '../core/input.js'
 import type { LeadData } from './leads.js'
 import { mqlRule } from './mql.js'
-import { forEachSnapshot, inPlay, type StepProgress, stepTimes } from './snapshots.js'
+import { forEachSnapshot, type StepProgress, stepTimes } from './snapshots.js'
 import { type Interval, wilsonInterval } from './wilson.js'
 
 export interface WeekRow {
@@ -65,19 +65,24 @@ export function rollingBacktest(
     model,
     data,
     times,
-    (k, t, scores) => {
+    (k, { asOf: t, rows, scores }) => {
       let fresh = 0
       let good = 0
       let conversions = 0
       let fromMql = 0
       const prev = k === 0 ? t : times[k - 1]!
       const until = t + horizonDays * DAY_MS
-      for (let c = 0; c < n; c++) {
-        if (k > 0 && converted[c] === 1 && at[c]! > prev && at[c]! <= t) {
-          conversions++
-          fromMql += handed[c]!
+      if (k > 0) {
+        for (let c = 0; c < n; c++) {
+          if (converted[c] === 1 && at[c]! > prev && at[c]! <= t) {
+            conversions++
+            fromMql += handed[c]!
+          }
         }
-        if (handed[c] === 1 || !inPlay(data, c, t) || !mql.isMql(scores, c)) continue
+      }
+      for (let r = 0; r < rows.length; r++) {
+        const c = rows[r]!
+        if (handed[c] === 1 || !mql.isMql(scores, r)) continue
         handed[c] = 1
         if (k === 0) {
           mqlAtStart++

@@ -5,12 +5,11 @@
  * give points where leads convert.
  * @module
  */
-import { scoreColumns } from '../core/columnar/index.js'
 import type { CompiledModel } from '../core/compile.js'
 import { DAY_MS } from '../core/input.js'
-import { eventsBefore } from './events-before.js'
 import { type Cohort, cohortAt, type LeadData } from './leads.js'
 import { propertyColumns } from './property-columns.js'
+import { scoreRows } from './snapshots.js'
 import { medianInPlace, rateEvidence } from './tests.js'
 import { type Interval, wilsonInterval } from './wilson.js'
 
@@ -159,22 +158,23 @@ function ruleSignals(
   asOf: number | undefined,
   make: Make,
 ): Signal[] {
-  const events = eventsBefore(data.events, limits)
-  let at = asOf
-  if (at === undefined) {
-    at = Number.NEGATIVE_INFINITY
-    for (let i = 0; i < events.length; i++) if (events.ts[i]! > at) at = events.ts[i]!
-    if (at === Number.NEGATIVE_INFINITY) at = 0
-  }
-  const scores = scoreColumns(model, data.contacts, events, at, { details: true })
+  // scored as of the cut-off, or the latest event: each lead's events stop at its limit
+  let at = asOf ?? Number.NEGATIVE_INFINITY
+  if (asOf === undefined)
+    for (let i = 0; i < data.events.length; i++) if (data.events.ts[i]! > at) at = data.events.ts[i]!
+  if (at === Number.NEGATIVE_INFINITY) at = 0
+  const rows = new Int32Array(cohort.size)
+  let k = 0
+  for (let c = 0; c < data.contacts.length; c++) if (cohort.eligible[c] === 1) rows[k++] = c
+  const { scores } = scoreRows(model, data, at, { rows, details: true, limit: (c) => limits[c]! })
   const rules = [...model.fit.groups.flatMap((g) => g.rules), ...model.engagement.rules]
   const t = new Tally(rules.length)
   const start = startDays(data)
-  for (let c = 0; c < data.contacts.length; c++) {
-    if (cohort.eligible[c] !== 1) continue
-    const points = scores.details![c]!.rules
-    rules.forEach((rule, k) => {
-      if ((points[rule.id] ?? 0) !== 0) t.add(k, cohort.positive[c] === 1, start(c))
+  for (let r = 0; r < rows.length; r++) {
+    const c = rows[r]!
+    const points = scores.details![r]!.rules
+    rules.forEach((rule, j) => {
+      if ((points[rule.id] ?? 0) !== 0) t.add(j, cohort.positive[c] === 1, start(c))
     })
   }
   return rules.map((rule, k) => make('rule', rule.id, null, rule.label ?? null, t, k))

@@ -1,15 +1,24 @@
 /**
- * Scoring the same leads as of many times (every week, every month), for rolling backtests,
- * the threshold from capacity and drift.
+ * Scoring the leads in play as of a time (seen by then, not converted yet), once or at many
+ * times (every week, every month) for backtests, the threshold from capacity and drift.
+ * Only those leads are scored, with only their events up to the time.
  * @module
  */
 import { type BulkScores, scoreColumns } from '../core/columnar/index.js'
 import type { CompiledModel } from '../core/compile.js'
 import { DAY_MS } from '../core/input.js'
+import { selectContacts, selectEvents } from './events-before.js'
 import type { LeadData } from './leads.js'
 
 /** Called after each snapshot is scored: `done` of `total`. */
 export type StepProgress = (done: number, total: number) => void
+
+/** Scores of the leads in play at `asOf`: row k is contact `rows[k]`. */
+export interface Snapshot {
+  readonly asOf: number
+  readonly rows: Int32Array
+  readonly scores: BulkScores
+}
 
 /** The times `from`, `from + stepDays`, ... up to `to` (inclusive). */
 export function stepTimes(from: number, to: number, stepDays: number): number[] {
@@ -45,21 +54,52 @@ export function inPlay(data: LeadData, c: number, t: number): boolean {
   return !(converted[c] === 1 && at[c]! <= t)
 }
 
-/** Scores the leads as of each time and hands each snapshot to `visit`. */
+/** The contacts in play at `t`, in index order. */
+export function inPlayRows(data: LeadData, t: number): Int32Array {
+  const n = data.contacts.length
+  const rows = new Int32Array(n)
+  let k = 0
+  for (let c = 0; c < n; c++) if (inPlay(data, c, t)) rows[k++] = c
+  return rows.slice(0, k)
+}
+
+/** Scores the contacts `rows` (default: those in play) as of `asOf`, from their events up to it. */
+export function scoreRows(
+  model: CompiledModel,
+  data: LeadData,
+  asOf: number,
+  options: {
+    readonly rows?: Int32Array
+    readonly details?: boolean
+    readonly limit?: (c: number) => number
+  } = {},
+): Snapshot {
+  const rows = options.rows ?? inPlayRows(data, asOf)
+  const limit = options.limit ?? (() => asOf + 1)
+  const contacts = selectContacts(data.contacts, rows)
+  const events = selectEvents(data.events, rows, limit)
+  return {
+    asOf,
+    rows,
+    scores: scoreColumns(model, contacts, events, asOf, { details: options.details === true }),
+  }
+}
+
+/** Scores the leads in play as of each time and hands each snapshot to `visit`. */
 export function forEachSnapshot(
   model: CompiledModel,
   data: LeadData,
   times: readonly number[],
-  visit: (k: number, asOf: number, scores: BulkScores) => void,
+  visit: (k: number, snapshot: Snapshot) => void,
   progress?: StepProgress,
 ): void {
   times.forEach((t, k) => {
-    visit(k, t, scoreColumns(model, data.contacts, data.events, t))
+    visit(k, scoreRows(model, data, t))
     progress?.(k + 1, times.length)
   })
 }
 
-/** The time of the latest event (or 0 without events): where the data ends. */
+/** The time of the latest event or conversion (0 when there is none): where the data ends. */
 export function dataEnd(data: LeadData): number {
   let end = Number.NEGATIVE_INFINITY
   const ts = data.events.ts

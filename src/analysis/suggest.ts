@@ -7,7 +7,6 @@
  * @module
  */
 import { isMap, isSeq, parseDocument } from 'yaml'
-import { scoreColumns } from '../core/columnar/index.js'
 import { type CompiledModel, compileModel } from '../core/compile.js'
 import { idHash } from '../core/id-hash.js'
 import { compareIssues, formatIssue, loadModel } from '../core/model/index.js'
@@ -16,6 +15,7 @@ import { normalizeText } from '../core/values.js'
 import { rocAuc, topDecileLift } from '../predict/metrics.js'
 import { cohortAt, type LeadData } from './leads.js'
 import { fitLogistic } from './logistic.js'
+import { scoreRows } from './snapshots.js'
 
 export interface SuggestOptions {
   /** The cut-off: indicators as of it, conversions within `horizonDays` after it. */
@@ -142,7 +142,13 @@ export function suggestPoints(
     indicators.push({ kind: 'event', key: name, part: 'new', label: null, points: 0 })
   }
 
-  const scores = scoreColumns(probeModel(model), data.contacts, data.events, options.asOf, { details: true })
+  const rowsOf = (held: number) => {
+    const out: number[] = []
+    for (let c = 0; c < n; c++) if (cohort.eligible[c] === 1 && test[c] === held) out.push(c)
+    return Int32Array.from(out)
+  }
+  const train = rowsOf(0)
+  const { scores } = scoreRows(probeModel(model), data, options.asOf, { rows: train, details: true })
   const eventIndex = new Map(
     indicators.slice(ruleCount).map((ind, k) => [normalizeText(ind.key, false), ruleCount + k]),
   )
@@ -151,10 +157,10 @@ export function suggestPoints(
   const rows: Uint8Array[] = []
   const labels: number[] = []
   const counts = new Int32Array(p)
-  for (let c = 0; c < n; c++) {
-    if (cohort.eligible[c] !== 1 || test[c] === 1) continue
+  for (let r = 0; r < train.length; r++) {
+    const c = train[r]!
     const row = new Uint8Array(p)
-    const points = scores.details![c]!.rules
+    const points = scores.details![r]!.rules
     for (let j = 0; j < ruleCount; j++) if ((points[indicators[j]!.key] ?? 0) !== 0) row[j] = 1
     if (c < data.events.contacts) {
       for (let i = data.events.offsets[c]!, end = data.events.offsets[c + 1]!; i < end; i++) {
@@ -209,7 +215,7 @@ export function suggestPoints(
     throw new Error(`the suggested model does not validate:\n${problems.join('\n')}`)
   }
   const draftModel = compileModel(loaded.model)
-  const holdout = holdoutBacktest(model, draftModel, data, options.asOf, cohort, test)
+  const holdout = holdoutBacktest(model, draftModel, data, options.asOf, cohort, rowsOf(1))
   return {
     model: model.id,
     asOf: options.asOf,
@@ -419,20 +425,14 @@ function holdoutBacktest(
   suggested: CompiledModel,
   data: LeadData,
   asOf: number,
-  cohort: { eligible: Uint8Array; positive: Uint8Array },
-  test: Uint8Array,
+  cohort: { positive: Uint8Array },
+  rows: Int32Array,
 ): Suggestion['holdout'] {
-  const a = scoreColumns(current, data.contacts, data.events, asOf)
-  const b = scoreColumns(suggested, data.contacts, data.events, asOf)
-  const ta: number[] = []
-  const tb: number[] = []
-  const y: number[] = []
-  for (let c = 0; c < data.contacts.length; c++) {
-    if (cohort.eligible[c] !== 1 || test[c] !== 1) continue
-    ta.push(a.total[c]!)
-    tb.push(b.total[c]!)
-    y.push(cohort.positive[c]!)
-  }
+  const a = scoreRows(current, data, asOf, { rows }).scores.total
+  const b = scoreRows(suggested, data, asOf, { rows }).scores.total
+  const ta = Array.from(a)
+  const tb = Array.from(b)
+  const y = Array.from(rows, (c) => cohort.positive[c]!)
   const result = (t: number[]): HoldoutResult =>
     y.length === 0
       ? { auc: Number.NaN, topDecileLift: Number.NaN }

@@ -8,7 +8,7 @@
 import type { CompiledModel } from '../core/compile.js'
 import { DAY_MS } from '../core/input.js'
 import type { LeadData } from './leads.js'
-import { forEachSnapshot, inPlay, type StepProgress, stepTimes } from './snapshots.js'
+import { forEachSnapshot, type StepProgress, stepTimes } from './snapshots.js'
 import { type Interval, wilsonInterval } from './wilson.js'
 
 export interface ThresholdOptions {
@@ -67,14 +67,14 @@ export function thresholdForCapacity(
   const times = stepTimes(options.to - weeks * 7 * DAY_MS, options.to, 7)
   const n = data.contacts.length
   // totals as of each week (NaN when the lead is not in play): the first one is the start
-  const totals = times.map(() => new Float32Array(n))
+  const totals = times.map(() => new Float32Array(n).fill(Number.NaN))
   forEachSnapshot(
     model,
     data,
     times,
-    (k, t, scores) => {
+    (k, { rows, scores }) => {
       const out = totals[k]!
-      for (let c = 0; c < n; c++) out[c] = inPlay(data, c, t) ? scores.total[c]! : Number.NaN
+      for (let r = 0; r < rows.length; r++) out[rows[r]!] = scores.total[r]!
     },
     options.progress,
   )
