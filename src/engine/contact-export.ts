@@ -123,21 +123,29 @@ export function csvRow(r: RankedContact): string {
     .join(',')}\r\n`
 }
 
+/** A piece of an export: its text and how many contacts it holds. */
+export interface ExportChunk {
+  readonly text: string
+  readonly rows: number
+}
+
 /** The rows of a queue query in `format`, header first for CSV, a page (`pageSize` contacts) per chunk. */
 export async function* exportContacts(
   store: Store,
   query: Omit<ContactQuery, 'limit' | 'cursor'> & { readonly cursor?: string | null | undefined },
   format: ExportFormat,
   pageSize = 1000,
-): AsyncGenerator<string> {
-  if (format === 'csv') yield `${CSV_COLUMNS.join(',')}\r\n`
+): AsyncGenerator<ExportChunk> {
+  if (format === 'csv') yield { text: `${CSV_COLUMNS.join(',')}\r\n`, rows: 0 }
   let cursor: string | null = query.cursor ?? null
   for (;;) {
     const page = await store.listContacts({ ...query, limit: pageSize, cursor })
     if (page.items.length > 0) {
-      yield format === 'csv'
-        ? page.items.map(csvRow).join('')
-        : page.items.map((r) => `${JSON.stringify(queueItem(r))}\n`).join('')
+      const text =
+        format === 'csv'
+          ? page.items.map(csvRow).join('')
+          : page.items.map((r) => `${JSON.stringify(queueItem(r))}\n`).join('')
+      yield { text, rows: page.items.length }
     }
     cursor = page.nextCursor
     if (cursor === null) return

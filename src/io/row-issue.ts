@@ -28,6 +28,8 @@ export type RowIssueKind =
   | 'missing-time'
   /** An event time that is neither ISO-8601 nor epoch milliseconds. */
   | 'bad-time'
+  /** A row the service refused when importing it (e.g. a message over 32 KB). */
+  | 'rejected'
 
 /** One bad row: where it is, what is wrong and what to do. */
 export interface RowIssue {

@@ -58,7 +58,7 @@ export function contactRoutes(app: Hono<AppEnv>, deps: ContactRouteDeps): void {
         async pull(controller) {
           const next = await rows.next()
           if (next.done) controller.close()
-          else controller.enqueue(encoder.encode(next.value))
+          else controller.enqueue(encoder.encode(next.value.text))
         },
         async cancel() {
           await rows.return(undefined)

@@ -1,0 +1,116 @@
+/**
+ * `leadscore export`: any queue or segment view of the database as CSV or NDJSON, streamed
+ * a page at a time (a million rows never sit in memory), to a file or stdout.
+ * @module
+ */
+
+import { once } from 'node:events'
+import { createWriteStream } from 'node:fs'
+import { resolve } from 'node:path'
+import type { Writable } from 'node:stream'
+import { defineCommand } from 'citty'
+import { exportContacts } from '../../engine/contact-export.js'
+import { CONTACT_SORTS, type ContactFilters, type ContactSort } from '../../store/index.js'
+import { CliError, cliContext } from '../context.js'
+import { dbArg, openDatabase } from './serve.js'
+
+const list = (value: string | undefined): string[] | undefined => {
+  const items = value
+    ?.split(',')
+    .map((v) => v.trim())
+    .filter((v) => v !== '')
+  return items === undefined || items.length === 0 ? undefined : items
+}
+
+const filter = (what: string) =>
+  ({ type: 'string', description: `Only these ${what} (comma-separated)` }) as const
+
+export const exportCommand = defineCommand({
+  meta: {
+    name: 'export',
+    description: 'Export the ranked queue (or a segment, band, owner ... view) as CSV or NDJSON',
+  },
+  args: {
+    ...dbArg,
+    format: { type: 'string', description: 'csv (default) or ndjson' },
+    out: { type: 'string', description: 'The output file (default: stdout)', valueHint: 'FILE' },
+    model: { type: 'string', description: 'The model whose scores rank (default: the primary model)' },
+    sort: { type: 'string', description: `${CONTACT_SORTS.join(', ')} (default total)` },
+    ascending: { type: 'boolean', description: 'Lowest first' },
+    band: filter('bands'),
+    grade: filter('grades'),
+    level: filter('levels'),
+    label: filter('labels (A1, B2, ...)'),
+    stage: filter('lifecycle stages'),
+    journey: filter('journey stages'),
+    segment: filter('segments (contacts in all of them)'),
+    owner: filter('owners'),
+    account: filter('accounts'),
+    q: { type: 'string', description: 'Text in the name, email or company' },
+  },
+  async run({ args, data }) {
+    const ctx = cliContext(data)
+    const format = args.format ?? 'csv'
+    if (format !== 'csv' && format !== 'ndjson')
+      throw new CliError(`--format ${format} is not a format`, {
+        hint: 'use --format csv or --format ndjson',
+      })
+    const sort = (args.sort ?? 'total') as ContactSort
+    if (!CONTACT_SORTS.includes(sort))
+      throw new CliError(`--sort ${args.sort} is not a sort`, { hint: `one of ${CONTACT_SORTS.join(', ')}` })
+    const filters: ContactFilters = {
+      band: list(args.band),
+      grade: list(args.grade),
+      level: list(args.level),
+      label: list(args.label),
+      stage: list(args.stage),
+      journey: list(args.journey),
+      segment: list(args.segment),
+      owner: list(args.owner),
+      account: list(args.account),
+      text: args.q?.trim() || undefined,
+    }
+    const store = await openDatabase(ctx, args.db)
+    let out: Writable = ctx.stdout
+    let file: ReturnType<typeof createWriteStream> | undefined
+    try {
+      const models = await store.publishedModels()
+      const model = args.model ?? models.find((m) => m.primary)?.id
+      if (model === undefined)
+        throw new CliError('no model is published in this database', {
+          hint: 'run `leadscore serve` once, or publish a model',
+        })
+      if (!models.some((m) => m.id === model))
+        throw new CliError(`model ${model} is not published`, {
+          hint: `published: ${models.map((m) => m.id).join(', ')}`,
+        })
+      if (args.out) {
+        file = createWriteStream(resolve(ctx.cwd, args.out))
+        await once(file, 'open')
+        out = file
+      }
+      let rows = 0
+      const query = { model, sort, direction: args.ascending ? ('asc' as const) : ('desc' as const), filters }
+      for await (const chunk of exportContacts(store, query, format)) {
+        if (!out.write(chunk.text)) await once(out, 'drain')
+        rows += chunk.rows
+      }
+      if (file) {
+        file.end()
+        await once(file, 'finish')
+      }
+      ctx.stderr.write(
+        `exported ${rows.toLocaleString('en-US')} contacts${args.out ? ` to ${args.out}` : ''}\n`,
+      )
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== undefined && file === undefined && args.out)
+        throw new CliError(`cannot write ${args.out}: ${(error as Error).message}`, {
+          hint: 'check that the folder exists and is writable',
+        })
+      throw error
+    } finally {
+      file?.destroy()
+      await store.close()
+    }
+  },
+})
