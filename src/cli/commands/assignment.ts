@@ -46,15 +46,24 @@ const setCommand = defineCommand({
   meta: { name: 'set', description: 'Give new MQLs owners, round robin over a list' },
   args: {
     ...dbArg,
-    owners: { type: 'string', description: 'Owners in turn order, comma-separated (e.g. e-mail addresses)', required: true },
-    'weekly-capacity': { type: 'string', description: 'The most new MQLs an owner gets per week (default: no limit)' },
+    owners: {
+      type: 'string',
+      description: 'Owners in turn order, comma-separated (e.g. e-mail addresses)',
+      required: true,
+    },
+    'weekly-capacity': {
+      type: 'string',
+      description: 'The most new MQLs an owner gets per week (default: no limit)',
+    },
     disabled: { type: 'boolean', description: 'Store the rule but do not assign yet' },
   },
   async run({ args, data }) {
     const ctx = cliContext(data)
     const capacity = args['weekly-capacity']
     if (capacity !== undefined && !/^\d+$/.test(capacity))
-      throw new CliError(`--weekly-capacity ${capacity} is not a whole number`, { hint: 'e.g. --weekly-capacity 40' })
+      throw new CliError(`--weekly-capacity ${capacity} is not a whole number`, {
+        hint: 'e.g. --weekly-capacity 40',
+      })
     const rule = parseAssignmentRule({
       owners: args.owners
         .split(',')
@@ -84,12 +93,17 @@ const clearCommand = defineCommand({
   args: { ...dbArg },
   async run({ args, data }) {
     const ctx = cliContext(data)
-    await withStore(ctx, args.db, (store) => store.transaction((tx) => writeAssignmentRule(tx, null, systemClock.now())))
+    await withStore(ctx, args.db, (store) =>
+      store.transaction((tx) => writeAssignmentRule(tx, null, systemClock.now())),
+    )
     ctx.stderr.write('assignment rule removed\n')
   },
 })
 
 export const assignmentCommand = defineCommand({
-  meta: { name: 'assignment', description: 'Assign owners to new MQLs automatically (round robin, weekly capacity)' },
+  meta: {
+    name: 'assignment',
+    description: 'Assign owners to new MQLs automatically (round robin, weekly capacity)',
+  },
   subCommands: { set: setCommand, show: showCommand, clear: clearCommand },
 })
