@@ -55,20 +55,22 @@ export interface CompileSqlOptions {
     readonly events?: string | undefined
     readonly accounts?: string | undefined
   }
-  readonly columns?: {
-    /** The contacts id column (default `contact_id`). */
-    readonly id?: string | undefined
-    /** The events' contact id column (default `contact_id`). */
-    readonly contactId?: string | undefined
-    /** The events' name column (default `event`). */
-    readonly event?: string | undefined
-    /** The events' time column (default `timestamp`): a timestamp, ISO-8601 text or epoch ms. */
-    readonly time?: string | undefined
-    /** The accounts id column (default `account_id`). */
-    readonly accountId?: string | undefined
-    /** A contacts column to order the output by (e.g. the row number); default: no order. */
-    readonly order?: string | undefined
-  }
+  readonly columns?:
+    | {
+        /** The contacts id column (default `contact_id`). */
+        readonly id?: string | undefined
+        /** The events' contact id column (default `contact_id`). */
+        readonly contactId?: string | undefined
+        /** The events' name column (default `event`). */
+        readonly event?: string | undefined
+        /** The events' time column (default `timestamp`): a timestamp, ISO-8601 text or epoch ms. */
+        readonly time?: string | undefined
+        /** The accounts id column (default `account_id`). */
+        readonly accountId?: string | undefined
+        /** A contacts column to order the output by (e.g. the row number); default: no order. */
+        readonly order?: string | undefined
+      }
+    | undefined
   /**
    * The columns each relation has, with types. When a relation is described, a field it
    * does not have is missing (as an absent property); otherwise every field the model reads
@@ -433,32 +435,39 @@ class QueryWriter {
               ? `floor(${ts} / ${this.num(rule.occurrences.days * DAY_MS)})`
               : undefined
           const cid = this.id('__cid')
+          // each level names its earliest time anew: ClickHouse would read `min(x) AS x` in GROUP BY
           let selected: string
+          let selTs = tsCol
           if (rule.distinct !== undefined) {
             selected = this.relation(
               `sel${i}_value`,
-              `SELECT ${cid}, min(${tsCol}) AS ${tsCol} FROM ${matched} WHERE ${a} GROUP BY ${cid}, ${this.id(`_d${i}`)}`,
+              `SELECT ${cid}, min(${tsCol}) AS ${this.id('__tv')} FROM ${matched} WHERE ${a} GROUP BY ${cid}, ${this.id(`_d${i}`)}`,
             )
-            const b = bucket(tsCol)
+            selTs = this.id('__tv')
+            const b = bucket(selTs)
             if (b !== undefined) {
               selected = this.relation(
                 `sel${i}_bucket`,
-                `SELECT ${cid}, min(${tsCol}) AS ${tsCol} FROM ${selected} GROUP BY ${cid}, ${b}`,
+                `SELECT ${cid}, min(${selTs}) AS ${this.id('__tb')} FROM ${selected} GROUP BY ${cid}, ${b}`,
               )
+              selTs = this.id('__tb')
             }
           } else {
             selected = this.relation(
               `sel${i}_bucket`,
-              `SELECT ${cid}, min(${tsCol}) AS ${tsCol} FROM ${matched} WHERE ${a} GROUP BY ${cid}, ${bucket(tsCol)}`,
+              `SELECT ${cid}, min(${tsCol}) AS ${this.id('__tb')} FROM ${matched} WHERE ${a} GROUP BY ${cid}, ${bucket(tsCol)}`,
             )
+            selTs = this.id('__tb')
           }
           const t = d.true
+          const selRange = (lo: number | undefined) =>
+            lo === undefined || !Number.isFinite(lo) ? t : `${selTs} >= ${this.num(lo)}`
           const columns = rule.count
             ? [
-                `${d.aggIf('count', '', inRange(from, t))} AS ${this.id(`_n${i}`)}`,
-                `${d.aggIf('max', tsCol, inRange(from, t))} AS ${this.id(`_m${i}`)}`,
+                `${d.aggIf('count', '', selRange(from))} AS ${this.id(`_n${i}`)}`,
+                `${d.aggIf('max', selTs, selRange(from))} AS ${this.id(`_m${i}`)}`,
               ]
-            : [`${d.aggIf('sum', this.points(rule, tsCol), inRange(windowFrom, t))} AS ${this.id(`_s${i}`)}`]
+            : [`${d.aggIf('sum', this.points(rule, selTs), selRange(windowFrom))} AS ${this.id(`_s${i}`)}`]
           selections.push([
             this.relation(`sel${i}`, `SELECT ${cid}, ${columns.join(', ')} FROM ${selected} GROUP BY ${cid}`),
             '__cid',

@@ -1,0 +1,164 @@
+/**
+ * The compiled SQL equals the engine: random models and data, run on DuckDB (embedded),
+ * PostgreSQL (LEADSCORE_TEST_DATABASE_URL) and ClickHouse (LEADSCORE_TEST_CLICKHOUSE_URL),
+ * every contact's parts, classes and account scores compared with the engine's.
+ */
+import { DuckDBInstance } from '@duckdb/node-api'
+import fc from 'fast-check'
+import pg from 'pg'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { ModelDocument } from '../core/model/types.js'
+import { compileToSql } from './compile.js'
+import type { DialectName } from './dialect.js'
+import { clickhouseQuery } from './engines/clickhouse.js'
+import { normalizeRow } from './engines/run.js'
+import {
+  ACCOUNT_COLUMNS,
+  AS_OF,
+  CONTACT_COLUMNS,
+  type Dataset,
+  datasetArb,
+  EVENT_COLUMNS,
+  sqlModelArb,
+} from './test-support/arbitraries.js'
+import { differences, engineScores, type ScoreRecord, tableStatements } from './test-support/equality.js'
+
+const CI = process.env.CI === 'true'
+const PG_URL = process.env.LEADSCORE_TEST_DATABASE_URL
+const CH_URL = process.env.LEADSCORE_TEST_CLICKHOUSE_URL
+
+const text = (columns: readonly string[]) => Object.fromEntries(columns.map((c) => [c, 'text' as const]))
+const SCHEMA = {
+  contacts: { ...text(['contact_id', ...CONTACT_COLUMNS]), ord: 'number' as const },
+  events: text(['event_id', 'contact_id', 'event', 'timestamp', ...EVENT_COLUMNS]),
+  accounts: text(['account_id', ...ACCOUNT_COLUMNS]),
+}
+
+type Runner = (statements: readonly string[], query: string) => Promise<ScoreRecord[]>
+
+function compile(dialect: DialectName, doc: ModelDocument, prefix = ''): string {
+  return compileToSql(doc, {
+    dialect,
+    tables: { contacts: `${prefix}contacts`, events: `${prefix}events`, accounts: `${prefix}accounts` },
+    columns: { order: 'ord' },
+    schema: SCHEMA,
+    asOf: AS_OF,
+  }).sql
+}
+
+async function check(
+  dialect: DialectName,
+  run: Runner,
+  doc: ModelDocument,
+  data: Dataset,
+  prefix = '',
+): Promise<void> {
+  const rows = await run(tableStatements(dialect, data, prefix), compile(dialect, doc, prefix))
+  const problems = differences(engineScores(doc, data), rows)
+  if (problems.length > 0) {
+    throw new Error(
+      `${dialect} differs from the engine:\n${problems.slice(0, 12).join('\n')}\nmodel: ${JSON.stringify(doc)}`,
+    )
+  }
+}
+
+describe('compiled SQL equals the engine: DuckDB', () => {
+  let instance: DuckDBInstance
+  let run: Runner
+  beforeAll(async () => {
+    instance = await DuckDBInstance.create(':memory:', { threads: '1' })
+    const connection = await instance.connect()
+    await connection.run("SET TimeZone = 'UTC'")
+    run = async (statements, query) => {
+      for (const s of statements) await connection.run(s)
+      const reader = await connection.runAndReadAll(query)
+      return reader.getRowObjectsJS().map(normalizeRow)
+    }
+  })
+  afterAll(() => instance?.closeSync())
+
+  it('on random models and data', async () => {
+    await fc.assert(
+      fc.asyncProperty(sqlModelArb, datasetArb, (doc, data) => check('duckdb', run, doc, data)),
+      { numRuns: 150 },
+    )
+  }, 120_000)
+})
+
+describe.skipIf(!PG_URL && !CI)('compiled SQL equals the engine: PostgreSQL', () => {
+  let client: pg.Client
+  let run: Runner
+  const schema = `leadscore_sql_${process.pid}`
+  beforeAll(async () => {
+    if (!PG_URL) throw new Error('CI=true needs LEADSCORE_TEST_DATABASE_URL (see .ci/run)')
+    client = new pg.Client({ connectionString: PG_URL })
+    await client.connect()
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`)
+    run = async (statements, query) => {
+      for (const s of statements) await client.query(s)
+      return (await client.query(query)).rows.map((r: Record<string, unknown>) => normalizeRow(r))
+    }
+  })
+  afterAll(async () => {
+    await client?.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)
+    await client?.end()
+  })
+
+  it('on random models and data', async () => {
+    await fc.assert(
+      fc.asyncProperty(sqlModelArb, datasetArb, (doc, data) =>
+        check('postgres', run, doc, data, `${schema}.`),
+      ),
+      { numRuns: 60 },
+    )
+  }, 120_000)
+})
+
+describe.skipIf(!CH_URL && !CI)('compiled SQL equals the engine: ClickHouse', () => {
+  const database = `leadscore_sql_${process.pid}`
+  let run: Runner
+  beforeAll(async () => {
+    if (!CH_URL)
+      throw new Error(
+        'CI=true needs LEADSCORE_TEST_CLICKHOUSE_URL (bash .ci/clickhouse.sh starts the servers)',
+      )
+    await clickhouseQuery(CH_URL, `CREATE DATABASE IF NOT EXISTS ${database}`)
+    run = async (statements, query) => {
+      for (const s of statements) await clickhouseQuery(CH_URL, s)
+      const text = await clickhouseQuery(CH_URL, `${query.trimEnd()} FORMAT JSONEachRow`)
+      return text
+        .split('\n')
+        .filter((l) => l.trim() !== '')
+        .map((l) => normalizeRow(JSON.parse(l)))
+    }
+  })
+  afterAll(async () => {
+    if (CH_URL) await clickhouseQuery(CH_URL, `DROP DATABASE IF EXISTS ${database}`)
+  })
+
+  it('on random models and data', async () => {
+    await fc.assert(
+      fc.asyncProperty(sqlModelArb, datasetArb, (doc, data) =>
+        check('clickhouse', run, doc, data, `${database}.`),
+      ),
+      { numRuns: 15 },
+    )
+  }, 300_000)
+})
+
+if (!PG_URL && !CI)
+  console.warn('PostgreSQL SQL tests skipped: set LEADSCORE_TEST_DATABASE_URL (see .ci/run)')
+if (!CH_URL && !CI) {
+  console.warn(
+    'ClickHouse SQL tests skipped: run `eval "$(bash .ci/clickhouse.sh)"` to start two local servers',
+  )
+}
+
+it('the engine itself agrees on the generated data (a check of the test)', () => {
+  fc.assert(
+    fc.property(sqlModelArb, datasetArb, (doc, data) => {
+      expect(engineScores(doc, data).size).toBe(data.contacts.length)
+    }),
+    { numRuns: 10 },
+  )
+})
