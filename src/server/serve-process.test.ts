@@ -1,60 +1,11 @@
-import { type ChildProcess, spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { request } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 
-const ROOT = join(import.meta.dirname, '..', '..')
-const WRITE = 'process-write-key'
-const ADMIN = 'process-admin-key'
-
-interface Server {
-  readonly proc: ChildProcess
-  readonly url: string
-  /** Everything the process wrote to stderr so far. */
-  readonly log: () => string
-}
-
-/** Starts `leadscore serve` (from the sources, with tsx) on a free port and waits until it listens. */
-function startServer(db: string): Promise<Server> {
-  const proc = spawn(
-    process.execPath,
-    ['--import', 'tsx', join(ROOT, 'src', 'cli', 'bin.ts'), 'serve', '--db', db, '--port', '0', '--no-demo'],
-    {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        LEADSCORE_WRITE_KEY: WRITE,
-        LEADSCORE_ADMIN_KEY: ADMIN,
-        LEADSCORE_LOG_LEVEL: 'warn',
-      },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    },
-  )
-  let log = ''
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the server did not start:\n${log}`)), 30_000)
-    proc.stderr!.on('data', (chunk: Buffer) => {
-      log += chunk.toString('utf8')
-      const match = /is running at (http:\/\/[\d.]+:\d+)/.exec(log)
-      if (match) {
-        clearTimeout(timer)
-        resolve({ proc, url: match[1]!, log: () => log })
-      }
-    })
-    proc.on('exit', (code) => {
-      clearTimeout(timer)
-      reject(new Error(`the server exited (${code}) before listening:\n${log}`))
-    })
-  })
-}
-
-function exited(proc: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-  if (proc.exitCode !== null || proc.signalCode !== null)
-    return Promise.resolve({ code: proc.exitCode, signal: proc.signalCode })
-  return new Promise((resolve) => proc.once('exit', (code, signal) => resolve({ code, signal })))
-}
+import { ADMIN, exited, startServer, WRITE } from './test-support/serve-process.js'
 
 const auth = `Basic ${Buffer.from(`${WRITE}:`).toString('base64')}`
 

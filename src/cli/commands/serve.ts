@@ -17,6 +17,7 @@ import {
   parseLogLevel,
   seedDemoWorkspace,
   systemClock,
+  type WebhookSenderSettings,
 } from '../../engine/index.js'
 import { createApp, DEFAULT_PORT, listen, type RunningServer } from '../../server/index.js'
 import { openStore, type Store, StoreError } from '../../store/index.js'
@@ -105,6 +106,7 @@ export const serveCommand = defineCommand({
         clock: systemClock,
         logger,
         staticKeys: { write: ctx.env['LEADSCORE_WRITE_KEY'], admin: ctx.env['LEADSCORE_ADMIN_KEY'] },
+        webhooks: webhookSettings(ctx),
       })
       const app = createApp({ engine, store, config: { version: VERSION } })
       try {
@@ -139,6 +141,38 @@ export const serveCommand = defineCommand({
     }
   },
 })
+
+/** Environment variables that tune the webhook sender, and the policy field each sets. */
+const WEBHOOK_ENV = {
+  LEADSCORE_WEBHOOK_MAX_ATTEMPTS: 'maxAttempts',
+  LEADSCORE_WEBHOOK_INITIAL_DELAY_MS: 'initialDelayMs',
+  LEADSCORE_WEBHOOK_MAX_DELAY_MS: 'maxDelayMs',
+  LEADSCORE_WEBHOOK_TIMEOUT_MS: 'timeoutMs',
+} as const
+
+/** The webhook sender's settings from the environment (`LEADSCORE_WEBHOOK_*`). */
+export function webhookSettings(ctx: CliContext): WebhookSenderSettings {
+  const number = (name: string): number | undefined => {
+    const value = ctx.env[name]
+    if (value === undefined || value === '') return undefined
+    const n = Number(value)
+    if (!Number.isSafeInteger(n) || n < 1)
+      throw new CliError(`${name}=${value} is not a positive whole number`, {
+        hint: `unset ${name} for the default`,
+      })
+    return n
+  }
+  const policy: Record<string, number> = {}
+  for (const [name, field] of Object.entries(WEBHOOK_ENV)) {
+    const n = number(name)
+    if (n !== undefined) policy[field] = n
+  }
+  return {
+    policy,
+    concurrency: number('LEADSCORE_WEBHOOK_CONCURRENCY'),
+    retentionDays: number('LEADSCORE_WEBHOOK_RETENTION_DAYS'),
+  }
+}
 
 function portOf(value: string | undefined): number {
   if (value === undefined || value === '') return DEFAULT_PORT
