@@ -12,6 +12,7 @@ export const commands: SubCommandsDef = {
   model: () => import('./model.js').then((m) => m.modelCommand),
   predict: () => import('./predict.js').then((m) => m.predictCommand),
   score: () => import('./score.js').then((m) => m.scoreCommand),
+  sql: () => import('./sql.js').then((m) => m.sqlCommand),
   serve: () => import('./serve.js').then((m) => m.serveCommand),
   webhooks: () => import('./webhooks.js').then((m) => m.webhooksCommand),
   users: () => import('./users.js').then((m) => m.usersCommand),

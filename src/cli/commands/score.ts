@@ -11,6 +11,8 @@ import { CliError, cliContext } from '../context.js'
 import { type InputFiles, loadInputs } from '../load-inputs.js'
 import { loadModelFile } from '../model-file.js'
 import { asOfTime } from '../time.js'
+import { scoreWithEngine } from './score-engine.js'
+import { tableArgs } from './sql.js'
 
 /** The columns every output starts with, in this order. */
 export const SCORE_COLUMNS = [
@@ -81,6 +83,19 @@ export const scoreCommand = defineCommand({
   },
   args: {
     ...inputArgs,
+    // with --engine and a database --source, the contacts are a table, not a file
+    contacts: { ...inputArgs.contacts, required: false },
+    engine: {
+      type: 'enum',
+      options: ['duckdb', 'postgres', 'clickhouse'],
+      description: 'Score where the data is, with the model compiled to SQL (see `leadscore sql`)',
+    },
+    source: {
+      type: 'string',
+      description: 'With --engine: a database (postgres://..., http://clickhouse:8123, a .duckdb file)',
+      valueHint: 'URL|FILE',
+    },
+    ...tableArgs,
     out: {
       type: 'string',
       description: 'Write scores here (.csv, .json, .ndjson, .gz too; default: stdout)',
@@ -97,8 +112,15 @@ export const scoreCommand = defineCommand({
     const model = await loadModelFile(ctx, args.model)
     const asOf = asOfTime(args['as-of'])
     const format = outputFormat(args.format, args.out)
+    if (args.engine !== undefined || args.source !== undefined) {
+      await scoreWithEngine(ctx, model, args, { asOf, format, started })
+      return
+    }
+    if (!args.contacts) {
+      throw new CliError('missing --contacts', { hint: 'name the contacts file: --contacts contacts.csv' })
+    }
     const badRows = new BadRows()
-    const inputs = await loadInputs(ctx, model, inputFiles(args), badRows)
+    const inputs = await loadInputs(ctx, model, inputFiles({ ...args, contacts: args.contacts }), badRows)
     const loaded = performance.now()
     const scores = scoreColumns(model, inputs.contacts, inputs.events, asOf)
     const accounts = model.accounts
@@ -164,7 +186,7 @@ export const scoreCommand = defineCommand({
   },
 })
 
-function outputFormat(format: string | undefined, out: string | undefined): ScoreFormat {
+export function outputFormat(format: string | undefined, out: string | undefined): ScoreFormat {
   if (format === 'csv' || format === 'json' || format === 'ndjson') return format
   if (format !== undefined)
     throw new CliError(`unknown format ${format}`, { hint: 'use csv, json or ndjson' })

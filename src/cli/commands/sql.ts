@@ -1,0 +1,117 @@
+/**
+ * `leadscore sql`: prints the SQL that scores every contact of a model where the events
+ * are (DuckDB, PostgreSQL, ClickHouse). Also the table options `score --engine` shares.
+ * @module
+ */
+import { defineCommand } from 'citty'
+import {
+  type CompileSqlOptions,
+  compileToSql,
+  DIALECTS,
+  type DialectName,
+  SqlUnsupportedError,
+} from '../../sql/index.js'
+import { CliError, cliContext } from '../context.js'
+import { loadModelFile } from '../model-file.js'
+import { asOfTime } from '../time.js'
+
+/** Options naming the tables and columns the SQL reads. */
+export const tableArgs = {
+  'contacts-table': {
+    type: 'string',
+    description: 'The contacts table (default contacts)',
+    valueHint: 'NAME',
+  },
+  'events-table': { type: 'string', description: 'The events table (default events)', valueHint: 'NAME' },
+  'accounts-table': {
+    type: 'string',
+    description: 'The accounts table (default: accounts when the model scores accounts)',
+    valueHint: 'NAME',
+  },
+  'id-column': { type: 'string', description: 'The contacts id column (default contact_id)' },
+  'contact-column': { type: 'string', description: "The events' contact id column (default contact_id)" },
+  'event-column': { type: 'string', description: "The events' name column (default event)" },
+  'time-column': { type: 'string', description: "The events' time column (default timestamp)" },
+  'account-id-column': { type: 'string', description: "The accounts' id column (default account_id)" },
+} as const
+
+/** The column names given on the command line. */
+export function sqlColumns(args: {
+  'id-column'?: string | undefined
+  'contact-column'?: string | undefined
+  'event-column'?: string | undefined
+  'time-column'?: string | undefined
+  'account-id-column'?: string | undefined
+}): NonNullable<CompileSqlOptions['columns']> {
+  return {
+    id: args['id-column'],
+    contactId: args['contact-column'],
+    event: args['event-column'],
+    time: args['time-column'],
+    accountId: args['account-id-column'],
+  }
+}
+
+/** The dialect named by `--dialect` / `--engine`. */
+export function dialectOf(value: string | undefined, option: string): DialectName {
+  if (value !== undefined && (DIALECTS as readonly string[]).includes(value)) return value as DialectName
+  throw new CliError(`${option} ${value ?? ''} is not a SQL engine leadscore writes for`.replace('  ', ' '), {
+    hint: `use one of ${DIALECTS.join(', ')}`,
+  })
+}
+
+/** A compile failure as a CliError that lists the constructs. */
+export function unsupportedError(error: unknown): unknown {
+  if (!(error instanceof SqlUnsupportedError)) return error
+  return new CliError(error.message.split('\n').slice(0, -1).join('\n'), {
+    hint: "rewrite those conditions, or score this model with leadscore's own engine (no --engine)",
+  })
+}
+
+export const sqlCommand = defineCommand({
+  meta: {
+    name: 'sql',
+    description:
+      'Print the SQL that scores every contact where the events are (DuckDB, PostgreSQL, ClickHouse)',
+  },
+  args: {
+    model: {
+      type: 'string',
+      description: 'The scoring model (YAML or JSON)',
+      required: true,
+      valueHint: 'FILE',
+    },
+    dialect: {
+      type: 'enum',
+      options: [...DIALECTS],
+      description: 'The SQL engine: duckdb, postgres or clickhouse',
+      required: true,
+    },
+    'as-of': {
+      type: 'string',
+      description: 'Score as of this time (ISO-8601 or epoch ms; default: now)',
+      valueHint: 'TIME',
+    },
+    ...tableArgs,
+  },
+  async run({ args, data }) {
+    const ctx = cliContext(data)
+    const model = await loadModelFile(ctx, args.model)
+    const dialect = dialectOf(args.dialect, '--dialect')
+    try {
+      const { sql } = compileToSql(model, {
+        dialect,
+        tables: {
+          contacts: args['contacts-table'] ?? 'contacts',
+          events: args['events-table'] ?? 'events',
+          accounts: args['accounts-table'] ?? (model.accounts ? 'accounts' : undefined),
+        },
+        columns: sqlColumns(args),
+        asOf: asOfTime(args['as-of']),
+      })
+      ctx.stdout.write(sql)
+    } catch (error) {
+      throw unsupportedError(error)
+    }
+  },
+})
