@@ -39,7 +39,8 @@ export function useData<T>(load: () => Promise<T>, deps: readonly unknown[]): Da
 export function useDebounced<T>(value: T, ms: number): T {
   const [current, setCurrent] = useState(value)
   useEffect(() => {
-    const t = setTimeout(() => setCurrent(value), ms)
+    // the first value (after undefined) is not a keystroke: no wait
+    const t = setTimeout(() => setCurrent(value), current === undefined ? 0 : ms)
     return () => clearTimeout(t)
   }, [value, ms])
   return current

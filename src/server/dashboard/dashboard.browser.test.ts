@@ -65,11 +65,11 @@ if (!chromiumInstalled() && !ci) {
       async () => {
         await page.goto(`${server.url}/`)
         await page.getByLabel('Email', { exact: true }).fill(USER.email)
+        await shot('sign-in')
         await page.getByLabel('Password', { exact: true }).fill('not the password')
         await page.getByRole('button', { name: 'Sign in', exact: true }).click()
         await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/do not match/)
         await page.getByLabel('Password', { exact: true }).fill(USER.password)
-        await shot('sign-in')
         await page.getByRole('button', { name: 'Sign in', exact: true }).click()
         await page.locator('tbody tr[data-contact]').first().waitFor()
         expect(await page.locator('.who').textContent()).toContain(USER.name)
@@ -186,7 +186,7 @@ if (!chromiumInstalled() && !ci) {
         expect(csv[0]).toMatch(/^id,name,email,/)
         const hot = await api<{ counts: { value: string; count: number }[] }>('/api/contacts/counts?by=band')
         expect(csv.length - 1).toBe(hot.counts.find((c) => c.value === 'hot')?.count)
-        expect(csv[1]?.split(',')[0]).toBe((await rowIds())[0])
+        await expect.poll(async () => (await rowIds())[0]).toBe(csv[1]?.split(',')[0])
       },
       TIMEOUT,
     )

@@ -29,12 +29,17 @@ export function Loading({ what = 'Loading' }: { what?: string }) {
   )
 }
 
+/** A message of the API as a sentence: capital first letter. */
+export function sentence(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1)
+}
+
 export function ErrorBox({ error }: { error: Error | undefined }) {
   if (!error) return null
   const hint = (error as { hint?: string }).hint
   return (
     <div class="error" role="alert">
-      {error.message}
+      {sentence(error.message)}
       {hint ? <div class="small">{hint}</div> : null}
     </div>
   )

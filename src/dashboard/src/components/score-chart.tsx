@@ -38,7 +38,7 @@ export function ScoreChart({
           height: 240,
           scales: { x: { time: true }, y: { range: [0, Math.max(max, ...points.map((p) => p.total))] } },
           axes: [{ stroke: '#596275' }, { stroke: '#596275', size: 40 }],
-          legend: { show: true },
+          legend: { show: true, live: false },
           series: [
             {},
             { label: 'Total', stroke: '#3b4fd8', width: 2, points: { show: points.length < 40 } },

@@ -84,14 +84,22 @@ export function QueuePage({ session }: PageProps) {
     () => api<QueueAnswer>(`/api/contacts${query({ ...filters, limit: PAGE_SIZE, cursor })}`),
     [key, cursor],
   )
+  // the filters' counts load after the first rows, so the queue shows first
+  const rowsShown = page.value !== undefined
   const counts = useData(
-    () =>
-      Promise.all(
-        FILTERS.map((by) =>
-          api<{ counts: CountRow[] }>(`/api/contacts/counts?by=${by}`).then((r) => [by, r.counts] as const),
-        ),
-      ).then((all) => Object.fromEntries(all) as Record<Filter, CountRow[]>),
-    [],
+    async () =>
+      rowsShown
+        ? (Object.fromEntries(
+            await Promise.all(
+              FILTERS.map((by) =>
+                api<{ counts: CountRow[] }>(`/api/contacts/counts?by=${by}`).then(
+                  (r) => [by, r.counts] as const,
+                ),
+              ),
+            ),
+          ) as Record<Filter, CountRow[]>)
+        : undefined,
+    [rowsShown],
   )
   const model = useData(() => api<ModelInfo>('/api/dashboard/model'), [])
   const bandCounts = useMemo(() => {

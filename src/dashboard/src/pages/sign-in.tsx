@@ -1,6 +1,7 @@
 /** Sign in with an email and password, or with an admin key (also from `/#key=...`, as the server prints at first start). */
 import { useEffect, useState } from 'preact/hooks'
 import { ApiError, api } from '../api.js'
+import { sentence } from '../components/bits.js'
 
 export function SignInPage({ signedIn, onSignedIn }: { signedIn: boolean; onSignedIn: () => Promise<void> }) {
   const [withKey, setWithKey] = useState(false)
@@ -14,7 +15,7 @@ export function SignInPage({ signedIn, onSignedIn }: { signedIn: boolean; onSign
       await api('/auth/sign-in', { method: 'POST', body })
       await onSignedIn()
     } catch (e) {
-      setError(e instanceof ApiError ? e.message : 'the server did not answer; try again')
+      setError(e instanceof ApiError ? sentence(e.message) : 'The server did not answer; try again.')
     } finally {
       setBusy(false)
     }

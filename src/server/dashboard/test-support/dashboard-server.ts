@@ -38,14 +38,14 @@ export async function buildDashboard(): Promise<string> {
 }
 
 export async function startDashboardServer(
-  options: { db?: string; contacts?: number; dashboardDir?: string } = {},
+  options: { db?: string; contacts?: number; dashboardDir?: string; addUser?: boolean } = {},
 ): Promise<DashboardServer> {
   const temp = mkdtempSync(join(tmpdir(), 'leadscore-dashboard-'))
   const dashboardDir = options.dashboardDir ?? (await buildDashboard())
   const store = await openSqliteStore({ path: options.db ?? join(temp, 'leadscore.db') })
   const engine = await createEngine({ store, clock: systemClock, staticKeys: { admin: ADMIN_KEY } })
   if (options.db === undefined) await seedDemoWorkspace(engine, { contacts: options.contacts ?? 400 })
-  if ((await store.findUserByEmail(USER.email)) === undefined)
+  if (options.addUser !== false && (await store.findUserByEmail(USER.email)) === undefined)
     await addUser(store, { ...USER, role: 'admin' }, systemClock.now())
   const previous = process.env['LEADSCORE_DASHBOARD_DIR']
   process.env['LEADSCORE_DASHBOARD_DIR'] = dashboardDir
