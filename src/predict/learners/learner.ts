@@ -4,7 +4,7 @@
  */
 import type { EncodedFeatures } from '../features/encode.js'
 import type { LearnerModel, LearnerName } from '../model.js'
-import { fitGbdtBag, type GbdtParams, predictGbdt } from './gbdt/booster.js'
+import { fitGbdt, fitGbdtBag, type GbdtParams, predictGbdt } from './gbdt/booster.js'
 import { compileTree } from './gbdt/tree.js'
 import { addTreeShap, expectedValue, ShapPath, treeDepth } from './gbdt/tree-shap.js'
 import {
@@ -19,7 +19,10 @@ import {
 export interface LearnerParams {
   readonly logistic?: LogisticParams
   readonly gbdt?: GbdtParams
-  /** Boosters averaged into the gbdt model (default: 3 up to 20,000 rows, else 1). */
+  /**
+   * Boosters averaged into the gbdt model (default: 3 up to 20,000 rows, else 1). A single
+   * booster is refitted on every row with the number of trees early stopping found (×1.1).
+   */
   readonly gbdtBags?: number
   readonly seed?: number
 }
@@ -37,7 +40,14 @@ export function fitLearner(
   if (name === 'logistic') return fitLogistic(data, labels, params.logistic)
   const minLeaf = Math.max(5, Math.min(100, Math.round(data.rowCount / 100)))
   const gbdt = { ...GBDT_TUNED, minSamplesLeaf: minLeaf, seed: params.seed ?? 0, ...params.gbdt }
-  return fitGbdtBag(data, labels, gbdt, params.gbdtBags ?? (data.rowCount <= 20_000 ? 3 : 1))
+  const bags = params.gbdtBags ?? (data.rowCount <= 20_000 ? 3 : 1)
+  if (bags > 1) return fitGbdtBag(data, labels, gbdt, bags)
+  // Early stopping holds out a tenth of the rows; refitting on all of them with the tree count
+  // it found gains what that tenth knows (measured: +0.001 AUC on the bank data).
+  const stopped = fitGbdt(data, labels, gbdt)
+  if ((gbdt.validationFraction ?? 0.1) === 0) return stopped
+  const trees = Math.max(1, Math.round(stopped.trees.length * 1.1))
+  return fitGbdt(data, labels, { ...gbdt, validationFraction: 0, maxIterations: trees })
 }
 
 /** Raw margins (log-odds) of every row. */

@@ -55,8 +55,14 @@ export const GBDT_DEFAULTS = {
 
 /** The feature layout the grower reads. */
 export function growFeatures(data: EncodedFeatures): GrowFeatures {
+  const nFeatures = data.bins.length
+  const rowBins = new Uint8Array(data.rowCount * nFeatures)
+  data.bins.forEach((col, f) => {
+    for (let i = 0; i < data.rowCount; i++) rowBins[i * nFeatures + f] = col[i]!
+  })
   return {
     bins: data.bins,
+    rowBins,
     categorical: Uint8Array.from(data.features, (f) => (f.kind === 'categorical' ? 1 : 0)),
     binCount: Int32Array.from(data.features, (f) =>
       f.kind === 'categorical' ? f.levels.length : f.thresholds.length + 1,

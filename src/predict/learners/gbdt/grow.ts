@@ -12,6 +12,8 @@ import type { Tree } from './tree.js'
 export interface GrowFeatures {
   /** Per feature, the bin of every row. */
   readonly bins: readonly Uint8Array[]
+  /** The same bins row by row (`rowBins[row * features + f]`): histograms read a row's bins at once. */
+  readonly rowBins: Uint8Array
   /** 1 for a categorical feature. */
   readonly categorical: Uint8Array
   /** Per feature: the number of value bins (numeric) or levels (categorical). */
@@ -76,25 +78,20 @@ export function growTree(
   const takeHist = () => pool.pop() ?? new Float64Array(nFeatures * SLOTS)
   const scratch = new Int32Array(rows.length)
 
-  const orderedG = new Float64Array(rows.length)
-  const orderedH = new Float64Array(rows.length)
+  const rowBins = features.rowBins
   const buildHist = (start: number, end: number): Float64Array => {
     const hist = takeHist()
     hist.fill(0)
-    // Gradients in row order once, so the per-feature loops read them sequentially.
-    const count = end - start
-    for (let i = 0; i < count; i++) {
-      const r = rows[start + i]!
-      orderedG[i] = g[r]!
-      orderedH[i] = h[r]!
-    }
-    for (let f = 0; f < nFeatures; f++) {
-      const col = features.bins[f]!
-      const base = f * SLOTS
-      for (let i = 0; i < count; i++) {
-        const s = base + col[rows[start + i]!]! * 3
-        hist[s]! += orderedG[i]!
-        hist[s + 1]! += orderedH[i]!
+    // Row by row: one row's bins are adjacent, which measured twice as fast as feature by feature.
+    for (let i = start; i < end; i++) {
+      const r = rows[i]!
+      const gr = g[r]!
+      const hr = h[r]!
+      const rb = r * nFeatures
+      for (let f = 0; f < nFeatures; f++) {
+        const s = f * SLOTS + rowBins[rb + f]! * 3
+        hist[s]! += gr
+        hist[s + 1]! += hr
         hist[s + 2]!++
       }
     }
