@@ -42,7 +42,7 @@ export {
   type TrainingSummary,
 } from './model.js'
 export { type Predictions, predictEncoded, predictTable } from './predict.js'
-export { detectSeparator, type LeadTable, PredictInputError, tableFromRows } from './table.js'
+export { detectSeparator, type LeadTable, PredictInputError, tableFromRows, withColumn } from './table.js'
 export {
   type CandidateResult,
   type TimeSplitResult,

@@ -29,6 +29,14 @@ export function tableFromRows(header: readonly string[], rows: readonly (readonl
   return { header, columns, rowCount: rows.length }
 }
 
+/** `table` with one more column (e.g. the outcome of each contact of a behaviour table). */
+export function withColumn(table: LeadTable, name: string, cells: readonly string[]): LeadTable {
+  if (cells.length !== table.rowCount)
+    throw new RangeError(`${cells.length} cells for a table of ${table.rowCount} rows: give one per row`)
+  if (table.header.includes(name)) throw new RangeError(`the table already has a column "${name}"`)
+  return { ...table, header: [...table.header, name], columns: [...table.columns, cells] }
+}
+
 /** The index of column `name` in `table`, or a {@link PredictInputError} naming the columns there are. */
 export function columnIndex(table: LeadTable, name: string, role: string): number {
   const index = table.header.indexOf(name)

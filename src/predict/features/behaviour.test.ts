@@ -84,3 +84,27 @@ describe('behaviourTable', () => {
     expect(t.columns[t.header.indexOf('events.page.count_7d')]![0]).toBe('1')
   })
 })
+
+describe('training from contacts', () => {
+  it('learns a planted behaviour from a behaviour table with the outcome added', async () => {
+    const { trainModel } = await import('../train.js')
+    const { withColumn } = await import('../table.js')
+    const rows: ContactAtCutoff[] = Array.from({ length: 600 }, (_, i) => {
+      const engaged = i % 2 === 0
+      const events = Array.from({ length: engaged ? 4 + (i % 5) : i % 3 }, (_, k) =>
+        at(k * 3 + 0.5, 'page', {}, `c${i}-${k}`),
+      )
+      return {
+        contact: { id: `c${i}`, properties: { plan: i % 3 === 0 ? 'pro' : 'free' } },
+        events,
+        cutoff: CUTOFF,
+      }
+    })
+    const spec = fitBehaviourSpec(rows)
+    const outcome = rows.map((_, i) => (i % 2 === 0 ? (i % 10 === 0 ? '0' : '1') : i % 10 === 1 ? '1' : '0'))
+    const table = withColumn(behaviourTable(rows, spec), 'converted', outcome)
+    const { report } = trainModel(table, { label: 'converted', learner: 'logistic' })
+    expect(report.auc).toBeGreaterThan(0.75)
+    expect(report.importance[0]!.feature).toMatch(/^events\.(any|page)\.|active_days|days_since/)
+  })
+})
