@@ -71,6 +71,12 @@ export function App() {
     void refresh()
   }, [])
 
+  // a key in the address (`/#key=...`, printed at first start) is not kept there once signed in
+  useEffect(() => {
+    if (session?.signedIn && /(^#|&)key=/.test(location.hash))
+      history.replaceState(null, '', location.pathname + location.search)
+  }, [session?.signedIn])
+
   if (session === undefined) return <Loading />
   if (!session.signedIn || path === '/sign-in') {
     return (

@@ -1,4 +1,6 @@
 /** The shapes of the API answers the dashboard reads. */
+import type { Classes } from '../../core/classify.js'
+import type { Issue } from '../../core/model/issue.js'
 import type { Ledger } from '../../core/result.js'
 
 export type { Ledger, PartLedger, RuleLedger } from '../../core/result.js'
@@ -13,19 +15,15 @@ export interface Session {
   features?: Record<string, boolean>
 }
 
-export interface QueueScore {
+/** The classes of a score: grade, level, label, band, stage, journey, segments. */
+export type ScoreClasses = Classes
+
+export interface QueueScore extends ScoreClasses {
   model: string
   version: number
   total: number
   fit: number
   engagement: number
-  grade: string | null
-  level: string | null
-  label: string | null
-  band: string | null
-  stage: string | null
-  journey: string | null
-  segments: string[]
   likelihood: number | null
   lastActivityAt: number | null
   scoredAt: number
@@ -74,18 +72,11 @@ export interface ModelInfo {
   predictive: boolean
 }
 
-export interface LiveScore {
+export interface LiveScore extends ScoreClasses {
   asOf: number
   fit: number
   engagement: number
   total: number
-  grade: string | null
-  level: string | null
-  label: string | null
-  band: string | null
-  stage: string | null
-  journey: string | null
-  segments: string[]
   likelihood: number | null
 }
 
@@ -170,15 +161,8 @@ export interface AccountDetail {
   }[]
 }
 
-export interface ModelIssue {
-  severity: 'error' | 'warning'
-  code: string
-  path: string
-  line?: number
-  column?: number
-  message: string
-  hint?: string
-}
+/** A problem in a model source, with its line and column. */
+export type ModelIssue = Issue
 
 export interface ModelSummary {
   id: string

@@ -1,8 +1,8 @@
 /** Accounts ranked by their score, with the coverage of the buying committee by role. */
-import { useState } from 'preact/hooks'
 import { api, query } from '../api.js'
 import type { PageProps } from '../app.js'
 import { Band, Card, ErrorBox, Loading, ScoreBar } from '../components/bits.js'
+import { Pager, usePages } from '../components/pager.js'
 import { count, score } from '../format.js'
 import type { AccountDetail, AccountItem, CommitteeRole } from '../types.js'
 import { useData } from '../use-data.js'
@@ -32,8 +32,8 @@ export function Committee({ roles }: { roles: readonly CommitteeRole[] }) {
 }
 
 export function AccountsPage(_: PageProps) {
-  const [cursors, setCursors] = useState<(string | null)[]>([null])
-  const cursor = cursors[cursors.length - 1] ?? null
+  const pages = usePages(50)
+  const cursor = pages.cursor
   const page = useData(
     () =>
       api<{ items: AccountItem[]; nextCursor: string | null }>(
@@ -42,7 +42,7 @@ export function AccountsPage(_: PageProps) {
     [cursor],
   )
   const rows = page.value?.items ?? []
-  const first = (cursors.length - 1) * 50
+  const first = pages.offset
   const barMax = Math.max(100, ...rows.map((r) => r.score.total))
   const showBand = rows.some((r) => r.score.band !== null)
   return (
@@ -99,18 +99,7 @@ export function AccountsPage(_: PageProps) {
           <p class="empty">No account is scored yet.</p>
         ) : null}
       </div>
-      <div class="pager">
-        <button type="button" disabled={cursors.length < 2} onClick={() => setCursors(cursors.slice(0, -1))}>
-          ← Previous
-        </button>
-        <button
-          type="button"
-          disabled={!page.value?.nextCursor}
-          onClick={() => page.value?.nextCursor && setCursors([...cursors, page.value.nextCursor])}
-        >
-          Next →
-        </button>
-      </div>
+      <Pager pages={pages} rows={rows.length} nextCursor={page.value?.nextCursor} />
     </>
   )
 }

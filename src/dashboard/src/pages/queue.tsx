@@ -7,6 +7,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks'
 import { api, query } from '../api.js'
 import type { PageProps } from '../app.js'
 import { Band, ErrorBox, Loading, ScoreBar } from '../components/bits.js'
+import { Pager, usePages } from '../components/pager.js'
 import { ago, count, percent, score } from '../format.js'
 import { navigate, useLocation } from '../router.js'
 import type { CountRow, ModelInfo, QueuePage as QueueAnswer } from '../types.js'
@@ -58,7 +59,7 @@ export function QueuePage({ session }: PageProps) {
   const me = session.email
   const [text, setText] = useState(search.get('q') ?? '')
   const typed = useDebounced(text, 250)
-  const [cursors, setCursors] = useState<(string | null)[]>([null])
+  const pages = usePages(PAGE_SIZE)
   const [views, setViews] = useState(loadViews)
   const [naming, setNaming] = useState(false)
   const filters = queueQuery(search, me)
@@ -77,9 +78,10 @@ export function QueuePage({ session }: PageProps) {
   useEffect(() => {
     if (typed !== (search.get('q') ?? '')) set({ q: typed.trim() || null })
   }, [typed])
-  useEffect(() => setCursors([null]), [key])
+  // biome-ignore lint/correctness/useExhaustiveDependencies: new filters start at the first page
+  useEffect(() => pages.reset(), [key])
 
-  const cursor = cursors[cursors.length - 1] ?? null
+  const cursor = pages.cursor
   const page = useData(
     () => api<QueueAnswer>(`/api/contacts${query({ ...filters, limit: PAGE_SIZE, cursor })}`),
     [key, cursor],
@@ -112,7 +114,7 @@ export function QueuePage({ session }: PageProps) {
   const direction = search.get('direction') ?? 'desc'
   const rows = page.value?.items ?? []
   const showLikelihood = rows.some((r) => r.score.likelihood !== null)
-  const first = (cursors.length - 1) * PAGE_SIZE
+  const first = pages.offset
 
   const saveView = (e: Event) => {
     e.preventDefault()
@@ -311,21 +313,7 @@ export function QueuePage({ session }: PageProps) {
           <p class="empty">No lead matches these filters.</p>
         ) : null}
       </div>
-      <div class="pager">
-        <span class="muted">
-          {rows.length > 0 ? `Rows ${count(first + 1)}–${count(first + rows.length)}` : ''}
-        </span>
-        <button type="button" disabled={cursors.length < 2} onClick={() => setCursors(cursors.slice(0, -1))}>
-          ← Previous
-        </button>
-        <button
-          type="button"
-          disabled={!page.value?.nextCursor}
-          onClick={() => page.value?.nextCursor && setCursors([...cursors, page.value.nextCursor])}
-        >
-          Next →
-        </button>
-      </div>
+      <Pager pages={pages} rows={rows.length} nextCursor={page.value?.nextCursor} />
     </>
   )
 }
