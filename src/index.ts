@@ -8,6 +8,9 @@
  * if (loaded.ok) console.log(evaluateContact(compileModel(loaded.model), contact, events, Date.now()).total)
  * @module
  */
+
+/** Does the model work? Signals, backtests, threshold from capacity, drift, suggested points (see docs/analysis.md). */
+export * from './analysis/index.js'
 export * from './core/index.js'
 export * from './core/model/index.js'
 /** Receivers of Leadscore webhooks verify their signature with this. */

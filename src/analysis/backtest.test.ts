@@ -29,7 +29,7 @@ describe('backtest', () => {
   })
 
   it('ranks converters first when the model scores the planted signal', () => {
-    expect(report.auc).toBeGreaterThan(0.75)
+    expect(report.auc).toBeGreaterThan(0.7)
     expect(report.deciles[0]!.lift).toBeGreaterThan(1.5)
     const hot = report.byBand.find((b) => b.value === 'hot')!
     const cold = report.byBand.find((b) => b.value === 'cold')!

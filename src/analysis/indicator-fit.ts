@@ -1,11 +1,15 @@
 /**
- * L2-regularised logistic regression on binary indicators, fitted by Newton's method.
- * Leads with the same indicators are one weighted row, so a million leads with a few
- * dozen indicators fit in a fraction of a second.
+ * L2-regularised logistic regression on binary indicators (did the rule fire? did the lead
+ * do X?), fitted by Newton's method. Unlike the predictive learner (`src/predict`), which
+ * takes every row, leads with the same indicators are one weighted row here, so a million
+ * leads with a few dozen indicators fit in a fraction of a second; the weights are the
+ * log-odds of each indicator, which become points.
  * @module
  */
+import { choleskySolve } from '../predict/learners/linear-algebra.js'
+import { sigmoid } from '../predict/learners/link.js'
 
-export interface LogisticFit {
+export interface IndicatorFit {
   /** The log-odds weight of each indicator. */
   readonly weights: Float64Array
   readonly intercept: number
@@ -13,7 +17,7 @@ export interface LogisticFit {
   readonly converged: boolean
 }
 
-export interface LogisticOptions {
+export interface IndicatorFitOptions {
   /** The L2 penalty on the weights (not on the intercept); default 1. */
   readonly l2?: number | undefined
   readonly maxIterations?: number | undefined
@@ -23,12 +27,12 @@ export interface LogisticOptions {
  * Fits P(y = 1) = σ(b + Σ w_j x_j) to rows of 0/1 indicators (`rows[i]` holds row i's
  * `p` indicators) and labels `y`.
  */
-export function fitLogistic(
+export function fitIndicators(
   rows: readonly Uint8Array[],
   y: ArrayLike<number>,
   p: number,
-  options: LogisticOptions = {},
-): LogisticFit {
+  options: IndicatorFitOptions = {},
+): IndicatorFit {
   const l2 = options.l2 ?? 1
   // identical rows become one row with counts
   const patterns = new Map<string, number>()
@@ -74,7 +78,7 @@ export function fitLogistic(
         }
       }
       active.push(p)
-      const prob = 1 / (1 + Math.exp(-eta))
+      const prob = sigmoid(eta)
       const r = totals[k]! * prob - positives[k]!
       const w = totals[k]! * prob * (1 - prob)
       for (const a of active) {
@@ -87,7 +91,7 @@ export function fitLogistic(
       hess[j * d + j]! += l2
     }
     hess[p * d + p]! += 1e-9
-    const step = solve(hess, grad, d)
+    const step = choleskySolve(hess, grad, d)
     let change = 0
     for (let j = 0; j < d; j++) {
       beta[j]! -= step[j]!
@@ -99,29 +103,4 @@ export function fitLogistic(
     }
   }
   return { weights: beta.slice(0, p), intercept: beta[p]!, iterations, converged }
-}
-
-/** Solves A x = b for a symmetric positive definite A (Cholesky); A is d × d, row-major. */
-function solve(a: Float64Array, b: Float64Array, d: number): Float64Array {
-  const l = new Float64Array(d * d)
-  for (let i = 0; i < d; i++) {
-    for (let j = 0; j <= i; j++) {
-      let s = a[i * d + j]!
-      for (let k = 0; k < j; k++) s -= l[i * d + k]! * l[j * d + k]!
-      l[i * d + j] = i === j ? Math.sqrt(Math.max(s, 1e-12)) : s / l[j * d + j]!
-    }
-  }
-  const z = new Float64Array(d)
-  for (let i = 0; i < d; i++) {
-    let s = b[i]!
-    for (let k = 0; k < i; k++) s -= l[i * d + k]! * z[k]!
-    z[i] = s / l[i * d + i]!
-  }
-  const x = new Float64Array(d)
-  for (let i = d - 1; i >= 0; i--) {
-    let s = z[i]!
-    for (let k = i + 1; k < d; k++) s -= l[k * d + i]! * x[k]!
-    x[i] = s / l[i * d + i]!
-  }
-  return x
 }

@@ -8,7 +8,7 @@ import type { ContactColumns } from '../core/columnar/index.js'
 import { isMissing, textOf } from '../core/values.js'
 
 /** One property, one code per contact into `labels`. */
-export interface PropertyColumn {
+export interface CodedProperty {
   readonly name: string
   readonly labels: readonly string[]
   readonly codes: Int32Array
@@ -31,14 +31,16 @@ export function propertyColumns(
   contacts: ContactColumns,
   include: Uint8Array,
   options: PropertyColumnOptions,
-): PropertyColumn[] {
+): CodedProperty[] {
   const n = contacts.length
+  // the property names of an even sample of the leads (a name on very few leads may be missed)
+  const stride = Math.max(1, Math.floor(n / KEY_SAMPLE))
   const keys = new Set<string>()
-  for (let c = 0; c < n; c++) {
+  for (let c = 0; c < n; c += stride) {
     if (include[c] !== 1) continue
     for (const key in contacts.properties[c]) keys.add(key)
   }
-  const out: PropertyColumn[] = []
+  const out: CodedProperty[] = []
   for (const name of keys) {
     if (options.exclude.has(name.toLowerCase())) continue
     const column = codeColumn(contacts, include, name, options)
@@ -47,35 +49,45 @@ export function propertyColumns(
   return out
 }
 
+/** Leads looked at to decide a column's kind, top values and bins (all of them up to this many). */
+export const SAMPLE = 50_000
+/** Leads whose property names are collected. */
+const KEY_SAMPLE = 5_000
+
 function codeColumn(
   contacts: ContactColumns,
   include: Uint8Array,
   name: string,
   options: PropertyColumnOptions,
-): PropertyColumn | undefined {
+): CodedProperty | undefined {
   const n = contacts.length
+  const props = contacts.properties
+  // the kind, the top values and the bins come from an even sample of the leads
+  let included = 0
+  for (let c = 0; c < n; c++) included += include[c]!
+  const stride = Math.max(1, Math.floor(included / SAMPLE))
   const counts = new Map<string, number>()
   const numbers: number[] = []
   let present = 0
-  for (let c = 0; c < n; c++) {
-    if (include[c] !== 1) continue
-    const v = contacts.properties[c]?.[name]
+  for (let c = 0, seen = 0; c < n; c++) {
+    if (include[c] !== 1 || seen++ % stride !== 0) continue
+    const v = props[c]?.[name]
     if (isMissing(v)) continue
     present++
     if (typeof v === 'number' && Number.isFinite(v)) numbers.push(v)
-    const text = textOf(v).trim()
+    const text = cellText(v)
     counts.set(text, (counts.get(text) ?? 0) + 1)
   }
   if (present === 0) return undefined
   const distinct = counts.size
   const codes = new Int32Array(n)
-  const isNumeric = numbers.length >= present * 0.95 && distinct > options.bins * 2
-  if (isNumeric) {
+  if (numbers.length >= present * 0.95 && distinct > options.bins * 2) {
     const edges = quantileEdges(Float64Array.from(numbers).sort(), options.bins)
     const labels = [...binLabels(edges), MISSING]
+    const missing = labels.length - 1
     for (let c = 0; c < n; c++) {
-      const v = contacts.properties[c]?.[name]
-      codes[c] = typeof v === 'number' && Number.isFinite(v) ? binOf(edges, v) : labels.length - 1
+      const v = props[c]?.[name]
+      codes[c] = typeof v === 'number' && Number.isFinite(v) ? binOf(edges, v) : missing
     }
     return { name, labels, codes, numeric: true }
   }
@@ -83,15 +95,26 @@ function codeColumn(
   if (present >= 50 && distinct > present * 0.5) return undefined
   const top = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, options.topValues)
   const index = new Map(top.map(([text], k) => [text, k]))
-  const pooled = distinct > top.length
-  const labels = [...top.map(([text]) => text), ...(pooled ? [OTHER] : []), MISSING]
+  const labels = [...top.map(([text]) => text), OTHER, MISSING]
   const missing = labels.length - 1
-  const other = pooled ? labels.length - 2 : -1
+  const other = labels.length - 2
   for (let c = 0; c < n; c++) {
-    const v = contacts.properties[c]?.[name]
-    codes[c] = isMissing(v) ? missing : (index.get(textOf(v).trim()) ?? other)
+    const v = props[c]?.[name]
+    if (isMissing(v)) {
+      codes[c] = missing
+      continue
+    }
+    const code =
+      index.get(typeof v === 'string' ? v : cellText(v)) ??
+      (typeof v === 'string' ? index.get(v.trim()) : undefined)
+    codes[c] = code ?? other
   }
   return { name, labels, codes, numeric: false }
+}
+
+/** A value as the text it is grouped by (trimmed). */
+function cellText(v: unknown): string {
+  return textOf(v).trim()
 }
 
 /** Bin edges at the quantiles of sorted values, without repeats: bin k is [edges[k], edges[k+1]). */

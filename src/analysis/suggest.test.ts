@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { idHash } from '../core/id-hash.js'
 import { DAY_MS } from '../core/input.js'
-import { fitLogistic } from './logistic.js'
+import { fitIndicators } from './indicator-fit.js'
 import { suggestPoints } from './suggest.js'
 import { compile, modelSource } from './test-support/models.js'
 import { leadData, plantedLeads, random, T0 } from './test-support/planted.js'
@@ -73,7 +73,7 @@ describe('suggestPoints', () => {
   })
 })
 
-describe('fitLogistic', () => {
+describe('fitIndicators', () => {
   it('recovers planted log-odds weights', () => {
     const rnd = random(11)
     const rows: Uint8Array[] = []
@@ -84,7 +84,7 @@ describe('fitLogistic', () => {
       rows.push(row)
       y.push(rnd() < 1 / (1 + Math.exp(-eta)) ? 1 : 0)
     }
-    const fit = fitLogistic(rows, y, 2, { l2: 1 })
+    const fit = fitIndicators(rows, y, 2, { l2: 1 })
     expect(fit.converged).toBe(true)
     expect(fit.intercept).toBeCloseTo(-2, 0)
     expect(fit.weights[0]!).toBeGreaterThan(1.3)
@@ -95,8 +95,8 @@ describe('fitLogistic', () => {
 
   it('shrinks a weight seen on few rows', () => {
     const rows = [Uint8Array.from([1]), Uint8Array.from([0]), Uint8Array.from([0]), Uint8Array.from([0])]
-    const strong = fitLogistic(rows, [1, 0, 0, 0], 1, { l2: 0.01 })
-    const shrunk = fitLogistic(rows, [1, 0, 0, 0], 1, { l2: 10 })
+    const strong = fitIndicators(rows, [1, 0, 0, 0], 1, { l2: 0.01 })
+    const shrunk = fitIndicators(rows, [1, 0, 0, 0], 1, { l2: 10 })
     expect(Math.abs(shrunk.weights[0]!)).toBeLessThan(Math.abs(strong.weights[0]!))
   })
 })

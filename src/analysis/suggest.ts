@@ -13,8 +13,8 @@ import { compareIssues, formatIssue, loadModel } from '../core/model/index.js'
 import type { Condition, ModelDocument } from '../core/model/types.js'
 import { normalizeText } from '../core/values.js'
 import { rocAuc, topDecileLift } from '../predict/metrics.js'
+import { fitIndicators } from './indicator-fit.js'
 import { cohortAt, type LeadData } from './leads.js'
-import { fitLogistic } from './logistic.js'
 import { scoreRows } from './snapshots.js'
 
 export interface SuggestOptions {
@@ -173,7 +173,7 @@ export function suggestPoints(
     rows.push(row)
     labels.push(cohort.positive[c]!)
   }
-  const fit = fitLogistic(rows, labels, p, { l2: options.l2 })
+  const fit = fitIndicators(rows, labels, p, { l2: options.l2 })
   const scale = pointScale(indicators.slice(0, ruleCount), fit.weights, (j) => counts[j]! >= minLeads)
 
   const suggested = indicators.map((ind, j) =>

@@ -98,7 +98,9 @@ describe('drift', () => {
       /^2026-03: hot leads converted \d+\.\d% against \d+\.\d% in the months before \(p = /,
     )
     const steady = drift(good, leadData(plantedLeads(8000)), { ...options, dataEnd: dataEnd(fallen) })
-    expect(steady.warnings.filter((w) => w.kind === 'conversion')).toEqual([])
+    // the pool fills with leads that never convert, so cold leads do convert less over time;
+    // hot leads convert as before
+    expect(steady.warnings.filter((w) => w.kind === 'conversion' && w.band === 'hot')).toEqual([])
     // the last month's horizon reaches past the data: not complete, not tested
     expect(report.months.at(-1)!.complete).toBe(false)
   })

@@ -47,12 +47,13 @@ for (const target of storeTargets()) {
       const messages: Record<string, unknown>[] = []
       const wins: { id: string; ts: number }[] = []
       leads.forEach((lead, c) => {
+        // identified when first seen: a lead is in play from then on
         messages.push({
           type: 'identify',
           userId: `c${c}`,
           messageId: `i${c}`,
           traits: lead.properties,
-          timestamp: iso(T0),
+          timestamp: iso(T0 + lead.events[0]!.day * DAY_MS),
         })
         lead.events.forEach((e, k) => {
           const ts = T0 + e.day * DAY_MS
@@ -150,7 +151,9 @@ for (const target of storeTargets()) {
         saveDraft: true,
       })
       expect(s.status).toBe(200)
-      expect(s.body.diff).toMatch(/webinar: 1 → \d+/)
+      expect(s.body.rules.map((r: Json) => r.rule)).toEqual(['pro-plan', 'free-plan', 'pages', 'webinar'])
+      expect(s.body.diff).toMatch(/^(new: |[a-z-]+: -?\d+ → -?\d+)/)
+      expect(s.body.holdout.leads).toBeGreaterThan(0)
       expect(s.body.draftVersion).toEqual({ id: 'noise', version: 2 })
     })
   })

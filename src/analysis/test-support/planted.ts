@@ -5,18 +5,13 @@
  */
 import { EventColumnsBuilder } from '../../core/columnar/index.js'
 import { DAY_MS, type Properties } from '../../core/input.js'
+import { Random } from '../../demo/random.js'
 import { type LeadData, outcomesOf } from '../leads.js'
 
-/** A small deterministic random generator (mulberry32). */
+/** A seeded generator of numbers in [0, 1) (the demo data's). */
 export function random(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
+  const rng = new Random(seed)
+  return () => rng.next()
 }
 
 export const T0 = Date.UTC(2026, 0, 1)

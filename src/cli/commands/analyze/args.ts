@@ -7,20 +7,14 @@ import type { StepProgress } from '../../../analysis/index.js'
 import { DAY_MS } from '../../../core/input.js'
 import { parseTimestamp } from '../../../io/index.js'
 import { type CliContext, CliError } from '../../context.js'
+import { inputArgs } from '../score.js'
 import type { LeadFiles } from './load-leads.js'
 
 export const leadArgs = {
-  contacts: {
-    type: 'string',
-    description: 'Contacts: CSV or NDJSON (.gz too); an id column, the rest are properties',
-    valueHint: 'FILE',
-  },
-  events: {
-    type: 'string',
-    description: 'Events: contact id, event name, time, and properties',
-    valueHint: 'FILE',
-  },
-  accounts: { type: 'string', description: 'Accounts: account_id and properties', valueHint: 'FILE' },
+  // as `score` reads them, but a lead table (--data) may stand in for the contacts
+  contacts: { ...inputArgs.contacts, required: false },
+  events: inputArgs.events,
+  accounts: inputArgs.accounts,
   outcome: {
     type: 'string',
     description: 'What a conversion is: event=NAME, stage=STAGE or property=NAME[:VALUE]',
@@ -31,8 +25,8 @@ export const leadArgs = {
     description: 'The contact property that holds the time of a stage or property outcome',
     valueHint: 'COLUMN',
   },
-  'id-column': { type: 'string', description: 'The id column (default contact_id, then id)' },
-  strict: { type: 'boolean', description: 'Fail at the first bad row instead of skipping it' },
+  'id-column': inputArgs['id-column'],
+  strict: inputArgs.strict,
 } as const
 
 export const modelArg = {

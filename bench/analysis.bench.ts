@@ -1,0 +1,145 @@
+/**
+ * `npm run bench:analysis`: `leadscore analyze` on the benchmark data.
+ *
+ *   npx tsx bench/analysis.bench.ts [--dir bench/out] [--size 1m|100k] [--model bench/model.yaml]
+ *     [--outcome "event=Trial Started"] [--as-of 2026-08-03] [--days 90] [--weeks 52] [--runs 3]
+ *
+ * Reads the contacts and events once (timed, as `leadscore analyze` reads them: every contact
+ * property kept), then times the computations on the data in memory: signals (events and
+ * properties; then with the model's rules too), a backtest of one model as of one date
+ * (median of --runs), the rolling weekly backtest over --weeks, the threshold from capacity
+ * (12 weeks), drift (6 months) and suggested points (once each).
+ * Targets (issue 6, 1M contacts / 20M events): signals under 10 s, one backtest under 5 s,
+ * weekly over a year under 60 s.
+ * Generate the data first: npx tsx bench/generate-data.ts --contacts 1000000 --seed 1 --out bench/out/
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs'
+import { cpus, loadavg, totalmem } from 'node:os'
+import { join, resolve } from 'node:path'
+import { Writable } from 'node:stream'
+import { parseArgs } from 'node:util'
+import {
+  drift,
+  rollingBacktest,
+  scoredBacktest,
+  signals,
+  suggestPoints,
+  thresholdForCapacity,
+} from '../src/analysis/index.js'
+import { loadLeads } from '../src/cli/commands/analyze/load-leads.js'
+import type { CliContext } from '../src/cli/context.js'
+import { loadModelFile } from '../src/cli/model-file.js'
+import { DAY_MS } from '../src/core/input.js'
+
+const { values } = parseArgs({
+  options: {
+    dir: { type: 'string', default: 'bench/out' },
+    size: { type: 'string', default: '1m' },
+    model: { type: 'string', default: 'bench/model.yaml' },
+    outcome: { type: 'string', default: 'event=Trial Started' },
+    'as-of': { type: 'string', default: '2026-08-03T00:00:00Z' },
+    days: { type: 'string', default: '90' },
+    weeks: { type: 'string', default: '52' },
+    runs: { type: 'string', default: '3' },
+  },
+})
+const dir = resolve(values.dir!)
+const suffix = values.size === '1m' ? '' : `-${values.size}`
+const files = { contacts: join(dir, `contacts${suffix}.csv`), events: join(dir, `events${suffix}.csv`) }
+for (const f of Object.values(files)) {
+  if (!existsSync(f)) {
+    console.error(
+      `missing ${f}: generate the data first:\n  npx tsx bench/generate-data.ts --contacts 1000000 --seed 1 --out ${values.dir}/`,
+    )
+    process.exit(1)
+  }
+}
+
+const mb = (bytes: number) => `${(bytes / 1e6).toFixed(0)} MB`
+const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`
+console.log(`command: npx tsx bench/analysis.bench.ts ${process.argv.slice(2).join(' ')}`)
+console.log(
+  `machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown cpu'}, ${mb(totalmem())} memory, node ${process.version}, load ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+)
+console.log(
+  `data: contacts ${mb(statSync(files.contacts).size)}, events ${mb(statSync(files.events).size)}; model ${values.model}; outcome ${values.outcome}`,
+)
+
+const sink = new Writable({ write: (_c, _e, done) => done() })
+const ctx: CliContext = {
+  stdout: sink,
+  stderr: sink,
+  cwd: process.cwd(),
+  env: process.env,
+  exitCode: 0,
+  command: 'bench',
+}
+const model = await loadModelFile(ctx, values.model!)
+const source = readFileSync(values.model!, 'utf8')
+let started = performance.now()
+const leads = await loadLeads(ctx, { ...files, outcome: values.outcome, strict: false }, [model], {
+  allProperties: true,
+})
+const { data } = leads
+let conversions = 0
+for (let c = 0; c < data.contacts.length; c++) conversions += data.outcomes.converted[c]!
+console.log(
+  `read ${data.contacts.length.toLocaleString('en-US')} contacts and ${data.events.length.toLocaleString('en-US')} events in ${s(performance.now() - started)} (${conversions.toLocaleString('en-US')} converted)\n`,
+)
+
+const asOf = Date.parse(values['as-of']!)
+const horizonDays = Number(values.days)
+const runs = Number(values.runs)
+
+/** Runs `fn` `n` times; prints the median and every run. */
+function measure<T>(label: string, n: number, fn: () => T): T {
+  const times: number[] = []
+  let result: T | undefined
+  for (let r = 0; r < n; r++) {
+    const t = performance.now()
+    result = fn()
+    times.push(performance.now() - t)
+  }
+  const sorted = [...times].sort((a, b) => a - b)
+  const median = sorted[Math.floor(sorted.length / 2)]!
+  console.log(
+    `${label.padEnd(58)} ${n > 1 ? `median ${s(median)} (${times.map((t) => (t / 1000).toFixed(2)).join(', ')})` : s(median)}`,
+  )
+  return result!
+}
+
+const sig = measure('signals: events and properties', runs, () => signals(data, { exclude: leads.exclude }))
+console.log(`  ${sig.signals.length} signals over ${sig.leads.toLocaleString('en-US')} leads`)
+measure("signals: events, properties and the model's rules", runs, () =>
+  signals(data, { model, exclude: leads.exclude }),
+)
+const bt = measure(`backtest of one model as of ${values['as-of']}`, runs, () =>
+  scoredBacktest(model, data, { asOf, horizonDays }),
+)
+console.log(
+  `  ${bt.report.leads.toLocaleString('en-US')} leads in play, AUC ${bt.report.auc.toFixed(3)}, MQL precision ${(bt.report.mql.precision * 100).toFixed(1)}%`,
+)
+const weeks = Number(values.weeks)
+started = performance.now()
+const rolling = rollingBacktest(model, data, { from: asOf - weeks * 7 * DAY_MS, to: asOf, horizonDays })
+console.log(`${`rolling weekly backtest over ${weeks} weeks`.padEnd(58)} ${s(performance.now() - started)}`)
+console.log(`  ${rolling.meanPerWeek.toFixed(1)} new MQLs a week`)
+measure('threshold from capacity (150 a week, 12 weeks)', 1, () =>
+  thresholdForCapacity(model, data, { capacityPerWeek: 150, to: asOf, weeks: 12, horizonDays }),
+)
+measure('drift (6 months)', 1, () =>
+  drift(model, data, {
+    from: asOf - 182 * DAY_MS,
+    to: asOf,
+    horizonDays: 30,
+    dataEnd: asOf + horizonDays * DAY_MS,
+  }),
+)
+const suggestion = measure('suggested points', 1, () =>
+  suggestPoints(model, source, data, { asOf, horizonDays, exclude: leads.exclude }),
+)
+console.log(
+  `  ${suggestion.diff.slice(0, 200)}\n  held out AUC ${suggestion.holdout.suggested.auc.toFixed(3)} against ${suggestion.holdout.current.auc.toFixed(3)}`,
+)
