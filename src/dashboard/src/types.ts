@@ -70,6 +70,8 @@ export interface ModelInfo {
   segments: { id: string; label: string | null }[]
   committee: { id: string; label: string | null }[]
   predictive: boolean
+  /** The event names the engagement rules count. */
+  events: string[]
 }
 
 export interface LiveScore extends ScoreClasses {

@@ -7,7 +7,7 @@
  */
 import type { Hono } from 'hono'
 import { z } from 'zod'
-import { evaluateContact, type ScoreResult } from '../../core/index.js'
+import { evaluateContact, type ModelDocument, type ScoreResult } from '../../core/index.js'
 import { modelJsonSchema } from '../../core/model/index.js'
 import { compileSource, type Engine, InvalidRequestError, NotFoundError } from '../../engine/index.js'
 import { previewModel } from '../../engine/preview.js'
@@ -37,6 +37,22 @@ const whatIfBody = z.strictObject({
     .min(1)
     .max(100),
 })
+
+/** The event names a model's engagement rules count, for suggestions. */
+function eventNames(document: ModelDocument): string[] {
+  const names = new Set<string>()
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) for (const x of node) visit(x)
+    else if (node !== null && typeof node === 'object')
+      for (const [key, value] of Object.entries(node)) {
+        if (key === 'event' && (typeof value === 'string' || Array.isArray(value)))
+          for (const name of [value].flat()) if (typeof name === 'string' && name !== 'any') names.add(name)
+        visit(value)
+      }
+  }
+  visit(document.engagement)
+  return [...names].sort()
+}
 
 /** The scores without the ledger. */
 function scores(r: ScoreResult) {
@@ -72,6 +88,7 @@ export function modelToolRoutes(app: Hono<AppEnv>, deps: ModelToolDeps): void {
           label: r.label ?? null,
         })),
         predictive: document.predictive !== undefined,
+        events: eventNames(document),
       }
       described.set(key, body)
     }

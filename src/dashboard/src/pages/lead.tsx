@@ -131,7 +131,10 @@ export function LeadPage({ params }: PageProps) {
   const p = d.contact.properties
   const live = d.live
   const name = displayName(p, d.contact.id)
-  const suggestions = [...new Set(d.timeline.map((e) => e.name))].slice(0, 30)
+  const suggestions = [...new Set([...(model.value?.events ?? []), ...d.timeline.map((e) => e.name)])].slice(
+    0,
+    60,
+  )
   const accountName = d.account ? (text(d.account.record.properties['name']) ?? d.account.record.id) : null
   const accountScore = d.account?.scores.find((s) => s.modelId === d.model.id)
 

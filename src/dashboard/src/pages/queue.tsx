@@ -131,8 +131,11 @@ export function QueuePage({ session }: PageProps) {
     setViews(next)
   }
 
-  const header = (s: Sort) => (
-    <th aria-sort={sort === s ? (direction === 'asc' ? 'ascending' : 'descending') : undefined} class="num">
+  const header = (s: Sort, wide = false) => (
+    <th
+      aria-sort={sort === s ? (direction === 'asc' ? 'ascending' : 'descending') : undefined}
+      class={wide ? 'num wide' : 'num'}
+    >
       <button
         type="button"
         onClick={() =>
@@ -193,24 +196,26 @@ export function QueuePage({ session }: PageProps) {
             onInput={(e) => setText((e.target as HTMLInputElement).value)}
           />
         </label>
-        {(['grade', 'label', 'stage', 'journey', 'segment', 'owner'] as const).map((f) => (
-          <label class="field" key={f}>
-            {f[0]!.toUpperCase() + f.slice(1)}
-            <select
-              value={search.get(f) ?? ''}
-              onChange={(e) => set({ [f]: (e.target as HTMLSelectElement).value })}
-            >
-              <option value="">Any</option>
-              {(counts.value?.[f] ?? [])
-                .filter((r) => r.value !== null)
-                .map((r) => (
-                  <option key={r.value} value={r.value!}>
-                    {r.value} ({count(r.count)})
-                  </option>
-                ))}
-            </select>
-          </label>
-        ))}
+        {(['grade', 'label', 'stage', 'journey', 'segment', 'owner'] as const)
+          .filter((f) => !counts.value || counts.value[f].some((r) => r.value !== null) || search.get(f))
+          .map((f) => (
+            <label class="field" key={f}>
+              {f[0]!.toUpperCase() + f.slice(1)}
+              <select
+                value={search.get(f) ?? ''}
+                onChange={(e) => set({ [f]: (e.target as HTMLSelectElement).value })}
+              >
+                <option value="">Any</option>
+                {(counts.value?.[f] ?? [])
+                  .filter((r) => r.value !== null)
+                  .map((r) => (
+                    <option key={r.value} value={r.value!}>
+                      {r.value} ({count(r.count)})
+                    </option>
+                  ))}
+              </select>
+            </label>
+          ))}
         {me ? (
           <label class="inline" style={{ paddingBottom: '0.4rem' }}>
             <input
@@ -266,16 +271,16 @@ export function QueuePage({ session }: PageProps) {
             <tr>
               <th class="num">#</th>
               <th>Lead</th>
-              <th>Company</th>
+              <th class="wide">Company</th>
               {header('total')}
-              {header('fit')}
-              {header('engagement')}
-              <th>Grade</th>
+              {header('fit', true)}
+              {header('engagement', true)}
+              <th class="wide">Grade</th>
               <th>Label</th>
               <th>Band</th>
               <th>Stage</th>
-              <th>Journey</th>
-              <th>Owner</th>
+              <th class="wide">Journey</th>
+              <th class="wide">Owner</th>
               {header('last_activity')}
               {showLikelihood ? header('likelihood') : null}
             </tr>
@@ -288,20 +293,20 @@ export function QueuePage({ session }: PageProps) {
                   <a href={`/leads/${encodeURIComponent(r.id)}`}>{r.name ?? r.email ?? r.id}</a>
                   <div class="sub">{r.title ?? r.email ?? ''}</div>
                 </td>
-                <td>{r.company ?? ''}</td>
+                <td class="wide">{r.company ?? ''}</td>
                 <td class="num" data-total={r.score.total}>
                   <ScoreBar value={r.score.total} />
                 </td>
-                <td class="num">{score(r.score.fit)}</td>
-                <td class="num">{score(r.score.engagement)}</td>
-                <td>{r.score.grade ?? ''}</td>
+                <td class="num wide">{score(r.score.fit)}</td>
+                <td class="num wide">{score(r.score.engagement)}</td>
+                <td class="wide">{r.score.grade ?? ''}</td>
                 <td>{r.score.label ?? ''}</td>
                 <td>
                   <Band band={r.score.band} />
                 </td>
                 <td>{r.stage ?? ''}</td>
-                <td>{r.score.journey ?? ''}</td>
-                <td>{r.owner ?? <span class="muted">—</span>}</td>
+                <td class="wide">{r.score.journey ?? ''}</td>
+                <td class="wide">{r.owner ?? <span class="muted">—</span>}</td>
                 <td class="num muted">{ago(r.score.lastActivityAt)}</td>
                 {showLikelihood ? <td class="num">{percent(r.score.likelihood)}</td> : null}
               </tr>
