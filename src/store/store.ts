@@ -176,8 +176,8 @@ export interface StoreOps {
    * due first.
    */
   claimDeliveries(query: ClaimQuery): Promise<DeliveryRecord[]>
-  /** Records an attempt's outcome and logs it; releases the claim. Throws `StoreNotFoundError`. */
-  recordAttempt(attempt: AttemptWrite): Promise<DeliveryRecord>
+  /** Records attempts' outcomes and logs them, releasing their claims, in one transaction (unknown deliveries are skipped). */
+  recordAttempts(attempts: readonly AttemptWrite[]): Promise<void>
   /** Gives back the deliveries `holder` claimed, unattempted. */
   releaseDeliveries(holder: string): Promise<void>
   getDelivery(id: string): Promise<DeliveryRecord | undefined>

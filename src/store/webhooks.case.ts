@@ -190,14 +190,16 @@ export function runWebhooksConformance(name: string, createStore: CreateStoreTar
         // claimed: nobody else gets them, and a2 waits for a1
         const other = await open()
         expect(await claim(other, T0, 'p2')).toEqual([])
-        await store.recordAttempt({
-          deliveryId: 'a1',
-          at: T0 + 10,
-          status: 200,
-          latencyMs: 12,
-          error: null,
-          outcome: 'delivered',
-        })
+        await store.recordAttempts([
+          {
+            deliveryId: 'a1',
+            at: T0 + 10,
+            status: 200,
+            latencyMs: 12,
+            error: null,
+            outcome: 'delivered',
+          },
+        ])
         expect((await claim(other, T0 + 10, 'p2')).map((d) => d.id)).toEqual(['a2'])
         // an expired claim can be taken over
         expect((await claim(other, T0 + 30_001, 'p2')).map((d) => d.id)).toEqual(['b1'])
@@ -207,16 +209,18 @@ export function runWebhooksConformance(name: string, createStore: CreateStoreTar
         await endpoint()
         await outbox(delivery('a1', 'alice'), delivery('a2', 'alice'))
         await claim(store)
-        const retry = await store.recordAttempt({
-          deliveryId: 'a1',
-          at: T0 + 1,
-          status: 503,
-          latencyMs: 5,
-          error: 'HTTP 503',
-          outcome: 'retry',
-          nextAttemptAt: T0 + 1000,
-        })
-        expect(retry).toMatchObject({
+        await store.recordAttempts([
+          {
+            deliveryId: 'a1',
+            at: T0 + 1,
+            status: 503,
+            latencyMs: 5,
+            error: 'HTTP 503',
+            outcome: 'retry',
+            nextAttemptAt: T0 + 1000,
+          },
+        ])
+        expect(await store.getDelivery('a1')).toMatchObject({
           status: 'pending',
           attempts: 1,
           nextAttemptAt: T0 + 1000,
@@ -224,15 +228,17 @@ export function runWebhooksConformance(name: string, createStore: CreateStoreTar
         })
         expect(await claim(store, T0 + 999)).toEqual([])
         expect((await claim(store, T0 + 1000)).map((d) => d.id)).toEqual(['a1'])
-        const dead = await store.recordAttempt({
-          deliveryId: 'a1',
-          at: T0 + 1001,
-          status: null,
-          latencyMs: 10_000,
-          error: 'timed out after 10000 ms',
-          outcome: 'dead',
-        })
-        expect(dead).toMatchObject({
+        await store.recordAttempts([
+          {
+            deliveryId: 'a1',
+            at: T0 + 1001,
+            status: null,
+            latencyMs: 10_000,
+            error: 'timed out after 10000 ms',
+            outcome: 'dead',
+          },
+        ])
+        expect(await store.getDelivery('a1')).toMatchObject({
           status: 'dead',
           attempts: 2,
           lastStatus: null,
@@ -259,6 +265,24 @@ export function runWebhooksConformance(name: string, createStore: CreateStoreTar
         expect(again).toMatchObject({ status: 'pending', attempts: 0, nextAttemptAt: T0 + 5000 })
         expect(await store.deliveryAttempts('a1')).toHaveLength(2)
         await expect(store.redeliver('nope', T0)).rejects.toThrow(StoreNotFoundError)
+      })
+
+      it('records many attempts at once, skipping deliveries that no longer exist', async () => {
+        await endpoint()
+        await outbox(delivery('a1', 'alice'), delivery('b1', 'bob'))
+        await claim(store)
+        await store.recordAttempts([
+          { deliveryId: 'a1', at: T0 + 1, status: 200, latencyMs: 3, error: null, outcome: 'delivered' },
+          { deliveryId: 'gone', at: T0 + 1, status: 200, latencyMs: 3, error: null, outcome: 'delivered' },
+          { deliveryId: 'b1', at: T0 + 1, status: 400, latencyMs: 4, error: 'HTTP 400', outcome: 'dead' },
+        ])
+        expect((await store.getDelivery('a1'))?.status).toBe('delivered')
+        expect((await store.getDelivery('b1'))?.status).toBe('dead')
+        await expect(
+          store.recordAttempts([
+            { deliveryId: 'a1', at: T0, status: 200, latencyMs: 1, error: null, outcome: 'retry' },
+          ]),
+        ).rejects.toThrow(/attempts\[0\]\.nextAttemptAt/)
       })
 
       it('skips paused endpoints, filters by partition, and releases claims', async () => {
@@ -302,14 +326,16 @@ export function runWebhooksConformance(name: string, createStore: CreateStoreTar
           ),
         ).toEqual(['b1'])
         await claim(store)
-        await store.recordAttempt({
-          deliveryId: 'a1',
-          at: T0,
-          status: 204,
-          latencyMs: 1,
-          error: null,
-          outcome: 'delivered',
-        })
+        await store.recordAttempts([
+          {
+            deliveryId: 'a1',
+            at: T0,
+            status: 204,
+            latencyMs: 1,
+            error: null,
+            outcome: 'delivered',
+          },
+        ])
         expect(await store.pruneDeliveries(T0)).toBe(0)
         expect(await store.pruneDeliveries(T0 + 1)).toBe(1)
         expect((await store.listDeliveries({})).map((d) => d.id)).toEqual(['c1', 'b1'])

@@ -77,7 +77,7 @@ export class WebhookRegistry {
     this.logger = logger
   }
 
-  /** True when some active endpoint exists (rescoring skips the work otherwise). */
+  /** True when some endpoint exists (rescoring skips the work otherwise). */
   get active(): boolean {
     return this.endpoints.length > 0
   }
@@ -90,8 +90,8 @@ export class WebhookRegistry {
   /** Reloads the endpoints from the store. */
   async refresh(): Promise<void> {
     const live: LiveEndpoint[] = []
+    // paused endpoints still get deliveries written: they wait in the outbox until resumed
     for (const record of await this.store.listEndpoints()) {
-      if (record.status !== 'active') continue
       let filter: CompiledFilter | undefined
       if (record.filter !== null) {
         try {

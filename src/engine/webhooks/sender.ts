@@ -8,11 +8,12 @@
  */
 import { randomBytes } from 'node:crypto'
 import { hostname } from 'node:os'
-import type { DeliveryRecord, EndpointRecord, Store } from '../../store/index.js'
+import type { AttemptWrite, DeliveryRecord, EndpointRecord, Store } from '../../store/index.js'
 import type { Clock } from '../clock.js'
 import type { Logger } from '../logger.js'
 import { LATENCY_BUCKETS, type MetricsRegistry } from '../metrics.js'
 import { DEFAULT_RETRY_POLICY, parseRetryAfter, type RetryPolicy, verdict } from './backoff.js'
+import { Poster } from './post.js'
 import { SIGNATURE_HEADER, signatureHeader } from './signature.js'
 
 export interface SenderOptions {
@@ -34,8 +35,6 @@ export interface SenderOptions {
   readonly userAgent?: string | undefined
 }
 
-/** How much of a failed response's body is kept in the log. */
-const ERROR_BODY_CHARS = 300
 const PRUNE_EVERY_MS = 3_600_000
 
 export class WebhookSender {
@@ -44,6 +43,7 @@ export class WebhookSender {
   readonly policy: RetryPolicy
   private readonly options: SenderOptions
   private readonly concurrency: number
+  private readonly poster: Poster
   private readonly pollIntervalMs: number
   private inFlight = 0
   private readonly flights = new Set<Promise<void>>()
@@ -52,6 +52,12 @@ export class WebhookSender {
   private wakeUp: (() => void) | undefined
   private woken = false
   private lastPrune = 0
+  private readonly unrecorded: {
+    readonly attempt: AttemptWrite
+    readonly resolve: () => void
+    readonly reject: (error: unknown) => void
+  }[] = []
+  private flushing: Promise<void> | undefined
   private readonly counters
 
   constructor(options: SenderOptions) {
@@ -59,6 +65,7 @@ export class WebhookSender {
     this.policy = { ...DEFAULT_RETRY_POLICY, ...options.policy }
     this.concurrency = options.concurrency ?? 32
     this.pollIntervalMs = options.pollIntervalMs ?? 500
+    this.poster = new Poster(this.concurrency)
     const m = options.metrics
     this.counters = m && {
       attempts: m.counter('leadscore_webhook_attempts_total', 'Webhook delivery attempts, by outcome'),
@@ -95,6 +102,8 @@ export class WebhookSender {
     this.wake()
     await this.running
     await Promise.all(this.flights)
+    await this.flushing
+    this.poster.close()
     try {
       await this.options.store.releaseDeliveries(this.holder)
     } catch (error) {
@@ -201,12 +210,10 @@ export class WebhookSender {
     let retryAfter: number | undefined
     const t0 = performance.now()
     try {
-      const response = await fetch(endpoint.url, {
-        method: 'POST',
+      const response = await this.poster.post(
+        endpoint.url,
         body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.policy.timeoutMs),
-        headers: {
+        {
           'content-type': 'application/json',
           'user-agent': this.options.userAgent ?? 'leadscore-webhooks',
           'leadscore-delivery': delivery.id,
@@ -214,19 +221,19 @@ export class WebhookSender {
           'leadscore-attempt': String(delivery.attempts + 1),
           [SIGNATURE_HEADER.toLowerCase()]: signatureHeader(body, secrets, Math.floor(started / 1000)),
         },
-      })
+        this.policy.timeoutMs,
+      )
       status = response.status
-      retryAfter = parseRetryAfter(response.headers.get('retry-after'), clock.now())
-      if (status >= 200 && status < 300) await response.body?.cancel()
-      else error = `HTTP ${status}${await excerpt(response)}`
+      retryAfter = parseRetryAfter(response.retryAfter, clock.now())
+      if (status < 200 || status >= 300) error = `HTTP ${status}${excerpt(response.excerpt)}`
     } catch (e) {
-      error = describeFetchError(e, this.policy.timeoutMs)
+      error = describeError(e)
     }
     const latencyMs = performance.now() - t0
     const at = clock.now()
     const attempt = delivery.attempts + 1
     const v = verdict(attempt, status, retryAfter, this.policy, (this.options.random ?? Math.random)())
-    await store.recordAttempt({
+    await this.record({
       deliveryId: delivery.id,
       at,
       status,
@@ -247,6 +254,38 @@ export class WebhookSender {
     }
   }
 
+  /**
+   * Records an attempt. Attempts that finish while a write is running are written together
+   * in the next transaction (a group commit), so the outbox keeps up with many receivers.
+   */
+  private record(attempt: AttemptWrite): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.unrecorded.push({ attempt, resolve, reject })
+      this.startFlush()
+    })
+  }
+
+  private startFlush(): void {
+    if (this.flushing) return
+    this.flushing = this.flush().finally(() => {
+      this.flushing = undefined
+      // attempts that came in after the loop's last look
+      if (this.unrecorded.length > 0) this.startFlush()
+    })
+  }
+
+  private async flush(): Promise<void> {
+    while (this.unrecorded.length > 0) {
+      const batch = this.unrecorded.splice(0, 500)
+      try {
+        await this.options.store.recordAttempts(batch.map((b) => b.attempt))
+        for (const b of batch) b.resolve()
+      } catch (error) {
+        for (const b of batch) b.reject(error)
+      }
+    }
+  }
+
   private async prune(): Promise<void> {
     const now = this.options.clock.now()
     if (now - this.lastPrune < PRUNE_EVERY_MS) return
@@ -257,19 +296,13 @@ export class WebhookSender {
   }
 }
 
-async function excerpt(response: Response): Promise<string> {
-  try {
-    const text = (await response.text()).trim().replace(/\s+/g, ' ')
-    if (text === '') return ''
-    return `: ${text.length > ERROR_BODY_CHARS ? `${text.slice(0, ERROR_BODY_CHARS)}…` : text}`
-  } catch {
-    return ''
-  }
+function excerpt(text: string): string {
+  const t = text.trim().replace(/\s+/g, ' ')
+  return t === '' ? '' : `: ${t}`
 }
 
-function describeFetchError(error: unknown, timeoutMs: number): string {
-  const e = error as { name?: string; message?: string; cause?: { code?: string; message?: string } }
-  if (e.name === 'TimeoutError' || e.name === 'AbortError') return `timed out after ${timeoutMs} ms`
-  const cause = e.cause?.code ?? e.cause?.message
-  return cause ? `${e.message ?? 'fetch failed'} (${cause})` : (e.message ?? String(error))
+function describeError(error: unknown): string {
+  const e = error as { name?: string; message?: string; code?: string }
+  if (e.name === 'TimeoutError') return e.message ?? 'timed out'
+  return e.code ? `${e.message ?? 'request failed'} (${e.code})` : (e.message ?? String(error))
 }

@@ -202,8 +202,8 @@ export class SqlOps implements StoreOps {
   claimDeliveries(query: ClaimQuery): Promise<DeliveryRecord[]> {
     return webhooks.claimDeliveries(this.exec, query)
   }
-  recordAttempt(attempt: AttemptWrite): Promise<DeliveryRecord> {
-    return webhooks.recordAttempt(this.exec, attempt)
+  recordAttempts(attempts: readonly AttemptWrite[]): Promise<void> {
+    return webhooks.recordAttempts(this.exec, attempts)
   }
   releaseDeliveries(holder: string): Promise<void> {
     return webhooks.releaseDeliveries(this.exec, holder)

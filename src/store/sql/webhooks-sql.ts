@@ -302,51 +302,54 @@ export async function claimDeliveries(exec: Executor, query: ClaimQuery): Promis
   })
 }
 
-/** Records an attempt: the delivery's new state and a line in its attempt log, atomically. */
-export async function recordAttempt(exec: Executor, attempt: AttemptWrite): Promise<DeliveryRecord> {
-  if (attempt === null || typeof attempt !== 'object')
-    throw new StoreInputError('attempt', 'must be an object')
-  const id = v.text(attempt.deliveryId, 'deliveryId')
-  const at = v.time(attempt.at, 'at')
-  const status = attempt.status === null ? null : v.count(attempt.status, 'status')
-  const latency = v.count(Math.round(attempt.latencyMs), 'latencyMs')
-  const error = attempt.error === null ? null : v.text(attempt.error.slice(0, 1000) || '(empty)', 'error')
-  const outcome = v.oneOf(attempt.outcome, ['delivered', 'retry', 'dead'] as const, 'outcome')
-  const next = outcome === 'retry' ? v.time(attempt.nextAttemptAt, 'nextAttemptAt') : at
-  return exec.transaction(async (tx) => {
-    const [row] = await tx.all<{ attempts: number }>(
-      `SELECT attempts FROM webhook_deliveries WHERE id = ?${tx.dialect.forUpdate}`,
-      [id],
-    )
-    if (!row) throw new StoreNotFoundError(`no webhook delivery ${id}`)
-    const n = Number(row.attempts) + 1
-    await tx.run(
-      `UPDATE webhook_deliveries SET status = ?, attempts = ?, next_attempt_at = ?, last_attempt_at = ?,
-         delivered_at = ?, last_status = ?, last_error = ?, last_latency_ms = ?, claimed_by = NULL, claimed_until = NULL
-       WHERE id = ?`,
-      [
-        outcome === 'delivered' ? 'delivered' : outcome === 'dead' ? 'dead' : 'pending',
-        n,
-        next,
-        at,
-        outcome === 'delivered' ? at : null,
-        status,
-        error,
-        latency,
-        id,
-      ],
-    )
-    // the log numbers attempts across redeliveries (which restart the delivery's count)
-    const [last] = await tx.all<{ n: number | null }>(
-      'SELECT max(attempt) AS n FROM webhook_attempts WHERE delivery_id = ?',
-      [id],
-    )
-    await tx.insertMany(
-      'webhook_attempts',
-      ['delivery_id', 'attempt', 'at', 'status', 'latency_ms', 'error'],
-      [[id, Number(last?.n ?? 0) + 1, at, status, latency, error]],
-    )
-    return (await getDelivery(tx, id))!
+/**
+ * Records attempts: each delivery's new state and a line in its attempt log, all in one
+ * transaction (the sender writes what finished together). Unknown deliveries (deleted with
+ * their endpoint meanwhile) are skipped.
+ */
+export async function recordAttempts(exec: Executor, attempts: readonly AttemptWrite[]): Promise<void> {
+  if (!Array.isArray(attempts)) throw new StoreInputError('attempts', 'must be a list')
+  const rows = attempts.map((attempt, i) => {
+    const f = `attempts[${i}]`
+    if (attempt === null || typeof attempt !== 'object') throw new StoreInputError(f, 'must be an object')
+    const at = v.time(attempt.at, `${f}.at`)
+    const outcome = v.oneOf(attempt.outcome, ['delivered', 'retry', 'dead'] as const, `${f}.outcome`)
+    return {
+      id: v.text(attempt.deliveryId, `${f}.deliveryId`),
+      at,
+      status: attempt.status === null ? null : v.count(attempt.status, `${f}.status`),
+      latency: v.count(Math.round(attempt.latencyMs), `${f}.latencyMs`),
+      error: attempt.error === null ? null : v.text(attempt.error.slice(0, 1000) || '(empty)', `${f}.error`),
+      outcome,
+      next: outcome === 'retry' ? v.time(attempt.nextAttemptAt, `${f}.nextAttemptAt`) : at,
+    }
+  })
+  if (rows.length === 0) return
+  await exec.transaction(async (tx) => {
+    for (const r of rows) {
+      const changed = await tx.run(
+        `UPDATE webhook_deliveries SET status = ?, attempts = attempts + 1, next_attempt_at = ?, last_attempt_at = ?,
+           delivered_at = ?, last_status = ?, last_error = ?, last_latency_ms = ?, claimed_by = NULL, claimed_until = NULL
+         WHERE id = ?`,
+        [
+          r.outcome === 'delivered' ? 'delivered' : r.outcome === 'dead' ? 'dead' : 'pending',
+          r.next,
+          r.at,
+          r.outcome === 'delivered' ? r.at : null,
+          r.status,
+          r.error,
+          r.latency,
+          r.id,
+        ],
+      )
+      if (changed === 0) continue
+      // the log numbers attempts across redeliveries (which restart the delivery's count)
+      await tx.run(
+        `INSERT INTO webhook_attempts (delivery_id, attempt, at, status, latency_ms, error)
+         SELECT ?, coalesce(max(attempt), 0) + 1, ?, ?, ?, ? FROM webhook_attempts WHERE delivery_id = ?`,
+        [r.id, r.at, r.status, r.latency, r.error, r.id],
+      )
+    }
   })
 }
 
