@@ -32,9 +32,7 @@ export function principalOf(c: Context): Principal | undefined {
 /** What a sales user may call: reading the queue, leads, accounts, and the "what if". */
 export function salesMayCall(method: string, path: string): boolean {
   if (method === 'GET' || method === 'HEAD')
-    return (
-      /^\/api\/(contacts|accounts|segments)(\/|$)/.test(path) || /^\/api\/dashboard\/(model|me)$/.test(path)
-    )
+    return /^\/api\/(contacts|accounts|segments)(\/|$)/.test(path) || /^\/api\/dashboard\/model$/.test(path)
   return method === 'POST' && /^\/api\/dashboard\/contacts\/[^/]+\/what-if$/.test(path)
 }
 
