@@ -84,7 +84,14 @@ export async function commitOps(
     const cause: TransitionCauseRef = keyId === undefined ? { type: 'api' } : { type: 'api', keyId }
     switch (op.kind) {
       case 'identify': {
-        contactWrites.push({ id: op.contactId, properties: op.traits, at: op.at })
+        // an `owner` trait (e.g. from the CRM) sets the contact's owner
+        const owner = op.traits['owner']
+        contactWrites.push({
+          id: op.contactId,
+          properties: op.traits,
+          ...(typeof owner === 'string' && owner.trim() !== '' ? { owner: owner.trim() } : {}),
+          at: op.at,
+        })
         const named = op.traits[options.accountKey]
         if (typeof named === 'string' || typeof named === 'number') {
           accountWrites.push({ id: String(named), at: op.at })

@@ -116,6 +116,21 @@ for (const target of storeTargets()) {
       expect((await primaryScore(store, 'u1'))!.fit).toBeLessThan(after.fit)
     })
 
+    it('takes the owner from an identify trait', async () => {
+      const { engine, store } = await start()
+      await engine.ingest([
+        {
+          type: 'identify',
+          userId: 'u1',
+          messageId: 'o1',
+          traits: { email: 'a@b.co', owner: ' ana@x.example ' },
+        },
+      ])
+      expect((await store.getContact('u1'))?.owner).toBe('ana@x.example')
+      await engine.ingest([{ type: 'identify', userId: 'u1', messageId: 'o2', traits: { first_name: 'A' } }])
+      expect((await store.getContact('u1'))?.owner).toBe('ana@x.example')
+    })
+
     it('stores a retried batch once: duplicates change nothing', async () => {
       const { engine, store } = await start()
       const batch = [
