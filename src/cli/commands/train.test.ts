@@ -34,7 +34,7 @@ describe('leadscore train', () => {
     expect(result.stderr).toMatch(/train: cross-validating gbdt: fold 5 of 5/)
     expect(result.code).toBe(0)
     expect(result.stdout).toMatch(/^trained (gbdt|logistic) on 800 leads of leads\.csv/)
-    expect(result.stdout).toMatch(/cross-validation \(5 stratified folds, seed 0\):\n {2}learner +AUC/)
+    expect(result.stdout).toMatch(/cross-validation \(5 stratified folds, seed 0\):\nlearner +AUC/)
     expect(result.stdout).toMatch(/lift by decile/)
     expect(result.stdout).toMatch(/calibration \(predicted against observed\)/)
     expect(result.stdout).toMatch(/model written to model\.json/)

@@ -12,6 +12,7 @@ import type { LearnerName } from '../../predict/model.js'
 import { detectSeparator, type LeadTable, PredictInputError, swapSeparator } from '../../predict/table.js'
 import { type TrainingReport, trainModel } from '../../predict/train.js'
 import { type CliContext, CliError, cliContext } from '../context.js'
+import { count, pct, table, writeJson } from './analyze/output.js'
 
 /** A lead table read from a file, and the rows that could not be read. */
 export interface ReadTable {
@@ -210,19 +211,12 @@ export const trainCommand = defineCommand({
       await writeFile(out, `${JSON.stringify(file)}\n`)
     }
     if (args.json) {
-      ctx.stdout.write(
-        `${JSON.stringify({ ...report, seconds: Number(seconds.toFixed(3)), model: args.out ?? null }, jsonNumber, 2)}\n`,
-      )
+      writeJson(ctx, { ...report, seconds: Number(seconds.toFixed(3)), model: args.out ?? null })
     } else {
       ctx.stdout.write(formatReport(report, basename(path), seconds, args.out))
     }
   },
 })
-
-/** JSON has no NaN: write it as null. */
-function jsonNumber(_key: string, value: unknown): unknown {
-  return typeof value === 'number' && !Number.isFinite(value) ? null : value
-}
 
 function integerOption(value: string | undefined, name: string, fallback: number, min: number): number {
   if (value === undefined) return fallback
@@ -232,22 +226,12 @@ function integerOption(value: string | undefined, name: string, fallback: number
   return n
 }
 
-const pct = (x: number) => `${(x * 100).toFixed(1)}%`
 const f4 = (x: number) => (Number.isFinite(x) ? x.toFixed(4) : 'n/a')
 
-/** A table with a header, columns padded; numbers (by `right`) aligned right. */
-export function textTable(
-  header: readonly string[],
-  rows: readonly (readonly string[])[],
-  right: readonly boolean[],
-): string {
-  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)))
-  const line = (cells: readonly string[]) =>
-    `  ${cells.map((cell, c) => (right[c] ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('  ')}`.trimEnd()
-  return [line(header), ...rows.map(line)].join('\n')
-}
-
 /** The evaluation for people. */
+/** An aligned table without its final newline (the report joins its parts with newlines). */
+const tableBlock = (...args: Parameters<typeof table>): string => table(...args).trimEnd()
+
 export function formatReport(
   report: TrainingReport,
   file: string,
@@ -256,13 +240,13 @@ export function formatReport(
 ): string {
   const parts: string[] = []
   parts.push(
-    `trained ${report.learner} on ${report.rows.toLocaleString('en-US')} leads of ${file} (${report.positives.toLocaleString('en-US')} converted, ${pct(report.positiveRate)}) in ${seconds.toFixed(1)} s` +
+    `trained ${report.learner} on ${count(report.rows)} leads of ${file} (${count(report.positives)} converted, ${pct(report.positiveRate)}) in ${seconds.toFixed(1)} s` +
       (report.unlabelled > 0 ? `; ${report.unlabelled} rows without a label left out` : ''),
   )
   parts.push('')
   parts.push(`cross-validation (${report.folds} stratified folds, seed ${report.seed}):`)
   parts.push(
-    textTable(
+    tableBlock(
       ['learner', 'AUC', '± std', 'log loss', ''],
       report.candidates.map((c) => [
         c.learner,
@@ -271,7 +255,7 @@ export function formatReport(
         f4(c.logLoss),
         c.learner === report.learner ? 'chosen' : '',
       ]),
-      [false, true, true, true, false],
+      ['left', 'right', 'right', 'right', 'left'],
     ),
   )
   parts.push('')
@@ -287,7 +271,7 @@ export function formatReport(
   parts.push('')
   parts.push('lift by decile (best-scored tenth first):')
   parts.push(
-    textTable(
+    tableBlock(
       ['decile', 'leads', 'converted', 'rate', 'lift', 'cum. capture', 'likelihood'],
       report.liftByDecile.map((b) => [
         String(b.bin),
@@ -298,13 +282,13 @@ export function formatReport(
         pct(b.cumulativeCapture),
         `${(b.minScore * 100).toFixed(1)}-${(b.maxScore * 100).toFixed(1)}%`,
       ]),
-      [true, true, true, true, true, true, true],
+      ['right', 'right', 'right', 'right', 'right', 'right', 'right'],
     ),
   )
   parts.push('')
   parts.push('calibration (predicted against observed):')
   parts.push(
-    textTable(
+    tableBlock(
       ['likelihood', 'leads', 'predicted', 'observed'],
       report.calibration
         .filter((b) => b.count > 0)
@@ -314,16 +298,16 @@ export function formatReport(
           pct(b.meanPredicted),
           pct(b.observedRate),
         ]),
-      [false, true, true, true],
+      ['left', 'right', 'right', 'right'],
     ),
   )
   parts.push('')
   parts.push('most important features (share of mean |contribution|):')
   parts.push(
-    textTable(
+    tableBlock(
       ['feature', 'share'],
       report.importance.slice(0, 10).map((f) => [f.feature, pct(f.importance)]),
-      [false, true],
+      ['left', 'right'],
     ),
   )
   const ignored = report.dropped.filter(

@@ -1,28 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { encodeTable } from '../features/encode.js'
-import { type FeatureSpec, fitFeatureSpec } from '../features/spec.js'
-import { readLabels } from '../label.js'
 import { rocAuc } from '../metrics.js'
-import { syntheticLeads } from '../test-support/synthetic.js'
+import { preparedLeads } from '../test-support/synthetic.js'
 import { fitLogistic, logisticBase, logisticContributions, predictLogistic } from './logistic.js'
 
-function prepared(n: number, seed: number, trainedSpec?: FeatureSpec) {
-  const s = syntheticLeads(n, seed, { linear: true })
-  const labels = readLabels(s.table, 'converted')
-  const spec =
-    trainedSpec ??
-    fitFeatureSpec(s.table.header, s.table.columns, labels.rows, {
-      skip: new Map([
-        ['converted', 'label'],
-        ['lead_id', 'id'],
-      ]),
-      missingValues: ['Select'],
-    })
-  return { ...s, spec, data: encodeTable(spec, s.table, labels.rows), y: labels.values }
-}
-
 describe('fitLogistic', () => {
-  const train = prepared(4000, 1)
+  const train = preparedLeads(4000, 1, { linear: true })
   const model = fitLogistic(train.data, train.y)
 
   it('recovers a planted linear relationship', () => {
@@ -46,7 +28,7 @@ describe('fitLogistic', () => {
   })
 
   it('ranks new leads nearly as well as the true probability', () => {
-    const test = prepared(3000, 2, train.spec)
+    const test = preparedLeads(3000, 2, { linear: true, spec: train.spec })
     const auc = rocAuc(predictLogistic(model, test.data), test.y)
     expect(auc).toBeGreaterThan(rocAuc(test.truth, test.y) - 0.01)
   })

@@ -2,6 +2,9 @@
  * Lead tables with a planted relationship, for tests: the true probability of each row is known.
  * @module
  */
+import { type EncodedFeatures, encodeTable } from '../features/encode.js'
+import { type FeatureSpec, fitFeatureSpec } from '../features/spec.js'
+import { readLabels } from '../label.js'
 import { sigmoid } from '../learners/link.js'
 import { createRandom } from '../random.js'
 import { type LeadTable, tableFromRows } from '../table.js'
@@ -62,4 +65,27 @@ export function tableCsv(table: LeadTable, separator = ','): string {
   const lines = [table.header.map(quote).join(separator)]
   for (let r = 0; r < table.rowCount; r++) lines.push(table.columns.map((c) => quote(c[r]!)).join(separator))
   return `${lines.join('\n')}\n`
+}
+
+/**
+ * {@link syntheticLeads} encoded for a learner: with the spec fitted on them, or with `spec`
+ * (a training set's) for a test set.
+ */
+export function preparedLeads(
+  n: number,
+  seed: number,
+  options: { linear?: boolean; spec?: FeatureSpec } = {},
+): Synthetic & { spec: FeatureSpec; data: EncodedFeatures; y: Uint8Array } {
+  const s = syntheticLeads(n, seed, options.linear ? { linear: true } : {})
+  const labels = readLabels(s.table, 'converted')
+  const spec =
+    options.spec ??
+    fitFeatureSpec(s.table.header, s.table.columns, labels.rows, {
+      skip: new Map([
+        ['converted', 'label'],
+        ['lead_id', 'id'],
+      ]),
+      missingValues: ['Select'],
+    })
+  return { ...s, spec, data: encodeTable(spec, s.table, labels.rows), y: labels.values }
 }

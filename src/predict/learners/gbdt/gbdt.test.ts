@@ -1,33 +1,16 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { type EncodedFeatures, encodeTable } from '../../features/encode.js'
-import { type FeatureSpec, fitFeatureSpec } from '../../features/spec.js'
-import { readLabels } from '../../label.js'
+import type { EncodedFeatures } from '../../features/encode.js'
 import { rocAuc } from '../../metrics.js'
-import { syntheticLeads } from '../../test-support/synthetic.js'
+import { preparedLeads } from '../../test-support/synthetic.js'
 import { fitLogistic, predictLogistic } from '../logistic.js'
 import { fitGbdt, fitGbdtBag, gbdtGain, predictGbdt } from './booster.js'
 import { type CompiledTree, compileTree } from './tree.js'
 import { addTreeShap, expectedValue, ShapPath, treeDepth } from './tree-shap.js'
 
-function prepared(n: number, seed: number, trainedSpec?: FeatureSpec) {
-  const s = syntheticLeads(n, seed)
-  const labels = readLabels(s.table, 'converted')
-  const spec =
-    trainedSpec ??
-    fitFeatureSpec(s.table.header, s.table.columns, labels.rows, {
-      skip: new Map([
-        ['converted', 'label'],
-        ['lead_id', 'id'],
-      ]),
-      missingValues: ['Select'],
-    })
-  return { ...s, spec, data: encodeTable(spec, s.table, labels.rows), y: labels.values }
-}
-
 describe('fitGbdt', () => {
-  const train = prepared(5000, 1)
-  const test = prepared(3000, 2, train.spec)
+  const train = preparedLeads(5000, 1)
+  const test = preparedLeads(3000, 2, { spec: train.spec })
   const model = fitGbdt(train.data, train.y, { seed: 3 })
 
   it('recovers a planted threshold effect better than a linear model', () => {
@@ -110,7 +93,7 @@ function bruteForceShap(
 }
 
 describe('TreeSHAP', () => {
-  const train = prepared(2000, 7)
+  const train = preparedLeads(2000, 7)
   const model = fitGbdt(train.data, train.y, {
     seed: 1,
     maxLeafNodes: 12,
