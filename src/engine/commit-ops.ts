@@ -193,6 +193,13 @@ export async function commitOps(
     )
       owners.set(op.anonymousId, (await tx.contactOfAlias(op.anonymousId)) ?? null)
   }
+  // lock the contacts anonymous events go to, as the others were locked by their upsert: two
+  // processes never fold into one contact's state at once (PostgreSQL row locks)
+  const anonymousOwners = [...new Set(owners.values())].filter(
+    (id): id is string => id !== null && !after.has(id),
+  )
+  if (anonymousOwners.length > 0)
+    for (const c of await tx.upsertContacts(anonymousOwners.map((id) => ({ id, at: now })))) after.set(c.id, c)
   const eventWrites: EventWrite[] = []
   const eventOwner = new Map<string, string | null>()
   for (const { op } of ops) {
