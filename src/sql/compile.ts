@@ -207,6 +207,21 @@ class QueryWriter {
     return this.relation(name, `SELECT *,\n    ${list}\n  FROM ${from}`)
   }
 
+  /**
+   * Layers over `from`, each reading the columns of the ones before: one relation each, or,
+   * in ClickHouse (whose aliases may be read in the same SELECT, and whose 18.16 analyzer
+   * slows down with every level of nesting), one relation for all.
+   */
+  layers(from: string, list: readonly (readonly [string, readonly (readonly [string, string])[]])[]): string {
+    if (this.d.ctes) {
+      let current = from
+      for (const [name, columns] of list) current = this.layer(name, current, columns)
+      return current
+    }
+    const all = list.flatMap(([, columns]) => columns)
+    return this.layer(list[0]?.[0] ?? 'layer', from, all)
+  }
+
   /** Left joins of `rights` to `from`, each on its key. */
   joins(name: string, from: string, rights: readonly (readonly [relation: string, key: string])[]): string {
     if (rights.length === 0) return from
@@ -405,7 +420,6 @@ class QueryWriter {
           ', ',
         )}\n  FROM ${tableName(this.options.tables.events!, (p) => this.id(p))}\n  WHERE ${ts} <= ${asOf}`,
       )
-      const em = this.layer('em', ev, matchColumns)
       const emColumns: [string, string][] = rules.map((_, i) => [`_a${i}`, assigned[i]!])
       model.history.forEach((_, k) => {
         emColumns.push([`_hm${k}`, historyMatch[k]!])
@@ -414,7 +428,7 @@ class QueryWriter {
       distinctKeys.forEach((key, i) => {
         if (key !== undefined) emColumns.push([`_d${i}`, key])
       })
-      matched = this.layer('ea_in', em, emColumns)
+      matched = this.layer('ea_in', this.layer('em', ev, matchColumns), emColumns)
 
       const tsCol = this.id('__ts')
       for (const rule of rules) {
@@ -531,7 +545,7 @@ class QueryWriter {
       rights.push(...selections)
     }
     let current = this.joins('base', contacts, rights)
-    for (const [name, columns] of contactLayers) current = this.layer(name, current, columns)
+    for (const group of this.#layerGroups(contactLayers)) current = this.layers(current, group)
     const scores = current
 
     // -- accounts -------------------------------------------------------------------------------
@@ -859,6 +873,27 @@ class QueryWriter {
     return `(CASE WHEN ${this.countTest(this.model.document.engagement!.groups[rule.groupIndex]!.rules[rulePosition(this.model, rule.index)]!.count!, n)} AND ${newest} IS NOT NULL THEN ${this.points(rule, newest)} ELSE 0 END)`
   }
 
+  /**
+   * The contact layers as groups of layers written as one relation each in ClickHouse: its
+   * 18.16 analyzer slows down with every level of nesting, and expands an alias into its
+   * expression wherever it is read, so only layers whose columns are read once are merged.
+   */
+  #layerGroups(layers: [string, [string, string][]][]): [string, [string, string][]][][] {
+    if (this.d.ctes) return layers.map((l) => [l])
+    const together = [
+      ['hist', 'r1', 'r2'],
+      ['r3'],
+      ['parts'],
+      ['total'],
+      ['lbl', 'band'],
+      ['stage'],
+      ['journey', 'seg', 'committee'],
+    ]
+    return together
+      .map((names) => layers.filter(([name]) => names.includes(name)))
+      .filter((group) => group.length > 0)
+  }
+
   /** Account rollups joined back to their contacts. */
   #accounts(scores: string, accountsRelation: string | undefined): string {
     const d = this.d
@@ -904,7 +939,7 @@ class QueryWriter {
     })
     if (accountsRelation && this.#accountColumns.size > 0)
       acc = this.joins('am_a', acc, [[accountsRelation, '__aid']])
-    acc = this.layer('af1', acc, fitWhen)
+    const accLayers: [string, [string, string][]][] = [['af1', fitWhen]]
     const points: [string, string][] = []
     k = 0
     groups.forEach((g) => {
@@ -919,24 +954,27 @@ class QueryWriter {
         k++
       })
     })
-    acc = this.layer('af2', acc, points)
+    accLayers.push(['af2', points])
     const groupCols: [string, string][] = []
     k = 0
     groups.forEach((g, gi) => {
       groupCols.push([`_afg${gi}`, this.clamp(this.sum(g.rules.map(() => id(`_af${k++}`))), g.min, g.max)])
     })
-    acc = this.layer('af3', acc, groupCols)
+    accLayers.push(['af3', groupCols])
     const committee = spec.roles.map(
       (r, i) => `(CASE WHEN ${id(`_cov${i}`)} THEN ${this.num(r.points)} ELSE 0 END)`,
     )
     const afit = spec.fit
       ? this.clamp(this.sum(groups.map((_, gi) => id(`_afg${gi}`))), spec.fit.min, spec.fit.max)
       : '0'
-    acc = this.layer('af4', acc, [
-      ['_afit', afit],
-      ['_aeng', this.clamp(this.sum([id('_roll'), ...committee]), 0, spec.engagementMax)],
+    accLayers.push([
+      'af4',
+      [
+        ['_afit', afit],
+        ['_aeng', this.clamp(this.sum([id('_roll'), ...committee]), 0, spec.engagementMax)],
+      ],
     ])
-    acc = this.layer('af5', acc, [['_atotal', `(${id('_afit')} + ${id('_aeng')})`]])
+    accLayers.push(['af5', [['_atotal', `(${id('_afit')} + ${id('_aeng')})`]]])
     const bandScope: ConditionScope = {
       history: () => undefined,
       field: (name) => {
@@ -963,7 +1001,8 @@ class QueryWriter {
                 `WHEN ${this.conditions.condition(b.when, bandScope, `accounts.bands[${i}].when`)} THEN ${d.str(b.id)}`,
             )
             .join(' ')} ELSE NULL END)`
-    acc = this.layer('af6', acc, [['_aband', band]])
+    accLayers.push(['af6', [['_aband', band]]])
+    acc = this.layers(acc, accLayers)
     const accountColumns = ['_has', '_aeng', '_atotal', '_aband'].map((c) => id(c)).join(', ')
     const accountResult = this.relation('acc', `SELECT ${aid}, ${accountColumns} FROM ${acc}`)
     return this.joins('scored', scores, [[accountResult, '__aid']])

@@ -12,27 +12,18 @@ import { compileToSql } from './compile.js'
 import type { DialectName } from './dialect.js'
 import { clickhouseQuery } from './engines/clickhouse.js'
 import { normalizeRow } from './engines/run.js'
+import { AS_OF, type Dataset, datasetArb, sqlModelArb } from './test-support/arbitraries.js'
 import {
-  ACCOUNT_COLUMNS,
-  AS_OF,
-  CONTACT_COLUMNS,
-  type Dataset,
-  datasetArb,
-  EVENT_COLUMNS,
-  sqlModelArb,
-} from './test-support/arbitraries.js'
-import { differences, engineScores, type ScoreRecord, tableStatements } from './test-support/equality.js'
+  differences,
+  engineScores,
+  SCHEMA,
+  type ScoreRecord,
+  tableStatements,
+} from './test-support/equality.js'
 
 const CI = process.env.CI === 'true'
 const PG_URL = process.env.LEADSCORE_TEST_DATABASE_URL
 const CH_URL = process.env.LEADSCORE_TEST_CLICKHOUSE_URL
-
-const text = (columns: readonly string[]) => Object.fromEntries(columns.map((c) => [c, 'text' as const]))
-const SCHEMA = {
-  contacts: { ...text(['contact_id', ...CONTACT_COLUMNS]), ord: 'number' as const },
-  events: text(['event_id', 'contact_id', 'event', 'timestamp', ...EVENT_COLUMNS]),
-  accounts: text(['account_id', ...ACCOUNT_COLUMNS]),
-}
 
 type Runner = (statements: readonly string[], query: string) => Promise<ScoreRecord[]>
 

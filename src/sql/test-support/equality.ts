@@ -10,9 +10,19 @@ import { evaluateContact } from '../../core/evaluate.js'
 import type { ContactEvent, Properties } from '../../core/input.js'
 import type { ModelDocument } from '../../core/model/types.js'
 import { cellValue } from '../../io/cell-value.js'
+import type { SqlSchema } from '../compile.js'
 import type { DialectName } from '../dialect.js'
 import { backquoted, clickhouseString, doubleQuoted, singleQuoted } from '../quote.js'
 import { ACCOUNT_COLUMNS, AS_OF, CONTACT_COLUMNS, type Dataset, EVENT_COLUMNS } from './arbitraries.js'
+
+const text = (columns: readonly string[]) => Object.fromEntries(columns.map((c) => [c, 'text' as const]))
+
+/** The columns of the tables of {@link tableStatements}. */
+export const SCHEMA: SqlSchema = {
+  contacts: { ...text(['contact_id', ...CONTACT_COLUMNS]), ord: 'number' },
+  events: text(['event_id', 'contact_id', 'event', 'timestamp', ...EVENT_COLUMNS]),
+  accounts: text(['account_id', ...ACCOUNT_COLUMNS]),
+}
 
 export type ScoreRecord = Readonly<Record<string, unknown>>
 
