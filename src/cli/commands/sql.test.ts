@@ -175,6 +175,6 @@ describe('leadscore score --engine', () => {
         await clickhouseQuery(CH_URL, `DROP DATABASE IF EXISTS ${database}`)
       }
     },
-    60_000,
+    120_000,
   )
 })
