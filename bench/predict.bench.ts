@@ -77,7 +77,7 @@ for (const dataset of DATASETS) {
       .join(', ')}`,
   )
   console.log(
-    '| learner | chosen | AUC mean | AUC std | gap to best | log loss | Brier | top-decile lift | train (CV + fit) | final fit |',
+    '| learner | chosen | AUC mean | AUC std | gap to best | log loss | Brier | top-decile lift | train (CV + fit) wall | train CPU | final fit wall |',
   )
   console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
   for (const learner of learners) {

@@ -76,8 +76,10 @@ function layout(data: EncodedFeatures): Layout {
     const m = data.rowCount === 0 ? 0 : sum / data.rowCount
     mean[f] = m
     std[f] = Math.sqrt(Math.max(0, sq / Math.max(1, data.rowCount) - m * m)) || 1
-    columns += 2
-    perRow += 2
+    // a missing indicator only for a feature with missing values in training
+    const width = feature.missingRate > 0 ? 2 : 1
+    columns += width
+    perRow += width
   })
   return { columns, offsets, perRow, mean, std, median }
 }
@@ -99,8 +101,10 @@ function sparseRows(data: EncodedFeatures, lay: Layout): { index: Int32Array; va
         const missing = Number.isNaN(x)
         index[p] = o
         value[p++] = ((missing ? lay.median[f]! : x) - lay.mean[f]!) / lay.std[f]!
-        index[p] = o + 1
-        value[p++] = missing ? 1 : 0
+        if (feature.missingRate > 0) {
+          index[p] = o + 1
+          value[p++] = missing ? 1 : 0
+        }
       }
     })
   }
@@ -156,22 +160,24 @@ export function fitLogistic(
       const r = prob - labels[i]!
       const s = Math.max(prob * (1 - prob), 1e-12)
       const base = i * k
+      // upper triangle only (indices rise along a row); mirrored after the pass
       for (let a = base; a < base + k; a++) {
         const ia = index[a]!
         const va = value[a]!
         if (va === 0) continue
         gradient[ia]! += r * va
         const row = ia * p
-        for (let b = base; b < base + k; b++) {
+        const sva = s * va
+        for (let b = a; b < base + k; b++) {
           const vb = value[b]!
-          if (vb !== 0) hessian[row + index[b]!]! += s * va * vb
+          if (vb !== 0) hessian[row + index[b]!]! += sva * vb
         }
-        hessian[row + p - 1]! += s * va
-        hessian[(p - 1) * p + ia]! += s * va
+        hessian[row + p - 1]! += sva
       }
       gradient[p - 1]! += r
       hessian[(p - 1) * p + p - 1]! += s
     }
+    for (let i = 0; i < p; i++) for (let j = i + 1; j < p; j++) hessian[j * p + i] = hessian[i * p + j]!
     for (let j = 0; j < p - 1; j++) {
       gradient[j]! += w[j]! / c
       hessian[j * p + j]! += 1 / c
@@ -206,7 +212,7 @@ export function fitLogistic(
       std: lay.std[f]!,
       median: lay.median[f]!,
       weight: w[o]!,
-      missingWeight: w[o + 1]!,
+      missingWeight: feature.missingRate > 0 ? w[o + 1]! : 0,
     }
   })
   const termMeans = terms.map((_, f) => {

@@ -4,6 +4,7 @@
  * @module
  */
 import type { EncodedFeatures } from '../../features/encode.js'
+import { MISSING_BIN } from '../../features/spec.js'
 import { createRandom } from '../../random.js'
 import { stratifiedHoldout } from '../../validation/folds.js'
 import { sigmoid } from '../link.js'
@@ -56,17 +57,30 @@ export const GBDT_DEFAULTS = {
 /** The feature layout the grower reads. */
 export function growFeatures(data: EncodedFeatures): GrowFeatures {
   const nFeatures = data.bins.length
+  const binCount = Int32Array.from(data.features, (f) =>
+    f.kind === 'categorical' ? f.levels.length : f.thresholds.length + 1,
+  )
+  const histOffsets = new Int32Array(nFeatures)
+  let histSize = 0
+  for (let f = 0; f < nFeatures; f++) {
+    histOffsets[f] = histSize
+    histSize += (binCount[f]! + 1) * 3 // the last slot: missing numbers
+  }
   const rowBins = new Uint8Array(data.rowCount * nFeatures)
   data.bins.forEach((col, f) => {
-    for (let i = 0; i < data.rowCount; i++) rowBins[i * nFeatures + f] = col[i]!
+    const missing = binCount[f]!
+    for (let i = 0; i < data.rowCount; i++) {
+      const b = col[i]!
+      rowBins[i * nFeatures + f] = b === MISSING_BIN ? missing : b
+    }
   })
   return {
     bins: data.bins,
     rowBins,
+    histOffsets,
+    histSize,
     categorical: Uint8Array.from(data.features, (f) => (f.kind === 'categorical' ? 1 : 0)),
-    binCount: Int32Array.from(data.features, (f) =>
-      f.kind === 'categorical' ? f.levels.length : f.thresholds.length + 1,
-    ),
+    binCount,
   }
 }
 

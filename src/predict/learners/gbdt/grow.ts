@@ -12,8 +12,15 @@ import type { Tree } from './tree.js'
 export interface GrowFeatures {
   /** Per feature, the bin of every row. */
   readonly bins: readonly Uint8Array[]
-  /** The same bins row by row (`rowBins[row * features + f]`): histograms read a row's bins at once. */
+  /**
+   * The same bins row by row (`rowBins[row * features + f]`), a missing number's bin moved to
+   * `binCount[f]`: histograms read a row's bins at once, into compact per-feature slots.
+   */
   readonly rowBins: Uint8Array
+  /** Where each feature's slots start in a histogram (3 numbers per slot: gradient, hessian, count). */
+  readonly histOffsets: Int32Array
+  /** Numbers in a histogram. */
+  readonly histSize: number
   /** 1 for a categorical feature. */
   readonly categorical: Uint8Array
   /** Per feature: the number of value bins (numeric) or levels (categorical). */
@@ -37,8 +44,6 @@ export interface GrownTree {
   readonly tree: Tree
   readonly leaves: readonly { readonly start: number; readonly end: number; readonly value: number }[]
 }
-
-const SLOTS = 256 * 3
 
 interface Split {
   readonly gain: number
@@ -75,7 +80,8 @@ export function growTree(
 ): GrownTree {
   const nFeatures = features.bins.length
   const pool: Float64Array[] = []
-  const takeHist = () => pool.pop() ?? new Float64Array(nFeatures * SLOTS)
+  const takeHist = () => pool.pop() ?? new Float64Array(features.histSize)
+  const offsets = features.histOffsets
   const scratch = new Int32Array(rows.length)
 
   const rowBins = features.rowBins
@@ -89,7 +95,7 @@ export function growTree(
       const hr = h[r]!
       const rb = r * nFeatures
       for (let f = 0; f < nFeatures; f++) {
-        const s = f * SLOTS + rowBins[rb + f]! * 3
+        const s = offsets[f]! + rowBins[rb + f]! * 3
         hist[s]! += gr
         hist[s + 1]! += hr
         hist[s + 2]!++
@@ -106,14 +112,14 @@ export function growTree(
     let best: Split | null = null
     const parentScore = score(gTotal, hTotal)
     for (let f = 0; f < nFeatures; f++) {
-      const base = f * SLOTS
+      const base = offsets[f]!
       if (features.categorical[f] === 1) {
         const candidate = categoricalSplit(hist, base, features.binCount[f]!, f, gTotal, hTotal, count)
         if (candidate && (best === null || candidate.gain > best.gain)) best = candidate
         continue
       }
       const nb = features.binCount[f]!
-      const mBase = base + MISSING_BIN * 3
+      const mBase = base + nb * 3
       const gm = hist[mBase]!
       const hm = hist[mBase + 1]!
       const cm = hist[mBase + 2]!
