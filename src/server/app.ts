@@ -21,6 +21,7 @@ import { errorResponse, HttpError, toHttpError } from './http-error.js'
 import { ingestRoutes } from './ingest-routes.js'
 import { modelRoutes } from './model-routes.js'
 import { openApiDocument } from './openapi.js'
+import { RateLimiter } from './rate-limit.js'
 import { queryObject } from './read-body.js'
 import { RejectionLog } from './rejection-log.js'
 import { rejectionsQuery } from './schemas.js'
@@ -41,7 +42,12 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     'HTTP request latency, by route and status',
   )
   const rejections = new RejectionLog()
+  const limiter = new RateLimiter(config.rateLimits)
   const app = new Hono<AppEnv>()
+  app.use('*', async (c, next) => {
+    c.set('limiter', limiter)
+    await next()
+  })
 
   app.use('*', async (c, next) => {
     const started = performance.now()

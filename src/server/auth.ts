@@ -9,10 +9,11 @@ import type { Context, MiddlewareHandler } from 'hono'
 import type { Engine, VerifiedKey } from '../engine/index.js'
 import type { KeyKind } from '../store/index.js'
 import { HttpError } from './http-error.js'
+import type { RateLimiter } from './rate-limit.js'
 
 /** Hono variables set by the middlewares. */
 export interface AppEnv {
-  Variables: { key: VerifiedKey }
+  Variables: { key: VerifiedKey; limiter: RateLimiter }
 }
 
 /** The key in the Authorization header, if any. */
@@ -83,6 +84,8 @@ export function requireKey(engine: Engine, allowed: readonly KeyKind[]): Middlew
     // a signed-in dashboard session has set it already (server/dashboard/session-auth.ts)
     if (c.get('key') === undefined)
       c.set('key', await authenticate(engine, headerKey(c.req.header('authorization')), allowed))
+    const key = c.get('key')
+    c.get('limiter')?.take(key.id, key.kind)
     await next()
   }
 }

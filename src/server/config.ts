@@ -3,6 +3,8 @@
  * @module
  */
 
+import { DEFAULT_RATE_LIMITS, type RateLimits } from './rate-limit.js'
+
 export interface ServerConfig {
   /** The largest ingestion body, after decompression (bytes). Default 500 KB. */
   readonly maxBatchBytes: number
@@ -16,6 +18,8 @@ export interface ServerConfig {
   readonly metricsNeedKey: boolean
   /** Shown in `/healthz` and the OpenAPI document. */
   readonly version: string
+  /** Requests per key and second, by key kind (see `RateLimiter`). */
+  readonly rateLimits: RateLimits
 }
 
 export const DEFAULT_SERVER_CONFIG: ServerConfig = {
@@ -25,6 +29,7 @@ export const DEFAULT_SERVER_CONFIG: ServerConfig = {
   corsOrigins: '*',
   metricsNeedKey: false,
   version: '0.1.0',
+  rateLimits: DEFAULT_RATE_LIMITS,
 }
 
 /** The defaults with `overrides` applied. */

@@ -85,6 +85,7 @@ export function ingestRoutes(app: Hono<AppEnv>, deps: IngestDeps): void {
       'write',
     ])
     c.set('key', key)
+    c.get('limiter')?.take(key.id, key.kind)
     let messages: unknown[]
     let batch: { sentAt?: unknown; context?: unknown } = {}
     const extra: { index: number; messageId: string | null; reason: string }[] = []

@@ -20,6 +20,7 @@ import {
   type WebhookSenderSettings,
 } from '../../engine/index.js'
 import { createApp, DEFAULT_PORT, listen, type RunningServer } from '../../server/index.js'
+import { DEFAULT_RATE_LIMITS, type RateLimit, type RateLimits } from '../../server/rate-limit.js'
 import { openStore, type Store, StoreError } from '../../store/index.js'
 import { type CliContext, CliError, cliContext } from '../context.js'
 import { VERSION } from '../main.js'
@@ -108,7 +109,7 @@ export const serveCommand = defineCommand({
         staticKeys: { write: ctx.env['LEADSCORE_WRITE_KEY'], admin: ctx.env['LEADSCORE_ADMIN_KEY'] },
         webhooks: webhookSettings(ctx),
       })
-      const app = createApp({ engine, store, config: { version: VERSION } })
+      const app = createApp({ engine, store, config: { version: VERSION, rateLimits: rateLimits(ctx) } })
       try {
         server = await listen(app, { host, port })
       } catch (error) {
@@ -171,6 +172,24 @@ export function webhookSettings(ctx: CliContext): WebhookSenderSettings {
     policy,
     concurrency: number('LEADSCORE_WEBHOOK_CONCURRENCY'),
     retentionDays: number('LEADSCORE_WEBHOOK_RETENTION_DAYS'),
+  }
+}
+
+/** Requests per second and key from `LEADSCORE_RATE_LIMIT_WRITE` / `_ADMIN` (burst: twice that; 0: no limit). */
+export function rateLimits(ctx: CliContext): RateLimits {
+  const limit = (name: string, fallback: RateLimit | null): RateLimit | null => {
+    const value = ctx.env[name]
+    if (value === undefined || value === '') return fallback
+    const n = Number(value)
+    if (!Number.isFinite(n) || n < 0)
+      throw new CliError(`${name}=${value} is not a number of requests per second`, {
+        hint: `e.g. ${name}=500, or 0 for no limit`,
+      })
+    return n === 0 ? null : { perSecond: n, burst: Math.max(1, Math.ceil(2 * n)) }
+  }
+  return {
+    write: limit('LEADSCORE_RATE_LIMIT_WRITE', DEFAULT_RATE_LIMITS.write),
+    admin: limit('LEADSCORE_RATE_LIMIT_ADMIN', DEFAULT_RATE_LIMITS.admin),
   }
 }
 
