@@ -79,6 +79,11 @@ export interface TrainingReport {
   readonly unlabelled: number
   readonly folds: number
   readonly seed: number
+  /**
+   * Cross-validated ROC AUC (mean and standard deviation over the folds). With several learners,
+   * each fold's AUC is that of the learner the other folds would have chosen (see
+   * {@link selectedFoldAuc}): the choice is never made on the fold it is measured on.
+   */
   readonly auc: number
   readonly aucStd: number
   /** Log loss and Brier score of the calibrated out-of-fold probabilities. */
@@ -185,13 +190,15 @@ export function trainModel(table: LeadTable, options: TrainOptions): TrainResult
     return { learner: name, auc: mean, aucStd: std, foldAuc, logLoss: logLoss(probabilities(margins), y) }
   })
   const best = candidates.reduce((a, b) => (b.auc > a.auc + 1e-9 ? b : a))
+  const selected = selectedFoldAuc(candidates)
+  const honest = meanStd(selected)
   const margins = oof.get(best.learner)!
   const calibration = fitPlatt(margins, y)
   const calibrated = Float64Array.from(
     margins,
     (m) => 1 / (1 + Math.exp(-(calibration.slope * m + calibration.intercept))),
   )
-  warnings.push(...aucWarning(best.auc))
+  warnings.push(...aucWarning(honest.mean))
 
   let timeResult: TimeSplitResult | null = null
   if (options.timeColumn !== undefined) {
@@ -235,8 +242,8 @@ export function trainModel(table: LeadTable, options: TrainOptions): TrainResult
     unlabelled: labels.skipped,
     folds: k,
     seed,
-    auc: best.auc,
-    aucStd: best.aucStd,
+    auc: honest.mean,
+    aucStd: honest.std,
     logLoss: logLoss(calibrated, y),
     brier: brierScore(calibrated, y),
     topDecileLift: topDecileLift(calibrated, y),
@@ -270,6 +277,20 @@ export function trainModel(table: LeadTable, options: TrainOptions): TrainResult
     },
   }
   return { model, report }
+}
+
+/**
+ * The AUC of each fold for the learner a choice would have made without that fold: for fold k,
+ * the learner with the best mean AUC over the other folds. So the figure of `auto` does not
+ * flatter the winner by choosing it on the folds it is measured on (with one learner: its own).
+ */
+export function selectedFoldAuc(candidates: readonly CandidateResult[]): number[] {
+  const folds = candidates[0]!.foldAuc.length
+  return Array.from({ length: folds }, (_, k) => {
+    const without = (c: CandidateResult) => c.foldAuc.reduce((sum, auc, j) => (j === k ? sum : sum + auc), 0)
+    const chosen = candidates.reduce((a, b) => (without(b) > without(a) + 1e-12 ? b : a))
+    return chosen.foldAuc[k]!
+  })
 }
 
 function pick(y: Uint8Array, rows: Int32Array): Uint8Array {
