@@ -76,4 +76,24 @@ describe('leadscore predict', () => {
     expect(result.stderr).toMatch(/error: bad\.json: model format version 7; this leadscore reads version 1/)
     expect(result.stderr).toMatch(/hint: train the model again/)
   })
+
+  it('reads absent model columns as missing, and says so', async () => {
+    writeFileSync(join(cwd, 'partial.csv'), 'lead_id,minutes,source\nN1,45,Referral\nN2,5,Ads\n')
+    const result = await run('predict', '--model', 'model.json', '--data', 'partial.csv')
+    expect(result.code).toBe(0)
+    expect(result.stderr).toMatch(
+      /3 of the model's columns are not in partial\.csv and read as missing: visits, noise, plan/,
+    )
+    const [, first, second] = result.stdout.trim().split('\n')
+    expect(Number(first!.split(',')[1])).toBeGreaterThan(Number(second!.split(',')[1]))
+  })
+
+  it('refuses data with none of the model columns', async () => {
+    writeFileSync(join(cwd, 'other.csv'), 'a,b\n1,2\n')
+    const result = await run('predict', '--model', 'model.json', '--data', 'other.csv')
+    expect(result.code).toBe(1)
+    expect(result.stderr).toMatch(
+      /error: none of the model's columns is in other\.csv\nhint: the model reads visits, minutes, source, noise, plan/,
+    )
+  })
 })
