@@ -19,6 +19,7 @@ import { join, resolve } from 'node:path'
 import { Writable } from 'node:stream'
 import { parseArgs } from 'node:util'
 import {
+  dataEnd,
   drift,
   rollingBacktest,
   scoredBacktest,
@@ -121,11 +122,16 @@ const bt = measure(`backtest of one model as of ${values['as-of']}`, runs, () =>
 console.log(
   `  ${bt.report.leads.toLocaleString('en-US')} leads in play, AUC ${bt.report.auc.toFixed(3)}, MQL precision ${(bt.report.mql.precision * 100).toFixed(1)}%`,
 )
+// the weekly run ends where the data ends, so that it covers all of it
 const weeks = Number(values.weeks)
+const end = dataEnd(data)
 started = performance.now()
-const rolling = rollingBacktest(model, data, { from: asOf - weeks * 7 * DAY_MS, to: asOf, horizonDays })
-console.log(`${`rolling weekly backtest over ${weeks} weeks`.padEnd(58)} ${s(performance.now() - started)}`)
-console.log(`  ${rolling.meanPerWeek.toFixed(1)} new MQLs a week`)
+const rolling = rollingBacktest(model, data, { from: end - weeks * 7 * DAY_MS, to: end, horizonDays })
+console.log(
+  `${`rolling weekly backtest: ${weeks} weeks to ${new Date(end).toISOString().slice(0, 10)}`.padEnd(58)} ${s(performance.now() - started)}`,
+)
+const populated = rolling.weeks.filter((w) => w.newMql > 0 || w.conversions > 0).length
+console.log(`  ${populated} weeks with leads, ${rolling.meanPerWeek.toFixed(1)} new MQLs a week`)
 measure('threshold from capacity (150 a week, 12 weeks)', 1, () =>
   thresholdForCapacity(model, data, { capacityPerWeek: 150, to: asOf, weeks: 12, horizonDays }),
 )

@@ -33,20 +33,38 @@ export function propertyColumns(
   options: PropertyColumnOptions,
 ): CodedProperty[] {
   const n = contacts.length
+  const props = contacts.properties
   // the property names of an even sample of the leads (a name on very few leads may be missed)
-  const stride = Math.max(1, Math.floor(n / KEY_SAMPLE))
+  const keyStride = Math.max(1, Math.floor(n / KEY_SAMPLE))
   const keys = new Set<string>()
-  for (let c = 0; c < n; c += stride) {
+  for (let c = 0; c < n; c += keyStride) {
     if (include[c] !== 1) continue
-    for (const key in contacts.properties[c]) keys.add(key)
+    for (const key in props[c]) keys.add(key)
   }
-  const out: CodedProperty[] = []
+  // each column's kind, top values or bins, from an even sample of the leads
+  let included = 0
+  for (let c = 0; c < n; c++) included += include[c]!
+  const stride = Math.max(1, Math.floor(included / SAMPLE))
+  const sample: number[] = []
+  for (let c = 0, seen = 0; c < n; c++) if (include[c] === 1 && seen++ % stride === 0) sample.push(c)
+  const plans: Plan[] = []
   for (const name of keys) {
     if (options.exclude.has(name.toLowerCase())) continue
-    const column = codeColumn(contacts, include, name, options)
-    if (column) out.push(column)
+    const plan = planColumn(props, sample, name, options)
+    if (plan) plans.push(plan)
   }
-  return out
+  // one pass over the leads codes every column (each lead's properties are read once)
+  const codes = plans.map(() => new Int32Array(n))
+  for (let c = 0; c < n; c++) {
+    const bag = props[c]
+    for (let k = 0; k < plans.length; k++) codes[k]![c] = plans[k]!.code(bag?.[plans[k]!.name])
+  }
+  return plans.map((plan, k) => ({
+    name: plan.name,
+    labels: plan.labels,
+    codes: codes[k]!,
+    numeric: plan.numeric,
+  }))
 }
 
 /** Leads looked at to decide a column's kind, top values and bins (all of them up to this many). */
@@ -54,23 +72,24 @@ export const SAMPLE = 50_000
 /** Leads whose property names are collected. */
 const KEY_SAMPLE = 5_000
 
-function codeColumn(
-  contacts: ContactColumns,
-  include: Uint8Array,
+/** How one property is coded. */
+interface Plan {
+  readonly name: string
+  readonly labels: readonly string[]
+  readonly numeric: boolean
+  readonly code: (value: unknown) => number
+}
+
+function planColumn(
+  props: ContactColumns['properties'],
+  sample: readonly number[],
   name: string,
   options: PropertyColumnOptions,
-): CodedProperty | undefined {
-  const n = contacts.length
-  const props = contacts.properties
-  // the kind, the top values and the bins come from an even sample of the leads
-  let included = 0
-  for (let c = 0; c < n; c++) included += include[c]!
-  const stride = Math.max(1, Math.floor(included / SAMPLE))
+): Plan | undefined {
   const counts = new Map<string, number>()
   const numbers: number[] = []
   let present = 0
-  for (let c = 0, seen = 0; c < n; c++) {
-    if (include[c] !== 1 || seen++ % stride !== 0) continue
+  for (const c of sample) {
     const v = props[c]?.[name]
     if (isMissing(v)) continue
     present++
@@ -80,16 +99,16 @@ function codeColumn(
   }
   if (present === 0) return undefined
   const distinct = counts.size
-  const codes = new Int32Array(n)
   if (numbers.length >= present * 0.95 && distinct > options.bins * 2) {
     const edges = quantileEdges(Float64Array.from(numbers).sort(), options.bins)
     const labels = [...binLabels(edges), MISSING]
     const missing = labels.length - 1
-    for (let c = 0; c < n; c++) {
-      const v = props[c]?.[name]
-      codes[c] = typeof v === 'number' && Number.isFinite(v) ? binOf(edges, v) : missing
+    return {
+      name,
+      labels,
+      numeric: true,
+      code: (v) => (typeof v === 'number' && Number.isFinite(v) ? binOf(edges, v) : missing),
     }
-    return { name, labels, codes, numeric: true }
   }
   // an identifier or free text: a different value on almost every lead says nothing about a group
   if (present >= 50 && distinct > present * 0.5) return undefined
@@ -98,18 +117,16 @@ function codeColumn(
   const labels = [...top.map(([text]) => text), OTHER, MISSING]
   const missing = labels.length - 1
   const other = labels.length - 2
-  for (let c = 0; c < n; c++) {
-    const v = props[c]?.[name]
-    if (isMissing(v)) {
-      codes[c] = missing
-      continue
-    }
-    const code =
-      index.get(typeof v === 'string' ? v : cellText(v)) ??
-      (typeof v === 'string' ? index.get(v.trim()) : undefined)
-    codes[c] = code ?? other
+  return {
+    name,
+    labels,
+    numeric: false,
+    code: (v) => {
+      if (isMissing(v)) return missing
+      if (typeof v === 'string') return index.get(v) ?? index.get(v.trim()) ?? other
+      return index.get(cellText(v)) ?? other
+    },
   }
-  return { name, labels, codes, numeric: false }
 }
 
 /** A value as the text it is grouped by (trimmed). */

@@ -9,7 +9,7 @@ import type { CompiledModel } from '../core/compile.js'
 import { DAY_MS } from '../core/input.js'
 import { type Cohort, cohortAt, type LeadData } from './leads.js'
 import { propertyColumns } from './property-columns.js'
-import { scoreRows } from './snapshots.js'
+import { ruleIndicators } from './rule-indicators.js'
 import { medianInPlace, rateEvidence } from './tests.js'
 import { type Interval, wilsonInterval } from './wilson.js'
 
@@ -158,7 +158,7 @@ function ruleSignals(
   asOf: number | undefined,
   make: Make,
 ): Signal[] {
-  // scored as of the cut-off, or the latest event: each lead's events stop at its limit
+  // as of the cut-off, or the latest event: each lead's events stop at its limit
   let at = asOf ?? Number.NEGATIVE_INFINITY
   if (asOf === undefined)
     for (let i = 0; i < data.events.length; i++) if (data.events.ts[i]! > at) at = data.events.ts[i]!
@@ -166,18 +166,15 @@ function ruleSignals(
   const rows = new Int32Array(cohort.size)
   let k = 0
   for (let c = 0; c < data.contacts.length; c++) if (cohort.eligible[c] === 1) rows[k++] = c
-  const { scores } = scoreRows(model, data, at, { rows, details: true, limit: (c) => limits[c]! })
-  const rules = [...model.fit.groups.flatMap((g) => g.rules), ...model.engagement.rules]
-  const t = new Tally(rules.length)
+  const { rules, fired } = ruleIndicators(model, data, rows, (c) => limits[c]!, at)
+  const R = rules.length
+  const t = new Tally(R)
   const start = startDays(data)
   for (let r = 0; r < rows.length; r++) {
     const c = rows[r]!
-    const points = scores.details![r]!.rules
-    rules.forEach((rule, j) => {
-      if ((points[rule.id] ?? 0) !== 0) t.add(j, cohort.positive[c] === 1, start(c))
-    })
+    for (let j = 0; j < R; j++) if (fired[r * R + j] === 1) t.add(j, cohort.positive[c] === 1, start(c))
   }
-  return rules.map((rule, k) => make('rule', rule.id, null, rule.label ?? null, t, k))
+  return rules.map((rule, j) => make('rule', rule.id, null, rule.label, t, j))
 }
 
 function eventSignals(

@@ -15,6 +15,7 @@ import { normalizeText } from '../core/values.js'
 import { rocAuc, topDecileLift } from '../predict/metrics.js'
 import { fitIndicators } from './indicator-fit.js'
 import { cohortAt, type LeadData } from './leads.js'
+import { indicatedRules, ruleIndicators } from './rule-indicators.js'
 import { scoreRows } from './snapshots.js'
 
 export interface SuggestOptions {
@@ -112,31 +113,14 @@ export function suggestPoints(
   const test = new Uint8Array(n)
   for (let c = 0; c < n; c++) test[c] = (idHash(data.contacts.ids[c]!) % 1000) / 1000 < holdoutShare ? 1 : 0
 
-  const indicators: Indicator[] = []
-  model.fit.groups.forEach((g, gi) => {
-    g.rules.forEach((r, ri) => {
-      indicators.push({
-        kind: 'rule',
-        key: r.id,
-        part: 'fit',
-        label: r.label ?? null,
-        points: r.points,
-        path: ['fit', gi, ri],
-      })
-    })
-  })
-  model.engagement.groups.forEach((g, gi) => {
-    g.rules.forEach((r, ri) => {
-      indicators.push({
-        kind: 'rule',
-        key: r.id,
-        part: 'engagement',
-        label: r.label ?? null,
-        points: r.points,
-        path: ['engagement', gi, ri],
-      })
-    })
-  })
+  const indicators: Indicator[] = indicatedRules(model).map((r) => ({
+    kind: 'rule',
+    key: r.id,
+    part: r.part,
+    label: r.label,
+    points: r.points,
+    path: r.path,
+  }))
   const ruleCount = indicators.length
   for (const name of candidateEvents(model.document, data, cohort.eligible, test, options, minLeads)) {
     indicators.push({ kind: 'event', key: name, part: 'new', label: null, points: 0 })
@@ -148,7 +132,7 @@ export function suggestPoints(
     return Int32Array.from(out)
   }
   const train = rowsOf(0)
-  const { scores } = scoreRows(probeModel(model), data, options.asOf, { rows: train, details: true })
+  const { fired } = ruleIndicators(model, data, train, () => options.asOf + 1, options.asOf)
   const eventIndex = new Map(
     indicators.slice(ruleCount).map((ind, k) => [normalizeText(ind.key, false), ruleCount + k]),
   )
@@ -160,8 +144,7 @@ export function suggestPoints(
   for (let r = 0; r < train.length; r++) {
     const c = train[r]!
     const row = new Uint8Array(p)
-    const points = scores.details![r]!.rules
-    for (let j = 0; j < ruleCount; j++) if ((points[indicators[j]!.key] ?? 0) !== 0) row[j] = 1
+    row.set(fired.subarray(r * ruleCount, (r + 1) * ruleCount))
     if (c < data.events.contacts) {
       for (let i = data.events.offsets[c]!, end = data.events.offsets[c + 1]!; i < end; i++) {
         if (data.events.ts[i]! > options.asOf) break
@@ -231,31 +214,6 @@ export function suggestPoints(
     draft,
     holdout,
   }
-}
-
-/**
- * The model with a point on each rule that has none, so that the scorer's rule details say
- * whether every rule fired (as the model applies them: first-match groups, windows, counts).
- */
-function probeModel(model: CompiledModel): CompiledModel {
-  const doc = model.document
-  const fix = <R extends { readonly points: number }>(r: R): R => (r.points === 0 ? { ...r, points: 1 } : r)
-  if (![...model.fit.groups, ...model.engagement.groups].some((g) => g.rules.some((r) => r.points === 0)))
-    return model
-  return compileModel({
-    ...doc,
-    ...(doc.fit
-      ? { fit: { ...doc.fit, groups: doc.fit.groups.map((g) => ({ ...g, rules: g.rules.map(fix) })) } }
-      : {}),
-    ...(doc.engagement
-      ? {
-          engagement: {
-            ...doc.engagement,
-            groups: doc.engagement.groups.map((g) => ({ ...g, rules: g.rules.map(fix) })),
-          },
-        }
-      : {}),
-  })
 }
 
 /**
