@@ -4,6 +4,7 @@ import type { SubCommandsDef } from 'citty'
 export const commands: SubCommandsDef = {
   analyze: () => import('./analyze.js').then((m) => m.analyzeCommand),
   assignment: () => import('./assignment.js').then((m) => m.assignmentCommand),
+  backup: () => import('./backup.js').then((m) => m.backupCommand),
   explain: () => import('./explain.js').then((m) => m.explainCommand),
   export: () => import('./export.js').then((m) => m.exportCommand),
   import: () => import('./import.js').then((m) => m.importCommand),
@@ -11,6 +12,7 @@ export const commands: SubCommandsDef = {
   keys: () => import('./keys.js').then((m) => m.keysCommand),
   model: () => import('./model.js').then((m) => m.modelCommand),
   predict: () => import('./predict.js').then((m) => m.predictCommand),
+  restore: () => import('./backup.js').then((m) => m.restoreCommand),
   score: () => import('./score.js').then((m) => m.scoreCommand),
   sql: () => import('./sql.js').then((m) => m.sqlCommand),
   serve: () => import('./serve.js').then((m) => m.serveCommand),

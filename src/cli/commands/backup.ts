@@ -1,0 +1,79 @@
+/**
+ * `leadscore backup --out FILE` and `leadscore restore FILE`: a consistent online copy of the
+ * SQLite database (while the server runs), and putting one back (with the server stopped).
+ * PostgreSQL databases are backed up with PostgreSQL's own tools (pg_dump), as the message says.
+ * @module
+ */
+import { basename, resolve } from 'node:path'
+import { defineCommand } from 'citty'
+import { createProgress } from '../../io/index.js'
+import { type BackupSummary, backupSqlite, restoreSqlite, StoreError } from '../../store/index.js'
+import { type CliContext, CliError, cliContext } from '../context.js'
+import { databaseLocation, dbArg } from './serve.js'
+
+function sqliteOnly(ctx: CliContext, db: string | undefined, what: 'backup' | 'restore'): string {
+  const location = databaseLocation(ctx, db)
+  if (/^postgres(ql)?:\/\//i.test(location)) {
+    throw new CliError(`leadscore ${what} copies SQLite files; this database is PostgreSQL`, {
+      hint:
+        what === 'backup'
+          ? 'use pg_dump: pg_dump --format=custom --file leadscore.dump "$LEADSCORE_DB" (see README, "Backup and restore")'
+          : 'use pg_restore: pg_restore --clean --if-exists --dbname "$LEADSCORE_DB" leadscore.dump',
+    })
+  }
+  return location
+}
+
+const describe = (s: BackupSummary) =>
+  `${s.contacts.toLocaleString('en-US')} contacts, ${s.events.toLocaleString('en-US')} events, schema version ${s.schemaVersion}, ${(s.bytes / 1e6).toFixed(1)} MB`
+
+export const backupCommand = defineCommand({
+  meta: { name: 'backup', description: 'Copy the SQLite database consistently, while the server runs' },
+  args: {
+    ...dbArg,
+    out: { type: 'string', description: 'The backup file to create', required: true, valueHint: 'FILE' },
+  },
+  async run({ args, data }) {
+    const ctx = cliContext(data)
+    const source = sqliteOnly(ctx, args.db, 'backup')
+    const target = resolve(ctx.cwd, args.out)
+    let bar: ReturnType<typeof createProgress> | undefined
+    try {
+      const summary = await backupSqlite(source, target, (p) => {
+        if (ctx.stderr.isTTY !== true) return
+        bar ??= createProgress(ctx.stderr, { total: p.totalPages * 4096, label: basename(target).padEnd(16) })
+        bar.update((p.totalPages - p.remainingPages) * 4096)
+      })
+      bar?.stop()
+      ctx.stderr.write(`backed up ${source} to ${args.out}: ${describe(summary)}\n`)
+    } catch (error) {
+      bar?.stop()
+      if (error instanceof StoreError) throw new CliError(error.message)
+      throw error
+    }
+  },
+})
+
+export const restoreCommand = defineCommand({
+  meta: { name: 'restore', description: 'Replace the SQLite database with a backup (stop the server first)' },
+  args: {
+    ...dbArg,
+    file: { type: 'positional', description: 'The backup file', required: true },
+    force: { type: 'boolean', description: 'Replace an existing database' },
+  },
+  async run({ args, data }) {
+    const ctx = cliContext(data)
+    const target = sqliteOnly(ctx, args.db, 'restore')
+    try {
+      const summary = restoreSqlite(resolve(ctx.cwd, args.file), target, args.force === true)
+      ctx.stderr.write(`restored ${args.file} into ${target}: ${describe(summary)}\n`)
+    } catch (error) {
+      if (error instanceof StoreError)
+        throw new CliError(
+          error.message,
+          error.message.includes('--force') ? { hint: 'stop the server, then run again with --force' } : {},
+        )
+      throw error
+    }
+  },
+})
