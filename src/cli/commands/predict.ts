@@ -109,11 +109,10 @@ export const predictCommand = defineCommand({
     const format = outputFormat(args.format, args.out)
     const columns = [idColumn ?? 'row', 'likelihood', ...(args.explain ? ['raised', 'lowered'] : [])]
     const writer = createScoreWriter(args.out ? resolve(ctx.cwd, args.out) : ctx.stdout, format, columns)
-    const lines = table.lines
     const rows = function* (): Generator<ScoreRow> {
       for (let i = 0; i < table.rowCount; i++) {
         const row: Record<string, unknown> = {
-          [idColumn ?? 'row']: ids ? ids[i] : (lines?.[i] ?? i + 2) - 1,
+          [idColumn ?? 'row']: ids ? ids[i] : i + 1,
           likelihood: Math.round(predictions.likelihood[i]! * 100) / 100,
         }
         const explanation = predictions.explanations?.[i]

@@ -30,7 +30,7 @@ export interface ReadTable {
  */
 export async function readLeadTable(ctx: CliContext, path: string): Promise<ReadTable> {
   try {
-    const kind = inputKind(path, path.toLowerCase().replace(/\.gz$/, '').endsWith('.csv') ? undefined : 'csv')
+    const kind = inputKind(path, 'csv') // any name: read as delimited text, gunzipped when .gz
     const size = (await stat(path)).size
     const bar = createProgress(ctx.stderr, { total: size, label: basename(path) })
     let header: string[] | undefined
