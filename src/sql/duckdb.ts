@@ -6,6 +6,8 @@ import { EPOCH_PATTERN, ISO_DATE_PATTERN, JS_SPACE, NUMBER_PATTERN, type SqlDial
 import { doubleQuoted, singleQuoted } from './quote.js'
 import { translateRegex } from './regex.js'
 
+const SPACE = `[${[...JS_SPACE].map((c) => `\\x{${c.codePointAt(0)!.toString(16)}}`).join('')}]`
+
 export const duckdb: SqlDialect = {
   name: 'duckdb',
   ctes: true,
@@ -14,7 +16,8 @@ export const duckdb: SqlDialect = {
   true: 'TRUE',
   false: 'FALSE',
   isTrue: (x) => `coalesce(${x}, FALSE)`,
-  trim: (x) => `trim(${x}, ${singleQuoted(JS_SPACE)})`,
+  // RE2 over the JavaScript white space: faster in DuckDB than trim(x, characters)
+  trim: (x) => `regexp_replace(${x}, '^${SPACE}+|${SPACE}+$', '', 'g')`,
   lower: (x) => `lower(${x})`,
   parseNumber: (t) =>
     `CASE WHEN regexp_full_match(${t}, ${singleQuoted(NUMBER_PATTERN)}) THEN TRY_CAST(${t} AS DOUBLE) END`,
