@@ -19,7 +19,17 @@ interface Models {
   jobs: PublishJob[]
 }
 
-function Bars({ title, counts, order }: { title: string; counts: PreviewResult['bands']; order: string[] }) {
+function Bars({
+  title,
+  counts,
+  order,
+  single = false,
+}: {
+  title: string
+  counts: PreviewResult['bands']
+  order: string[]
+  single?: boolean
+}) {
   const keys = [...new Set([...order, ...Object.keys(counts.before), ...Object.keys(counts.after)])].filter(
     (k) => (counts.before[k] ?? 0) + (counts.after[k] ?? 0) > 0,
   )
@@ -34,12 +44,12 @@ function Bars({ title, counts, order }: { title: string; counts: PreviewResult['
           return [
             <span key={`${k}-l`}>{k}</span>,
             <span key={`${k}-p`} class="pair" role="img" aria-label={`${k}: ${b} before, ${a} after`}>
-              <span class="b" style={{ width: `${(b / max) * 100}%` }} />
+              {single ? null : <span class="b" style={{ width: `${(b / max) * 100}%` }} />}
               <span class="a" style={{ width: `${(a / max) * 100}%` }} />
             </span>,
             <span
               key={`${k}-n`}
-              class={`num ${a > b ? 'pos' : a < b ? 'neg' : 'muted'}`}
+              class={`num ${single ? '' : a > b ? 'pos' : a < b ? 'neg' : 'muted'}`}
               data-band-after={k}
               data-count={a}
             >
@@ -141,6 +151,17 @@ export function ModelPage(_: PageProps) {
   const [previewing, setPreviewing] = useState(false)
   const [error, setError] = useState<Error | undefined>(undefined)
   const [job, setJob] = useState<PublishJob | undefined>(undefined)
+  const current = useData(
+    () =>
+      Promise.all(
+        (['band', 'stage'] as const).map((by) =>
+          api<{ counts: { value: string | null; count: number }[] }>(`/api/contacts/counts?by=${by}`).then(
+            (r) => Object.fromEntries(r.counts.map((c) => [c.value ?? '(none)', c.count])),
+          ),
+        ),
+      ),
+    [job?.status === 'done'],
+  )
   const [diffWith, setDiffWith] = useState<{ version: number; source: string } | undefined>(undefined)
   const box = useRef<HTMLDivElement>(null)
   const editor = useRef<ModelEditor | undefined>(undefined)
@@ -172,6 +193,14 @@ export function ModelPage(_: PageProps) {
   // check, then preview, about a second after the last edit
   useEffect(() => {
     if (edited === undefined) return
+    // the version as loaded needs no preview: it is what every lead is scored with now
+    if (edited === loaded?.source) {
+      setPreviewing(false)
+      setPreview(undefined)
+      setIssues([])
+      editor.current?.showIssues([])
+      return
+    }
     let stale = false
     setPreviewing(true)
     void (async () => {
@@ -326,12 +355,33 @@ export function ModelPage(_: PageProps) {
         <div class="grid">
           <Card
             title="Preview on every lead"
-            actions={previewing ? <span class="muted small">updating…</span> : null}
+            actions={previewing && preview ? <span class="muted small">updating…</span> : null}
           >
-            {preview ? (
+            {preview && dirty ? (
               <Preview preview={preview} bands={bandOrder} />
+            ) : previewing ? (
+              <Loading what="Scoring every lead with this edit" />
+            ) : current.value ? (
+              <div data-preview-idle="">
+                <p class="muted small" style={{ marginTop: 0 }}>
+                  Edit the model: about a second later, every lead is scored with the edit and compared with
+                  now.
+                </p>
+                <Bars
+                  title="Leads by band now"
+                  counts={{ before: current.value[0]!, after: current.value[0]! }}
+                  order={[]}
+                  single
+                />
+                <Bars
+                  title="Leads by stage now"
+                  counts={{ before: current.value[1]!, after: current.value[1]! }}
+                  order={[]}
+                  single
+                />
+              </div>
             ) : (
-              <Loading what="Scoring every lead" />
+              <Loading />
             )}
           </Card>
           <Card title="Versions">
