@@ -190,41 +190,63 @@ export function ModelPage(_: PageProps) {
     }
   }, [loaded !== undefined, schema.value !== undefined])
 
-  // check, then preview, about a second after the last edit
+  // one preview at a time: edits made while one runs wait, and only the latest is previewed
+  const previewQueue = useRef<{ running: boolean; next: string | undefined }>({
+    running: false,
+    next: undefined,
+  })
+  const latest = useRef<string | undefined>(undefined)
+  const runPreviews = async () => {
+    const queue = previewQueue.current
+    if (queue.running) return
+    queue.running = true
+    setPreviewing(true)
+    try {
+      while (queue.next !== undefined) {
+        const text = queue.next
+        queue.next = undefined
+        const next = await api<PreviewResult>('/api/dashboard/models/preview', {
+          method: 'POST',
+          body: { source: text },
+        })
+        if (text === latest.current) setPreview(next)
+      }
+    } catch (e) {
+      setError(e instanceof Error ? e : new Error(String(e)))
+    } finally {
+      queue.running = false
+      setPreviewing(false)
+    }
+  }
+
+  // check (fast: the problems at their line), then preview, after typing pauses
   useEffect(() => {
+    latest.current = edited
     if (edited === undefined) return
     // the version as loaded needs no preview: it is what every lead is scored with now
     if (edited === loaded?.source) {
-      setPreviewing(false)
+      previewQueue.current.next = undefined
       setPreview(undefined)
       setIssues([])
       editor.current?.showIssues([])
       return
     }
     let stale = false
-    setPreviewing(true)
-    void (async () => {
-      try {
-        const check = await api<{ ok: boolean; issues: ModelIssue[] }>('/api/dashboard/models/check', {
-          method: 'POST',
-          body: { source: edited },
-        })
+    void api<{ ok: boolean; issues: ModelIssue[] }>('/api/dashboard/models/check', {
+      method: 'POST',
+      body: { source: edited },
+    }).then(
+      (check) => {
         if (stale) return
         setIssues(check.issues)
         editor.current?.showIssues(check.issues)
         if (check.ok) {
-          const next = await api<PreviewResult>('/api/dashboard/models/preview', {
-            method: 'POST',
-            body: { source: edited },
-          })
-          if (!stale) setPreview(next)
+          previewQueue.current.next = edited
+          void runPreviews()
         }
-      } catch (e) {
-        if (!stale) setError(e instanceof Error ? e : new Error(String(e)))
-      } finally {
-        if (!stale) setPreviewing(false)
-      }
-    })()
+      },
+      (e: unknown) => !stale && setError(e instanceof Error ? e : new Error(String(e))),
+    )
     return () => {
       stale = true
     }
