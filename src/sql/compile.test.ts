@@ -1,0 +1,246 @@
+/**
+ * Examples per construct, run on DuckDB (embedded), with the numbers written out; the
+ * equality property test (equality.test.ts) covers the rest against the engine.
+ */
+import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { compileModel } from '../core/compile.js'
+import { evaluateContact } from '../core/evaluate.js'
+import { DAY_MS } from '../core/input.js'
+import type { Condition, EngagementRule, ModelDocument } from '../core/model/types.js'
+import { compileToSql, unsupportedConstructs } from './compile.js'
+import { normalizeRow } from './engines/run.js'
+import { AS_OF, type Dataset } from './test-support/arbitraries.js'
+import { SCHEMA, type ScoreRecord, tableStatements } from './test-support/equality.js'
+import { SqlUnsupportedError } from './unsupported-error.js'
+
+let instance: DuckDBInstance
+let connection: DuckDBConnection
+beforeAll(async () => {
+  instance = await DuckDBInstance.create(':memory:', { threads: '1' })
+  connection = await instance.connect()
+  await connection.run("SET TimeZone = 'UTC'")
+})
+afterAll(() => instance?.closeSync())
+
+const day = (n: number) => String(AS_OF - n * DAY_MS)
+
+/** Scores `data` with `doc` on DuckDB; rows by contact id. */
+async function score(doc: ModelDocument, data: Dataset): Promise<Map<string, ScoreRecord>> {
+  for (const s of tableStatements('duckdb', data)) await connection.run(s)
+  const { sql } = compileToSql(doc, {
+    dialect: 'duckdb',
+    tables: { contacts: 'contacts', events: 'events', accounts: 'accounts' },
+    schema: SCHEMA,
+    asOf: AS_OF,
+  })
+  const rows = (await connection.runAndReadAll(sql)).getRowObjectsJS().map(normalizeRow)
+  return new Map(rows.map((r) => [String(r.contact_id), r]))
+}
+
+/** A model with one engagement rule (max 100, no decay unless the rule says). */
+const oneRule = (rule: Partial<EngagementRule> & { when: Condition }): ModelDocument => ({
+  format: 'leadscore/v1',
+  id: 'one',
+  engagement: { max: 100, groups: [{ id: 'g', rules: [{ id: 'r', points: 10, decay: 'none', ...rule }] }] },
+})
+
+const contact = (id: string, props: Record<string, string | undefined> = {}) => ({ id, props })
+const event = (
+  contactId: string,
+  name: string,
+  daysAgo: number,
+  props: Record<string, string | undefined> = {},
+) => ({
+  id: `${contactId}-${name}-${daysAgo}-${JSON.stringify(props)}`,
+  contactId,
+  name,
+  ts: Number(day(daysAgo)),
+  time: day(daysAgo),
+  props,
+})
+
+describe('compiled SQL on DuckDB, construct by construct', () => {
+  it('occurrences: first comes before the window: a first event too old gives nothing', async () => {
+    const doc = oneRule({ when: { event: 'page' }, occurrences: 'first', window: { days: 90 } })
+    const rows = await score(doc, {
+      contacts: [contact('old'), contact('new')],
+      accounts: [],
+      events: [
+        event('old', 'page', 100),
+        event('old', 'page', 1),
+        event('new', 'page', 30),
+        event('new', 'page', 1),
+      ],
+    })
+    expect(rows.get('old')!.engagement).toBe(0)
+    expect(rows.get('new')!.engagement).toBe(10)
+  })
+
+  it('distinct keeps the earliest event per trimmed, case-insensitive value; a missing value counts once', async () => {
+    const doc = oneRule({ when: { event: 'Email Opened' }, distinct: 'email_id' })
+    const rows = await score(doc, {
+      contacts: [contact('c')],
+      accounts: [],
+      events: [
+        event('c', 'Email Opened', 3, { email_id: 'm1' }),
+        event('c', 'email opened', 2, { email_id: ' M1 ' }),
+        event('c', 'Email Opened', 2, { email_id: 'm2' }),
+        event('c', 'Email Opened', 1),
+        event('c', 'Email Opened', 0),
+      ],
+    })
+    expect(rows.get('c')!.engagement).toBe(30)
+  })
+
+  it('perDays counts one event per bucket; count gives the points once, decayed by the newest counted', async () => {
+    const perDays = oneRule({ when: { event: 'page' }, occurrences: { perDays: 7 } })
+    const days = [0.1, 0.2, 0.3, 20, 20.1, 40]
+    const data = { contacts: [contact('c')], accounts: [], events: days.map((d) => event('c', 'page', d)) }
+    const buckets = new Set(days.map((d) => Math.floor((AS_OF - d * DAY_MS) / (7 * DAY_MS)))).size
+    expect((await score(perDays, data)).get('c')!.engagement).toBe(10 * buckets)
+    const count = oneRule({
+      when: { event: 'page' },
+      count: { gte: 3, withinDays: 10 },
+      decay: { halfLifeDays: 1 },
+    })
+    expect((await score(count, data)).get('c')!.engagement).toBeCloseTo(10 * 0.5 ** 0.1, 9)
+  })
+
+  it('a count that holds with no event gives nothing, as evaluateContact says', async () => {
+    const doc = oneRule({ when: { event: 'page' }, count: { lt: 3 } })
+    const rows = await score(doc, { contacts: [contact('quiet')], accounts: [], events: [] })
+    const engine = evaluateContact(compileModel(doc), { id: 'quiet', properties: {} }, [], AS_OF)
+    expect(engine.engagement).toBe(0)
+    expect(rows.get('quiet')!.engagement).toBe(0)
+  })
+
+  it('a first group gives each event to its first matching rule; inactivity applies without activity', async () => {
+    const doc: ModelDocument = {
+      format: 'leadscore/v1',
+      id: 'first',
+      engagement: {
+        max: 100,
+        min: -50,
+        decay: 'none',
+        inactivity: { afterDays: 30, points: -5 },
+        groups: [
+          {
+            id: 'web',
+            mode: 'first',
+            rules: [
+              { id: 'pricing', when: { event: 'page', path: { startsWith: '/pricing' } }, points: 8 },
+              { id: 'any-page', when: { event: 'page' }, points: 1 },
+            ],
+          },
+        ],
+      },
+    }
+    const rows = await score(doc, {
+      contacts: [contact('active'), contact('gone')],
+      accounts: [],
+      events: [
+        event('active', 'page', 1, { path: ' /Pricing/team' }),
+        event('active', 'page', 2, { path: '/blog' }),
+        event('gone', 'page', 45, { path: '/blog' }),
+      ],
+    })
+    expect(rows.get('active')!.engagement).toBe(9)
+    expect(rows.get('gone')!.engagement).toBe(-4)
+  })
+
+  it('numbers parse from text as the engine parses them; strings trim and ignore case', async () => {
+    const doc: ModelDocument = {
+      format: 'leadscore/v1',
+      id: 'fit',
+      fit: {
+        max: 100,
+        groups: [
+          {
+            id: 'g',
+            rules: [
+              { id: 'size', when: { employees: { gte: 200 } }, points: 10 },
+              { id: 'us', when: { country: 'us' }, points: 1 },
+              { id: 'vp', when: { title: { matches: '^vp\\b' } }, points: 100 },
+            ],
+          },
+        ],
+        grades: { A: 50, B: 10 },
+      },
+    }
+    const rows = await score(doc, {
+      contacts: [
+        contact('a', { employees: '1e3', country: ' US ', title: '  VP Sales' }),
+        contact('b', { employees: '0200', country: 'usa' }),
+        contact('c', { employees: 'many' }),
+      ],
+      accounts: [],
+      events: [],
+    })
+    expect([rows.get('a')!.fit, rows.get('a')!.grade]).toEqual([100, 'A'])
+    expect([rows.get('b')!.fit, rows.get('b')!.grade]).toEqual([10, 'B'])
+    expect([rows.get('c')!.fit, rows.get('c')!.grade]).toEqual([0, 'F'])
+  })
+
+  it('accounts: rollup of the members, committee coverage, account fit and band', async () => {
+    const doc: ModelDocument = {
+      format: 'leadscore/v1',
+      id: 'acc',
+      engagement: {
+        max: 100,
+        groups: [{ id: 'g', rules: [{ id: 'r', when: { event: 'page' }, points: 10, decay: 'none' }] }],
+      },
+      accounts: {
+        engagement: { rollup: 'top3', perContactMax: 15 },
+        committee: { roles: [{ id: 'vp', when: { title: { contains: 'vp' } }, points: 7 }] },
+        fit: { groups: [{ id: 'f', rules: [{ id: 'soft', when: { industry: 'software' }, points: 20 }] }] },
+        bands: [{ id: 'target', when: { 'score.total': { gte: 50 } } }, { id: 'other' }],
+      },
+    }
+    const members = ['m1', 'm2', 'm3', 'm4'].map((id, i) =>
+      contact(id, { account_id: 'a1', title: i === 0 ? 'VP Sales' : 'engineer' }),
+    )
+    const events = members.flatMap((m, i) => Array.from({ length: i + 1 }, (_, k) => event(m.id, 'page', k)))
+    const rows = await score(doc, {
+      contacts: [...members, contact('solo')],
+      accounts: [{ id: 'a1', props: { industry: ' Software' } }],
+      events,
+    })
+    // engagement 10, 20, 30, 40 capped at 15 each: top 3 = 45; the VP is engaged: +7; fit 20
+    expect(rows.get('m1')).toMatchObject({
+      account_id: 'a1',
+      account_engagement: 52,
+      account_total: 72,
+      account_band: 'target',
+    })
+    expect(rows.get('solo')).toMatchObject({ account_id: null, account_engagement: null })
+  })
+})
+
+describe('what a dialect cannot express', () => {
+  const lookahead: ModelDocument = {
+    format: 'leadscore/v1',
+    id: 'x',
+    fit: {
+      max: 10,
+      groups: [{ id: 'g', rules: [{ id: 'r', when: { title: { matches: '^(?!assistant)' } }, points: 10 }] }],
+    },
+    segments: [{ id: 'both', when: { 'score.segments': { contains: 'x' } } }],
+  }
+  const options = (dialect: 'duckdb' | 'postgres' | 'clickhouse') => ({
+    dialect,
+    tables: { contacts: 'contacts' },
+    asOf: AS_OF,
+  })
+
+  it('is listed with each construct’s path, and no SQL is written', () => {
+    expect(() => compileToSql(lookahead, options('duckdb'))).toThrow(SqlUnsupportedError)
+    expect(unsupportedConstructs(lookahead, options('clickhouse')).map((c) => c.path)).toEqual([
+      'fit.groups[0].rules[0].when.title.matches',
+      'segments[0].when.score.segments',
+    ])
+    expect(unsupportedConstructs(lookahead, options('postgres')).map((c) => c.path)).toEqual([
+      'segments[0].when.score.segments',
+    ])
+  })
+})
