@@ -164,7 +164,13 @@ export function normalizeMessage(
       reason: `the message is ${Math.ceil(size / 1024)} KB; the limit is 32 KB per message (send fewer properties)`,
     }
   }
-  const m = parsed.data
+  // the property bags as sent: zod's records drop a `__proto__` key, which is data here
+  const bags = raw as Record<string, unknown>
+  const m = {
+    ...parsed.data,
+    ...(parsed.data.properties ? { properties: bags['properties'] as Properties } : {}),
+    ...(parsed.data.traits ? { traits: bags['traits'] as Properties } : {}),
+  }
   const context = mergedContext(batch.context, m.context)
   const messageId = idOf(m.messageId) ?? generatedId(raw)
   const userId = idOf(m.userId)

@@ -64,13 +64,45 @@ export function parseJson(body: Buffer): unknown {
   if (text.trim() === '') {
     throw new HttpError(400, 'empty_body', 'the request body is empty', { hint: 'send a JSON object' })
   }
+  let value: unknown
   try {
-    return JSON.parse(text)
+    value = JSON.parse(text)
   } catch (error) {
+    if (error instanceof RangeError) throw tooDeep()
     throw new HttpError(400, 'bad_json', `the body is not valid JSON: ${(error as Error).message}`, {
       hint: 'send a JSON object (any Content-Type is accepted)',
     })
   }
+  if (depthOver(value, MAX_JSON_DEPTH)) throw tooDeep()
+  return value
+}
+
+/** How deeply a body's objects and lists may nest (property bags are flat in practice). */
+export const MAX_JSON_DEPTH = 64
+
+function tooDeep(): HttpError {
+  return new HttpError(
+    400,
+    'too_deep',
+    `the body nests objects or lists more than ${MAX_JSON_DEPTH} levels deep`,
+    {
+      hint: 'flatten the properties (e.g. "plan_name" instead of {"plan": {"name": ...}})',
+    },
+  )
+}
+
+/** True when `value` nests deeper than `max` (iteratively: no recursion on hostile input). */
+function depthOver(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]]
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!
+    if (v === null || typeof v !== 'object') continue
+    if (depth >= max) return true
+    for (const child of Array.isArray(v) ? v : Object.values(v)) {
+      if (child !== null && typeof child === 'object') stack.push([child, depth + 1])
+    }
+  }
+  return false
 }
 
 /** Reads, parses and validates a JSON body with `schema`. */
