@@ -104,6 +104,8 @@ export function rollingBacktest(
       })
     },
     options.progress,
+    // a lead handed over once is not scored again
+    handed,
   )
   return {
     model: model.id,

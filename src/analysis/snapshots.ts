@@ -54,12 +54,12 @@ export function inPlay(data: LeadData, c: number, t: number): boolean {
   return !(converted[c] === 1 && at[c]! <= t)
 }
 
-/** The contacts in play at `t`, in index order. */
-export function inPlayRows(data: LeadData, t: number): Int32Array {
+/** The contacts in play at `t` (and not `skip`ped), in index order. */
+export function inPlayRows(data: LeadData, t: number, skip?: Uint8Array): Int32Array {
   const n = data.contacts.length
   const rows = new Int32Array(n)
   let k = 0
-  for (let c = 0; c < n; c++) if (inPlay(data, c, t)) rows[k++] = c
+  for (let c = 0; c < n; c++) if (inPlay(data, c, t) && skip?.[c] !== 1) rows[k++] = c
   return rows.slice(0, k)
 }
 
@@ -85,16 +85,20 @@ export function scoreRows(
   }
 }
 
-/** Scores the leads in play as of each time and hands each snapshot to `visit`. */
+/**
+ * Scores the leads in play as of each time (but those `skip` marks at that moment) and hands
+ * each snapshot to `visit`.
+ */
 export function forEachSnapshot(
   model: CompiledModel,
   data: LeadData,
   times: readonly number[],
   visit: (k: number, snapshot: Snapshot) => void,
   progress?: StepProgress,
+  skip?: Uint8Array,
 ): void {
   times.forEach((t, k) => {
-    visit(k, scoreRows(model, data, t))
+    visit(k, scoreRows(model, data, t, { rows: inPlayRows(data, t, skip) }))
     progress?.(k + 1, times.length)
   })
 }
