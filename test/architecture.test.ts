@@ -21,8 +21,8 @@ function importsOf(text: string): string[] {
   return found
 }
 
-/** Packages the pure layers may import: parsing and validation only, no I/O. */
-const PURE_PACKAGES = new Set(['zod', 'yaml'])
+/** Packages the pure layers may import: parsing, validation and linear-time regular expressions only, no I/O. */
+const PURE_PACKAGES = new Set(['zod', 'yaml', 're2js'])
 const PURE_LAYERS = ['core', 'predict', 'analysis']
 const CLOCK = /\bDate\.now\s*\(|new Date\(\s*\)|performance\.now\s*\(|process\.hrtime|\bprocess\./
 

@@ -5,6 +5,7 @@
  * @module
  */
 import type { Condition, HistoryTest, Operators, Scalar } from './model/types.js'
+import { compilePattern } from './pattern.js'
 import { dateOf, isIsoDate, isMissing, lookup, normalizeText, numberOf, textOf } from './values.js'
 
 /** What a compiled condition reads. */
@@ -145,8 +146,8 @@ export function compileOperators(ops: Operators, caseSensitive: boolean): ValueT
     if (bound !== undefined) tests.push(requirePresent(orderTest(op, bound)))
   }
   if (ops.matches !== undefined) {
-    const re = new RegExp(ops.matches, 'i')
-    tests.push(requirePresent((v) => re.test(caseSensitive ? textOf(v) : textOf(v).trim())))
+    const test = compilePattern(ops.matches)
+    tests.push(requirePresent((v) => test(caseSensitive ? textOf(v) : textOf(v).trim())))
   }
   for (const op of ['contains', 'startsWith', 'endsWith'] as const) {
     const needle = ops[op]

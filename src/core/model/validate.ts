@@ -3,6 +3,8 @@
  * regular expressions, thresholds and classifier order. Each problem says what to write instead.
  * @module
  */
+
+import { compilePattern } from '../pattern.js'
 import {
   closest,
   didYouMean,
@@ -789,6 +791,17 @@ class ModelChecker {
         path,
         message: `invalid regular expression: ${text.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '')}`,
         hint: 'check brackets and escapes: escape `( ) [ ] { } + ? * . |` with `\\` to match them literally, and escape nothing else (`-` needs no backslash outside `[...]`)',
+      })
+      return
+    }
+    try {
+      compilePattern(source)
+    } catch (error) {
+      this.report({
+        code: 'unsupported-regex',
+        path,
+        message: `the pattern uses what the safe regular expression engine (RE2) does not run: ${(error as Error).message.replace(/^error parsing regexp: /, '')}`,
+        hint: 'lookarounds `(?=`, `(?!`, `(?<=` and backreferences `\\1` are not supported (they can make matching take forever): rewrite the test with `all`, `any` and `not`',
       })
       return
     }
