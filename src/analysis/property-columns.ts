@@ -123,10 +123,15 @@ function planColumn(
     numeric: false,
     code: (v) => {
       if (isMissing(v)) return missing
-      if (typeof v === 'string') return index.get(v) ?? index.get(v.trim()) ?? other
+      if (typeof v === 'string') return index.get(v) ?? (padded(v) ? index.get(v.trim()) : undefined) ?? other
       return index.get(cellText(v)) ?? other
     },
   }
+}
+
+/** True when `text` starts or ends with white space (so it is grouped trimmed). */
+function padded(text: string): boolean {
+  return text.length > 0 && (text.charCodeAt(0) <= 32 || text.charCodeAt(text.length - 1) <= 32)
 }
 
 /** A value as the text it is grouped by (trimmed). */
