@@ -5,7 +5,7 @@
  */
 import { fitPlatt } from './calibration.js'
 import { featureImportance } from './explain.js'
-import { type EncodedFeatures, encodeTable, selectRows } from './features/encode.js'
+import { encodeTable, selectRows } from './features/encode.js'
 import { type DroppedColumn, fitFeatureSpec } from './features/spec.js'
 import { readLabels } from './label.js'
 import { explainer, fitLearner, type LearnerParams, predictMargins } from './learners/learner.js'
@@ -301,9 +301,4 @@ function mean(values: Uint8Array): number {
   let sum = 0
   for (const v of values) sum += v
   return values.length === 0 ? Number.NaN : sum / values.length
-}
-
-/** Encoded features of a table for a trained model (for tests and the service). */
-export function encodeFor(model: PredictiveModel, table: LeadTable): EncodedFeatures {
-  return encodeTable(model.features, table)
 }
