@@ -87,7 +87,7 @@ if (!chromiumInstalled() && !ci) {
       'finds a lead by name and shows a breakdown that adds up to its score',
       async () => {
         const queue = await api<{ items: { id: string; name: string | null }[] }>('/api/contacts?limit=30')
-        const target = queue.items.find((c) => c.name !== null && c.name.includes(' '))!
+        const target = queue.items.find((c) => c.name?.includes(' '))!
         await page.getByLabel('Search', { exact: true }).fill(target.name!)
         await expect.poll(rowIds).toContain(target.id)
         await page.locator(`tr[data-contact="${target.id}"] td.lead a`).click()

@@ -78,7 +78,6 @@ export function QueuePage({ session }: PageProps) {
   useEffect(() => {
     if (typed !== (search.get('q') ?? '')) set({ q: typed.trim() || null })
   }, [typed])
-  // biome-ignore lint/correctness/useExhaustiveDependencies: new filters start at the first page
   useEffect(() => pages.reset(), [key])
 
   const cursor = pages.cursor
