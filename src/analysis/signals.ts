@@ -10,6 +10,7 @@ import { DAY_MS } from '../core/input.js'
 import { type Cohort, cohortAt, type LeadData } from './leads.js'
 import { propertyColumns } from './property-columns.js'
 import { ruleIndicators } from './rule-indicators.js'
+import { dataEnd } from './snapshots.js'
 import { medianInPlace, rateEvidence } from './tests.js'
 import { type Interval, wilsonInterval } from './wilson.js'
 
@@ -158,11 +159,8 @@ function ruleSignals(
   asOf: number | undefined,
   make: Make,
 ): Signal[] {
-  // as of the cut-off, or the latest event: each lead's events stop at its limit
-  let at = asOf ?? Number.NEGATIVE_INFINITY
-  if (asOf === undefined)
-    for (let i = 0; i < data.events.length; i++) if (data.events.ts[i]! > at) at = data.events.ts[i]!
-  if (at === Number.NEGATIVE_INFINITY) at = 0
+  // as of the cut-off, or where the data ends: each lead's events stop at its limit
+  const at = asOf ?? dataEnd(data)
   const rows = new Int32Array(cohort.size)
   let k = 0
   for (let c = 0; c < data.contacts.length; c++) if (cohort.eligible[c] === 1) rows[k++] = c
