@@ -239,6 +239,7 @@ class QueryWriter {
 
   /** The type of `column` in `relation`, or undefined when the schema says it has none. */
   columnType(relation: keyof SqlSchema, column: string): SqlColumnType | undefined {
+    if (this.options.tables[relation] === undefined) return undefined
     const described = this.options.schema?.[relation]
     if (described === undefined) return 'text'
     return described[column]
@@ -409,17 +410,15 @@ class QueryWriter {
           : timeType === 'number'
             ? `CAST(${this.id(timeColumn)} AS ${d.name === 'clickhouse' ? 'Float64' : 'DOUBLE PRECISION'})`
             : d.parseEventTime(this.id(timeColumn))
-      const ev = this.relation(
-        'ev',
-        `SELECT ${[
-          `${this.id(cols.contactId ?? 'contact_id')} AS ${this.id('__cid')}`,
-          `${ts} AS ${this.id('__ts')}`,
-          `${this.id(cols.event ?? 'event')} AS ${this.id('__name')}`,
-          ...[...this.#eventColumns].map(([field, alias]) => `${this.id(field)} AS ${this.id(alias)}`),
-        ].join(
-          ', ',
-        )}\n  FROM ${tableName(this.options.tables.events!, (p) => this.id(p))}\n  WHERE ${ts} <= ${asOf}`,
-      )
+      const evSql = `SELECT ${[
+        `${this.id(cols.contactId ?? 'contact_id')} AS ${this.id('__cid')}`,
+        `${ts} AS ${this.id('__ts')}`,
+        `${this.id(cols.event ?? 'event')} AS ${this.id('__name')}`,
+        ...[...this.#eventColumns].map(([field, alias]) => `${this.id(field)} AS ${this.id(alias)}`),
+      ].join(
+        ', ',
+      )}\n  FROM ${tableName(this.options.tables.events!, (p) => this.id(p))}\n  WHERE ${ts} <= ${asOf}`
+      const ev = this.relation('ev', evSql)
       const emColumns: [string, string][] = rules.map((_, i) => [`_a${i}`, assigned[i]!])
       model.history.forEach((_, k) => {
         emColumns.push([`_hm${k}`, historyMatch[k]!])
@@ -455,7 +454,7 @@ class QueryWriter {
           if (rule.distinct !== undefined) {
             selected = this.relation(
               `sel${i}_value`,
-              `SELECT ${cid}, min(${tsCol}) AS ${this.id('__tv')} FROM ${matched} WHERE ${a} GROUP BY ${cid}, ${this.id(`_d${i}`)}`,
+              `SELECT ${cid}, min(${tsCol}) AS ${this.id('__tv')} FROM ${this.#selectionSource(evSql, i, ruleWhen, assigned[i]!, distinctKeys[i])} GROUP BY ${cid}, ${this.id(`_d${i}`)}`,
             )
             selTs = this.id('__tv')
             const b = bucket(selTs)
@@ -469,7 +468,7 @@ class QueryWriter {
           } else {
             selected = this.relation(
               `sel${i}_bucket`,
-              `SELECT ${cid}, min(${tsCol}) AS ${this.id('__tb')} FROM ${matched} WHERE ${a} GROUP BY ${cid}, ${bucket(tsCol)}`,
+              `SELECT ${cid}, min(${tsCol}) AS ${this.id('__tb')} FROM ${this.#selectionSource(evSql, i, ruleWhen, assigned[i]!, undefined)} GROUP BY ${cid}, ${bucket(tsCol)}`,
             )
             selTs = this.id('__tb')
           }
@@ -581,6 +580,27 @@ class QueryWriter {
     return `-- leadscore model ${model.id}${model.document.version === undefined ? '' : ` v${model.document.version}`} as of ${new Date(this.options.asOf).toISOString()} (${d.name})\n${withs}${body}${d.settings}\n`
   }
 
+  /**
+   * The events a `distinct` / `perDays` rule selects from, read again from the events table
+   * (as the hand-written SQL does): a second reader of the shared match relation would make
+   * DuckDB and PostgreSQL materialize all of it.
+   */
+  #selectionSource(
+    evSql: string,
+    i: number,
+    ruleWhen: readonly string[],
+    assigned: string,
+    key: string | undefined,
+  ): string {
+    const rule = this.model.engagement.rules[i]!
+    const group = this.model.engagement.groups[rule.groupIndex]!
+    const needed = group.mode === 'first' ? group.rules.filter((r) => r.index <= i).map((r) => r.index) : [i]
+    const alias = (name: string) => (this.d.ctes ? ` AS ${this.id(name)}` : '')
+    const matches = needed.map((k) => `${ruleWhen[k]} AS ${this.id(`_w${k}`)}`).join(', ')
+    const keyColumn = key === undefined ? '' : `, ${key} AS ${this.id(`_d${i}`)}`
+    return `(SELECT ${this.id('__cid')}, ${this.id('__ts')}${keyColumn} FROM (SELECT *, ${matches} FROM (${evSql})${alias('e')})${alias('w')} WHERE ${assigned})${alias('s')}`
+  }
+
   #accountsRelation(): string | undefined {
     const table = this.options.tables.accounts
     if (table === undefined) return undefined
@@ -617,7 +637,7 @@ class QueryWriter {
           return { kind: 'number', sql: id({ fit: '_fit', engagement: '_eng', total: '_total' }[f]) }
         if (f === 'likelihood') return MISSING
         if (['grade', 'level', 'label', 'band', 'stage', 'journey'].includes(f))
-          return decided.includes(f) ? { kind: 'text', sql: id(`_${f}`) } : MISSING
+          return decided.includes(f) ? { kind: 'text', sql: id(`_${f}`), trimmed: true } : MISSING
         if (f === 'segments') {
           if (segmentsAvailable) return { kind: 'text', sql: id('_segments') }
           if (decided.includes('segments-partial')) {

@@ -17,7 +17,12 @@ export type SqlColumnType = 'text' | 'number' | 'boolean' | 'timestamp'
 
 /** A value a condition tests: an SQL expression of a kind, or a missing value. */
 export type SqlValue =
-  | { readonly kind: 'text' | 'number' | 'boolean' | 'timestamp'; readonly sql: string }
+  | {
+      readonly kind: 'text' | 'number' | 'boolean' | 'timestamp'
+      readonly sql: string
+      /** A text with no white space at its ends (a class the query computed): no trim needed. */
+      readonly trimmed?: boolean
+    }
   | { readonly kind: 'missing' }
 
 export const MISSING: SqlValue = { kind: 'missing' }
@@ -177,7 +182,8 @@ export class ConditionWriter {
   normalized(value: SqlValue, path: string): string | undefined {
     const text = this.text(value, path)
     if (text === undefined) return undefined
-    return this.caseSensitive ? this.d.trim(text) : this.d.lower(this.d.trim(text))
+    const trimmed = value.kind !== 'missing' && value.trimmed === true ? text : this.d.trim(text)
+    return this.caseSensitive ? trimmed : this.d.lower(trimmed)
   }
 
   /** `numberOf(value)`, NULL when not a number; undefined when it never is. */

@@ -12,7 +12,7 @@ import { runOnDuckDb } from '../../sql/engines/duckdb.js'
 import { runOnPostgres, type TableNames } from '../../sql/engines/postgres.js'
 import type { EngineRun } from '../../sql/engines/run.js'
 import { type CliContext, CliError } from '../context.js'
-import { dialectOf, sqlColumns, unsupportedError } from './sql.js'
+import { dialectOf, readsAccounts, sqlColumns, unsupportedError } from './sql.js'
 
 export interface EngineArgs {
   readonly engine?: string | undefined
@@ -53,7 +53,7 @@ export async function scoreWithEngine(
   const tables: TableNames = {
     contacts: args['contacts-table'] ?? 'contacts',
     events: args['events-table'] ?? 'events',
-    accounts: args['accounts-table'] ?? (model.accounts ? 'accounts' : undefined),
+    accounts: args['accounts-table'] ?? (readsAccounts(model) ? 'accounts' : undefined),
   }
   const options = { asOf: run.asOf, columns: sqlColumns(args) }
   let started: EngineRun

@@ -4,6 +4,8 @@
  * @module
  */
 import { defineCommand } from 'citty'
+import type { CompiledModel } from '../../core/compile.js'
+import { contactProperties } from '../../core/fields.js'
 import {
   type CompileSqlOptions,
   compileToSql,
@@ -50,6 +52,11 @@ export function sqlColumns(args: {
     time: args['time-column'],
     accountId: args['account-id-column'],
   }
+}
+
+/** Whether the model needs an accounts table: account scores or `account.*` fields. */
+export function readsAccounts(model: CompiledModel): boolean {
+  return model.accounts !== undefined || contactProperties(model.document).account.size > 0
 }
 
 /** The dialect named by `--dialect` / `--engine`. */
@@ -104,7 +111,7 @@ export const sqlCommand = defineCommand({
         tables: {
           contacts: args['contacts-table'] ?? 'contacts',
           events: args['events-table'] ?? 'events',
-          accounts: args['accounts-table'] ?? (model.accounts ? 'accounts' : undefined),
+          accounts: args['accounts-table'] ?? (readsAccounts(model) ? 'accounts' : undefined),
         },
         columns: sqlColumns(args),
         asOf: asOfTime(args['as-of']),
