@@ -172,7 +172,7 @@ export async function loadInputs(
 }
 
 /** One progress bar per file read, drawn on stderr when it is a terminal. */
-class FileProgress {
+export class FileProgress {
   #bar: { stop(): void } | undefined
   readonly ctx: CliContext
   constructor(ctx: CliContext) {

@@ -7,21 +7,11 @@ import { defaultModelSource } from './default-model.js'
 import { createEngine, type Engine } from './engine.js'
 import { QueueFullError } from './errors.js'
 import { MIN_STEP_MS } from './next-change.js'
+import { MANAGER, VP } from './test-support/leads.js'
 import { storeTargets } from './test-support/store-targets.js'
 
 const T0 = Date.parse('2026-11-02T09:00:00.000Z')
 const iso = (t: number) => new Date(t).toISOString()
-
-/** A VP at a target company: fit 40, grade A. */
-const VP = {
-  email: 'vp@acme.example',
-  job_title: 'VP Marketing',
-  industry: 'Software',
-  employees: 800,
-  country: 'US',
-}
-/** A marketing manager at an unknown company: fit 16, grade C. */
-const MANAGER = { email: 'mgr@beta.example', job_title: 'Marketing Manager' }
 
 for (const target of storeTargets()) {
   describe(`engine (${target.name})`, () => {

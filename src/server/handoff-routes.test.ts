@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { createEngine, type Engine, systemClock, verifyWebhookSignature } from '../engine/index.js'
+import { mqlMessages } from '../engine/test-support/leads.js'
 import { type Receiver, startReceiver } from '../engine/test-support/receiver.js'
 import { storeTargets } from '../engine/test-support/store-targets.js'
 import type { Store } from '../store/index.js'
@@ -7,14 +8,6 @@ import { createApp } from './app.js'
 
 const WRITE = 'test-write-key'
 const ADMIN = 'test-admin-key'
-const VP = {
-  email: 'vp@acme.example',
-  job_title: 'VP Marketing',
-  industry: 'Software',
-  employees: 800,
-  country: 'US',
-}
-const iso = (t: number) => new Date(t).toISOString()
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are checked by the assertions
 type Json = any
@@ -59,26 +52,7 @@ for (const target of storeTargets()) {
             : null) as Json,
         }
       }
-      const mql = (userId: string) => {
-        const t = Date.now()
-        return engine.ingest([
-          { type: 'identify', userId, messageId: `${userId}-i`, traits: VP, timestamp: iso(t - 3000) },
-          {
-            type: 'track',
-            userId,
-            event: 'Demo Requested',
-            messageId: `${userId}-d`,
-            timestamp: iso(t - 2000),
-          },
-          {
-            type: 'page',
-            userId,
-            messageId: `${userId}-p`,
-            properties: { path: '/pricing' },
-            timestamp: iso(t - 1000),
-          },
-        ])
-      }
+      const mql = (userId: string) => engine.ingest(mqlMessages(userId, Date.now()))
       return { engine, store, receiver, call, mql }
     }
 

@@ -3,16 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { mqlMessages } from '../engine/test-support/leads.js'
 import { type Receiver, startReceiver } from '../engine/test-support/receiver.js'
 import { ADMIN, exited, startServer, WRITE } from './test-support/serve-process.js'
 
-const VP = {
-  email: 'vp@acme.example',
-  job_title: 'VP Marketing',
-  industry: 'Software',
-  employees: 800,
-  country: 'US',
-}
 const FAST_RETRIES = {
   LEADSCORE_WEBHOOK_INITIAL_DELAY_MS: '50',
   LEADSCORE_WEBHOOK_MAX_DELAY_MS: '200',
@@ -20,23 +14,6 @@ const FAST_RETRIES = {
   LEADSCORE_WEBHOOK_TIMEOUT_MS: '2000',
 }
 const write = `Basic ${Buffer.from(`${WRITE}:`).toString('base64')}`
-const iso = (t: number) => new Date(t).toISOString()
-
-/** One contact's messages that make it a hot MQL. */
-function mql(userId: string) {
-  const t = Date.now()
-  return [
-    { type: 'identify', userId, messageId: `${userId}-i`, traits: VP, timestamp: iso(t - 3000) },
-    { type: 'track', userId, event: 'Demo Requested', messageId: `${userId}-d`, timestamp: iso(t - 2000) },
-    {
-      type: 'page',
-      userId,
-      messageId: `${userId}-p`,
-      properties: { path: '/pricing' },
-      timestamp: iso(t - 1000),
-    },
-  ]
-}
 
 describe('webhooks survive kill -9', () => {
   const dirs: string[] = []
@@ -76,7 +53,7 @@ describe('webhooks survive kill -9', () => {
           const res = await fetch(`${first.url}/v1/batch`, {
             method: 'POST',
             headers: { authorization: write, 'content-type': 'application/json' },
-            body: JSON.stringify({ batch: mql(user) }),
+            body: JSON.stringify({ batch: mqlMessages(user, Date.now()) }),
           })
           if (res.status === 200) acknowledged.push(user)
         } catch {

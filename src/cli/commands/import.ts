@@ -6,12 +6,11 @@
  * (events are deduplicated on their id: the `event_id` column, else `<file>:<line>`).
  * @module
  */
-import { basename, resolve } from 'node:path'
+import { resolve } from 'node:path'
 import { defineCommand } from 'citty'
 import { createEngine, type Engine, systemClock } from '../../engine/index.js'
 import {
   BadRowError,
-  createProgress,
   InputFileError,
   type ReadOptions,
   readAccounts,
@@ -21,6 +20,7 @@ import {
 } from '../../io/index.js'
 import { BadRows } from '../bad-rows.js'
 import { type CliContext, CliError, cliContext } from '../context.js'
+import { FileProgress } from '../load-inputs.js'
 import { dbArg, openDatabase } from './serve.js'
 
 /** Rows sent to the engine at once. */
@@ -42,19 +42,8 @@ async function run(
 ): Promise<void> {
   const store = await openDatabase(ctx, db)
   const badRows = new BadRows()
-  let bar: ReturnType<typeof createProgress> | undefined
-  const options: ReadOptions = {
-    strict,
-    onBadRow: badRows.add,
-    ...(ctx.stderr.isTTY === true
-      ? {
-          progress: (bytes: number, total: number) => {
-            bar ??= createProgress(ctx.stderr, { total, label: basename(file).padEnd(16) })
-            bar.update(bytes)
-          },
-        }
-      : {}),
-  }
+  const progress = new FileProgress(ctx)
+  const options: ReadOptions = { strict, onBadRow: badRows.add, ...progress.options(file) }
   const started = performance.now()
   try {
     const engine = await createEngine({ store, clock: systemClock, tickIntervalMs: 0, webhooks: false })
@@ -62,7 +51,7 @@ async function run(
     try {
       count = await load(engine, options, badRows)
     } finally {
-      bar?.stop()
+      progress.done()
       await engine.close()
     }
     const seconds = (performance.now() - started) / 1000

@@ -3,44 +3,20 @@ import type { Store } from '../../store/index.js'
 import { systemClock } from '../clock.js'
 import { createEngine, type Engine, type WebhookSenderSettings } from '../engine.js'
 import { InvalidRequestError } from '../errors.js'
+import { MANAGER, mqlMessages, VP } from '../test-support/leads.js'
 import { type Receiver, startReceiver } from '../test-support/receiver.js'
 import { storeTargets } from '../test-support/store-targets.js'
 import { backoffDelay, DEFAULT_RETRY_POLICY, parseRetryAfter, verdict } from './backoff.js'
 import { signatureHeader, verifyWebhookSignature } from './signature.js'
-
-/** A VP at a target company: fit 40, grade A. */
-const VP = {
-  email: 'vp@acme.example',
-  job_title: 'VP Marketing',
-  industry: 'Software',
-  employees: 800,
-  country: 'US',
-}
-/** A marketing manager at an unknown company: grade C. */
-const MANAGER = { email: 'mgr@beta.example', job_title: 'Marketing Manager' }
 
 const FAST: WebhookSenderSettings = {
   policy: { initialDelayMs: 100, maxDelayMs: 400, maxAttempts: 4, timeoutMs: 2000 },
   pollIntervalMs: 20,
 }
 
-let n = 0
 const iso = (t: number) => new Date(t).toISOString()
 /** Messages that make `userId` a hot MQL (the VP requests a demo and reads the pricing page). */
-function mql(userId: string, traits: Record<string, unknown> = VP) {
-  const t = Date.now()
-  return [
-    { type: 'identify', userId, messageId: `m${++n}`, traits, timestamp: iso(t - 3000) },
-    { type: 'track', event: 'Demo Requested', userId, messageId: `m${++n}`, timestamp: iso(t - 2000) },
-    {
-      type: 'page',
-      userId,
-      messageId: `m${++n}`,
-      properties: { path: '/pricing' },
-      timestamp: iso(t - 1000),
-    },
-  ]
-}
+const mql = (userId: string, traits: Record<string, unknown> = VP) => mqlMessages(userId, Date.now(), traits)
 
 describe('signatures', () => {
   const body = '{"id":"dlv_1"}'

@@ -42,8 +42,8 @@ const ENDPOINT_COLUMNS = [
   'updated_at',
 ] as const
 
-const DELIVERY_COLUMNS = [
-  'seq',
+/** What a new delivery is written with (see `deliveryRows`). */
+export const DELIVERY_WRITE_COLUMNS = [
   'id',
   'endpoint_id',
   'order_key',
@@ -54,6 +54,11 @@ const DELIVERY_COLUMNS = [
   'attempts',
   'next_attempt_at',
   'created_at',
+] as const
+
+const DELIVERY_COLUMNS = [
+  'seq',
+  ...DELIVERY_WRITE_COLUMNS,
   'last_attempt_at',
   'delivered_at',
   'last_status',
@@ -235,18 +240,6 @@ export function deliveryRows(
   })
 }
 
-export const DELIVERY_WRITE_COLUMNS = [
-  'id',
-  'endpoint_id',
-  'order_key',
-  'partition',
-  'type',
-  'payload',
-  'status',
-  'attempts',
-  'next_attempt_at',
-  'created_at',
-] as const
 
 /** Writes deliveries (outside a score batch: test pings, redeliveries of a copy). */
 export async function insertDeliveries(
