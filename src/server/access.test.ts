@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createEngine, type Engine, manualClock } from '../engine/index.js'
+import { openSqliteStore, type Store } from '../store/index.js'
+import { createApp } from './app.js'
+import { ROUTES } from './openapi.js'
+
+const WRITE = 'access-write-key'
+const ADMIN = 'access-admin-key'
+
+let store: Store
+let engine: Engine
+let app: ReturnType<typeof createApp>
+
+beforeAll(async () => {
+  store = await openSqliteStore({ path: ':memory:' })
+  engine = await createEngine({
+    store,
+    clock: manualClock(Date.parse('2026-11-02T09:00:00Z')),
+    tickIntervalMs: 0,
+    webhooks: false,
+    staticKeys: { write: WRITE, admin: ADMIN },
+  })
+  app = createApp({ engine, store, config: { rateLimits: { write: null, admin: null } } })
+})
+afterAll(async () => {
+  await engine.close()
+  await store.close()
+})
+
+/** Every route of the app that needs a key: (method, path with `x` for parameters). */
+function keyedRoutes(): { method: string; path: string; kind: 'write' | 'admin' }[] {
+  const seen = new Set<string>()
+  const out: { method: string; path: string; kind: 'write' | 'admin' }[] = []
+  for (const r of app.routes) {
+    if (r.method === 'ALL' || !/^\/(api|v1)\//.test(r.path)) continue
+    const path = r.path.replace(/:[a-z]+/gi, (p) => (p === ':route' ? 'track' : 'x'))
+    const id = `${r.method} ${path}`
+    if (seen.has(id)) continue
+    seen.add(id)
+    const kind =
+      path.startsWith('/v1/') || (r.method === 'POST' && path === '/api/events') ? 'write' : 'admin'
+    out.push({ method: r.method, path, kind })
+  }
+  return out
+}
+
+async function call(method: string, path: string, authorization?: string) {
+  const res = await app.request(path, {
+    method,
+    headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+    ...(method === 'GET' || method === 'DELETE' ? {} : { body: '{}' }),
+  })
+  await res.arrayBuffer()
+  return res.status
+}
+
+describe('access to every route', () => {
+  it('covers the routes (sanity)', () => {
+    const routes = keyedRoutes()
+    expect(routes.length).toBeGreaterThan(30)
+    expect(routes.filter((r) => r.kind === 'write').length).toBeGreaterThanOrEqual(2)
+  })
+
+  it('without a key: 401 everywhere, and nothing runs', async () => {
+    for (const { method, path } of keyedRoutes())
+      expect(await call(method, path), `${method} ${path}`).toBe(401)
+    for (const { method, path } of keyedRoutes())
+      expect(await call(method, path, 'Bearer not-a-key'), `${method} ${path}`).toBe(401)
+  })
+
+  it('a write key: only ingestion; 403 on everything else (it reads nothing)', async () => {
+    for (const { method, path, kind } of keyedRoutes()) {
+      const status = await call(method, path, `Bearer ${WRITE}`)
+      if (kind === 'admin') expect(status, `${method} ${path}`).toBe(403)
+      else expect([401, 403], `${method} ${path}`).not.toContain(status)
+    }
+  })
+
+  it('an admin key: everything (whatever the answer to an empty body is, it is not 401 or 403)', async () => {
+    for (const { method, path } of keyedRoutes()) {
+      const status = await call(method, path, `Bearer ${ADMIN}`)
+      expect([401, 403], `${method} ${path}`).not.toContain(status)
+      expect(status, `${method} ${path}`).toBeLessThan(500)
+    }
+  })
+
+  it('public routes need no key and reveal no data', async () => {
+    for (const path of ['/healthz', '/metrics', '/openapi.json', '/docs']) {
+      const res = await app.request(path)
+      expect(res.status, path).toBe(200)
+    }
+  })
+
+  it('every public API route is documented in the OpenAPI document', () => {
+    const documented = new Set(
+      ROUTES.map((r) => `${r.method.toUpperCase()} ${r.path.replace(/\{[a-z]+\}/gi, 'x')}`),
+    )
+    const missing = keyedRoutes()
+      // the dashboard's own routes are internal (sessions, previews for the editor)
+      .filter((r) => !r.path.startsWith('/api/dashboard/') && r.path !== '/v1/track')
+      .map((r) => `${r.method} ${r.path}`)
+      .filter((id) => !documented.has(id))
+    expect(missing).toEqual([])
+  })
+})
