@@ -13,6 +13,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
+import { seeded, trafficBatch } from './traffic.js'
 
 const { values } = parseArgs({
   options: {
@@ -50,14 +51,6 @@ const url = await new Promise<string>((resolve, reject) => {
   server.on('exit', (code) => reject(new Error(`server exited ${code}:\n${log}`)))
 })
 
-const PATHS = ['/', '/pricing', '/docs/start', '/blog/lead-scoring', '/customers/acme', '/careers']
-const EVENTS_TRACK = [
-  'Email Opened',
-  'Email Link Clicked',
-  'Content Downloaded',
-  'Webinar Attended',
-  'Demo Requested',
-]
 const auth = `Basic ${Buffer.from(`${WRITE}:`).toString('base64')}`
 const started = Date.now()
 
@@ -65,37 +58,11 @@ let sent = 0
 let seq = 0
 const latencies: number[] = []
 async function client(k: number): Promise<void> {
-  let rng = 12345 + k
-  const next = () => {
-    rng = (rng * 1103515245 + 12345) & 0x7fffffff
-    return rng / 0x7fffffff
-  }
+  const next = seeded(12345 + k)
   while (sent < EVENTS) {
     sent += BATCH
-    const batch = Array.from({ length: BATCH }, () => {
-      const userId = `user-${Math.floor(next() * USERS)}`
-      const messageId = `bench-${k}-${seq++}`
-      const timestamp = new Date(started - Math.floor(next() * 30 * 86_400_000)).toISOString()
-      return next() < 0.7
-        ? {
-            type: 'page',
-            userId,
-            messageId,
-            timestamp,
-            properties: { path: PATHS[Math.floor(next() * PATHS.length)] },
-          }
-        : {
-            type: 'track',
-            userId,
-            messageId,
-            timestamp,
-            event: EVENTS_TRACK[Math.floor(next() * EVENTS_TRACK.length)],
-            properties: {
-              email_id: `e${Math.floor(next() * 50)}`,
-              content_id: `c${Math.floor(next() * 20)}`,
-            },
-          }
-    })
+    const batch = trafficBatch(next, BATCH, USERS, started, `bench-${k}`, seq)
+    seq += BATCH
     const t = performance.now()
     const res = await fetch(`${url}/v1/batch`, {
       method: 'POST',
