@@ -570,7 +570,8 @@ for (const target of storeTargets()) {
         expect(docs).toContain('The ranked queue')
         const page = await app.request('/')
         expect(page.headers.get('content-type')).toMatch(/text\/html/)
-        expect(await page.text()).toContain('/api/contacts')
+        // the dashboard (src/server/dashboard), or how to build it
+        expect(await page.text()).toContain('<title>Leadscore</title>')
         const missing = await app.request('/nowhere')
         expect(missing.status).toBe(404)
         expect(await missing.json()).toMatchObject({ error: { code: 'not_found' } })

@@ -4,7 +4,8 @@
  * @module
  */
 import { randomBytes } from 'node:crypto'
-import { type Store, StoreConstraintError, type UserRecord, type UserRole } from '../../store/index.js'
+import { StoreConstraintError } from '../../store/errors.js'
+import type { Store, UserRecord, UserRole } from '../../store/index.js'
 import { hashPassword, passwordProblem } from './password.js'
 
 /** A user that cannot be added or changed as asked: `code` says why. */
