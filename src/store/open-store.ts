@@ -7,9 +7,24 @@ import { openPostgresStore } from './postgres/open-postgres-store.js'
 import { openSqliteStore } from './sqlite/open-sqlite-store.js'
 import type { Store } from './store.js'
 
-/** Opens the store at `location`: `postgres://...` (PostgreSQL) or a file path (SQLite). */
+/**
+ * Opens the store at `location`: `postgres://...` (PostgreSQL; `?schema=name` keeps the
+ * tables in that schema, created when missing) or a file path (SQLite).
+ */
 export function openStore(location: string): Promise<Store> {
-  return /^postgres(ql)?:\/\//i.test(location)
-    ? openPostgresStore({ url: location })
-    : openSqliteStore({ path: location })
+  if (!/^postgres(ql)?:\/\//i.test(location)) return openSqliteStore({ path: location })
+  let url = location
+  let schema: string | undefined
+  try {
+    const parsed = new URL(location)
+    const named = parsed.searchParams.get('schema')
+    if (named !== null) {
+      schema = named
+      parsed.searchParams.delete('schema')
+      url = parsed.toString()
+    }
+  } catch {
+    // not a URL the WHATWG parser takes: the driver reports it
+  }
+  return openPostgresStore({ url, schema })
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import pg from 'pg'
 import { describe, expect, it } from 'vitest'
 import { StoreConnectionError } from './errors.js'
+import { openStore } from './open-store.js'
 import { openPostgresStore } from './postgres/open-postgres-store.js'
 import { runStoreConformance } from './store.case.js'
 import { runUsersConformance } from './users.case.js'
@@ -51,6 +52,26 @@ if (url === undefined || url === '') {
   runWebhooksConformance('postgres', freshSchema)
 
   describe('postgres store', () => {
+    it('keeps its tables in the schema a URL names with ?schema=', async () => {
+      const schema = `test_${randomBytes(6).toString('hex')}`
+      const sep = databaseUrl.includes('?') ? '&' : '?'
+      const store = await openStore(`${databaseUrl}${sep}schema=${schema}`)
+      try {
+        await store.upsertContacts([{ id: 'c', at: 1 }])
+        const client = new pg.Client({ connectionString: databaseUrl })
+        await client.connect()
+        try {
+          const { rows } = await client.query(`SELECT count(*)::int AS n FROM ${schema}.contacts`)
+          expect(rows[0].n).toBe(1)
+        } finally {
+          await client.end()
+        }
+      } finally {
+        await store.close()
+        await dropSchema(schema)
+      }
+    })
+
     it('says which server it cannot reach and what to check', async () => {
       const opening = openPostgresStore({
         url: 'postgres://someone:secret-password@127.0.0.1:1/nowhere',
