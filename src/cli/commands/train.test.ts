@@ -92,4 +92,14 @@ describe('leadscore train', () => {
     expect(result.code).toBe(1)
     expect(result.stderr).toMatch(/nope\.csv: no such file/)
   })
+
+  it('refuses a header with a repeated or unnamed column', async () => {
+    writeFileSync(join(cwd, 'twice.csv'), 'a,b,a\n1,2,3\n')
+    writeFileSync(join(cwd, 'unnamed.csv'), 'a,,c\n1,2,3\n')
+    const twice = await run('train', '--data', 'twice.csv', '--label', 'b')
+    expect(twice.stderr).toMatch(/twice\.csv:1: the header names "a" twice/)
+    const unnamed = await run('train', '--data', 'unnamed.csv', '--label', 'c')
+    expect(unnamed.stderr).toMatch(/unnamed\.csv:1: column 2 of the header has no name/)
+    expect(unnamed.code).toBe(1)
+  })
 })

@@ -71,6 +71,18 @@ export async function readLeadTable(ctx: CliContext, path: string): Promise<Read
         hint: 'give a CSV file with a header row and one row per lead',
       })
     const names = header
+    const seen = new Set<string>()
+    names.forEach((name, c) => {
+      if (name === '')
+        throw new CliError(`${path}:1: column ${c + 1} of the header has no name`, {
+          hint: 'give every column a name in the header row',
+        })
+      if (seen.has(name))
+        throw new CliError(`${path}:1: the header names "${name}" twice`, {
+          hint: 'give every column its own name',
+        })
+      seen.add(name)
+    })
     const columns = names.map((_, c) => rows.map((row) => row[c]!))
     return {
       table: { header: names, columns, rowCount: rows.length, lines },
