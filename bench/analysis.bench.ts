@@ -3,6 +3,7 @@
  *
  *   npx tsx bench/analysis.bench.ts [--dir bench/out] [--size 1m|100k] [--model bench/model.yaml]
  *     [--outcome "event=Trial Started"] [--as-of 2026-08-03] [--days 90] [--weeks 52] [--runs 3]
+ *     [--only signals,rules,backtest,weekly,threshold,drift,suggest]
  *
  * Reads the contacts and events once (timed, as `leadscore analyze` reads them: every contact
  * property kept), then times the computations on the data in memory: signals (events and
@@ -42,8 +43,12 @@ const { values } = parseArgs({
     days: { type: 'string', default: '90' },
     weeks: { type: 'string', default: '52' },
     runs: { type: 'string', default: '3' },
+    only: { type: 'string' },
   },
 })
+/** The parts to run (`--only signals,rules,backtest,weekly,threshold,drift,suggest`; default all). */
+const only = values.only?.split(',').map((x) => x.trim())
+const runs = (part: string) => only === undefined || only.includes(part)
 const dir = resolve(values.dir!)
 const suffix = values.size === '1m' ? '' : `-${values.size}`
 const files = { contacts: join(dir, `contacts${suffix}.csv`), events: join(dir, `events${suffix}.csv`) }
@@ -92,7 +97,7 @@ console.log(
 
 const asOf = Date.parse(values['as-of']!)
 const horizonDays = Number(values.days)
-const runs = Number(values.runs)
+const repeat = Number(values.runs)
 
 /** Runs `fn` `n` times; prints the median and every run. */
 function measure<T>(label: string, n: number, fn: () => T): T {
@@ -111,41 +116,56 @@ function measure<T>(label: string, n: number, fn: () => T): T {
   return result!
 }
 
-const sig = measure('signals: events and properties', runs, () => signals(data, { exclude: leads.exclude }))
-console.log(`  ${sig.signals.length} signals over ${sig.leads.toLocaleString('en-US')} leads`)
-measure("signals: events, properties and the model's rules", runs, () =>
-  signals(data, { model, exclude: leads.exclude }),
-)
-const bt = measure(`backtest of one model as of ${values['as-of']}`, runs, () =>
-  scoredBacktest(model, data, { asOf, horizonDays }),
-)
-console.log(
-  `  ${bt.report.leads.toLocaleString('en-US')} leads in play, AUC ${bt.report.auc.toFixed(3)}, MQL precision ${(bt.report.mql.precision * 100).toFixed(1)}%`,
-)
-// the weekly run ends where the data ends, so that it covers all of it
-const weeks = Number(values.weeks)
-const end = dataEnd(data)
-started = performance.now()
-const rolling = rollingBacktest(model, data, { from: end - weeks * 7 * DAY_MS, to: end, horizonDays })
-console.log(
-  `${`rolling weekly backtest: ${weeks} weeks to ${new Date(end).toISOString().slice(0, 10)}`.padEnd(58)} ${s(performance.now() - started)}`,
-)
-const populated = rolling.weeks.filter((w) => w.newMql > 0 || w.conversions > 0).length
-console.log(`  ${populated} weeks with leads, ${rolling.meanPerWeek.toFixed(1)} new MQLs a week`)
-measure('threshold from capacity (150 a week, 12 weeks)', 1, () =>
-  thresholdForCapacity(model, data, { capacityPerWeek: 150, to: asOf, weeks: 12, horizonDays }),
-)
-measure('drift (6 months)', 1, () =>
-  drift(model, data, {
-    from: asOf - 182 * DAY_MS,
-    to: asOf,
-    horizonDays: 30,
-    dataEnd: asOf + horizonDays * DAY_MS,
-  }),
-)
-const suggestion = measure('suggested points', 1, () =>
-  suggestPoints(model, source, data, { asOf, horizonDays, exclude: leads.exclude }),
-)
-console.log(
-  `  ${suggestion.diff.slice(0, 200)}\n  held out AUC ${suggestion.holdout.suggested.auc.toFixed(3)} against ${suggestion.holdout.current.auc.toFixed(3)}`,
-)
+if (runs('signals')) {
+  const sig = measure('signals: events and properties', repeat, () =>
+    signals(data, { exclude: leads.exclude }),
+  )
+  console.log(`  ${sig.signals.length} signals over ${sig.leads.toLocaleString('en-US')} leads`)
+}
+if (runs('rules')) {
+  measure("signals: events, properties and the model's rules", repeat, () =>
+    signals(data, { model, exclude: leads.exclude }),
+  )
+}
+if (runs('backtest')) {
+  const bt = measure(`backtest of one model as of ${values['as-of']}`, repeat, () =>
+    scoredBacktest(model, data, { asOf, horizonDays }),
+  )
+  console.log(
+    `  ${bt.report.leads.toLocaleString('en-US')} leads in play, AUC ${bt.report.auc.toFixed(3)}, MQL precision ${(bt.report.mql.precision * 100).toFixed(1)}%`,
+  )
+}
+if (runs('weekly')) {
+  // the weekly run ends where the data ends, so that it covers all of it
+  const weeks = Number(values.weeks)
+  const end = dataEnd(data)
+  started = performance.now()
+  const rolling = rollingBacktest(model, data, { from: end - weeks * 7 * DAY_MS, to: end, horizonDays })
+  console.log(
+    `${`rolling weekly backtest: ${weeks} weeks to ${new Date(end).toISOString().slice(0, 10)}`.padEnd(58)} ${s(performance.now() - started)}`,
+  )
+  const populated = rolling.weeks.filter((w) => w.newMql > 0 || w.conversions > 0).length
+  console.log(`  ${populated} weeks with leads, ${rolling.meanPerWeek.toFixed(1)} new MQLs a week`)
+}
+if (runs('threshold')) {
+  measure('threshold from capacity (150 a week, 12 weeks)', 1, () =>
+    thresholdForCapacity(model, data, { capacityPerWeek: 150, to: asOf, weeks: 12, horizonDays }),
+  )
+}
+if (runs('drift'))
+  measure('drift (6 months)', 1, () =>
+    drift(model, data, {
+      from: asOf - 182 * DAY_MS,
+      to: asOf,
+      horizonDays: 30,
+      dataEnd: asOf + horizonDays * DAY_MS,
+    }),
+  )
+if (runs('suggest')) {
+  const suggestion = measure('suggested points', 1, () =>
+    suggestPoints(model, source, data, { asOf, horizonDays, exclude: leads.exclude }),
+  )
+  console.log(
+    `  ${suggestion.diff.slice(0, 200)}\n  held out AUC ${suggestion.holdout.suggested.auc.toFixed(3)} against ${suggestion.holdout.current.auc.toFixed(3)}`,
+  )
+}

@@ -69,25 +69,41 @@ export function ruleIndicators(
     events.properties.has(f),
   )
   const columns = fields.map((f) => events.properties.get(f)!)
-  const matches = new Map<string, readonly number[]>()
+  const matched: (readonly number[])[] = []
+  const match = (i: number): number => {
+    const properties: Record<string, unknown> = {}
+    columns.forEach((col, k) => {
+      const code = col.codes[i]!
+      if (code >= 0) properties[fields[k]!] = col.values[code]
+    })
+    matched.push(matchEvent(model, { id: '', name: events.names[events.name[i]!]!, ts: 0, properties }).rules)
+    return matched.length - 1
+  }
+  // a signature per event: the name and the codes of the tested properties, as one number when they fit
+  const radix = columns.map((col) => col.values.length + 1)
+  const space = radix.reduce((s, r) => s * r, events.names.length)
+  const table = space <= 1 << 24 ? new Int32Array(space).fill(-1) : undefined
+  const keyed = new Map<string, number>()
   const matchOf = (i: number): readonly number[] => {
+    if (table) {
+      let sig = events.name[i]!
+      for (let k = 0; k < columns.length; k++) sig = sig * radix[k]! + columns[k]!.codes[i]! + 1
+      let m = table[sig]!
+      if (m < 0) {
+        m = match(i)
+        table[sig] = m
+      }
+      return matched[m]!
+    }
     let key = String(events.name[i])
     for (const col of columns) key += `,${col.codes[i]}`
-    let m = matches.get(key)
+    let m = keyed.get(key)
     if (m === undefined) {
-      const properties: Record<string, unknown> = {}
-      columns.forEach((col, k) => {
-        const code = col.codes[i]!
-        if (code >= 0) properties[fields[k]!] = col.values[code]
-      })
-      m = matchEvent(model, { id: '', name: events.names[events.name[i]!]!, ts: 0, properties }).rules
-      matches.set(key, m)
+      m = match(i)
+      keyed.set(key, m)
     }
-    return m
+    return matched[m]!
   }
-  // the match of each event name without properties, when no rule tests a property
-  const byName = columns.length === 0 ? events.names.map((_, k) => k) : undefined
-  const nameMatch = byName?.map(() => undefined as readonly number[] | undefined)
   for (let r = 0; r < rows.length; r++) {
     const c = rows[r]!
     if (c >= events.contacts) continue
@@ -95,13 +111,7 @@ export function ruleIndicators(
     const base = r * R + fitCount
     for (let i = events.offsets[c]!, end = events.offsets[c + 1]!; i < end; i++) {
       if (!(events.ts[i]! < until)) break
-      let m: readonly number[]
-      if (nameMatch) {
-        const k = events.name[i]!
-        m = nameMatch[k] ?? matchOf(i)
-        nameMatch[k] = m
-      } else m = matchOf(i)
-      for (const j of m) fired[base + j] = 1
+      for (const j of matchOf(i)) fired[base + j] = 1
     }
   }
   return { rules, fired }
