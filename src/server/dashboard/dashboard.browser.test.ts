@@ -20,7 +20,9 @@ const SHOTS =
   process.env['LEADSCORE_UPDATE_SCREENSHOTS'] === '1'
     ? join(ROOT, 'docs', 'screenshots')
     : join(ROOT, 'dist', 'screenshots')
-const TIMEOUT = 60_000
+const TIMEOUT = 90_000
+/** How long to wait for the page to show what a step expects (the machine may be busy). */
+const POLL = { timeout: 20_000 }
 
 if (!chromiumInstalled() && !ci) {
   describe.skip(`dashboard in a browser: no Chromium at ${chromiumPath()} (apt-get install chromium, or set LEADSCORE_CHROMIUM)`, () => {
@@ -40,7 +42,7 @@ if (!chromiumInstalled() && !ci) {
       mkdirSync(SHOTS, { recursive: true })
       ;[server, browser] = await Promise.all([startDashboardServer({ contacts: 400 }), launchChromium()])
       page = await browser.newPage({ viewport: { width: 1400, height: 900 }, acceptDownloads: true })
-      page.setDefaultTimeout(15_000)
+      page.setDefaultTimeout(30_000)
     }, TIMEOUT)
 
     afterAll(async () => {
@@ -68,7 +70,7 @@ if (!chromiumInstalled() && !ci) {
         await shot('sign-in')
         await page.getByLabel('Password', { exact: true }).fill('not the password')
         await page.getByRole('button', { name: 'Sign in', exact: true }).click()
-        await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/do not match/)
+        await expect.poll(() => page.getByRole('alert').textContent(), POLL).toMatch(/do not match/)
         await page.getByLabel('Password', { exact: true }).fill(USER.password)
         await page.getByRole('button', { name: 'Sign in', exact: true }).click()
         await page.locator('tbody tr[data-contact]').first().waitFor()
@@ -89,7 +91,7 @@ if (!chromiumInstalled() && !ci) {
         const queue = await api<{ items: { id: string; name: string | null }[] }>('/api/contacts?limit=30')
         const target = queue.items.find((c) => c.name?.includes(' '))!
         await page.getByLabel('Search', { exact: true }).fill(target.name!)
-        await expect.poll(rowIds).toContain(target.id)
+        await expect.poll(rowIds, POLL).toContain(target.id)
         await page.locator(`tr[data-contact="${target.id}"] td.lead a`).click()
         await page.waitForURL(`**/leads/${encodeURIComponent(target.id)}`)
         const score = Number(await page.locator('[data-score]').getAttribute('data-score'))
@@ -150,10 +152,10 @@ if (!chromiumInstalled() && !ci) {
         // a broken edit shows its problem at its line and cannot be published
         await page.keyboard.press('ControlOrMeta+End')
         await page.keyboard.insertText('\nnot_a_key: 1\n')
-        await expect.poll(() => page.locator('.issues').textContent()).toMatch(/Line \d+/)
+        await expect.poll(() => page.locator('.issues').textContent(), POLL).toMatch(/Line \d+/)
         expect(await page.getByRole('button', { name: 'Publish' }).isDisabled()).toBe(true)
         await page.keyboard.press('ControlOrMeta+z')
-        await expect.poll(() => page.getByRole('button', { name: 'Publish' }).isDisabled()).toBe(false)
+        await expect.poll(() => page.getByRole('button', { name: 'Publish' }).isDisabled(), POLL).toBe(false)
 
         await page.getByRole('button', { name: 'Publish' }).click()
         await expect
@@ -173,7 +175,7 @@ if (!chromiumInstalled() && !ci) {
       'exports the queue as CSV, as filtered',
       async () => {
         await page.getByRole('button', { name: /^hot/ }).click()
-        await expect.poll(() => page.url()).toContain('band=hot')
+        await expect.poll(() => page.url(), POLL).toContain('band=hot')
         await page.locator('tbody tr[data-contact]').first().waitFor()
         const [download] = await Promise.all([
           page.waitForEvent('download'),
@@ -185,7 +187,7 @@ if (!chromiumInstalled() && !ci) {
         expect(csv[0]).toMatch(/^id,name,email,/)
         const hot = await api<{ counts: { value: string; count: number }[] }>('/api/contacts/counts?by=band')
         expect(csv.length - 1).toBe(hot.counts.find((c) => c.value === 'hot')?.count)
-        await expect.poll(async () => (await rowIds())[0]).toBe(csv[1]?.split(',')[0])
+        await expect.poll(async () => (await rowIds())[0], POLL).toBe(csv[1]?.split(',')[0])
       },
       TIMEOUT,
     )
@@ -197,7 +199,7 @@ if (!chromiumInstalled() && !ci) {
         await page.getByRole('button', { name: 'Create key' }).waitFor()
         await page.getByLabel('Label', { exact: true }).fill('website')
         await page.getByRole('button', { name: 'Create key' }).click()
-        await expect.poll(() => page.locator('.secret').textContent()).toMatch(/^lsk_w_/)
+        await expect.poll(() => page.locator('.secret').textContent(), POLL).toMatch(/^lsk_w_/)
         await shot('settings')
         await page.getByRole('button', { name: 'Sign out' }).click()
         await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor()

@@ -11,7 +11,7 @@ import { Band, Card, ErrorBox, Loading } from '../components/bits.js'
 import { diffLines } from '../diff.js'
 import { createEditor, type ModelEditor } from '../editor/create-editor.js'
 import { count, day, score, when } from '../format.js'
-import type { ModelIssue, ModelSummary, PreviewResult, PublishJob } from '../types.js'
+import type { ModelInfo, ModelIssue, ModelSummary, PreviewResult, PublishJob } from '../types.js'
 import { useData, useDebounced } from '../use-data.js'
 
 interface Models {
@@ -47,13 +47,15 @@ function Bars({
               {single ? null : <span class="b" style={{ width: `${(b / max) * 100}%` }} />}
               <span class="a" style={{ width: `${(a / max) * 100}%` }} />
             </span>,
-            <span
-              key={`${k}-n`}
-              class={`num ${single ? '' : a > b ? 'pos' : a < b ? 'neg' : 'muted'}`}
-              data-band-after={k}
-              data-count={a}
-            >
+            <span key={`${k}-n`} class="num" data-band-after={k} data-count={a}>
               {count(a)}
+              {!single && a !== b ? (
+                <span class="muted small">
+                  {' '}
+                  ({a > b ? '+' : '−'}
+                  {count(Math.abs(a - b))})
+                </span>
+              ) : null}
             </span>,
           ]
         })}
@@ -62,7 +64,7 @@ function Bars({
   )
 }
 
-function Preview({ preview, bands }: { preview: PreviewResult; bands: string[] }) {
+function Preview({ preview, bands, stages }: { preview: PreviewResult; bands: string[]; stages: string[] }) {
   return (
     <div data-preview-version={preview.model.version}>
       <div class="legend">
@@ -96,7 +98,7 @@ function Preview({ preview, bands }: { preview: PreviewResult; bands: string[] }
         </div>
       </div>
       <Bars title="Leads by band" counts={preview.bands} order={bands} />
-      <Bars title="Leads by stage" counts={preview.stages} order={[]} />
+      <Bars title="Leads by stage" counts={preview.stages} order={stages} />
       {preview.changes.length > 0 ? (
         <>
           <h3>Leads that change band</h3>
@@ -308,7 +310,9 @@ export function ModelPage(_: PageProps) {
     () => (diffWith && source !== undefined ? diffLines(diffWith.source, source) : []),
     [diffWith, source],
   )
-  const bandOrder = useMemo(() => Object.keys(preview?.bands.after ?? {}), [preview])
+  const info = useData(() => api<ModelInfo>('/api/dashboard/model'), [job?.status === 'done'])
+  const bandOrder = useMemo(() => (info.value?.bands ?? []).map((b) => b.id), [info.value])
+  const stageOrder = useMemo(() => (info.value?.stages ?? []).map((b) => b.id), [info.value])
 
   if (models.error) return <ErrorBox error={models.error} />
   if (!models.value) return <Loading what="Loading the model" />
@@ -380,7 +384,7 @@ export function ModelPage(_: PageProps) {
             actions={previewing && preview ? <span class="muted small">updating…</span> : null}
           >
             {preview && dirty ? (
-              <Preview preview={preview} bands={bandOrder} />
+              <Preview preview={preview} bands={bandOrder} stages={stageOrder} />
             ) : previewing ? (
               <Loading what="Scoring every lead with this edit" />
             ) : current.value ? (
@@ -392,13 +396,13 @@ export function ModelPage(_: PageProps) {
                 <Bars
                   title="Leads by band now"
                   counts={{ before: current.value[0]!, after: current.value[0]! }}
-                  order={[]}
+                  order={bandOrder}
                   single
                 />
                 <Bars
                   title="Leads by stage now"
                   counts={{ before: current.value[1]!, after: current.value[1]! }}
-                  order={[]}
+                  order={stageOrder}
                   single
                 />
               </div>
