@@ -260,6 +260,14 @@ class QueryWriter {
       alias = `_${relation[0]}${map.size}`
       map.set(field, alias)
     }
+    if (relation === 'events' && type === 'text') {
+      return {
+        kind: type,
+        sql: this.id(alias),
+        trimmedSql: this.id(`${alias}t`),
+        lowerSql: this.id(`${alias}n`),
+      }
+    }
     return { kind: type, sql: this.id(alias) }
   }
 
@@ -344,7 +352,7 @@ class QueryWriter {
     const eventScope: ConditionScope = {
       field: (name) => this.propertyValue('events', name),
       history: () => undefined,
-      eventName: this.id('__name'),
+      eventName: this.id('__lname'),
     }
     const ruleWhen = ruleDocs.map((r, i) =>
       this.conditions.condition(
@@ -366,7 +374,7 @@ class QueryWriter {
         ? this.id(`_w${i}`)
         : `(${this.id(`_w${i}`)} AND NOT (${earlier.join(' OR ')}))`
     })
-    const trimmedName = d.lower(d.trim(this.id('__name')))
+    const trimmedName = this.id('__tname')
     const historyMatch = model.history.map((test) => {
       const parts: string[] = []
       if (test.events === null) parts.push(d.true)
@@ -414,19 +422,30 @@ class QueryWriter {
         `${this.id(cols.contactId ?? 'contact_id')} AS ${this.id('__cid')}`,
         `${ts} AS ${this.id('__ts')}`,
         `${this.id(cols.event ?? 'event')} AS ${this.id('__name')}`,
-        ...[...this.#eventColumns].map(([field, alias]) => `${this.id(field)} AS ${this.id(alias)}`),
+        `${d.lower(this.id(cols.event ?? 'event'))} AS ${this.id('__lname')}`,
+        `${d.lower(d.trim(this.id(cols.event ?? 'event')))} AS ${this.id('__tname')}`,
+        ...[...this.#eventColumns].flatMap(([field, alias]) => {
+          // text properties also trimmed once per event (and lower-cased in the next step)
+          const raw = `${this.id(field)} AS ${this.id(alias)}`
+          if ((this.columnType('events', field) ?? 'text') !== 'text') return [raw]
+          return [raw, `${d.trim(this.id(field))} AS ${this.id(`${alias}t`)}`]
+        }),
       ].join(
         ', ',
       )}\n  FROM ${tableName(this.options.tables.events!, (p) => this.id(p))}\n  WHERE ${ts} <= ${asOf}`
-      const ev = this.relation('ev', evSql)
+      const lowered = [...this.#eventColumns]
+        .filter(([field]) => (this.columnType('events', field) ?? 'text') === 'text')
+        .map(([, alias]) => `${d.lower(this.id(`${alias}t`))} AS ${this.id(`${alias}n`)}`)
+      const evnSql =
+        lowered.length === 0
+          ? evSql
+          : `SELECT *, ${lowered.join(', ')} FROM (${evSql})${d.ctes ? ` AS ${this.id('e0')}` : ''}`
+      const ev = this.relation('ev', evnSql)
       const emColumns: [string, string][] = rules.map((_, i) => [`_a${i}`, assigned[i]!])
       model.history.forEach((_, k) => {
         emColumns.push([`_hm${k}`, historyMatch[k]!])
       })
       if (activity !== undefined) emColumns.push(['_act', activity])
-      distinctKeys.forEach((key, i) => {
-        if (key !== undefined) emColumns.push([`_d${i}`, key])
-      })
       matched = this.layer('ea_in', this.layer('em', ev, matchColumns), emColumns)
 
       const tsCol = this.id('__ts')
@@ -454,7 +473,7 @@ class QueryWriter {
           if (rule.distinct !== undefined) {
             selected = this.relation(
               `sel${i}_value`,
-              `SELECT ${cid}, min(${tsCol}) AS ${this.id('__tv')} FROM ${this.#selectionSource(evSql, i, ruleWhen, assigned[i]!, distinctKeys[i])} GROUP BY ${cid}, ${this.id(`_d${i}`)}`,
+              `SELECT ${cid}, min(${tsCol}) AS ${this.id('__tv')} FROM ${this.#selectionSource(evnSql, i, ruleWhen, assigned[i]!, distinctKeys[i])} GROUP BY ${cid}, ${this.id(`_d${i}`)}`,
             )
             selTs = this.id('__tv')
             const b = bucket(selTs)
@@ -468,7 +487,7 @@ class QueryWriter {
           } else {
             selected = this.relation(
               `sel${i}_bucket`,
-              `SELECT ${cid}, min(${tsCol}) AS ${this.id('__tb')} FROM ${this.#selectionSource(evSql, i, ruleWhen, assigned[i]!, undefined)} GROUP BY ${cid}, ${bucket(tsCol)}`,
+              `SELECT ${cid}, min(${tsCol}) AS ${this.id('__tb')} FROM ${this.#selectionSource(evnSql, i, ruleWhen, assigned[i]!, undefined)} GROUP BY ${cid}, ${bucket(tsCol)}`,
             )
             selTs = this.id('__tb')
           }

@@ -22,6 +22,10 @@ export type SqlValue =
       readonly sql: string
       /** A text with no white space at its ends (a class the query computed): no trim needed. */
       readonly trimmed?: boolean
+      /** The text trimmed, computed once (event properties). */
+      readonly trimmedSql?: string
+      /** The text trimmed and lower-cased, computed once (event properties). */
+      readonly lowerSql?: string
     }
   | { readonly kind: 'missing' }
 
@@ -40,7 +44,7 @@ export interface ConditionScope {
   field(name: string, path: string): SqlValue
   /** The boolean column of `did` test `test`, or undefined where history cannot be read. */
   history(test: HistoryTest, path: string): string | undefined
-  /** The event name expression, in engagement rules. */
+  /** The event name lower-cased (not trimmed, as the engine matches `event`), in engagement rules. */
   readonly eventName?: string | undefined
 }
 
@@ -83,9 +87,7 @@ export class ConditionWriter {
         parts.push(
           names.size === 0
             ? this.d.false
-            : this.d.isTrue(
-                `${this.d.lower(scope.eventName)} IN (${[...names].map((n) => this.d.str(n)).join(', ')})`,
-              ),
+            : this.d.isTrue(`${scope.eventName} IN (${[...names].map((n) => this.d.str(n)).join(', ')})`),
         )
       } else {
         parts.push(this.valueTest(spec as Operators | Scalar | readonly Scalar[], scope.field(key, at), at))
@@ -136,7 +138,10 @@ export class ConditionWriter {
         })
         tests.push(d.false)
       } else if (text === undefined) tests.push(d.false)
-      else tests.push(d.isTrue(d.matches(this.caseSensitive ? text : d.trim(text), translated.pattern)))
+      else
+        tests.push(
+          d.isTrue(d.matches(this.caseSensitive ? text : this.trimmedText(value, text), translated.pattern)),
+        )
     }
     for (const op of ['contains', 'startsWith', 'endsWith'] as const) {
       const needle = ops[op]
@@ -182,15 +187,24 @@ export class ConditionWriter {
   normalized(value: SqlValue, path: string): string | undefined {
     const text = this.text(value, path)
     if (text === undefined) return undefined
+    if (value.kind === 'text' && value.trimmedSql !== undefined && value.lowerSql !== undefined) {
+      return this.caseSensitive ? value.trimmedSql : value.lowerSql
+    }
     const trimmed = value.kind !== 'missing' && value.trimmed === true ? text : this.d.trim(text)
     return this.caseSensitive ? trimmed : this.d.lower(trimmed)
+  }
+
+  /** The text trimmed. */
+  trimmedText(value: SqlValue, text: string): string {
+    if (value.kind === 'text' && value.trimmedSql !== undefined) return value.trimmedSql
+    return value.kind !== 'missing' && value.trimmed === true ? text : this.d.trim(text)
   }
 
   /** `numberOf(value)`, NULL when not a number; undefined when it never is. */
   number(value: SqlValue): string | undefined {
     switch (value.kind) {
       case 'text':
-        return this.d.parseNumber(this.d.trim(value.sql))
+        return this.d.parseNumber(this.trimmedText(value, value.sql))
       case 'number':
         return value.sql
       default:
@@ -200,7 +214,7 @@ export class ConditionWriter {
 
   /** `dateOf(value)`: epoch ms of an ISO text. */
   date(value: SqlValue): string | undefined {
-    if (value.kind === 'text') return this.d.parseIsoDate(this.d.trim(value.sql))
+    if (value.kind === 'text') return this.d.parseIsoDate(this.trimmedText(value, value.sql))
     if (value.kind === 'timestamp') return this.d.timestampMs(value.sql)
     return undefined
   }
@@ -215,7 +229,9 @@ export class ConditionWriter {
     if (typeof target === 'boolean') {
       if (value.kind === 'boolean') return d.isTrue(`${value.sql} = ${target ? d.true : d.false}`)
       if (value.kind !== 'text') return d.false
-      return d.isTrue(`${d.lower(d.trim(value.sql))} = ${d.str(String(target))}`)
+      return d.isTrue(
+        `${value.lowerSql ?? d.lower(this.trimmedText(value, value.sql))} = ${d.str(String(target))}`,
+      )
     }
     const text = this.normalized(value, path)
     return text === undefined
