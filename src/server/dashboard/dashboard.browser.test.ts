@@ -207,5 +207,34 @@ if (!chromiumInstalled() && !ci) {
       },
       TIMEOUT,
     )
+
+    it(
+      'shows a sales user the queue and the accounts, not the model or the settings',
+      async () => {
+        const sam = { email: 'sam@example.com', role: 'sales', password: 'a sales password' }
+        const added = await fetch(`${server.url}/api/dashboard/users`, {
+          method: 'POST',
+          headers: {
+            authorization: 'Bearer lsk_a_browser-test-admin-key',
+            'content-type': 'application/json',
+          },
+          body: JSON.stringify(sam),
+        })
+        expect(added.status).toBe(201)
+        await page.getByLabel('Email', { exact: true }).fill(sam.email)
+        await page.getByLabel('Password', { exact: true }).fill(sam.password)
+        await page.getByRole('button', { name: 'Sign in', exact: true }).click()
+        await page.locator('tbody tr[data-contact]').first().waitFor()
+        const nav = await page.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents()
+        expect(nav).toEqual(['Queue', 'Accounts'])
+        await page.goto(`${server.url}/model`)
+        await expect
+          .poll(() => page.locator('main').textContent(), POLL)
+          .toMatch(/There is no page at \/model for your role/)
+        await page.getByRole('button', { name: 'Sign out' }).click()
+        await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor()
+      },
+      TIMEOUT,
+    )
   })
 }
