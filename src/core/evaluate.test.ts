@@ -356,7 +356,9 @@ describe('classification', () => {
       }).handoffStage
     expect(stages('sal')).toBe('sal')
     expect(stages()).toBe('mql')
-    expect(compileModel({ format: 'leadscore/v1', id: 't', stages: [{ id: 'lead' }] }).handoffStage).toBeNull()
+    expect(
+      compileModel({ format: 'leadscore/v1', id: 't', stages: [{ id: 'lead' }] }).handoffStage,
+    ).toBeNull()
   })
 
   it('stages (stateful): forward only, manual stages stay, recycle moves back', () => {

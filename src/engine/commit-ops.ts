@@ -199,7 +199,8 @@ export async function commitOps(
     (id): id is string => id !== null && !after.has(id),
   )
   if (anonymousOwners.length > 0)
-    for (const c of await tx.upsertContacts(anonymousOwners.map((id) => ({ id, at: now })))) after.set(c.id, c)
+    for (const c of await tx.upsertContacts(anonymousOwners.map((id) => ({ id, at: now }))))
+      after.set(c.id, c)
   const eventWrites: EventWrite[] = []
   const eventOwner = new Map<string, string | null>()
   for (const { op } of ops) {

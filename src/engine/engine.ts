@@ -24,7 +24,7 @@ import { defaultModelSource } from './default-model.js'
 import { ConflictError, EngineClosedError, InvalidRequestError, NotFoundError } from './errors.js'
 import { GroupCommitQueue } from './group-commit-queue.js'
 import { type KeyRing, KeyRing as KeyRingImpl, type StaticKeys } from './key-ring.js'
-import { type Logger, silentLogger } from './logger.js'
+import { type Logger, logRetriedFailure, silentLogger } from './logger.js'
 import type { MessageType } from './message-schema.js'
 import { LATENCY_BUCKETS, MetricsRegistry } from './metrics.js'
 import { compileSource, ModelRegistry, type PublishedModel } from './models.js'
@@ -360,7 +360,7 @@ class ScoringEngine implements Engine {
       if (result.rescored > 0) this.logger.debug('rescored contacts due to time', { ...result })
     })()
       .catch((error: unknown) =>
-        this.logger.error('time-based rescoring failed; retrying at the next tick', { error }),
+        logRetriedFailure(this.logger, 'time-based rescoring failed; retrying at the next tick', error),
       )
       .finally(() => {
         this.ticking = undefined

@@ -2,7 +2,9 @@
  * Structured logs: one JSON object per line (`time`, `level`, `msg`, then fields).
  * @module
  */
+
 import type { Writable } from 'node:stream'
+import { isUnavailable } from '../store/errors.js'
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error'
 
@@ -65,4 +67,18 @@ function loggable(value: unknown): unknown {
 /** Parses a `LEADSCORE_LOG_LEVEL`-style value; undefined when it is not a level. */
 export function parseLogLevel(value: string | undefined): LogLevel | undefined {
   return value !== undefined && value in LEVELS ? (value as LogLevel) : undefined
+}
+
+/**
+ * Logs a failure of background work that will be retried: a warning when the database is
+ * only out of reach for the moment (a restart, a lost connection), an error otherwise.
+ */
+export function logRetriedFailure(
+  logger: Logger,
+  message: string,
+  error: unknown,
+  fields: LogFields = {},
+): void {
+  if (isUnavailable(error)) logger.warn(`${message} (the database is out of reach)`, { ...fields, error })
+  else logger.error(message, { ...fields, error })
 }

@@ -23,6 +23,7 @@ import type {
   AccountScoreWrite,
   ContactRecord,
   ContactWrite,
+  DeliveryWrite,
   ScorePoint,
   ScoreRecord,
   ScoreWithState,
@@ -31,7 +32,7 @@ import type {
   TransitionCauseRef,
   TransitionWrite,
 } from '../store/index.js'
-import { DEFAULT_PARTITION_COUNT, type DeliveryWrite } from '../store/index.js'
+import { DEFAULT_PARTITION_COUNT } from '../store/partition.js'
 import { deserializeState, serializeState } from '../store/state-codec.js'
 import { assignOwner } from './assignment.js'
 import type { PublishedModel } from './models.js'

@@ -6,7 +6,7 @@
 import type { Hono } from 'hono'
 import { z } from 'zod'
 import type { Engine } from '../engine/index.js'
-import { WEBHOOK_EVENT_TYPES } from '../store/index.js'
+import { WEBHOOK_EVENT_TYPES } from '../store/records/webhook.js'
 import { type AppEnv, requireKey } from './auth.js'
 import type { ServerConfig } from './config.js'
 import type { RouteDoc } from './openapi.js'

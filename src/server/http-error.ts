@@ -14,7 +14,7 @@ import {
   NotFoundError,
   QueueFullError,
 } from '../engine/index.js'
-import { StoreInputError, StoreNotFoundError } from '../store/errors.js'
+import { isUnavailable, StoreInputError, StoreNotFoundError } from '../store/errors.js'
 
 /** An error with its HTTP status and a stable code. */
 export class HttpError extends Error {
@@ -86,6 +86,22 @@ export function toHttpError(error: unknown, logger: Logger, c: Context): HttpErr
     return new HttpError(409, 'conflict', error.message, { hint: error.hint })
   if (error instanceof StoreInputError) {
     return new HttpError(400, 'invalid_request', error.message, { details: { field: error.field } })
+  }
+  if (isUnavailable(error)) {
+    logger.warn('the database is out of reach; answering 503', {
+      method: c.req.method,
+      path: c.req.path,
+      error,
+    })
+    return new HttpError(
+      503,
+      'database_unavailable',
+      'the database is out of reach for the moment: the request may not have been stored',
+      {
+        hint: 'send it again after Retry-After seconds (Segment and RudderStack SDKs do; message ids make retries safe)',
+        headers: { 'Retry-After': '2' },
+      },
+    )
   }
   logger.error('request failed', { method: c.req.method, path: c.req.path, error })
   return new HttpError(500, 'internal_error', 'the server failed to handle the request', {

@@ -52,3 +52,45 @@ export class StoreConstraintError extends StoreError {
     this.constraint = constraint
   }
 }
+
+/** Error codes of a database that is (for the moment) out of reach: connection lost, restarting, busy. */
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  '57P01', // admin shutdown
+  '57P02', // crash shutdown
+  '57P03', // cannot connect now (starting up)
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006', // connection failure
+  '53300', // too many connections
+  'SQLITE_BUSY',
+  'SQLITE_LOCKED',
+])
+
+/**
+ * True when `error` says the database is out of reach for the moment (a restart, a lost
+ * connection, a lock held too long), so the same request can succeed later: callers answer
+ * "try again" (HTTP 503 with Retry-After) rather than "failed".
+ */
+export function isUnavailable(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e !== null && e !== undefined && depth < 5; depth++) {
+    const code = (e as { code?: unknown }).code
+    if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true
+    const message = (e as { message?: unknown }).message
+    if (
+      typeof message === 'string' &&
+      /Connection terminated|connection timeout|Client has encountered a connection error|terminating connection|the database system is (starting up|shutting down)/i.test(
+        message,
+      )
+    )
+      return true
+    e = (e as { cause?: unknown }).cause
+  }
+  return false
+}

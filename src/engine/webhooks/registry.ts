@@ -14,15 +14,15 @@ import {
   type ScoreResult,
   scoreFieldsOf,
 } from '../../core/index.js'
-import {
-  type ContactRecord,
-  type DeliveryWrite,
-  type EndpointRecord,
-  partitionOf,
-  type Store,
-  type TransitionWrite,
-  type WebhookEventType,
+import type {
+  ContactRecord,
+  DeliveryWrite,
+  EndpointRecord,
+  Store,
+  TransitionWrite,
+  WebhookEventType,
 } from '../../store/index.js'
+import { partitionOf } from '../../store/partition.js'
 import type { Logger } from '../logger.js'
 import type { PublishedModel } from '../models.js'
 import { type CompiledFilter, compileFilter } from './filter.js'

@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto'
 import { hostname } from 'node:os'
 import type { AttemptWrite, DeliveryRecord, EndpointRecord, Store } from '../../store/index.js'
 import type { Clock } from '../clock.js'
-import type { Logger } from '../logger.js'
+import { type Logger, logRetriedFailure } from '../logger.js'
 import { LATENCY_BUCKETS, type MetricsRegistry } from '../metrics.js'
 import { DEFAULT_RETRY_POLICY, parseRetryAfter, type RetryPolicy, verdict } from './backoff.js'
 import { Poster } from './post.js'
@@ -131,7 +131,7 @@ export class WebhookSender {
         claimed = await this.sendDue()
         await this.prune()
       } catch (error) {
-        this.options.logger.error('could not read the webhook outbox; retrying', { error })
+        logRetriedFailure(this.options.logger, 'could not read the webhook outbox; retrying', error)
       }
       if (this.stopped) break
       if (claimed === 0 || this.inFlight >= this.concurrency) await this.sleep()
@@ -173,12 +173,11 @@ export class WebhookSender {
       this.inFlight++
       const flight = this.send(delivery)
         .catch((error: unknown) => {
-          this.options.logger.error(
+          logRetriedFailure(
+            this.options.logger,
             'could not record a webhook attempt; it is retried when its claim expires',
-            {
-              delivery: delivery.id,
-              error,
-            },
+            error,
+            { delivery: delivery.id },
           )
         })
         .finally(() => {

@@ -4,17 +4,17 @@
  * @module
  */
 import { randomBytes } from 'node:crypto'
-import {
-  type AttemptRecord,
-  type DeliveryRecord,
-  type DeliveryStatus,
-  type EndpointRecord,
-  type EndpointStatus,
-  type Store,
-  StoreInputError,
-  WEBHOOK_EVENT_TYPES,
-  type WebhookEventType,
+import { StoreInputError } from '../../store/errors.js'
+import type {
+  AttemptRecord,
+  DeliveryRecord,
+  DeliveryStatus,
+  EndpointRecord,
+  EndpointStatus,
+  Store,
+  WebhookEventType,
 } from '../../store/index.js'
+import { WEBHOOK_EVENT_TYPES } from '../../store/records/webhook.js'
 import type { Clock } from '../clock.js'
 import { InvalidRequestError, NotFoundError } from '../errors.js'
 import { compileFilter } from './filter.js'

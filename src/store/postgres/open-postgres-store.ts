@@ -60,8 +60,11 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     // the schema name was checked above: it is not free text
     ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
   })
-  // an idle connection's error (server restart) surfaces in the next query that needs one
+  // A connection lost (server restart, network cut) emits 'error' on its client: on an idle
+  // one the pool drops it; on one in use the query in flight fails with the error and the
+  // transaction releases it as broken. Without these listeners the event would end the process.
   pool.on('error', () => {})
+  pool.on('connect', (client) => client.on('error', () => {}))
   const exec = new PostgresExecutor(pool)
   try {
     try {

@@ -240,7 +240,6 @@ export function deliveryRows(
   })
 }
 
-
 /** Writes deliveries (outside a score batch: test pings, redeliveries of a copy). */
 export async function insertDeliveries(
   exec: Executor,
