@@ -418,29 +418,35 @@ class QueryWriter {
           : timeType === 'number'
             ? `CAST(${this.id(timeColumn)} AS ${d.name === 'clickhouse' ? 'Float64' : 'DOUBLE PRECISION'})`
             : d.parseEventTime(this.id(timeColumn))
-      const evSql = `SELECT ${[
-        `${this.id(cols.contactId ?? 'contact_id')} AS ${this.id('__cid')}`,
-        `${ts} AS ${this.id('__ts')}`,
-        `${this.id(cols.event ?? 'event')} AS ${this.id('__name')}`,
-        `${d.lower(this.id(cols.event ?? 'event'))} AS ${this.id('__lname')}`,
-        `${d.lower(d.trim(this.id(cols.event ?? 'event')))} AS ${this.id('__tname')}`,
-        ...[...this.#eventColumns].flatMap(([field, alias]) => {
-          // text properties also trimmed once per event (and lower-cased in the next step)
-          const raw = `${this.id(field)} AS ${this.id(alias)}`
-          if ((this.columnType('events', field) ?? 'text') !== 'text') return [raw]
-          return [raw, `${d.trim(this.id(field))} AS ${this.id(`${alias}t`)}`]
-        }),
-      ].join(
-        ', ',
-      )}\n  FROM ${tableName(this.options.tables.events!, (p) => this.id(p))}\n  WHERE ${ts} <= ${asOf}`
+      const eventsSql = (names?: ReadonlySet<string> | null) =>
+        `SELECT ${[
+          `${this.id(cols.contactId ?? 'contact_id')} AS ${this.id('__cid')}`,
+          `${ts} AS ${this.id('__ts')}`,
+          `${this.id(cols.event ?? 'event')} AS ${this.id('__name')}`,
+          `${d.lower(this.id(cols.event ?? 'event'))} AS ${this.id('__lname')}`,
+          `${d.lower(d.trim(this.id(cols.event ?? 'event')))} AS ${this.id('__tname')}`,
+          ...[...this.#eventColumns].flatMap(([field, alias]) => {
+            // text properties also trimmed once per event (and lower-cased in the next step)
+            const raw = `${this.id(field)} AS ${this.id(alias)}`
+            if ((this.columnType('events', field) ?? 'text') !== 'text') return [raw]
+            return [raw, `${d.trim(this.id(field))} AS ${this.id(`${alias}t`)}`]
+          }),
+        ].join(
+          ', ',
+        )}\n  FROM ${tableName(this.options.tables.events!, (p) => this.id(p))}\n  WHERE ${ts} <= ${asOf}${
+          names === undefined || names === null || names.size === 0
+            ? ''
+            : ` AND ${d.lower(this.id(cols.event ?? 'event'))} IN (${[...names].map((n) => d.str(n)).join(', ')})`
+        }`
       const lowered = [...this.#eventColumns]
         .filter(([field]) => (this.columnType('events', field) ?? 'text') === 'text')
         .map(([, alias]) => `${d.lower(this.id(`${alias}t`))} AS ${this.id(`${alias}n`)}`)
-      const evnSql =
+      // `names`: only events with these names (pushed down to the scan); the events a rule can select
+      const evnSql = (names?: ReadonlySet<string> | null) =>
         lowered.length === 0
-          ? evSql
-          : `SELECT *, ${lowered.join(', ')} FROM (${evSql})${d.ctes ? ` AS ${this.id('e0')}` : ''}`
-      const ev = this.relation('ev', evnSql)
+          ? eventsSql(names)
+          : `SELECT *, ${lowered.join(', ')} FROM (${eventsSql(names)})${d.ctes ? ` AS ${this.id('e0')}` : ''}`
+      const ev = this.relation('ev', evnSql())
       const emColumns: [string, string][] = rules.map((_, i) => [`_a${i}`, assigned[i]!])
       model.history.forEach((_, k) => {
         emColumns.push([`_hm${k}`, historyMatch[k]!])
@@ -473,7 +479,7 @@ class QueryWriter {
           if (rule.distinct !== undefined) {
             selected = this.relation(
               `sel${i}_value`,
-              `SELECT ${cid}, min(${tsCol}) AS ${this.id('__tv')} FROM ${this.#selectionSource(evnSql, i, ruleWhen, assigned[i]!, distinctKeys[i])} GROUP BY ${cid}, ${this.id(`_d${i}`)}`,
+              `SELECT ${cid}, min(${tsCol}) AS ${this.id('__tv')} FROM ${this.#selectionSource(evnSql(ruleNames(ruleDocs[i]!)), i, ruleWhen, assigned[i]!, distinctKeys[i])} GROUP BY ${cid}, ${this.id(`_d${i}`)}`,
             )
             selTs = this.id('__tv')
             const b = bucket(selTs)
@@ -487,7 +493,7 @@ class QueryWriter {
           } else {
             selected = this.relation(
               `sel${i}_bucket`,
-              `SELECT ${cid}, min(${tsCol}) AS ${this.id('__tb')} FROM ${this.#selectionSource(evnSql, i, ruleWhen, assigned[i]!, undefined)} GROUP BY ${cid}, ${bucket(tsCol)}`,
+              `SELECT ${cid}, min(${tsCol}) AS ${this.id('__tb')} FROM ${this.#selectionSource(evnSql(ruleNames(ruleDocs[i]!)), i, ruleWhen, assigned[i]!, undefined)} GROUP BY ${cid}, ${bucket(tsCol)}`,
             )
             selTs = this.id('__tb')
           }
@@ -1052,4 +1058,10 @@ class QueryWriter {
 function rulePosition(model: CompiledModel, index: number): number {
   const rule = model.engagement.rules[index]!
   return model.engagement.groups[rule.groupIndex]!.rules.findIndex((r) => r.index === index)
+}
+
+/** The lower-cased names of the events a rule can match (its top-level `event`), or null for any. */
+function ruleNames(rule: { readonly when: Condition }): ReadonlySet<string> | null {
+  const spec = rule.when.event
+  return spec === undefined ? null : eventNames(spec)
 }
