@@ -418,7 +418,7 @@ class QueryWriter {
           : timeType === 'number'
             ? `CAST(${this.id(timeColumn)} AS ${d.name === 'clickhouse' ? 'Float64' : 'DOUBLE PRECISION'})`
             : d.parseEventTime(this.id(timeColumn))
-      const eventsSql = (names?: ReadonlySet<string> | null) =>
+      const eventsSql = (names?: ReadonlySet<string> | null, trimmedNames?: ReadonlySet<string>) =>
         `SELECT ${[
           `${this.id(cols.contactId ?? 'contact_id')} AS ${this.id('__cid')}`,
           `${ts} AS ${this.id('__ts')}`,
@@ -433,20 +433,18 @@ class QueryWriter {
           }),
         ].join(
           ', ',
-        )}\n  FROM ${tableName(this.options.tables.events!, (p) => this.id(p))}\n  WHERE ${ts} <= ${asOf}${
-          names === undefined || names === null || names.size === 0
-            ? ''
-            : ` AND ${d.lower(this.id(cols.event ?? 'event'))} IN (${[...names].map((n) => d.str(n)).join(', ')})`
-        }`
+        )}\n  FROM ${tableName(this.options.tables.events!, (p) => this.id(p))}\n  WHERE ${ts} <= ${asOf}${this.#nameFilter(names, trimmedNames)}`
       const lowered = [...this.#eventColumns]
         .filter(([field]) => (this.columnType('events', field) ?? 'text') === 'text')
         .map(([, alias]) => `${d.lower(this.id(`${alias}t`))} AS ${this.id(`${alias}n`)}`)
       // `names`: only events with these names (pushed down to the scan); the events a rule can select
-      const evnSql = (names?: ReadonlySet<string> | null) =>
+      const evnSql = (names?: ReadonlySet<string> | null, trimmedNames?: ReadonlySet<string>) =>
         lowered.length === 0
-          ? eventsSql(names)
-          : `SELECT *, ${lowered.join(', ')} FROM (${eventsSql(names)})${d.ctes ? ` AS ${this.id('e0')}` : ''}`
-      const ev = this.relation('ev', evnSql())
+          ? eventsSql(names, trimmedNames)
+          : `SELECT *, ${lowered.join(', ')} FROM (${eventsSql(names, trimmedNames)})${d.ctes ? ` AS ${this.id('e0')}` : ''}`
+      // the main pass reads only the events some rule, history test or activity can match
+      const used = usedNames(ruleDocs, model)
+      const ev = this.relation('ev', evnSql(used?.names ?? null, used?.trimmed))
       const emColumns: [string, string][] = rules.map((_, i) => [`_a${i}`, assigned[i]!])
       model.history.forEach((_, k) => {
         emColumns.push([`_hm${k}`, historyMatch[k]!])
@@ -603,6 +601,22 @@ class QueryWriter {
         ? ''
         : `WITH\n${this.#relations.map((r) => `${this.id(r.name)} AS (\n  ${r.sql}\n)`).join(',\n')}\n`
     return `-- leadscore model ${model.id}${model.document.version === undefined ? '' : ` v${model.document.version}`} as of ${new Date(this.options.asOf).toISOString()} (${d.name})\n${withs}${body}${d.settings}\n`
+  }
+
+  /** ` AND <the event name is one of these>`, or nothing when `names` is null (any event). */
+  #nameFilter(
+    names: ReadonlySet<string> | null | undefined,
+    trimmedNames: ReadonlySet<string> | undefined,
+  ): string {
+    if (names === undefined || names === null) return ''
+    const d = this.d
+    const event = this.id(this.options.columns?.event ?? 'event')
+    const list = (set: ReadonlySet<string>) => [...set].map((n) => d.str(n)).join(', ')
+    const parts: string[] = []
+    if (names.size > 0) parts.push(`${d.lower(event)} IN (${list(names)})`)
+    if (trimmedNames !== undefined && trimmedNames.size > 0)
+      parts.push(`${d.lower(d.trim(event))} IN (${list(trimmedNames)})`)
+    return parts.length === 0 ? ` AND ${d.false}` : ` AND (${parts.join(' OR ')})`
   }
 
   /**
@@ -1064,4 +1078,29 @@ function rulePosition(model: CompiledModel, index: number): number {
 function ruleNames(rule: { readonly when: Condition }): ReadonlySet<string> | null {
   const spec = rule.when.event
   return spec === undefined ? null : eventNames(spec)
+}
+
+/**
+ * The names of the events anything in the model can match: the rules' (compared lower-cased)
+ * and the history tests' and activity's (compared trimmed and lower-cased); null when
+ * something matches any event.
+ */
+function usedNames(
+  rules: readonly { readonly when: Condition }[],
+  model: CompiledModel,
+): { names: ReadonlySet<string>; trimmed: ReadonlySet<string> } | null {
+  const names = new Set<string>()
+  const trimmed = new Set<string>()
+  for (const rule of rules) {
+    const own = ruleNames(rule)
+    if (own === null) return null
+    for (const n of own) names.add(n)
+  }
+  for (const test of model.history) {
+    if (test.events === null) return null
+    for (const n of test.events) trimmed.add(n)
+  }
+  const activity = model.engagement.inactivity?.activity
+  if (activity) for (const n of activity) trimmed.add(n)
+  return { names, trimmed }
 }
