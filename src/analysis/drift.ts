@@ -46,6 +46,8 @@ export interface DriftWarning {
 
 export interface DriftReport {
   readonly model: string
+  /** The bands seen, in the model's order. */
+  readonly bands: readonly string[]
   readonly horizonDays: number
   readonly months: readonly DriftMonth[]
   readonly warnings: readonly DriftWarning[]
@@ -134,7 +136,14 @@ export function drift(model: CompiledModel, data: LeadData, options: DriftOption
     },
     options.progress,
   )
-  return { model: model.id, horizonDays, months, warnings: warningsOf(months, alpha, psiLimit) }
+  const seen = new Set(months.flatMap((m) => m.bands.map((b) => b.band)))
+  return {
+    model: model.id,
+    bands: bandIds.filter((b) => seen.has(b)),
+    horizonDays,
+    months,
+    warnings: warningsOf(months, alpha, psiLimit),
+  }
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`

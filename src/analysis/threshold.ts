@@ -1,8 +1,9 @@
 /**
  * The MQL threshold from sales capacity: "we can work 150 leads a week". The model is run
  * weekly over the last weeks; a lead is handed over the first week its total reaches the
- * threshold. The threshold chosen is the lowest whose weekly volume stays within capacity,
- * with the precision it would have had and the conversions it would have missed.
+ * threshold. Going down from the highest total, the threshold chosen is the last before the
+ * weekly volume would exceed the capacity, with the precision it would have had and the
+ * conversions it would have missed.
  * @module
  */
 import type { CompiledModel } from '../core/compile.js'
@@ -35,7 +36,7 @@ export interface ThresholdReport {
   readonly capacityPerWeek: number
   readonly weeks: number
   readonly horizonDays: number
-  /** The lowest threshold whose volume stays within capacity. */
+  /** Going down from the top: the last threshold before the volume would exceed the capacity. */
   readonly threshold: number
   /** True when even the lowest threshold gives fewer leads than sales can work. */
   readonly belowCapacity: boolean

@@ -92,6 +92,8 @@ describe('drift', () => {
       '2026-03',
       '2026-04',
     ])
+    // in the model's order, whichever month a band first appears in
+    expect(report.bands).toEqual(['hot', 'warm', 'cold'])
     const falls = report.warnings.filter((w) => w.kind === 'conversion')
     expect(falls.some((w) => w.band === 'hot' && new Date(w.month).getUTCMonth() === 2)).toBe(true)
     expect(falls.find((w) => w.band === 'hot')!.message).toMatch(

@@ -89,7 +89,7 @@ export const driftCommand = defineCommand({
         ),
       )
     }
-    const bands = [...new Set(r.months.flatMap((m) => m.bands.map((b) => b.band)))]
+    const bands = r.bands
     let text = `${r.model}: leads in play at each month's start, conversions (${leads.outcome}) within ${r.horizonDays} days\n\nconversion by band\n`
     text += table(
       ['month', 'leads', ...bands],

@@ -76,7 +76,7 @@ export const thresholdCommand = defineCommand({
       `${r.model}: capacity ${count(capacity)} leads a week, over the ${r.weeks} weeks to ${day(to)}\n` +
       (r.belowCapacity
         ? `even the lowest threshold sends fewer leads than that: threshold ${fixed(r.threshold, 1)} (every lead in play)\n`
-        : `threshold: total ≥ ${fixed(r.threshold, 1)}, the lowest that stays within capacity\n`) +
+        : `threshold: total ≥ ${fixed(r.threshold, 1)}; half a point lower would send more than that\n`) +
       `it would have sent ${fixed(r.perWeek, 1)} leads a week (${count(r.handed)} in all): ${count(r.converted)} converted within ${r.horizonDays} days, ` +
       `precision ${pct(r.precision)} (${interval(r.precisionInterval)})\n` +
       `missed: ${count(r.missed)} of the ${count(r.conversions)} conversions in those weeks came from leads below the threshold\n\n`
