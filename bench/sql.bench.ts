@@ -208,7 +208,7 @@ async function parquet(): Promise<void> {
   const suffix = (column: string) =>
     `CASE WHEN k = 0 THEN ${column} ELSE ${column} || '~' || k END AS ${column}`
   const csv = (file: string) =>
-    `read_csv('${quote(resolve(dir, file))}', header = true, all_varchar = true, auto_detect = false, delim = ',', quote = '"', escape = '"')`
+    `read_csv('${quote(resolve(dir, file))}', header = true, all_varchar = true, auto_detect = true)`
   await connection.run(
     `COPY (SELECT * REPLACE (${suffix('contact_id')}, ${suffix('account_id')}, TRY_CAST(employees AS DOUBLE) AS employees) FROM ${csv('contacts.csv')}, range(${copies}) t(k))
      TO '${quote(join(out, 'contacts.parquet'))}' (FORMAT parquet)`,
