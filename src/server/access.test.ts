@@ -84,6 +84,15 @@ describe('access to every route', () => {
     }
   })
 
+  it('answers carry nosniff, and API answers are never cached', async () => {
+    const api = await app.request('/api/contacts', { headers: { authorization: `Bearer ${ADMIN}` } })
+    expect(api.headers.get('x-content-type-options')).toBe('nosniff')
+    expect(api.headers.get('cache-control')).toBe('no-store')
+    const denied = await app.request('/api/contacts')
+    expect(denied.headers.get('cache-control')).toBe('no-store')
+    expect((await app.request('/healthz')).headers.get('x-content-type-options')).toBe('nosniff')
+  })
+
   it('public routes need no key and reveal no data', async () => {
     for (const path of ['/healthz', '/metrics', '/openapi.json', '/docs']) {
       const res = await app.request(path)

@@ -47,6 +47,10 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use('*', async (c, next) => {
     c.set('limiter', limiter)
     await next()
+    // every answer: no MIME sniffing; API answers hold leads: no caching on the way
+    c.header('X-Content-Type-Options', 'nosniff')
+    if (c.req.path.startsWith('/api/') || c.req.path.startsWith('/auth/'))
+      c.header('Cache-Control', 'no-store')
   })
 
   app.use('*', async (c, next) => {
