@@ -4,14 +4,15 @@
  * @module
  */
 import { readFile } from 'node:fs/promises'
-import { extname, resolve } from 'node:path'
+import { resolve } from 'node:path'
 import { defineCommand } from 'citty'
-import { createScoreWriter, type ScoreFormat, type ScoreRow } from '../../io/index.js'
+import { createScoreWriter, type ScoreRow } from '../../io/index.js'
 import type { Reason } from '../../predict/explain.js'
 import { type PredictiveModel, parsePredictiveModel } from '../../predict/model.js'
 import { predictTable } from '../../predict/predict.js'
 import { PredictInputError } from '../../predict/table.js'
 import { type CliContext, CliError, cliContext } from '../context.js'
+import { outputFormat } from './score.js'
 import { asCliError, readLeadTable } from './train.js'
 
 /** Reads and validates a model file written by `leadscore train`. */
@@ -130,15 +131,3 @@ export const predictCommand = defineCommand({
     )
   },
 })
-
-function outputFormat(format: string | undefined, out: string | undefined): ScoreFormat {
-  if (format === 'csv' || format === 'json' || format === 'ndjson') return format
-  if (!out) return 'csv'
-  const ext = extname(out.replace(/\.gz$/i, '')).toLowerCase()
-  if (ext === '.json') return 'json'
-  if (ext === '.ndjson' || ext === '.jsonl') return 'ndjson'
-  if (ext === '.csv' || ext === '') return 'csv'
-  throw new CliError(`cannot tell the output format of ${out}`, {
-    hint: 'name the file .csv, .json or .ndjson (optionally .gz), or pass --format',
-  })
-}
