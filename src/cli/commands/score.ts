@@ -96,6 +96,7 @@ export const scoreCommand = defineCommand({
       valueHint: 'URL|FILE',
     },
     ...tableArgs,
+    'id-column': inputArgs['id-column'],
     out: {
       type: 'string',
       description: 'Write scores here (.csv, .json, .ndjson, .gz too; default: stdout)',
