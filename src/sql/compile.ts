@@ -446,6 +446,21 @@ class QueryWriter {
       const used = usedNames(ruleDocs, model)
       const ev = this.relation('ev', evnSql(used?.names ?? null, used?.trimmed))
       const emColumns: [string, string][] = rules.map((_, i) => [`_a${i}`, assigned[i]!])
+      // each decay of the rules summed in the main pass, once per event (not once per rule)
+      const decayColumns = new Map<string, string>()
+      for (const rule of rules) {
+        const simple = rule.occurrences.kind === 'all' && rule.distinct === undefined && !rule.count
+        const expr = this.decay(rule.decay, this.id('__ts'))
+        if (!simple || expr === '1' || decayColumns.has(expr)) continue
+        decayColumns.set(expr, `_dec${decayColumns.size}`)
+        emColumns.push([`_dec${decayColumns.size - 1}`, expr])
+      }
+      const summed = (rule: CompiledEngagementRule) => {
+        const column = decayColumns.get(this.decay(rule.decay, this.id('__ts')))
+        return column === undefined
+          ? this.points(rule, this.id('__ts'))
+          : `${this.num(rule.points)} * ${this.id(column)}`
+      }
       model.history.forEach((_, k) => {
         emColumns.push([`_hm${k}`, historyMatch[k]!])
       })
@@ -518,7 +533,7 @@ class QueryWriter {
           aggregates.push([`_m${i}`, d.aggIf('max', tsCol, inRange(from, a))])
           sources.push({ kind: 'count', n: this.id(`_n${i}`), newest: this.id(`_m${i}`) })
         } else {
-          aggregates.push([`_s${i}`, d.aggIf('sum', this.points(rule, tsCol), inRange(windowFrom, a))])
+          aggregates.push([`_s${i}`, d.aggIf('sum', summed(rule), inRange(windowFrom, a))])
           sources.push({ kind: 'sum', column: this.id(`_s${i}`) })
         }
       }
