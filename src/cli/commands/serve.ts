@@ -135,8 +135,10 @@ export const serveCommand = defineCommand({
         )
       }
       banner.push(`  API docs: ${server.url}/docs`, '  stop: Ctrl-C', '')
+      // listen for signals before saying we run: a supervisor may stop us the moment it reads it
+      const stopped = untilSignal(logger)
       ctx.stderr.write(`${banner.join('\n')}\n`)
-      await untilSignal(logger)
+      await stopped
     } finally {
       await shutdown(logger, server, engine, store)
     }
