@@ -47,16 +47,20 @@ export function selectEvents(
     column,
     codes: new Int32Array(total),
   }))
+  // element by element: a contact has a few dozen events, too few for a typed-array view each
+  const codes = columns.map((p) => [p.column.codes, p.codes] as const)
   for (let k = 0; k < n; k++) {
     const length = keep[k + 1]! - keep[k]!
     if (length === 0) continue
     const from = starts[k]!
     const to = keep[k]!
-    out.ts.set(ts.subarray(from, from + length), to)
-    out.name.set(events.name.subarray(from, from + length), to)
-    out.idHash.set(events.idHash.subarray(from, from + length), to)
+    for (let j = 0; j < length; j++) {
+      out.ts[to + j] = ts[from + j]!
+      out.name[to + j] = events.name[from + j]!
+      out.idHash[to + j] = events.idHash[from + j]!
+    }
     if (out.ids !== undefined) for (let j = 0; j < length; j++) out.ids[to + j] = events.ids![from + j]!
-    for (const p of columns) p.codes.set(p.column.codes.subarray(from, from + length), to)
+    for (const [source, target] of codes) for (let j = 0; j < length; j++) target[to + j] = source[from + j]!
   }
   const properties = new Map<string, PropertyColumn>()
   for (const p of columns) properties.set(p.key, { codes: p.codes, values: p.column.values })
