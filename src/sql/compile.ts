@@ -260,7 +260,7 @@ class QueryWriter {
       alias = `_${relation[0]}${map.size}`
       map.set(field, alias)
     }
-    if (relation === 'events' && type === 'text') {
+    if ((relation === 'events' || relation === 'contacts') && type === 'text') {
       return {
         kind: type,
         sql: this.id(alias),
@@ -555,7 +555,11 @@ class QueryWriter {
     const contactSelect = [
       `${this.id(cols.id ?? 'contact_id')} AS ${this.id('__cid')}`,
       ...(cols.order ? [`${this.id(cols.order)} AS ${this.id('__ord')}`] : []),
-      ...[...this.#contactColumns].map(([field, alias]) => `${this.id(field)} AS ${this.id(alias)}`),
+      ...[...this.#contactColumns].flatMap(([field, alias]) =>
+        (this.columnType('contacts', field) ?? 'text') === 'text'
+          ? [`${this.id(field)} AS ${this.id(alias)}`, `${d.trim(this.id(field))} AS ${this.id(`${alias}t`)}`]
+          : [`${this.id(field)} AS ${this.id(alias)}`],
+      ),
     ]
     // the account id as text, from the raw key column (String(id) in the engine)
     const keyFromRaw =
@@ -563,9 +567,16 @@ class QueryWriter {
         ? 'NULL'
         : (this.conditions.text({ kind: keyValue.kind, sql: this.id(keyColumn) }, 'accounts.key') ?? 'NULL')
     contactSelect.push(`${keyFromRaw} AS ${this.id('__aid')}`)
-    const contacts = this.relation(
-      'c',
-      `SELECT ${contactSelect.join(', ')}\n  FROM ${tableName(this.options.tables.contacts, (p) => this.id(p))}`,
+    // text properties trimmed once per contact, then lower-cased, for every condition to read
+    const contacts = this.layer(
+      'cn',
+      this.relation(
+        'c',
+        `SELECT ${contactSelect.join(', ')}\n  FROM ${tableName(this.options.tables.contacts, (p) => this.id(p))}`,
+      ),
+      [...this.#contactColumns]
+        .filter(([field]) => (this.columnType('contacts', field) ?? 'text') === 'text')
+        .map(([, alias]) => [`${alias}n`, d.lower(this.id(`${alias}t`))] as const),
     )
     const accountsRelation = this.#accountsRelation()
     const rights: [string, string][] = []
@@ -746,12 +757,17 @@ class QueryWriter {
     const fitGroups = doc.fit?.groups ?? []
     let k = 0
     fitGroups.forEach((g, gi) => {
-      g.rules.forEach((r, ri) => {
+      const conditions = g.rules.map((r, ri) =>
+        this.conditions.condition(r.when, propsScope, `fit.groups[${gi}].rules[${ri}].when`),
+      )
+      if ((g.mode ?? 'sum') === 'first' && conditions.length > 0) {
+        // the position of the first rule that holds: later conditions are not evaluated
         fitWhen.push([
-          `_fw${k++}`,
-          this.conditions.condition(r.when, propsScope, `fit.groups[${gi}].rules[${ri}].when`),
+          `_fsel${gi}`,
+          `(CASE ${conditions.map((c, j) => `WHEN ${c} THEN ${j}`).join(' ')} ELSE -1 END)`,
         ])
-      })
+        k += conditions.length
+      } else for (const c of conditions) fitWhen.push([`_fw${k++}`, c])
     })
     const rawRules: [string, string][] = rules.map((rule, i) => {
       if (!hasEvents) return [`_er${i}`, rule.count ? this.#countValue(rule, '0', 'NULL') : '0']
@@ -796,13 +812,10 @@ class QueryWriter {
     // 2. fit rule points (first groups), rule caps
     const fitPoints: [string, string][] = []
     k = 0
-    model.fit.groups.forEach((g) => {
+    model.fit.groups.forEach((g, gi) => {
       const start = k
       g.rules.forEach((r) => {
-        const when = id(`_fw${k}`)
-        const earlier = Array.from({ length: k - start }, (_, j) => id(`_fw${start + j}`))
-        const cond =
-          g.mode === 'first' && earlier.length > 0 ? `${when} AND NOT (${earlier.join(' OR ')})` : when
+        const cond = g.mode === 'first' ? `${id(`_fsel${gi}`)} = ${k - start}` : id(`_fw${k}`)
         fitPoints.push([`_f${k}`, `(CASE WHEN ${cond} THEN ${this.num(r.points)} ELSE 0 END)`])
         k++
       })
