@@ -10,6 +10,7 @@ import type {
   AccountRecord,
   AccountWrite,
   AliasWrite,
+  AnonymousTraitsWrite,
   ContactRecord,
   ContactWrite,
   EventWrite,
@@ -63,7 +64,7 @@ export async function commitOps(
   const { now } = options
   const contactIds = new Set<string>()
   for (const { op } of ops) {
-    if (op.kind === 'account') continue
+    if (op.kind === 'account' || op.kind === 'anonymous-identify') continue
     if (op.kind !== 'event' && op.kind !== 'group') contactIds.add(op.contactId)
     else if (op.contactId !== null) contactIds.add(op.contactId)
   }
@@ -132,6 +133,8 @@ export async function commitOps(
       case 'account':
         accountWrites.push({ id: op.account.id, properties: op.account.properties, at: op.at })
         break
+      case 'anonymous-identify':
+        break // after the aliases of this commit are linked (below)
       case 'contact': {
         const named = op.properties?.[options.accountKey]
         const accountId =
@@ -180,7 +183,15 @@ export async function commitOps(
   const after = new Map<string, ContactRecord>()
   if (contactWrites.length > 0) for (const c of await tx.upsertContacts(contactWrites)) after.set(c.id, c)
   const merged = new Set<string>()
-  if (links.length > 0) for (const l of await tx.linkAliases(links)) if (l.created) merged.add(l.contactId)
+  const linkedNow: { anonymousId: string; contactId: string }[] = []
+  if (links.length > 0) {
+    for (const l of await tx.linkAliases(links)) {
+      if (!l.created) continue
+      merged.add(l.contactId)
+      linkedNow.push(l)
+    }
+  }
+  await anonymousTraits(tx, ops, linkedNow, after, apiCause, now)
 
   // events: anonymous ones go to the contact their id was merged into, if any
   const owners = new Map<string, string | null>()
@@ -279,6 +290,47 @@ export async function commitOps(
     return 'duplicate'
   })
   return { outcomes, rescored: targets.length }
+}
+
+/**
+ * Traits of anonymous visitors: those of a visitor already identified go to its contact; the
+ * others are kept until it is. A visitor identified now gets its kept traits, under the ones
+ * its contact already has (what the contact said as itself wins).
+ */
+async function anonymousTraits(
+  tx: StoreOps,
+  ops: readonly QueuedOp[],
+  linkedNow: readonly { anonymousId: string; contactId: string }[],
+  after: Map<string, ContactRecord>,
+  apiCause: Map<string, TransitionCauseRef>,
+  now: number,
+): Promise<void> {
+  const writes: ContactWrite[] = []
+  const pending: AnonymousTraitsWrite[] = []
+  for (const { op, keyId } of ops) {
+    if (op.kind !== 'anonymous-identify') continue
+    const owner = (await tx.contactOfAlias(op.anonymousId)) ?? null
+    if (owner === null) {
+      pending.push({ anonymousId: op.anonymousId, traits: op.traits, at: op.at })
+    } else {
+      writes.push({ id: owner, properties: op.traits, at: op.at })
+      apiCause.set(owner, keyId === undefined ? { type: 'api' } : { type: 'api', keyId })
+    }
+  }
+  if (pending.length > 0) await tx.putAnonymousTraits(pending)
+  if (linkedNow.length > 0) {
+    const kept = await tx.takeAnonymousTraits(linkedNow.map((l) => l.anonymousId))
+    const ownerOf = new Map(linkedNow.map((l) => [l.anonymousId, l.contactId]))
+    for (const { anonymousId, traits } of kept) {
+      const id = ownerOf.get(anonymousId)!
+      const contact = after.get(id) ?? (await tx.getContact(id))
+      const missing = Object.fromEntries(
+        Object.entries(traits).filter(([key]) => !Object.hasOwn(contact?.properties ?? {}, key)),
+      )
+      if (Object.keys(missing).length > 0) writes.push({ id, properties: missing, at: now })
+    }
+  }
+  if (writes.length > 0) for (const c of await tx.upsertContacts(writes)) after.set(c.id, c)
 }
 
 function sameContact(a: ContactRecord, b: ContactRecord): boolean {

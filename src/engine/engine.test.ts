@@ -106,6 +106,43 @@ for (const target of storeTargets()) {
       expect((await primaryScore(store, 'u1'))!.fit).toBeLessThan(after.fit)
     })
 
+    it('keeps an anonymous visitor’s traits and gives them to the contact it becomes, under its own', async () => {
+      const { engine, store } = await start()
+      await engine.ingest([
+        {
+          type: 'identify',
+          anonymousId: 'anon-1',
+          messageId: 'a1',
+          traits: { email: 'vp@acme.example', job_title: 'VP Marketing', plan: 'free' },
+        },
+        {
+          type: 'page',
+          anonymousId: 'anon-1',
+          messageId: 'a2',
+          properties: { path: '/pricing' },
+          timestamp: iso(T0 - 1000),
+        },
+      ])
+      expect(await store.getContact('anon-1')).toBeUndefined()
+      await engine.ingest([
+        { type: 'identify', userId: 'u1', anonymousId: 'anon-1', messageId: 'a3', traits: { plan: 'pro' } },
+      ])
+      const contact = await store.getContact('u1')
+      expect(contact?.properties).toEqual({
+        plan: 'pro',
+        email: 'vp@acme.example',
+        job_title: 'VP Marketing',
+      })
+      const score = await primaryScore(store, 'u1')
+      expect(score!.fit).toBeGreaterThan(0) // the title counts
+      expect(score!.engagement).toBeGreaterThan(0) // the page view before sign-up counts
+      // once identified, the visitor's later traits go straight to the contact
+      await engine.ingest([
+        { type: 'identify', anonymousId: 'anon-1', messageId: 'a4', traits: { country: 'US' } },
+      ])
+      expect((await store.getContact('u1'))?.properties).toMatchObject({ country: 'US', plan: 'pro' })
+    })
+
     it('takes the owner from an identify trait', async () => {
       const { engine, store } = await start()
       await engine.ingest([

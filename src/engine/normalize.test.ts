@@ -124,7 +124,15 @@ describe('normalizeMessage', () => {
     expect(op({ type: 'identify', userId: 'u', context: { traits: { email: 'a@b.c' } } })).toMatchObject({
       traits: { email: 'a@b.c' },
     })
-    expect(reason({ type: 'identify', anonymousId: 'a' })).toMatch(/identify needs a userId/)
+    expect(reason({ type: 'identify', traits: { email: 'a@b.c' } })).toMatch(
+      /identify needs a userId or an anonymousId/,
+    )
+    // an anonymous visitor's traits are kept for when it is identified
+    expect(op({ type: 'identify', anonymousId: 'a', traits: { firstName: 'Ann' } })).toMatchObject({
+      kind: 'anonymous-identify',
+      anonymousId: 'a',
+      traits: { first_name: 'Ann' },
+    })
   })
 
   it('reads group, alias and the type of single-message routes', () => {

@@ -54,6 +54,14 @@ export type IngestOp =
       readonly at: number
     }
   | {
+      /** Traits of an anonymous visitor: kept until the visitor is identified, then merged. */
+      readonly kind: 'anonymous-identify'
+      readonly messageId: string
+      readonly anonymousId: string
+      readonly traits: Properties
+      readonly at: number
+    }
+  | {
       readonly kind: 'group'
       readonly messageId: string
       readonly contactId: string | null
@@ -182,15 +190,16 @@ export function normalizeMessage(
 
   switch (m.type) {
     case 'identify': {
-      if (userId === null) {
-        return fail(
-          anonymousId === null
-            ? 'identify needs a userId'
-            : 'identify needs a userId: an anonymous visitor becomes a contact when it is identified',
-        )
-      }
       const traits = m.traits ?? (context['traits'] as Properties | undefined) ?? {}
       const { properties, company } = contactTraits(traits)
+      if (userId === null) {
+        if (anonymousId === null) return fail('identify needs a userId or an anonymousId')
+        // the visitor's traits wait until it is identified (an identify with both ids, or an alias)
+        return {
+          ok: true,
+          op: { kind: 'anonymous-identify', messageId, anonymousId, traits: properties, at: time },
+        }
+      }
       return {
         ok: true,
         op: {

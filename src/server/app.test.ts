@@ -239,7 +239,7 @@ for (const target of storeTargets()) {
           batch: [
             { type: 'track', userId: 'u', event: 'ok', messageId: 'ok1' },
             { type: 'track', userId: 'u', messageId: 'no-event' },
-            { type: 'identify', anonymousId: 'a', messageId: 'anon-identify' },
+            { type: 'identify', messageId: 'no-ids', traits: { email: 'a@b.c' } },
             'not a message',
             {
               type: 'track',

@@ -452,6 +452,28 @@ export function runStoreConformance(name: string, createStore: CreateStoreTarget
         })
       })
 
+      it('keeps traits of anonymous visitors, merged, until they are taken', async () => {
+        await store.putAnonymousTraits([
+          { anonymousId: 'a1', traits: { email: 'x@y.co', plan: 'free' }, at: T0 },
+          {
+            anonymousId: 'a1',
+            traits: { plan: 'pro', __proto__: 'data' } as Record<string, unknown>,
+            at: T0 + 1,
+          },
+          { anonymousId: 'a2', traits: { first_name: 'Ann' }, at: T0 },
+        ])
+        await store.putAnonymousTraits([{ anonymousId: 'a2', traits: { last_name: 'Lee' }, at: T0 + 2 }])
+        const taken = await store.takeAnonymousTraits(['a2', 'a1', 'a9'])
+        expect(taken.sort((a, b) => (a.anonymousId < b.anonymousId ? -1 : 1))).toEqual([
+          { anonymousId: 'a1', traits: { email: 'x@y.co', plan: 'pro' } },
+          { anonymousId: 'a2', traits: { first_name: 'Ann', last_name: 'Lee' } },
+        ])
+        expect(await store.takeAnonymousTraits(['a1', 'a2'])).toEqual([])
+        await expect(store.putAnonymousTraits([{ anonymousId: '', traits: {}, at: T0 }])).rejects.toThrow(
+          StoreInputError,
+        )
+      })
+
       it('stores accounts and lists their contacts', async () => {
         const [acme] = await store.upsertAccounts([{ id: 'acme', properties: { industry: 'saas' }, at: T0 }])
         expect(acme).toEqual({ id: 'acme', properties: { industry: 'saas' }, createdAt: T0, updatedAt: T0 })

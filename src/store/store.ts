@@ -7,8 +7,16 @@
  * the clock, except for leases, which use the database's clock (see `acquireLeases`).
  * @module
  */
+
+import type { Properties } from '../core/index.js'
 import type { AccountRecord, AccountScoreRecord, AccountWrite } from './records/account.js'
-import type { AliasResult, AliasWrite, ContactRecord, ContactWrite } from './records/contact.js'
+import type {
+  AliasResult,
+  AliasWrite,
+  AnonymousTraitsWrite,
+  ContactRecord,
+  ContactWrite,
+} from './records/contact.js'
 import type { ContactPage, ContactQuery, CountQuery, CountRow } from './records/contact-query.js'
 import type {
   ContactEventsOptions,
@@ -82,6 +90,10 @@ export interface StoreOps {
   aliasesOf(contactId: string): Promise<string[]>
   /** The contact an anonymous id was merged into. */
   contactOfAlias(anonymousId: string): Promise<string | undefined>
+  /** Keeps traits of anonymous visitors (merged key by key, later writes win) until they are identified. */
+  putAnonymousTraits(writes: readonly AnonymousTraitsWrite[]): Promise<void>
+  /** The traits kept for these anonymous ids, removed from the store (they move to a contact). */
+  takeAnonymousTraits(anonymousIds: readonly string[]): Promise<{ anonymousId: string; traits: Properties }[]>
 
   // accounts
 

@@ -268,4 +268,15 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX sessions_expires ON sessions (expires_at)`,
     ],
   },
+  {
+    version: 4,
+    name: 'traits of anonymous visitors, kept until they are identified',
+    statements: [
+      `CREATE TABLE anonymous_traits (
+        anonymous_id ${ID} PRIMARY KEY,
+        traits TEXT NOT NULL,
+        updated_at BIGINT NOT NULL
+      )`,
+    ],
+  },
 ]

@@ -52,3 +52,10 @@ export interface AliasResult {
   /** True when this call created the link. */
   readonly created: boolean
 }
+
+/** Traits of an anonymous visitor (an identify call without a user id), kept until it is identified. */
+export interface AnonymousTraitsWrite {
+  readonly anonymousId: string
+  readonly traits: Properties
+  readonly at: number
+}

@@ -6,10 +6,16 @@
  */
 import type { Properties } from '../../core/index.js'
 import { StoreInputError } from '../errors.js'
-import { mergeProperties, toJson } from '../json.js'
+import { fromJson, mergeProperties, toJson } from '../json.js'
 import { partitionOf } from '../partition.js'
 import type { AccountRecord, AccountScoreRecord, AccountWrite } from '../records/account.js'
-import type { AliasResult, AliasWrite, ContactRecord, ContactWrite } from '../records/contact.js'
+import type {
+  AliasResult,
+  AliasWrite,
+  AnonymousTraitsWrite,
+  ContactRecord,
+  ContactWrite,
+} from '../records/contact.js'
 import { searchTextOf } from '../search-text.js'
 import * as v from '../validate.js'
 import type { Executor, Row, SqlValue } from './executor.js'
@@ -288,4 +294,68 @@ export async function accountScores(exec: Executor, accountId: string): Promise<
     [v.text(accountId, 'accountId')],
   )
   return rows.map(accountScoreFromRow)
+}
+
+/** Merges traits of anonymous visitors (key by key, later writes win) into what is kept for them. */
+export async function putAnonymousTraits(
+  exec: Executor,
+  writes: readonly AnonymousTraitsWrite[],
+): Promise<void> {
+  if (!Array.isArray(writes)) throw new StoreInputError('writes', 'must be an array')
+  const checked = writes.map((w, i) => {
+    const f = `writes[${i}]`
+    if (w === null || typeof w !== 'object') throw new StoreInputError(f, 'must be an object')
+    return {
+      anonymousId: v.text(w.anonymousId, `${f}.anonymousId`),
+      traits: v.properties(w.traits, `${f}.traits`),
+      at: v.time(w.at, `${f}.at`),
+    }
+  })
+  if (checked.length === 0) return
+  await exec.transaction(async (tx) => {
+    const merged = new Map<string, { traits: Properties; at: number }>()
+    const ids = [...new Set(checked.map((w) => w.anonymousId))].sort(byId)
+    for (const part of chunks(ids)) {
+      const rows = await tx.all<{ anonymous_id: string; traits: string }>(
+        `SELECT anonymous_id, traits FROM anonymous_traits WHERE anonymous_id IN (${marks(part.length)})${tx.dialect.forUpdate}`,
+        part,
+      )
+      for (const r of rows) merged.set(r.anonymous_id, { traits: fromJson<Properties>(r.traits), at: 0 })
+    }
+    for (const w of checked) {
+      const current = merged.get(w.anonymousId)
+      merged.set(w.anonymousId, {
+        traits: mergeProperties(current?.traits ?? {}, w.traits),
+        at: Math.max(current?.at ?? 0, w.at),
+      })
+    }
+    await tx.insertMany(
+      'anonymous_traits',
+      ['anonymous_id', 'traits', 'updated_at'],
+      ids.map((id) => [id, v.json(merged.get(id)!.traits, 'traits'), merged.get(id)!.at]),
+      'ON CONFLICT (anonymous_id) DO UPDATE SET traits = excluded.traits, updated_at = excluded.updated_at',
+    )
+  })
+}
+
+/** The traits kept for `anonymousIds`, removed from the store (they move to a contact). */
+export async function takeAnonymousTraits(
+  exec: Executor,
+  anonymousIds: readonly string[],
+): Promise<{ anonymousId: string; traits: Properties }[]> {
+  if (!Array.isArray(anonymousIds)) throw new StoreInputError('anonymousIds', 'must be an array')
+  const ids = [...new Set(anonymousIds.map((id, i) => v.text(id, `anonymousIds[${i}]`)))].sort(byId)
+  if (ids.length === 0) return []
+  return exec.transaction(async (tx) => {
+    const out: { anonymousId: string; traits: Properties }[] = []
+    for (const part of chunks(ids)) {
+      const rows = await tx.all<{ anonymous_id: string; traits: string }>(
+        `SELECT anonymous_id, traits FROM anonymous_traits WHERE anonymous_id IN (${marks(part.length)})`,
+        part,
+      )
+      for (const r of rows) out.push({ anonymousId: r.anonymous_id, traits: fromJson<Properties>(r.traits) })
+      await tx.run(`DELETE FROM anonymous_traits WHERE anonymous_id IN (${marks(part.length)})`, part)
+    }
+    return out
+  })
 }

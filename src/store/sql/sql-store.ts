@@ -3,8 +3,16 @@
  * store's, or a transaction's); `SqlStore` adds transactions, streaming, leases and closing.
  * @module
  */
+
+import type { Properties } from '../../core/index.js'
 import type { AccountRecord, AccountScoreRecord, AccountWrite } from '../records/account.js'
-import type { AliasResult, AliasWrite, ContactRecord, ContactWrite } from '../records/contact.js'
+import type {
+  AliasResult,
+  AliasWrite,
+  AnonymousTraitsWrite,
+  ContactRecord,
+  ContactWrite,
+} from '../records/contact.js'
 import type { ContactPage, ContactQuery, CountQuery, CountRow } from '../records/contact-query.js'
 import type {
   ContactEventsOptions,
@@ -93,6 +101,14 @@ export class SqlOps implements StoreOps {
   }
   contactOfAlias(anonymousId: string): Promise<string | undefined> {
     return contacts.contactOfAlias(this.exec, anonymousId)
+  }
+  putAnonymousTraits(writes: readonly AnonymousTraitsWrite[]): Promise<void> {
+    return contacts.putAnonymousTraits(this.exec, writes)
+  }
+  takeAnonymousTraits(
+    anonymousIds: readonly string[],
+  ): Promise<{ anonymousId: string; traits: Properties }[]> {
+    return contacts.takeAnonymousTraits(this.exec, anonymousIds)
   }
   upsertAccounts(list: readonly AccountWrite[]): Promise<AccountRecord[]> {
     return contacts.upsertAccounts(this.exec, list)
