@@ -6,7 +6,9 @@
  *   also get the snake_case name models use (`title` → `job_title`, `firstName` →
  *   `first_name`, ...) unless that name is already set. `company` (an object `{ id, name,
  *   industry, employee_count, plan }` or a name) becomes the contact's account when it has
- *   none yet; the contact keeps `company` as the company's name.
+ *   none yet; the contact keeps `company` as the company's name. Without a `userId`, the
+ *   traits of the anonymous visitor are kept until it is identified, then given to its
+ *   contact under the contact's own; an `owner` trait sets the contact's owner.
  * - **group**: the traits merge into the account `groupId`, and the user becomes a member.
  * - **track**: an event named `event`, with its properties; `context.groupId` sets the
  *   membership (B2B SaaS spec).
