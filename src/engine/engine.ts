@@ -6,7 +6,7 @@
  * and answers reads that need scoring (a contact as of now).
  * @module
  */
-import type { Properties } from '../core/index.js'
+import type { CompiledModel, Properties } from '../core/index.js'
 import type { Issue } from '../core/model/index.js'
 import type { AccountRecord, ContactRecord, ModelRecord, Store } from '../store/index.js'
 import {
@@ -29,7 +29,7 @@ import type { MessageType } from './message-schema.js'
 import { LATENCY_BUCKETS, MetricsRegistry } from './metrics.js'
 import { compileSource, ModelRegistry, type PublishedModel } from './models.js'
 import { type BatchFields, type IngestOp, normalizeMessage } from './normalize.js'
-import { type PreviewResult, previewModel } from './preview.js'
+import { type PreviewResult, PreviewSnapshots, previewModel } from './preview.js'
 import { type PublishJob, startPublishJob } from './publish-job.js'
 import { type TickResult, TimeRescorer } from './time-rescorer.js'
 import type { RetryPolicy } from './webhooks/backoff.js'
@@ -173,6 +173,16 @@ export interface Engine {
   createDraft(source: string, options?: { id?: string | undefined }): Promise<DraftResult>
   /** Scores every stored contact with a version (default: the latest) and compares. */
   previewModel(id: string, version?: number | undefined): Promise<PreviewResult>
+  /**
+   * Scores every stored contact with a compiled model (an unsaved draft: `version` is the one
+   * it would get) and compares with the published version of its id, else the primary model.
+   * The contacts and events are read once and reused by the previews of the next minute.
+   */
+  previewCompiled(target: {
+    readonly id: string
+    readonly version: number
+    readonly compiled: CompiledModel
+  }): Promise<PreviewResult>
   /** Publishes a version and starts rescoring every contact with it. */
   publishModel(id: string, version: number, options?: { primary?: boolean | undefined }): Promise<PublishJob>
   /** Publishes an earlier version again (default: the one published before the current one). */
@@ -214,6 +224,7 @@ class ScoringEngine implements Engine {
   private readonly rescorer: TimeRescorer
   private readonly jobs: PublishJob[] = []
   readonly webhooks: WebhookService
+  private readonly previews: PreviewSnapshots
   private readonly registry: WebhookRegistry
   private readonly sender: WebhookSender | undefined
   private readonly tickIntervalMs: number
@@ -269,6 +280,7 @@ class ScoringEngine implements Engine {
         for (const w of waits) this.counters.wait.observe(w / 1000)
       },
     })
+    this.previews = new PreviewSnapshots(this.store)
     this.registry = new WebhookRegistry(this.store, this.logger)
     this.webhooks = new WebhookService(this.store, this.clock, async () => {
       await this.registry.refresh()
@@ -563,12 +575,23 @@ class ScoringEngine implements Engine {
   async previewModel(id: string, version?: number): Promise<PreviewResult> {
     const record = await this.version(id, version)
     const { compiled } = compileSource(record.source)
-    const base = this.models.find(id) ?? this.models.primary
+    return this.previewCompiled({ id: record.id, version: record.version, compiled })
+  }
+
+  async previewCompiled(target: {
+    readonly id: string
+    readonly version: number
+    readonly compiled: CompiledModel
+  }): Promise<PreviewResult> {
+    const base = this.models.find(target.id) ?? this.models.primary
+    const now = this.clock.now()
+    const snapshot = await this.previews.get(now)
     return previewModel(
       this.store,
-      { id: record.id, version: record.version, compiled },
+      snapshot,
+      target,
       base ? { id: base.record.id, version: base.record.version } : null,
-      this.clock.now(),
+      now,
     )
   }
 

@@ -2,14 +2,25 @@
  * Previewing a model version on the stored contacts before publishing it: every contact is
  * scored with it as of now (from its events, with its current lifecycle stage) and compared
  * with its stored score under the baseline (the published version of the same model, else
- * the primary model). Nothing is written.
+ * the primary model). Nothing is written. The contacts and their events are read into
+ * columns once and reused for a minute (`PreviewSnapshots`), so an editor previewing edit
+ * after edit waits for the reading once; each preview then scores the columns in bulk.
  * @module
  */
-import { type CompiledModel, evaluateContact } from '../core/index.js'
-import type { AccountRecord, Store } from '../store/index.js'
+import {
+  type CompiledModel,
+  type ContactColumns,
+  type ContactEvent,
+  type EventColumns,
+  EventColumnsBuilder,
+  evaluateContact,
+  type Properties,
+  scoreColumns,
+} from '../core/index.js'
+import type { ScoreRecord, Store } from '../store/index.js'
 
 /** Contacts read per page. */
-const PAGE = 500
+const PAGE = 1000
 /** A model id that never exists (ids are letters, digits, `-` and `_`): every contact is "stale" for it. */
 const NO_MODEL = ' every contact'
 /** How many of the contacts that change band are listed. */
@@ -47,6 +58,8 @@ export interface PreviewResult {
   readonly bandChanges: number
   /** The contacts that change band, largest total moves first (at most 100). */
   readonly changes: readonly PreviewChange[]
+  /** When the contacts and events were read (previews within a minute reuse one reading). */
+  readonly snapshotAt: number
   readonly ms: number
 }
 
@@ -66,71 +79,176 @@ function displayName(properties: Readonly<Record<string, unknown>>): string | nu
   return typeof email === 'string' ? email : null
 }
 
-/** Scores every stored contact with `model` as of `asOf` and compares with the baseline. */
+/** Contacts whose events and properties the preview keeps in memory between previews. */
+export interface PreviewSnapshot {
+  /** When it was read from the store (epoch ms, the engine's clock). */
+  readonly at: number
+  readonly contacts: ContactColumns
+  /** Each contact's lifecycle stage as stored. */
+  readonly stages: readonly (string | null)[]
+  readonly events: EventColumns
+}
+
+/**
+ * The stored contacts and their events as columns, read once and reused by the previews that
+ * follow within `maxAgeMs` (an editor previews edit after edit). Reading is the slow part
+ * (the events of every contact); scoring the columns with a draft is fast.
+ */
+export class PreviewSnapshots {
+  private readonly store: Store
+  private readonly maxAgeMs: number
+  private current: PreviewSnapshot | undefined
+  private reading: Promise<PreviewSnapshot> | undefined
+
+  constructor(store: Store, maxAgeMs = 60_000) {
+    this.store = store
+    this.maxAgeMs = maxAgeMs
+  }
+
+  /** A snapshot read at most `maxAgeMs` before `now` (read now when there is none). */
+  async get(now: number): Promise<PreviewSnapshot> {
+    const snapshot = this.current
+    if (snapshot !== undefined && now - snapshot.at <= this.maxAgeMs && now >= snapshot.at) return snapshot
+    this.reading ??= this.read(now).finally(() => {
+      this.reading = undefined
+    })
+    const fresh = await this.reading
+    this.current = fresh
+    return fresh
+  }
+
+  /** Forgets the snapshot (e.g. after a publish rescored everyone). */
+  invalidate(): void {
+    this.current = undefined
+  }
+
+  private async read(at: number): Promise<PreviewSnapshot> {
+    const ids: string[] = []
+    const properties: Properties[] = []
+    const accounts: (Properties | undefined)[] = []
+    const stages: (string | null)[] = []
+    const builder = new EventColumnsBuilder({ keepIds: true })
+    const accountCache = new Map<string, Properties | undefined>()
+    let after: string | null = null
+    for (;;) {
+      const page: string[] = await this.store.staleContacts({
+        model: NO_MODEL,
+        version: 1,
+        after,
+        limit: PAGE,
+      })
+      if (page.length === 0) break
+      after = page.at(-1)!
+      const records = await this.store.getContacts(page)
+      const eventsOf = new Map((await this.store.eventsOfContacts(page)).map((l) => [l.contactId, l.events]))
+      for (const contact of records) {
+        let account: Properties | undefined
+        if (contact.accountId !== null) {
+          if (!accountCache.has(contact.accountId))
+            accountCache.set(contact.accountId, (await this.store.getAccount(contact.accountId))?.properties)
+          account = accountCache.get(contact.accountId)
+        }
+        const c = ids.length
+        ids.push(contact.id)
+        properties.push(contact.properties)
+        accounts.push(account)
+        stages.push(contact.stage)
+        for (const e of eventsOf.get(contact.id) ?? []) builder.add(c, e)
+      }
+    }
+    const events = builder.finish()
+    return { at, contacts: { length: ids.length, ids, properties, accounts }, stages, events }
+  }
+}
+
+/** The events of contact number `c` of `events`, as the evaluator takes them. */
+function eventsAt(events: EventColumns, c: number): ContactEvent[] {
+  if (c >= events.contacts) return []
+  const out: ContactEvent[] = []
+  for (let i = events.offsets[c]!; i < events.offsets[c + 1]!; i++) {
+    const props: Record<string, unknown> = {}
+    for (const [name, column] of events.properties) {
+      const code = column.codes[i]!
+      if (code >= 0) props[name] = column.values[code]
+    }
+    out.push({
+      id: events.ids?.[i] ?? String(i),
+      name: events.names[events.name[i]!]!,
+      ts: events.ts[i]!,
+      properties: props,
+    })
+  }
+  return out
+}
+
+/**
+ * Scores every contact of the snapshot with `target` as of `asOf` (columnar) and compares
+ * with the stored scores of `baseline`. A contact whose stored lifecycle stage differs from
+ * the one its scores reach is evaluated again with that stage (stages move forward, and back
+ * only through `recycle`), so the stages are those publishing would give.
+ */
 export async function previewModel(
   store: Store,
+  snapshot: PreviewSnapshot,
   target: { readonly id: string; readonly version: number; readonly compiled: CompiledModel },
   baseline: { readonly id: string; readonly version: number } | null,
   asOf: number,
 ): Promise<PreviewResult> {
   const started = performance.now()
+  const { contacts, events, stages: storedStages } = snapshot
+  const scores = scoreColumns(target.compiled, contacts, events, asOf)
   const bands: Counts = { before: {}, after: {} }
   const stages: Counts = { before: {}, after: {} }
   const changes: PreviewChange[] = []
-  const accounts = new Map<string, AccountRecord | undefined>()
-  let contacts = 0
   let bandChanges = 0
   let beforeSum = 0
   let beforeCount = 0
   let afterSum = 0
-  let after: string | null = null
-  for (;;) {
-    const ids: string[] = await store.staleContacts({ model: NO_MODEL, version: 1, after, limit: PAGE })
-    if (ids.length === 0) break
-    after = ids.at(-1)!
-    const records = await store.getContacts(ids)
-    const eventsOf = new Map((await store.eventsOfContacts(ids)).map((l) => [l.contactId, l.events]))
+  for (let start = 0; start < contacts.length; start += PAGE) {
+    const ids = contacts.ids.slice(start, start + PAGE)
     const stored =
       baseline === null
-        ? new Map()
-        : new Map((await store.scoresWithState(baseline.id, ids)).map((s) => [s.score.contactId, s.score]))
-    for (const contact of records) {
-      let account: AccountRecord | undefined
-      if (contact.accountId !== null) {
-        if (!accounts.has(contact.accountId))
-          accounts.set(contact.accountId, await store.getAccount(contact.accountId))
-        account = accounts.get(contact.accountId)
+        ? new Map<string, ScoreRecord>()
+        : new Map((await store.scoresOf(baseline.id, ids)).map((s) => [s.contactId, s]))
+    for (let c = start; c < Math.min(contacts.length, start + PAGE); c++) {
+      const id = contacts.ids[c]!
+      const current = storedStages[c] ?? null
+      let stage = scores.stage[c] ?? null
+      let total = scores.total[c]!
+      let band = scores.band[c] ?? null
+      if (current !== null && current !== stage) {
+        const r = evaluateContact(
+          target.compiled,
+          { id, properties: contacts.properties[c]!, account: contacts.accounts?.[c] },
+          eventsAt(events, c),
+          asOf,
+          { currentStage: current },
+        )
+        stage = r.stage
+        total = r.total
+        band = r.band
       }
-      const events = eventsOf.get(contact.id) ?? []
-      const result = evaluateContact(
-        target.compiled,
-        { id: contact.id, properties: contact.properties, account: account?.properties },
-        events,
-        asOf,
-        { currentStage: contact.stage },
-      )
-      const before = stored.get(contact.id)
-      contacts++
-      afterSum += result.total
+      const before = stored.get(id)
+      afterSum += total
       if (before) {
         beforeSum += before.total
         beforeCount++
       }
       tally(bands.before, before?.band ?? null)
-      tally(bands.after, result.band)
-      tally(stages.before, before?.stage ?? contact.stage)
-      tally(stages.after, result.stage)
-      if ((before?.band ?? null) !== result.band) {
+      tally(bands.after, band)
+      tally(stages.before, before?.stage ?? current)
+      tally(stages.after, stage)
+      if ((before?.band ?? null) !== band) {
         bandChanges++
         changes.push({
-          contactId: contact.id,
-          name: displayName(contact.properties),
+          contactId: id,
+          name: displayName(contacts.properties[c]!),
           before: {
             total: before?.total ?? null,
             band: before?.band ?? null,
-            stage: before?.stage ?? contact.stage,
+            stage: before?.stage ?? current,
           },
-          after: { total: result.total, band: result.band, stage: result.stage },
+          after: { total, band, stage },
         })
         if (changes.length > LISTED_CHANGES * 4) trim(changes)
       }
@@ -141,15 +259,16 @@ export async function previewModel(
     model: { id: target.id, version: target.version },
     baseline,
     asOf,
-    contacts,
+    contacts: contacts.length,
     bands,
     stages,
     meanTotal: {
       before: beforeCount === 0 ? null : beforeSum / beforeCount,
-      after: contacts === 0 ? 0 : afterSum / contacts,
+      after: contacts.length === 0 ? 0 : afterSum / contacts.length,
     },
     bandChanges,
     changes,
+    snapshotAt: snapshot.at,
     ms: Math.round(performance.now() - started),
   }
 }

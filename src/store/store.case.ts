@@ -1011,6 +1011,9 @@ export function runStoreConformance(name: string, createStore: CreateStoreTarget
         expectTrickyRoundTrip((read[1]!.state as typeof state).nested as Record<string, unknown>)
         expect(await store.scoresWithState('other', ['a'])).toEqual([])
         expect(await store.scoresWithState(MODEL, [])).toEqual([])
+        // the same scores without their state
+        expect(await store.scoresOf(MODEL, ['c', 'b', 'a', 'b'])).toEqual(read.map((r) => r.score))
+        expect(await store.scoresOf('other', ['a'])).toEqual([])
       })
 
       it('lists an account’s members with their scores, and accounts by total in pages', async () => {

@@ -128,6 +128,8 @@ export interface StoreOps {
    * score.
    */
   staleContacts(query: StaleContactsQuery): Promise<string[]>
+  /** The scores of `contactIds` under one model (no state: lighter), in the order of `contactIds` (unscored ones left out). */
+  scoresOf(modelId: string, contactIds: readonly string[]): Promise<ScoreRecord[]>
   /** The scores of `contactIds` under one model, with their stored state, in the order of `contactIds` (unscored ones left out). */
   scoresWithState(modelId: string, contactIds: readonly string[]): Promise<ScoreWithState[]>
   /** The contacts of an account, by id, each with its score under `modelId` (or null). */

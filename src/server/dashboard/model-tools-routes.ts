@@ -10,7 +10,6 @@ import { z } from 'zod'
 import { evaluateContact, type ModelDocument, type ScoreResult } from '../../core/index.js'
 import { modelJsonSchema } from '../../core/model/index.js'
 import { compileSource, type Engine, InvalidRequestError, NotFoundError } from '../../engine/index.js'
-import { previewModel } from '../../engine/preview.js'
 import type { Store, StoredEvent } from '../../store/index.js'
 import { type AppEnv, requireKey } from '../auth.js'
 import { queryObject, readJson } from '../read-body.js'
@@ -116,15 +115,9 @@ export function modelToolRoutes(app: Hono<AppEnv>, deps: ModelToolDeps): void {
   app.post('/api/dashboard/models/preview', admin, async (c) => {
     const { source } = await readJson(c.req.raw, sourceBody, maxBytes)
     const { compiled } = compileSource(source)
-    const base = engine.publishedModels().find((m) => m.record.id === compiled.id) ?? engine.primaryModel()
     const latest = (await store.listModelVersions(compiled.id)).at(-1)
     return c.json(
-      await previewModel(
-        store,
-        { id: compiled.id, version: (latest?.version ?? 0) + 1, compiled },
-        { id: base.record.id, version: base.record.version },
-        engine.clock.now(),
-      ),
+      await engine.previewCompiled({ id: compiled.id, version: (latest?.version ?? 0) + 1, compiled }),
     )
   })
 

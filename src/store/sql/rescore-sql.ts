@@ -14,6 +14,7 @@ import type {
   ScoreWithState,
   StaleContactsQuery,
 } from '../records/rescore.js'
+import type { ScoreRecord } from '../records/score.js'
 import * as v from '../validate.js'
 import type { Executor, SqlValue } from './executor.js'
 import {
@@ -72,6 +73,29 @@ export async function eventsOfContacts(
     for (const row of rows) found.get(row['owner'] as string)!.push(eventFromRow(row))
   }
   return ids.map((contactId) => ({ contactId, events: found.get(contactId)! }))
+}
+
+/** The scores (without their state) of `contactIds` under one model, in the order of `contactIds` (unscored ones left out). */
+export async function scoresOf(
+  exec: Executor,
+  modelId: string,
+  contactIds: readonly string[],
+): Promise<ScoreRecord[]> {
+  const model = v.text(modelId, 'modelId')
+  if (!Array.isArray(contactIds)) throw new StoreInputError('contactIds', 'must be an array')
+  const ids = [...new Set(contactIds.map((id, i) => v.text(id, `contactIds[${i}]`)))]
+  const found = new Map<string, ScoreRecord>()
+  for (const part of chunks(ids)) {
+    const rows = await exec.all(
+      `SELECT ${SCORE_COLUMNS.join(', ')} FROM contact_scores WHERE model_id = ? AND contact_id IN (${marks(part.length)})`,
+      [model, ...part],
+    )
+    for (const row of rows) found.set(row['contact_id'] as string, scoreFromRow(row))
+  }
+  return contactIds.flatMap((id) => {
+    const s = found.get(id)
+    return s ? [s] : []
+  })
 }
 
 export async function scoresWithState(

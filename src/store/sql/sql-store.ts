@@ -143,6 +143,9 @@ export class SqlOps implements StoreOps {
   staleContacts(query: StaleContactsQuery): Promise<string[]> {
     return rescore.staleContacts(this.exec, query)
   }
+  scoresOf(modelId: string, contactIds: readonly string[]): Promise<ScoreRecord[]> {
+    return rescore.scoresOf(this.exec, modelId, contactIds)
+  }
   scoresWithState(modelId: string, contactIds: readonly string[]): Promise<ScoreWithState[]> {
     return rescore.scoresWithState(this.exec, modelId, contactIds)
   }
