@@ -20,7 +20,6 @@ import {
   compileModel,
 } from '../core/compile.js'
 import { eventNames } from '../core/conditions.js'
-import { conditionFields } from '../core/fields.js'
 import { DAY_MS } from '../core/input.js'
 import type { Condition, CountCondition, FitGroup, HistoryTest, ModelDocument } from '../core/model/types.js'
 import { clickhouse } from './clickhouse.js'
@@ -419,7 +418,6 @@ class QueryWriter {
           : timeType === 'number'
             ? `CAST(${this.id(timeColumn)} AS ${d.name === 'clickhouse' ? 'Float64' : 'DOUBLE PRECISION'})`
             : d.parseEventTime(this.id(timeColumn))
-      const guards = eventFieldGuards(ruleDocs)
       const eventsSql = (names?: ReadonlySet<string> | null, trimmedNames?: ReadonlySet<string>) =>
         `SELECT ${[
           `${this.id(cols.contactId ?? 'contact_id')} AS ${this.id('__cid')}`,
@@ -431,15 +429,7 @@ class QueryWriter {
             // text properties also trimmed once per event (and lower-cased in the next step)
             const raw = `${this.id(field)} AS ${this.id(alias)}`
             if ((this.columnType('events', field) ?? 'text') !== 'text') return [raw]
-            // only for the events the rules reading it can select (their names): the others
-            // never reach a test of this property
-            const names = guards.get(field)
-            const trimmed = d.trim(this.id(field))
-            const guarded =
-              names === null || names === undefined || names.size === 0
-                ? trimmed
-                : `CASE WHEN ${d.lower(this.id(cols.event ?? 'event'))} IN (${[...names].map((n) => d.str(n)).join(', ')}) THEN ${trimmed} END`
-            return [raw, `${guarded} AS ${this.id(`${alias}t`)}`]
+            return [raw, `${d.trim(this.id(field))} AS ${this.id(`${alias}t`)}`]
           }),
         ].join(
           ', ',
@@ -1141,25 +1131,4 @@ function usedNames(
   const activity = model.engagement.inactivity?.activity
   if (activity) for (const n of activity) trimmed.add(n)
   return { names, trimmed }
-}
-
-/**
- * Per event property: the lower-cased names of the events the rules reading it (in `when`
- * or `distinct`) can match, or null when one of them can match any event.
- */
-function eventFieldGuards(
-  rules: readonly { readonly when: Condition; readonly distinct?: string | undefined }[],
-) {
-  const guards = new Map<string, Set<string> | null>()
-  for (const rule of rules) {
-    const fields = conditionFields(rule.when)
-    if (rule.distinct !== undefined) fields.add(rule.distinct)
-    const names = ruleNames(rule)
-    for (const field of fields) {
-      const known = guards.get(field)
-      if (known === null) continue
-      guards.set(field, names === null ? null : new Set([...(known ?? []), ...names]))
-    }
-  }
-  return guards
 }
