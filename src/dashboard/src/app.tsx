@@ -18,6 +18,7 @@ import { navigate, useLocation } from './router.js'
 import type { Session } from './types.js'
 
 const ModelPage = lazy(() => import('./pages/model.js').then((m) => ({ default: m.ModelPage })))
+const ReportsPage = lazy(() => import('./pages/reports.js').then((m) => ({ default: m.ReportsPage })))
 
 export interface PageProps {
   session: Session
@@ -39,6 +40,7 @@ const PAGES: PageEntry[] = [
   { label: 'Accounts', match: /^\/accounts$/, component: AccountsPage },
   { label: null, match: /^\/accounts\/(.+)$/, component: AccountPage },
   { label: 'Model', match: /^\/model$/, component: ModelPage, adminOnly: true },
+  { label: 'Reports', match: /^\/reports$/, component: ReportsPage, adminOnly: true, feature: 'reports' },
   { label: 'Settings', match: /^\/settings$/, component: SettingsPage, adminOnly: true },
 ]
 
@@ -51,6 +53,7 @@ const PATHS: Record<string, string> = {
   Queue: '/',
   Accounts: '/accounts',
   Model: '/model',
+  Reports: '/reports',
   Settings: '/settings',
 }
 
