@@ -5,9 +5,10 @@
  * (the contacts still to score are exactly those without a score from that version).
  * @module
  */
+import { isUnavailable } from '../store/errors.js'
 import type { Store, TransitionCauseRef } from '../store/index.js'
 import type { Clock } from './clock.js'
-import type { Logger } from './logger.js'
+import { type Logger, logRetriedFailure } from './logger.js'
 import type { ModelRegistry, PublishedModel } from './models.js'
 import {
   emptyOutput,
@@ -20,6 +21,8 @@ import type { WebhookRegistry } from './webhooks/registry.js'
 
 /** Contacts per transaction of a publish job. */
 export const PUBLISH_PAGE = 200
+/** How long a page waits before it is tried again when the database is out of reach. */
+const RETRY_MS = 2000
 
 /** The progress of a publish job. */
 export interface PublishJob {
@@ -110,32 +113,54 @@ async function run(deps: PublishJobDeps, model: PublishedModel, job: PublishJob)
       job.status = 'superseded'
       return
     }
-    const ids: string[] = await store.staleContacts({ model: id, version, after, limit: PUBLISH_PAGE })
-    if (ids.length === 0) return
+    let ids: string[]
+    try {
+      ids = await store.staleContacts({ model: id, version, after, limit: PUBLISH_PAGE })
+      if (ids.length === 0) return
+      await store.transaction(async (tx) => {
+        const now = deps.clock.now()
+        // lock and read the contacts (nothing changes): rescores of one contact never interleave
+        const contacts = await tx.upsertContacts(ids.map((contactId) => ({ id: contactId, at: now })))
+        const ctx: RescoreContext = {
+          tx,
+          models: [current],
+          primaryId: deps.models.primary?.record.id,
+          now,
+          accounts: new Map(),
+          webhooks: deps.webhooks,
+          partitionCount: store.partitionCount,
+        }
+        const out = emptyOutput()
+        await rescoreContacts(
+          ctx,
+          contacts.map((contact) => ({ contact, newEvents: [], rebuild: true, cause })),
+          out,
+        )
+        const accounts = contacts.flatMap((c) => (c.accountId === null ? [] : [c.accountId]))
+        await rescoreAccounts(ctx, accounts, cause, out)
+        await writeRescore(tx, out)
+      })
+    } catch (error) {
+      if (!isUnavailable(error)) throw error
+      // a database restart: the page was not written; try it again shortly
+      logRetriedFailure(deps.logger, 'publish: a page of rescoring failed; retrying in 2 s', error, {
+        model: id,
+        version,
+      })
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, RETRY_MS)
+        deps.signal.addEventListener(
+          'abort',
+          () => {
+            clearTimeout(timer)
+            resolve()
+          },
+          { once: true },
+        )
+      })
+      continue
+    }
     after = ids.at(-1)!
-    await store.transaction(async (tx) => {
-      const now = deps.clock.now()
-      // lock and read the contacts (nothing changes): rescores of one contact never interleave
-      const contacts = await tx.upsertContacts(ids.map((contactId) => ({ id: contactId, at: now })))
-      const ctx: RescoreContext = {
-        tx,
-        models: [current],
-        primaryId: deps.models.primary?.record.id,
-        now,
-        accounts: new Map(),
-        webhooks: deps.webhooks,
-        partitionCount: store.partitionCount,
-      }
-      const out = emptyOutput()
-      await rescoreContacts(
-        ctx,
-        contacts.map((contact) => ({ contact, newEvents: [], rebuild: true, cause })),
-        out,
-      )
-      const accounts = contacts.flatMap((c) => (c.accountId === null ? [] : [c.accountId]))
-      await rescoreAccounts(ctx, accounts, cause, out)
-      await writeRescore(tx, out)
-    })
     job.scored += ids.length
     deps.onPage?.()
     // let ingestion commits run between pages
