@@ -155,7 +155,7 @@ if (!chromiumInstalled() && !ci) {
         const capacity = page.getByLabel('Leads per week sales can work')
         await capacity.fill('1')
         await expect.poll(threshold, POLL).toEqual({ capacity: '1', threshold: String(one.threshold) })
-        await page.evaluate(() => window.scrollTo(0, 0))
+        await page.evaluate('window.scrollTo(0, 0)')
         await page.screenshot({ path: join(SHOTS, 'reports.png') })
         await capacity.fill('500')
         await expect.poll(threshold, POLL).toEqual({ capacity: '500', threshold: String(many.threshold) })
