@@ -18,6 +18,7 @@ import {
   scoreColumns,
 } from '../core/index.js'
 import type { ScoreRecord, Store } from '../store/index.js'
+import { displayName } from './contact-export.js'
 
 /** Contacts read per page. */
 const PAGE = 1000
@@ -70,13 +71,10 @@ function tally(counts: Record<string, number>, value: string | null): void {
   counts[key] = (counts[key] ?? 0) + 1
 }
 
-function displayName(properties: Readonly<Record<string, unknown>>): string | null {
-  const first = properties['first_name'] ?? properties['firstName']
-  const last = properties['last_name'] ?? properties['lastName']
-  const name = [first, last].filter((p) => typeof p === 'string' && p !== '').join(' ')
-  if (name) return name
+/** A contact's name for the list of changes: its display name, else its email. */
+function nameOf(properties: Readonly<Record<string, unknown>>): string | null {
   const email = properties['email']
-  return typeof email === 'string' ? email : null
+  return displayName(properties) ?? (typeof email === 'string' ? email : null)
 }
 
 /** Contacts whose events and properties the preview keeps in memory between previews. */
@@ -242,7 +240,7 @@ export async function previewModel(
         bandChanges++
         changes.push({
           contactId: id,
-          name: displayName(contacts.properties[c]!),
+          name: nameOf(contacts.properties[c]!),
           before: {
             total: before?.total ?? null,
             band: before?.band ?? null,
