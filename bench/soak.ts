@@ -11,7 +11,10 @@
  *   events the clients saw acknowledged).
  * Exits 1 when a check fails. Prints the command, the machine and the figures.
  *
- *   npx tsx bench/soak.ts [--minutes 10] [--rate 1500] [--clients 4] [--batch 50] [--db FILE|URL]
+ *   npx tsx bench/soak.ts [--minutes 10] [--rate 1500] [--clients 8] [--batch 100] [--db FILE|URL]
+ *
+ * Each client waits for its answer before it sends again: the clients can send at most
+ * clients × batch / latency events a second, so keep that well above --rate.
  */
 import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
@@ -24,8 +27,8 @@ const { values } = parseArgs({
   options: {
     minutes: { type: 'string', default: '10' },
     rate: { type: 'string', default: '1500' },
-    clients: { type: 'string', default: '4' },
-    batch: { type: 'string', default: '50' },
+    clients: { type: 'string', default: '8' },
+    batch: { type: 'string', default: '100' },
     users: { type: 'string', default: '20000' },
     db: { type: 'string' },
   },
