@@ -41,6 +41,14 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     'leadscore_http_request_duration_seconds',
     'HTTP request latency, by route and status',
   )
+  metrics.gauge('leadscore_process_resident_memory_bytes', 'Resident memory of the process', () =>
+    process.memoryUsage.rss(),
+  )
+  metrics.gauge(
+    'leadscore_process_heap_used_bytes',
+    'JavaScript heap in use',
+    () => process.memoryUsage().heapUsed,
+  )
   const rejections = new RejectionLog()
   const limiter = new RateLimiter(config.rateLimits)
   const app = new Hono<AppEnv>()
