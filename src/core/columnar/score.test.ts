@@ -56,6 +56,34 @@ describe('columnar scorer', () => {
     )
   })
 
+  it('a count that holds with no counted event gives nothing, as in the evaluator, whatever the decay', () => {
+    for (const decay of ['none', { halfLifeDays: 7 }] as const) {
+      for (const count of [{ lt: 3 }, { lte: 0 }, { eq: 0 }, { gte: 1 }]) {
+        const model = compileModel({
+          format: 'leadscore/v1',
+          id: 't',
+          engagement: {
+            max: 100,
+            min: -100,
+            groups: [{ id: 'g', rules: [{ id: 'r', when: { event: 'visit' }, points: -10, decay, count }] }],
+          },
+        })
+        const perContact = [[], [ev('visit', 1)], [ev('other', 1)]]
+        const bulk = scoreColumns(
+          model,
+          { length: 3, ids: ['a', 'b', 'c'], properties: [{}, {}, {}] },
+          eventColumnsOf(perContact),
+          NOW,
+        )
+        perContact.forEach((events, c) => {
+          const one = evaluateContact(model, { id: `c${c}`, properties: {} }, events, NOW)
+          expect(bulk.engagement[c], `${JSON.stringify(count)} contact ${c}`).toBe(one.engagement)
+        })
+        expect(bulk.engagement[0]).toBe(0)
+      }
+    }
+  })
+
   it('scores contacts without events and with accounts; keeps the example model semantics', () => {
     const model = compileModel(exampleModel)
     const ids = ['a', 'b']

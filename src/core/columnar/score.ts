@@ -170,9 +170,11 @@ export function scoreColumns(
     for (let r = 0; r < R; r++) {
       const p = plans[r]!
       if (p.count) {
-        raw[r] = p.count.test(counted[r]!)
-          ? p.rule.points * decayFactor(p.rule.decay, (asOf - newest[r]!) / DAY_MS)
-          : 0
+        // like the evaluator: a count that holds with no counted event (`lt: 3`, none) gives nothing
+        raw[r] =
+          counted[r]! > 0 && p.count.test(counted[r]!)
+            ? p.rule.points * decayFactor(p.rule.decay, (asOf - newest[r]!) / DAY_MS)
+            : 0
       }
     }
 
