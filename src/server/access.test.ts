@@ -1,31 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createEngine, type Engine, manualClock } from '../engine/index.js'
-import { openSqliteStore, type Store } from '../store/index.js'
-import { createApp } from './app.js'
 import { ROUTES } from './openapi.js'
+import { type MemoryApp, memoryApp } from './test-support/memory-app.js'
 
 const WRITE = 'access-write-key'
 const ADMIN = 'access-admin-key'
 
-let store: Store
-let engine: Engine
-let app: ReturnType<typeof createApp>
+let env: MemoryApp
+let app: MemoryApp['app']
 
 beforeAll(async () => {
-  store = await openSqliteStore({ path: ':memory:' })
-  engine = await createEngine({
-    store,
-    clock: manualClock(Date.parse('2026-11-02T09:00:00Z')),
-    tickIntervalMs: 0,
-    webhooks: false,
-    staticKeys: { write: WRITE, admin: ADMIN },
-  })
-  app = createApp({ engine, store, config: { rateLimits: { write: null, admin: null } } })
+  env = await memoryApp({ write: WRITE, admin: ADMIN })
+  app = env.app
 })
-afterAll(async () => {
-  await engine.close()
-  await store.close()
-})
+afterAll(() => env.close())
 
 /** Every route of the app that needs a key: (method, path with `x` for parameters). */
 function keyedRoutes(): { method: string; path: string; kind: 'write' | 'admin' }[] {

@@ -1,9 +1,8 @@
 import { gzipSync } from 'node:zlib'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createEngine, type Engine, manualClock } from '../engine/index.js'
-import { openSqliteStore, type Store } from '../store/index.js'
-import { createApp } from './app.js'
+import type { Store } from '../store/index.js'
+import { type MemoryApp, memoryApp } from './test-support/memory-app.js'
 
 const WRITE = 'fuzz-write'
 const ADMIN = 'fuzz-admin'
@@ -19,25 +18,16 @@ const ROUTES = [
   '/v1/screen',
 ]
 
+let env: MemoryApp
 let store: Store
-let engine: Engine
-let app: ReturnType<typeof createApp>
+let app: MemoryApp['app']
 
 beforeAll(async () => {
-  store = await openSqliteStore({ path: ':memory:' })
-  engine = await createEngine({
-    store,
-    clock: manualClock(Date.parse('2026-11-02T09:00:00Z')),
-    tickIntervalMs: 0,
-    webhooks: false,
-    staticKeys: { write: WRITE, admin: ADMIN },
-  })
-  app = createApp({ engine, store, config: { rateLimits: { write: null, admin: null } } })
+  env = await memoryApp({ write: WRITE, admin: ADMIN })
+  store = env.store
+  app = env.app
 })
-afterAll(async () => {
-  await engine.close()
-  await store.close()
-})
+afterAll(() => env.close())
 
 const keys = [
   'type',
