@@ -100,7 +100,7 @@ export const exportCommand = defineCommand({
         await once(file, 'finish')
       }
       ctx.stderr.write(
-        `exported ${rows.toLocaleString('en-US')} contacts${args.out ? ` to ${args.out}` : ''}\n`,
+        `exported ${rows.toLocaleString('en-US')} ${rows === 1 ? 'contact' : 'contacts'}${args.out ? ` to ${args.out}` : ''}\n`,
       )
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== undefined && file === undefined && args.out)

@@ -65,7 +65,9 @@ describe('leadscore export', () => {
     expect(header!.join(',')).toMatch(
       /^id,name,email,title,company,account_id,stage,owner,total,fit,engagement,grade/,
     )
-    expect(csv.stderr).toBe(`exported ${records.length} contacts to hot.csv\n`)
+    expect(csv.stderr).toBe(
+      `exported ${records.length} ${records.length === 1 ? 'contact' : 'contacts'} to hot.csv\n`,
+    )
     expect(records.length).toBeGreaterThan(1)
     const band = header!.indexOf('band')
     for (const r of records) expect(['hot', 'warm']).toContain(r[band])
@@ -77,6 +79,8 @@ describe('leadscore export', () => {
     expect(rows).toHaveLength(200)
     const fits = rows.map((r) => r.score.fit)
     expect(fits).toEqual([...fits].sort((a, b) => b - a))
+    const one = await run('export', '--q', 'c-000001', '--out', 'one.csv')
+    expect(one.stderr).toBe('exported 1 contact to one.csv\n')
     const bad = await run('export', '--format', 'xml')
     expect(bad).toMatchObject({
       code: 1,

@@ -56,7 +56,7 @@ async function run(
     }
     const seconds = (performance.now() - started) / 1000
     ctx.stderr.write(
-      `imported ${count.toLocaleString('en-US')} ${what} from ${file} in ${seconds.toFixed(1)} s; they are scored\n`,
+      `imported ${count.toLocaleString('en-US')} ${count === 1 ? what.replace(/s$/, '') : what} from ${file} in ${seconds.toFixed(1)} s; they are scored\n`,
     )
     badRows.report(ctx)
   } catch (error) {
