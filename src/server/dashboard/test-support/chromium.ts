@@ -4,6 +4,7 @@
  */
 import { existsSync } from 'node:fs'
 import { type Browser, chromium } from 'playwright-core'
+import { beforeAll, describe, it } from 'vitest'
 
 /** `LEADSCORE_CHROMIUM`, else Debian's `/usr/bin/chromium`. */
 export function chromiumPath(): string {
@@ -26,5 +27,29 @@ export function launchChromium(): Promise<Browser> {
       '--disable-component-update',
       '--disable-sync',
     ],
+  })
+}
+
+const ci = ['true', '1'].includes((process.env['CI'] ?? '').toLowerCase())
+
+/**
+ * A suite that needs Chromium: skipped with a message where there is none, except with
+ * CI=true, where it fails (browser tests are mandatory in CI).
+ */
+export function describeInBrowser(name: string, body: () => void): void {
+  if (!chromiumInstalled() && !ci) {
+    describe.skip(`${name}: no Chromium at ${chromiumPath()} (apt-get install chromium, or set LEADSCORE_CHROMIUM)`, () => {
+      it('skipped', () => undefined)
+    })
+    return
+  }
+  describe(name, () => {
+    beforeAll(() => {
+      if (!chromiumInstalled())
+        throw new Error(
+          `CI=true and no Chromium at ${chromiumPath()}: install Debian's chromium (see .ci/run)`,
+        )
+    })
+    body()
   })
 }
