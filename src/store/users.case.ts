@@ -47,6 +47,7 @@ export function runUsersConformance(name: string, createStore: CreateStoreTarget
         updatedAt: T0,
         disabledAt: null,
         lastSignInAt: null,
+        locale: null,
       })
       expect(await store.getUser('u1')).toEqual(user)
       expect(await store.findUserByEmail('ADA@example.com')).toEqual(user)
@@ -182,6 +183,25 @@ export function runUsersConformance(name: string, createStore: CreateStoreTarget
       await expect(store.updateUser({ id: 'u1', at: T0, role: 'sales' })).rejects.toBeInstanceOf(
         StoreNotFoundError,
       )
+    })
+
+    it("keeps a user's language, clears it with null, and refuses what is not a language tag", async () => {
+      await ada()
+      await session('s', { userId: 'u1' })
+      const spanish = await store.updateUser({ id: 'u1', at: T0 + 1, locale: 'es' })
+      expect(spanish.locale).toBe('es')
+      expect((await store.getUser('u1'))?.locale).toBe('es')
+      expect((await store.findUserByEmail('ada@example.com'))?.locale).toBe('es')
+      // choosing a language is no reason to sign in again
+      expect(await store.getSession('s')).toBeDefined()
+      expect((await store.updateUser({ id: 'u1', at: T0 + 2, name: 'Ada L.' })).locale).toBe('es')
+      expect((await store.updateUser({ id: 'u1', at: T0 + 3, locale: 'nl-BE' })).locale).toBe('nl-BE')
+      expect((await store.updateUser({ id: 'u1', at: T0 + 4, locale: null })).locale).toBeNull()
+      for (const bad of ['', 'español', 'es_ES; DROP TABLE users', 'e'])
+        await expect(store.updateUser({ id: 'u1', at: T0 + 5, locale: bad })).rejects.toBeInstanceOf(
+          StoreInputError,
+        )
+      expect((await store.getUser('u1'))?.locale).toBeNull()
     })
   })
 }

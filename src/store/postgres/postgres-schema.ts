@@ -279,4 +279,9 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    version: 5,
+    name: "dashboard users' language",
+    statements: [`ALTER TABLE users ADD COLUMN locale TEXT`],
+  },
 ]

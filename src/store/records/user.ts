@@ -31,6 +31,8 @@ export interface UserRecord {
   /** When the user was disabled (cannot sign in); null while active. */
   readonly disabledAt: number | null
   readonly lastSignInAt: number | null
+  /** The language the user chose for the dashboard (`en`, `es`, `nl`); null: the browser's. */
+  readonly locale: string | null
 }
 
 /** A change to a user; absent fields stay as they are. */
@@ -43,6 +45,8 @@ export interface UserUpdate {
   /** true disables (keeping the first time), false enables. */
   readonly disabled?: boolean | undefined
   readonly lastSignInAt?: number | undefined
+  /** The dashboard language (a language tag such as `es`); null clears it (the browser's is used). */
+  readonly locale?: string | null | undefined
 }
 
 /** A session of a user, or of someone who signed in with an admin key. */

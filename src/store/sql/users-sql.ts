@@ -17,7 +17,7 @@ import * as v from '../validate.js'
 import type { Executor, Row, SqlValue } from './executor.js'
 
 const USER_COLUMNS =
-  'id, email, name, role, password_hash, created_at, updated_at, disabled_at, last_sign_in_at'
+  'id, email, name, role, password_hash, created_at, updated_at, disabled_at, last_sign_in_at, locale'
 const SESSION_COLUMNS = 'token_hash, user_id, key_id, role, created_at, expires_at, last_seen_at'
 
 const numOrNull = (x: unknown): number | null => (x === null || x === undefined ? null : Number(x))
@@ -34,6 +34,7 @@ function userFromRow(r: Row): UserRecord {
     updatedAt: Number(r['updated_at']),
     disabledAt: numOrNull(r['disabled_at']),
     lastSignInAt: numOrNull(r['last_sign_in_at']),
+    locale: strOrNull(r['locale']),
   }
 }
 
@@ -57,6 +58,14 @@ export function normalizeEmail(value: unknown, field = 'email'): string {
   return email
 }
 
+/** A language tag as stored (`es`, `nl-BE`), or null; anything else is refused. */
+function localeTag(value: unknown): string | null {
+  const tag = v.nullableText(value, 'locale')
+  if (tag !== null && !/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/.test(tag))
+    throw new StoreInputError('locale', `${JSON.stringify(value)} is not a language tag (such as "es" or "nl-BE")`)
+  return tag
+}
+
 export async function createUser(exec: Executor, user: UserWrite): Promise<UserRecord> {
   if (user === null || typeof user !== 'object') throw new StoreInputError('user', 'must be an object')
   const at = v.time(user.createdAt, 'createdAt')
@@ -70,6 +79,7 @@ export async function createUser(exec: Executor, user: UserWrite): Promise<UserR
     updatedAt: at,
     disabledAt: null,
     lastSignInAt: null,
+    locale: null,
   }
   await exec.run(
     'INSERT INTO users (id, email, name, role, password_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -116,6 +126,10 @@ export async function updateUser(exec: Executor, update: UserUpdate): Promise<Us
   if (update.lastSignInAt !== undefined) {
     sets.push('last_sign_in_at = ?')
     params.push(v.time(update.lastSignInAt, 'lastSignInAt'))
+  }
+  if (update.locale !== undefined) {
+    sets.push('locale = ?')
+    params.push(localeTag(update.locale))
   }
   return exec.transaction(async (tx) => {
     const changed = await tx.run(`UPDATE users SET ${sets.join(', ')} WHERE id = ?`, [...params, id])

@@ -280,4 +280,9 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    version: 5,
+    name: "dashboard users' language",
+    statements: [`ALTER TABLE users ADD COLUMN locale TEXT`],
+  },
 ]
