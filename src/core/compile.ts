@@ -5,6 +5,7 @@
  */
 import { type CompiledHistoryTest, ConditionCompiler, type Predicate, type ValueTest } from './conditions.js'
 import { conditionFields } from './fields.js'
+import { type LocalizedText, labelTexts } from './model/label.js'
 import type {
   Classifier,
   CountCondition,
@@ -70,7 +71,10 @@ export interface CompiledEngagementRule {
 
 export interface CompiledClassifier {
   readonly id: string
+  /** The English label (a plain `label:` text, or its `en:`), for explanations. */
   readonly label: string | undefined
+  /** The label in each language it is written in; see {@link labelsOf}. */
+  readonly labels: LocalizedText
   readonly when: Predicate | undefined
 }
 
@@ -201,13 +205,15 @@ export function compileModel(document: ModelDocument): CompiledModel {
   const classifiers = (list: readonly Classifier[] | undefined): CompiledClassifier[] =>
     (list ?? []).map((c) => ({
       id: c.id,
-      label: c.label,
+      label: labelTexts(c.label).en,
+      labels: labelTexts(c.label),
       when: c.when ? conditions.compile(c.when) : undefined,
     }))
 
   const stages: CompiledStage[] = (document.stages ?? []).map((s) => ({
     id: s.id,
-    label: s.label,
+    label: labelTexts(s.label).en,
+    labels: labelTexts(s.label),
     when: s.when ? conditions.compile(s.when) : undefined,
     automatic: s.when !== undefined,
     recycle: s.recycle ? { to: s.recycle.to, when: conditions.compile(s.recycle.when) } : undefined,

@@ -17,7 +17,12 @@ import {
   makeIssue,
   type PathSegment,
 } from './issue.js'
+import { LABEL_LANGUAGES, type LabelLanguage } from './label.js'
 import type { Condition, Decay, ModelDocument } from './types.js'
+
+const LANGUAGE_NAMES: Readonly<Record<LabelLanguage, string>> = { en: 'English', es: 'Spanish', nl: 'Dutch' }
+const CLASSIFIER_LISTS: ReadonlySet<string> = new Set(['bands', 'stages', 'journey', 'segments'])
+const LABEL_EXAMPLES: Readonly<Record<LabelLanguage, string>> = { en: 'Hot', es: 'Caliente', nl: 'Warm' }
 
 /** JSON Schema annotations attached to schema nodes (descriptions, `$defs` names, extra keywords). */
 export interface SchemaAnnotation {
@@ -338,9 +343,44 @@ const levelsSchema = doc(
   'Engagement level thresholds, e.g. `{ 1: 35, 2: 20, 3: 10 }`: first match from 1; else the next level.',
 )
 
+/** The label of a band, stage, journey entry or segment: one text, or a text per language. */
+const classifierLabel = doc(
+  z.union(
+    [
+      z.string().min(1),
+      doc(
+        z
+          .strictObject(
+            Object.fromEntries(
+              LABEL_LANGUAGES.map((language) => [
+                language,
+                text(`The label in ${LANGUAGE_NAMES[language]}.`).exactOptional(),
+              ]),
+            ) as Record<LabelLanguage, z.ZodExactOptional<z.ZodString>>,
+          )
+          .refine((texts) => Object.keys(texts).length > 0, {
+            when: (payload) => payload.issues.length === 0,
+            message: 'a label needs a text in at least one language',
+            params: {
+              code: 'empty-label',
+              hint: 'write `label: { en: Hot, es: Caliente, nl: Warm }` or `label: Hot`',
+            },
+          }),
+        { minProperties: 1 },
+      ),
+    ],
+    { error: 'expected a label: text, or a map of languages to text (`{ en: Hot, es: Caliente }`)' },
+  ),
+  {
+    id: 'Label',
+    description:
+      'The name shown to people: one text (`Hot`), or a text per language (`{ en: Hot, es: Caliente, nl: Warm }`); a language without its own text shows the English one.',
+  },
+).exactOptional()
+
 const classifierShape = {
   id: id('Id, unique in its list.'),
-  label: label(),
+  label: classifierLabel,
   when: annotate(conditionSchema, 'The condition; an entry without `when` always holds.').exactOptional(),
 }
 
@@ -731,6 +771,14 @@ function toIssues({ issue, path }: FlatIssue, input: unknown, locate: Locate): I
   const key = lastKey(path)
   const hint = (verb: 'write' | 'add') => {
     if (path.length === 0) return 'a model is a map of keys that starts with `format: leadscore/v1`'
+    if (key === 'label' && CLASSIFIER_LISTS.has(String(path.at(-3))))
+      return `${verb} the name shown to people, e.g. \`label: Hot\` or \`label: { en: Hot, es: Caliente, nl: Warm }\``
+    if (
+      path.at(-2) === 'label' &&
+      typeof key === 'string' &&
+      (LABEL_LANGUAGES as readonly string[]).includes(key)
+    )
+      return `${verb} the label in ${LANGUAGE_NAMES[key as LabelLanguage]}, e.g. \`${key}: ${LABEL_EXAMPLES[key as LabelLanguage]}\``
     const phrase = key === undefined ? undefined : KEY_HINTS[key]
     if (phrase !== undefined) return `${verb} ${phrase}`
     return conditionField(path) === undefined ? undefined : FIELD_HINT
@@ -847,6 +895,9 @@ function unknownKeyHint(
     return unknown.toUpperCase() === 'F'
       ? 'F needs no threshold: it is the grade of every contact below the last one'
       : `grades are the letters ${GRADE_LETTERS.join(', ')}; a contact below every threshold gets F`
+  }
+  if (lastKey(path) === 'label') {
+    return `labels are written in ${LABEL_LANGUAGES.map((l) => `\`${l}\` (${LANGUAGE_NAMES[l]})`).join(', ')}; a language without its own label shows the English one`
   }
   const suggestion = didYouMean(unknown, known, KEY_ALIASES)
   if (suggestion !== undefined) return suggestion

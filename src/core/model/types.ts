@@ -3,6 +3,9 @@
  * See docs/model-format.md. These types describe a document that passed validation.
  * @module
  */
+import type { Label } from './label.js'
+
+export type { Label, LabelLanguage, LocalizedText } from './label.js'
 
 /** A scalar property value. */
 export type Scalar = string | number | boolean | null
@@ -143,7 +146,8 @@ export interface EngagementPart {
 
 export interface Classifier {
   readonly id: string
-  readonly label?: string
+  /** The name shown to people: one text, or a text per language (`{ en: Hot, es: Caliente, nl: Warm }`). */
+  readonly label?: Label
   readonly when?: Condition
 }
 
