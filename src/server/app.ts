@@ -19,6 +19,7 @@ import { docsPage } from './docs-page.js'
 import { handoffRoutes } from './handoff-routes.js'
 import { errorResponse, HttpError, toHttpError } from './http-error.js'
 import { ingestRoutes } from './ingest-routes.js'
+import { useLocale } from './locale.js'
 import { modelRoutes } from './model-routes.js'
 import { openApiDocument } from './openapi.js'
 import { RateLimiter } from './rate-limit.js'
@@ -52,6 +53,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const rejections = new RejectionLog()
   const limiter = new RateLimiter(config.rateLimits)
   const app = new Hono<AppEnv>()
+  app.use('*', useLocale())
   app.use('*', async (c, next) => {
     c.set('limiter', limiter)
     await next()

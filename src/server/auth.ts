@@ -7,13 +7,21 @@
  */
 import type { Context, MiddlewareHandler } from 'hono'
 import type { Engine, VerifiedKey } from '../engine/index.js'
+import type { Locale } from '../i18n/index.js'
 import type { KeyKind } from '../store/index.js'
 import { HttpError } from './http-error.js'
 import type { RateLimiter } from './rate-limit.js'
 
 /** Hono variables set by the middlewares. */
 export interface AppEnv {
-  Variables: { key: VerifiedKey; limiter: RateLimiter }
+  Variables: {
+    key: VerifiedKey
+    limiter: RateLimiter
+    /** The language of the answer's human text (`src/server/locale.ts`). */
+    locale: Locale
+    /** The signed-in user's language setting, when the dashboard session has one. */
+    userLocale: string | null
+  }
 }
 
 /** The key in the Authorization header, if any. */

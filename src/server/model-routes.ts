@@ -4,11 +4,13 @@
  * @module
  */
 import type { Hono } from 'hono'
-import type { Engine, PublishJob } from '../engine/index.js'
+import { labelsOf, type ModelLabels } from '../core/index.js'
+import { compileSource, type Engine, type PublishJob } from '../engine/index.js'
 import type { ModelRecord, Store } from '../store/index.js'
 import { type AppEnv, requireKey } from './auth.js'
 import type { ServerConfig } from './config.js'
 import { HttpError } from './http-error.js'
+import { requestLocale } from './locale.js'
 import { parseJson, readBody } from './read-body.js'
 import { draftBody, previewBody, publishBody, rollbackBody } from './schemas.js'
 
@@ -27,6 +29,28 @@ function summary(m: ModelRecord) {
     primary: m.primary,
     createdAt: m.createdAt,
     publishedAt: m.publishedAt,
+  }
+}
+
+/**
+ * The names of a version's bands, stages, journey entries and segments in `locale` (each id →
+ * its label, else the id), compiled once per version. Null for a source that no longer validates.
+ */
+function labelCache() {
+  const cache = new Map<string, ModelLabels | null>()
+  return (m: ModelRecord, locale: string): ModelLabels | null => {
+    const key = `${m.id}@${m.version}:${locale}`
+    if (!cache.has(key)) {
+      let labels: ModelLabels | null = null
+      try {
+        labels = labelsOf(compileSource(m.source).compiled, locale)
+      } catch {
+        labels = null
+      }
+      if (cache.size >= 256) cache.clear()
+      cache.set(key, labels)
+    }
+    return cache.get(key) ?? null
   }
 }
 
@@ -62,16 +86,23 @@ async function optionalJson(request: Request, limit: number): Promise<unknown> {
 export function modelRoutes(app: Hono<AppEnv>, deps: ModelRouteDeps): void {
   const { engine, store, config } = deps
   const admin = requireKey(engine, ['admin'])
+  const labels = labelCache()
 
   app.get('/api/models', admin, async (c) => {
     const latest = await store.listModels()
-    const published = new Map(engine.publishedModels().map((m) => [m.record.id, m.record]))
+    const published = new Map(engine.publishedModels().map((m) => [m.record.id, m]))
+    const locale = requestLocale(c)
     return c.json({
-      models: latest.map((m) => ({
-        id: m.id,
-        latest: summary(m),
-        published: published.has(m.id) ? summary(published.get(m.id)!) : null,
-      })),
+      models: latest.map((m) => {
+        const live = published.get(m.id)
+        return {
+          id: m.id,
+          latest: summary(m),
+          published: live ? summary(live.record) : null,
+          // the names people see, in the request's language: of the published version, else the latest
+          labels: live ? labelsOf(live.compiled, locale) : labels(m, locale),
+        }
+      }),
       jobs: engine.publishJobs().map(job),
     })
   })
@@ -98,7 +129,7 @@ export function modelRoutes(app: Hono<AppEnv>, deps: ModelRouteDeps): void {
     const version = versionParam(c.req.param('version'))
     const model = await store.getModel(id, version)
     if (!model) throw new HttpError(404, 'not_found', `model ${JSON.stringify(id)} has no version ${version}`)
-    return c.json({ ...summary(model), source: model.source })
+    return c.json({ ...summary(model), source: model.source, labels: labels(model, requestLocale(c)) })
   })
 
   app.post('/api/models/:id/preview', admin, async (c) => {
