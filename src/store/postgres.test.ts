@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { StoreConnectionError } from './errors.js'
 import { openStore } from './open-store.js'
 import { openPostgresStore } from './postgres/open-postgres-store.js'
+import { runPredictiveConformance } from './predictive.case.js'
 import { runStoreConformance } from './store.case.js'
 import { runUsersConformance } from './users.case.js'
 import { runWebhooksConformance } from './webhooks.case.js'
@@ -50,6 +51,7 @@ if (url === undefined || url === '') {
   runStoreConformance('postgres', freshSchema)
   runUsersConformance('postgres', freshSchema)
   runWebhooksConformance('postgres', freshSchema)
+  runPredictiveConformance('postgres', freshSchema)
 
   describe('postgres store', () => {
     it('keeps its tables in the schema a URL names with ?schema=', async () => {

@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { StoreConnectionError } from './errors.js'
 import { openStore } from './open-store.js'
+import { runPredictiveConformance } from './predictive.case.js'
 import { openSqliteStore } from './sqlite/open-sqlite-store.js'
 import { runStoreConformance } from './store.case.js'
 import { runUsersConformance } from './users.case.js'
@@ -25,6 +26,7 @@ async function sqliteTarget() {
 
 runStoreConformance('sqlite', sqliteTarget)
 runWebhooksConformance('sqlite', sqliteTarget)
+runPredictiveConformance('sqlite', sqliteTarget)
 
 runUsersConformance('sqlite', async () => ({
   open: () => openSqliteStore({ path: ':memory:' }),

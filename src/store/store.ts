@@ -29,6 +29,18 @@ import type { KeyRecord, KeyWrite } from './records/key.js'
 import type { LeaseGrant, LeaseRequest } from './records/lease.js'
 import type { ModelDraft, ModelRecord, PublishModel } from './records/model.js'
 import type {
+  ContactIdsQuery,
+  PredictionBatch,
+  PredictionRecord,
+  PredictiveModelRecord,
+  PredictiveModelSummary,
+  PredictiveModelWrite,
+  StalePredictionsQuery,
+  TrainingJobRecord,
+  TrainingJobUpdate,
+  TrainingJobWrite,
+} from './records/predictive.js'
+import type {
   AccountMemberScore,
   AccountPage,
   AccountQuery,
@@ -245,6 +257,43 @@ export interface StoreOps {
   deleteSessions(owner: SessionOwner): Promise<number>
   /** Removes the sessions expired at `now`; resolves to how many. */
   deleteExpiredSessions(now: number): Promise<number>
+
+  // predictive models, training jobs, predictions
+
+  /** Stores a trained model as a new version of its id (the id's highest + 1), not active. */
+  createPredictiveModel(model: PredictiveModelWrite): Promise<PredictiveModelRecord>
+  getPredictiveModel(id: string, version: number): Promise<PredictiveModelRecord | undefined>
+  /** The active version of a predictive model id, if any. */
+  activePredictiveModel(id: string): Promise<PredictiveModelRecord | undefined>
+  /** Every version (of one id, or of all), by id then version, without the serialized models. */
+  listPredictiveModels(id?: string): Promise<PredictiveModelSummary[]>
+  /** Makes a version the active one of its id (the previous one is deactivated). Throws `StoreNotFoundError`. */
+  activatePredictiveModel(id: string, version: number, at: number): Promise<PredictiveModelRecord>
+  /**
+   * Records a queued training job, unless another job of the model is queued or running
+   * (updated at or after `staleBefore`; older ones are marked failed as abandoned) or, with
+   * `notSince`, one was created at or after that time: then resolves to that job, `created: false`.
+   */
+  startTrainingJob(
+    job: TrainingJobWrite,
+    options: { staleBefore: number; notSince?: number | undefined },
+  ): Promise<{ job: TrainingJobRecord; created: boolean }>
+  /** Changes a job's status or progress. Throws `StoreNotFoundError`. */
+  updateTrainingJob(update: TrainingJobUpdate): Promise<TrainingJobRecord>
+  getTrainingJob(id: string): Promise<TrainingJobRecord | undefined>
+  /** Jobs, newest first (default 50). */
+  listTrainingJobs(query: {
+    modelId?: string | undefined
+    limit?: number | undefined
+  }): Promise<TrainingJobRecord[]>
+  /** Stores predictions (replacing a contact's previous one from that model) and copies them into the scoring models' `likelihood`. */
+  writePredictions(batch: PredictionBatch): Promise<void>
+  /** A contact's stored predictions, one per predictive model id. */
+  contactPredictions(contactId: string): Promise<PredictionRecord[]>
+  /** Contacts to predict again: no prediction from that model version, or changed (properties, new events) since. By id, keyset pages. */
+  stalePredictions(query: StalePredictionsQuery): Promise<string[]>
+  /** Every contact id, by id, in keyset pages. */
+  contactIds(query: ContactIdsQuery): Promise<string[]>
 }
 
 /** A store: the operations, transactions, streaming, leases, and closing. */

@@ -284,4 +284,51 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
     name: "dashboard users' language",
     statements: [`ALTER TABLE users ADD COLUMN locale TEXT`],
   },
+  {
+    version: 6,
+    name: 'predictive models, training jobs and predictions',
+    statements: [
+      `CREATE TABLE predictive_models (
+        id ${ID} NOT NULL,
+        version INTEGER NOT NULL,
+        active INTEGER NOT NULL CHECK (active IN (0, 1)),
+        outcome JSON NOT NULL,
+        evaluation JSON NOT NULL,
+        warnings JSON NOT NULL,
+        model JSON NOT NULL,
+        created_at BIGINT NOT NULL,
+        activated_at BIGINT,
+        PRIMARY KEY (id, version)
+      )`,
+      `CREATE UNIQUE INDEX predictive_models_active ON predictive_models (id) WHERE active = 1`,
+      `CREATE TABLE training_jobs (
+        id ${ID} PRIMARY KEY,
+        model_id ${ID} NOT NULL,
+        started_by TEXT NOT NULL CHECK (started_by IN ('api', 'schedule', 'cli')),
+        status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'succeeded', 'failed')),
+        request JSON NOT NULL,
+        step TEXT NOT NULL,
+        done INTEGER NOT NULL,
+        total INTEGER NOT NULL,
+        model_version INTEGER,
+        error TEXT,
+        created_at BIGINT NOT NULL,
+        started_at BIGINT,
+        updated_at BIGINT NOT NULL,
+        finished_at BIGINT
+      )`,
+      `CREATE INDEX training_jobs_model ON training_jobs (model_id, created_at)`,
+      `CREATE INDEX training_jobs_created ON training_jobs (created_at)`,
+      `CREATE TABLE contact_predictions (
+        model_id ${ID} NOT NULL,
+        contact_id ${ID} NOT NULL,
+        model_version INTEGER NOT NULL,
+        likelihood DOUBLE PRECISION NOT NULL,
+        reasons JSON NOT NULL,
+        predicted_at BIGINT NOT NULL,
+        PRIMARY KEY (model_id, contact_id)
+      )`,
+      `CREATE INDEX contact_predictions_contact ON contact_predictions (contact_id)`,
+    ],
+  },
 ]

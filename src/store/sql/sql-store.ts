@@ -25,6 +25,18 @@ import type { KeyRecord, KeyWrite } from '../records/key.js'
 import type { LeaseGrant, LeaseRequest } from '../records/lease.js'
 import type { ModelDraft, ModelRecord, PublishModel } from '../records/model.js'
 import type {
+  ContactIdsQuery,
+  PredictionBatch,
+  PredictionRecord,
+  PredictiveModelRecord,
+  PredictiveModelSummary,
+  PredictiveModelWrite,
+  StalePredictionsQuery,
+  TrainingJobRecord,
+  TrainingJobUpdate,
+  TrainingJobWrite,
+} from '../records/predictive.js'
+import type {
   AccountMemberScore,
   AccountPage,
   AccountQuery,
@@ -62,6 +74,7 @@ import type { Executor, RootExecutor } from './executor.js'
 import * as keys from './keys-sql.js'
 import * as leases from './leases-sql.js'
 import * as models from './models-sql.js'
+import * as predictive from './predictive-sql.js'
 import * as rescore from './rescore-sql.js'
 import * as scores from './scores-sql.js'
 import * as users from './users-sql.js'
@@ -292,6 +305,54 @@ export class SqlOps implements StoreOps {
   }
   deleteExpiredSessions(now: number): Promise<number> {
     return users.deleteExpiredSessions(this.exec, now)
+  }
+
+  // predictive models, training jobs, predictions
+
+  createPredictiveModel(model: PredictiveModelWrite): Promise<PredictiveModelRecord> {
+    return predictive.createPredictiveModel(this.exec, model)
+  }
+  getPredictiveModel(id: string, version: number): Promise<PredictiveModelRecord | undefined> {
+    return predictive.getPredictiveModel(this.exec, id, version)
+  }
+  activePredictiveModel(id: string): Promise<PredictiveModelRecord | undefined> {
+    return predictive.activePredictiveModel(this.exec, id)
+  }
+  listPredictiveModels(id?: string): Promise<PredictiveModelSummary[]> {
+    return predictive.listPredictiveModels(this.exec, id)
+  }
+  activatePredictiveModel(id: string, version: number, at: number): Promise<PredictiveModelRecord> {
+    return predictive.activatePredictiveModel(this.exec, id, version, at)
+  }
+  startTrainingJob(
+    job: TrainingJobWrite,
+    options: { staleBefore: number; notSince?: number | undefined },
+  ): Promise<{ job: TrainingJobRecord; created: boolean }> {
+    return predictive.startTrainingJob(this.exec, job, options)
+  }
+  updateTrainingJob(update: TrainingJobUpdate): Promise<TrainingJobRecord> {
+    return predictive.updateTrainingJob(this.exec, update)
+  }
+  getTrainingJob(id: string): Promise<TrainingJobRecord | undefined> {
+    return predictive.getTrainingJob(this.exec, id)
+  }
+  listTrainingJobs(query: {
+    modelId?: string | undefined
+    limit?: number | undefined
+  }): Promise<TrainingJobRecord[]> {
+    return predictive.listTrainingJobs(this.exec, query)
+  }
+  writePredictions(batch: PredictionBatch): Promise<void> {
+    return predictive.writePredictions(this.exec, batch)
+  }
+  contactPredictions(contactId: string): Promise<PredictionRecord[]> {
+    return predictive.contactPredictions(this.exec, contactId)
+  }
+  stalePredictions(query: StalePredictionsQuery): Promise<string[]> {
+    return predictive.stalePredictions(this.exec, query)
+  }
+  contactIds(query: ContactIdsQuery): Promise<string[]> {
+    return predictive.contactIds(this.exec, query)
   }
 }
 

@@ -285,4 +285,51 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
     name: "dashboard users' language",
     statements: [`ALTER TABLE users ADD COLUMN locale TEXT`],
   },
+  {
+    version: 6,
+    name: 'predictive models, training jobs and predictions',
+    statements: [
+      `CREATE TABLE predictive_models (
+        id TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        active INTEGER NOT NULL CHECK (active IN (0, 1)),
+        outcome TEXT NOT NULL,
+        evaluation TEXT NOT NULL,
+        warnings TEXT NOT NULL,
+        model TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        activated_at INTEGER,
+        PRIMARY KEY (id, version)
+      )`,
+      `CREATE UNIQUE INDEX predictive_models_active ON predictive_models (id) WHERE active = 1`,
+      `CREATE TABLE training_jobs (
+        id TEXT PRIMARY KEY,
+        model_id TEXT NOT NULL,
+        started_by TEXT NOT NULL CHECK (started_by IN ('api', 'schedule', 'cli')),
+        status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'succeeded', 'failed')),
+        request TEXT NOT NULL,
+        step TEXT NOT NULL,
+        done INTEGER NOT NULL,
+        total INTEGER NOT NULL,
+        model_version INTEGER,
+        error TEXT,
+        created_at INTEGER NOT NULL,
+        started_at INTEGER,
+        updated_at INTEGER NOT NULL,
+        finished_at INTEGER
+      )`,
+      `CREATE INDEX training_jobs_model ON training_jobs (model_id, created_at)`,
+      `CREATE INDEX training_jobs_created ON training_jobs (created_at)`,
+      `CREATE TABLE contact_predictions (
+        model_id TEXT NOT NULL,
+        contact_id TEXT NOT NULL,
+        model_version INTEGER NOT NULL,
+        likelihood REAL NOT NULL,
+        reasons TEXT NOT NULL,
+        predicted_at INTEGER NOT NULL,
+        PRIMARY KEY (model_id, contact_id)
+      )`,
+      `CREATE INDEX contact_predictions_contact ON contact_predictions (contact_id)`,
+    ],
+  },
 ]
