@@ -78,7 +78,10 @@ export async function contactDetail(
     { id: contact.id, properties: contact.properties, account: account?.properties },
     events,
     now,
-    { currentStage: primary ? contact.stage : (stored?.stage ?? null) },
+    {
+      currentStage: primary ? contact.stage : (stored?.stage ?? null),
+      likelihood: stored?.likelihood ?? null,
+    },
   )
   const byEvent = new Map<string, { id: string; label: string | undefined; points: number }[]>()
   for (const group of live.ledger.engagement.groups) {

@@ -175,7 +175,9 @@ export async function rescoreContacts(
       const before = previous?.score
       const currentStage = primary ? (contact.stage ?? before?.stage ?? null) : (before?.stage ?? null)
       const input = await contactInput(ctx, contact)
-      const result = evaluateState(compiled, input, state, ctx.now, { currentStage })
+      // the predictive service writes the likelihood (writePredictions): carry it forward
+      const likelihood = compiled.document.predictive === undefined ? null : (before?.likelihood ?? null)
+      const result = evaluateState(compiled, input, state, ctx.now, { currentStage, likelihood })
       const next = nextChangeAt(compiled, state, result, ctx.now)
       if (trackedEvents(state) > COMPACT_ABOVE) compactState(compiled, state, ctx.now)
       results.set(contact.id, result)
