@@ -17,6 +17,7 @@ import { StoreConnectionError, StoreInputError } from '../errors.js'
 import { migrate } from '../sql/migration.js'
 import { readPartitionCount, SqlStore } from '../sql/sql-store.js'
 import type { Store } from '../store.js'
+import { BackgroundCheckpointer } from './checkpointer.js'
 import { SqliteExecutor } from './sqlite-executor.js'
 import { SQLITE_MIGRATIONS } from './sqlite-schema.js'
 
@@ -32,6 +33,12 @@ export interface SqliteStoreOptions {
    * that holds them makes rescoring many contacts much faster.
    */
   readonly cacheMb?: number | undefined
+  /**
+   * Where WAL checkpoints run: `background` (default for files) on a worker thread, so
+   * commits never wait for them; `inline`: in the COMMIT that crosses 1,000 pages (SQLite's
+   * default).
+   */
+  readonly checkpoints?: 'background' | 'inline' | undefined
 }
 
 /** Opens (creating or migrating) a SQLite store. */
@@ -84,6 +91,12 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     exec = new SqliteExecutor(db, file)
     await migrate(exec, SQLITE_MIGRATIONS, Date.now())
     await exec.pragma('optimize = 0x10002')
+    if (file !== undefined && (options.checkpoints ?? 'background') === 'background') {
+      exec.checkpointer = await BackgroundCheckpointer.start(db, file, {
+        onFallback: (reason) =>
+          process.emitWarning(`${reason}; SQLite checkpoints run on commits again`, 'LeadscoreWarning'),
+      })
+    }
     return new SqlStore(exec, await readPartitionCount(exec))
   } catch (error) {
     if (exec !== undefined) await exec.close().catch(() => {})

@@ -11,6 +11,7 @@ import Database from 'better-sqlite3'
 import { type ConstraintKind, StoreConstraintError, StoreError } from '../errors.js'
 import type { Dialect, Executor, RootExecutor, Row, Snapshot, SqlValue } from '../sql/executor.js'
 import { Mutex } from '../sql/mutex.js'
+import type { BackgroundCheckpointer } from './checkpointer.js'
 
 export const SQLITE_DIALECT: Dialect = {
   name: 'sqlite',
@@ -123,6 +124,8 @@ export class SqliteExecutor implements RootExecutor {
   private readonly mutex: Mutex
   private readonly statements: Statements
   private closed = false
+  /** Checkpoints on a worker thread, when started (file databases). */
+  checkpointer: BackgroundCheckpointer | undefined
 
   readonly db: Database.Database
   /** The file, for read snapshots on a second connection (none for `:memory:`). */
@@ -214,6 +217,7 @@ export class SqliteExecutor implements RootExecutor {
       if (this.closed) return
       this.closed = true
       try {
+        await this.checkpointer?.stop()
         this.db.pragma('optimize')
       } finally {
         this.db.close()
