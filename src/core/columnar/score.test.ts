@@ -3,12 +3,15 @@ import { describe, expect, it } from 'vitest'
 import { evaluateAccount } from '../account.js'
 import { compileModel } from '../compile.js'
 import { evaluateContact } from '../evaluate.js'
+import type { ContactEvent, Properties } from '../input.js'
 import { eventsArb, modelArb } from '../test-support/arbitraries.js'
 import { ev, NOW } from '../test-support/events.js'
 import { exampleModel } from '../test-support/example-model.js'
 import { scoreAccountsFromColumns } from './accounts.js'
 import { EventColumnsBuilder, eventColumnsOf } from './events.js'
-import { scoreColumns } from './score.js'
+import { type BulkScores, scoreColumns } from './score.js'
+import { ScoreCache } from './score-cache.js'
+import { contactsArb, richModelArb } from './test-support/models.js'
 
 const titles = ['VP Growth', 'intern', undefined, 'Head of Data']
 
@@ -118,6 +121,151 @@ describe('columnar scorer', () => {
     expect([...cols.ts]).toEqual([3, 9, 5])
     expect([...cols.properties.keys()]).toEqual(['path'])
     expect([...cols.properties.get('path')!.codes]).toEqual([1, -1, 0])
+  })
+})
+
+/** Scores with the bulk scorer and checks every contact against `evaluateContact`. */
+function expectEvaluatorResults(
+  model: ReturnType<typeof compileModel>,
+  contacts: { properties: Properties; account: Properties | undefined; likelihood: number | undefined }[],
+  perContact: ContactEvent[][],
+  asOf: number,
+  cache?: ScoreCache,
+): BulkScores {
+  const ids = contacts.map((_, i) => `c${i}`)
+  const columns = {
+    length: ids.length,
+    ids,
+    properties: contacts.map((c) => c.properties),
+    accounts: contacts.map((c) => c.account),
+    likelihood: Float64Array.from(contacts, (c) => c.likelihood ?? Number.NaN),
+  }
+  const events = eventColumnsOf(perContact)
+  const bulk = scoreColumns(model, columns, events, asOf, { details: true, ...(cache ? { cache } : {}) })
+  contacts.forEach((contact, c) => {
+    const one = evaluateContact(
+      model,
+      { id: ids[c]!, properties: contact.properties, account: contact.account },
+      perContact[c] ?? [],
+      asOf,
+      { likelihood: contact.likelihood ?? null },
+    )
+    expect([bulk.fit[c], bulk.engagement[c], bulk.total[c]]).toEqual([one.fit, one.engagement, one.total])
+    expect([
+      bulk.grade[c],
+      bulk.level[c],
+      bulk.label[c],
+      bulk.band[c],
+      bulk.stage[c],
+      bulk.journey[c],
+    ]).toEqual([one.grade, one.level, one.label, one.band, one.stage, one.journey])
+    expect(bulk.segments[c]).toEqual(one.segments)
+    expect(bulk.details![c]).toEqual({ rules: one.rules, groups: one.groups })
+  })
+  return bulk
+}
+
+describe('columnar scorer on random conditions', () => {
+  it('equals the evaluator for every operator on contact and account properties, score fields, classes, segments and history', () => {
+    fc.assert(
+      fc.property(
+        richModelArb,
+        contactsArb(6),
+        fc.array(eventsArb, { minLength: 0, maxLength: 6 }),
+        fc.integer({ min: -30, max: 30 }),
+        (doc, contacts, perContact, shift) => {
+          expectEvaluatorResults(compileModel(doc), contacts, perContact, NOW + shift * 86_400_000)
+        },
+      ),
+      { numRuns: 300 },
+    )
+  })
+
+  it('committee roles and engagement give the account rollups of evaluateAccount', () => {
+    fc.assert(
+      fc.property(
+        richModelArb,
+        contactsArb(8),
+        fc.array(eventsArb, { minLength: 8, maxLength: 8 }),
+        (doc, rows, perContact) => {
+          const model = compileModel({ ...doc, accounts: doc.accounts ?? { committee: { roles: [] } } })
+          const ids = rows.map((_, i) => `c${i}`)
+          const properties = rows.map((r, i) => ({ ...r.properties, account_id: `a${i % 3}` }))
+          const contacts = { length: ids.length, ids, properties, accounts: rows.map((r) => r.account) }
+          const bulk = scoreColumns(model, contacts, eventColumnsOf(perContact), NOW)
+          const accounts = scoreAccountsFromColumns(model, contacts, bulk, new Map())
+          for (const [id, result] of accounts) {
+            const members = ids
+              .map((cid, i) => ({
+                contact: { id: cid, properties: properties[i]!, account: rows[i]!.account },
+                events: perContact[i]!,
+              }))
+              .filter((m) => m.contact.properties.account_id === id)
+              .map((m) => ({ contact: m.contact, result: evaluateContact(model, m.contact, m.events, NOW) }))
+            expect(result).toEqual(evaluateAccount(model, { id, properties: {} }, members))
+          }
+        },
+      ),
+      { numRuns: 100 },
+    )
+  })
+
+  it('with a cache, gives the results of a fresh scoring after any sequence of model edits', () => {
+    fc.assert(
+      fc.property(
+        fc.array(richModelArb, { minLength: 2, maxLength: 4 }),
+        fc.array(fc.integer({ min: 0, max: 11 }), { minLength: 3, maxLength: 3 }),
+        contactsArb(5),
+        fc.array(eventsArb, { minLength: 5, maxLength: 5 }),
+        (docs, picks, contacts, perContact) => {
+          const cache = new ScoreCache()
+          // successive edits: each model takes rules of the previous one, so some are cached and some not
+          let previous = docs[0]!
+          for (const doc of docs) {
+            const groups = doc.engagement!.groups.map((g, gi) => ({
+              ...g,
+              rules: g.rules.map((r, ri) => {
+                const old = previous.engagement!.groups[gi]?.rules[ri]
+                return old && picks.includes((gi * 4 + ri) % 12) ? { ...old, id: r.id } : r
+              }),
+            }))
+            const edited = { ...doc, engagement: { ...doc.engagement!, groups } }
+            expectEvaluatorResults(compileModel(edited), contacts, perContact, NOW, cache)
+            previous = edited
+          }
+        },
+      ),
+      { numRuns: 100 },
+    )
+  })
+
+  it('after a one-rule edit, recomputes only that rule', () => {
+    const model = compileModel(exampleModel)
+    const perContact = [
+      [ev('Demo Requested', 1), ev('page', 0, { path: '/pricing' })],
+      [ev('Webinar Attended', 3)],
+    ]
+    const contacts = { length: 2, ids: ['a', 'b'], properties: [{ job_title: 'VP Sales' }, {}] }
+    const events = eventColumnsOf(perContact)
+    const cache = new ScoreCache()
+    scoreColumns(model, contacts, events, NOW, { cache })
+    const first = cache.stats
+    expect(first.computed).toBeGreaterThan(model.engagement.rules.length)
+    scoreColumns(model, contacts, events, NOW, { cache })
+    expect(cache.stats).toMatchObject({ computed: 0, entries: first.entries })
+
+    const doc = structuredClone(exampleModel) as { engagement: { groups: { rules: { points: number }[] }[] } }
+    const rule = doc.engagement.groups[0]!.rules[0]!
+    rule.points += 1
+    const edited = compileModel(doc as unknown as typeof exampleModel)
+    const bulk = scoreColumns(edited, contacts, events, NOW, { cache })
+    expect(cache.stats.computed).toBe(1)
+    expect(bulk.total[0]).toBe(
+      evaluateContact(edited, { id: 'a', properties: { job_title: 'VP Sales' } }, perContact[0]!, NOW).total,
+    )
+    // another as-of time is another scoring: nothing that depends on events is reused
+    scoreColumns(edited, contacts, events, NOW + 1, { cache })
+    expect(cache.stats.computed).toBeGreaterThan(model.engagement.rules.length)
   })
 })
 

@@ -365,7 +365,28 @@ class BulkRun {
     return out
   }
 
-  #committee(ctx: MaskContext): { roles: Uint32Array; engaged: Uint8Array } {
+  /** Roles and `engagedWhen` see what `evaluateAccount` shows them: the scores, and no history. */
+  #committee(contact: MaskContext): { roles: Uint32Array; engaged: Uint8Array } {
+    const never = new Uint8Array(this.#n)
+    const classes = new Set([
+      'score.grade',
+      'score.level',
+      'score.label',
+      'score.band',
+      'score.stage',
+      'score.journey',
+    ])
+    const ctx: MaskContext = {
+      n: this.#n,
+      // a member's scope has its scores, not its classes (they are null, its segments none)
+      field: (name) =>
+        classes.has(name)
+          ? { kind: 'constant', value: null }
+          : name === 'score.segments'
+            ? { kind: 'constant', value: '' }
+            : contact.field(name),
+      history: () => never,
+    }
     const accounts = this.#model.accounts!
     const doc = this.#model.document.accounts?.committee
     const roles = new Uint32Array(this.#n)
