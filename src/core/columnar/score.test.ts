@@ -4,6 +4,7 @@ import { evaluateAccount } from '../account.js'
 import { compileModel } from '../compile.js'
 import { evaluateContact } from '../evaluate.js'
 import type { ContactEvent, Properties } from '../input.js'
+import type { ModelDocument } from '../model/types.js'
 import { eventsArb, modelArb } from '../test-support/arbitraries.js'
 import { ev, NOW } from '../test-support/events.js'
 import { exampleModel } from '../test-support/example-model.js'
@@ -226,10 +227,10 @@ describe('columnar scorer on random conditions', () => {
               ...g,
               rules: g.rules.map((r, ri) => {
                 const old = previous.engagement!.groups[gi]?.rules[ri]
-                return old && picks.includes((gi * 4 + ri) % 12) ? { ...old, id: r.id } : r
+                return old && picks.includes((gi * 4 + ri) % 12) ? { ...old, id: r.id ?? `r${gi}-${ri}` } : r
               }),
             }))
-            const edited = { ...doc, engagement: { ...doc.engagement!, groups } }
+            const edited: ModelDocument = { ...doc, engagement: { ...doc.engagement!, groups } }
             expectEvaluatorResults(compileModel(edited), contacts, perContact, NOW, cache)
             previous = edited
           }
@@ -254,10 +255,21 @@ describe('columnar scorer on random conditions', () => {
     scoreColumns(model, contacts, events, NOW, { cache })
     expect(cache.stats).toMatchObject({ computed: 0, entries: first.entries })
 
-    const doc = structuredClone(exampleModel) as { engagement: { groups: { rules: { points: number }[] }[] } }
-    const rule = doc.engagement.groups[0]!.rules[0]!
-    rule.points += 1
-    const edited = compileModel(doc as unknown as typeof exampleModel)
+    const doc = structuredClone(exampleModel)
+    const group = doc.engagement!.groups[0]!
+    const edited = compileModel({
+      ...doc,
+      engagement: {
+        ...doc.engagement!,
+        groups: [
+          {
+            ...group,
+            rules: [{ ...group.rules[0]!, points: group.rules[0]!.points + 1 }, ...group.rules.slice(1)],
+          },
+          ...doc.engagement!.groups.slice(1),
+        ],
+      },
+    })
     const bulk = scoreColumns(edited, contacts, events, NOW, { cache })
     expect(cache.stats.computed).toBe(1)
     expect(bulk.total[0]).toBe(
