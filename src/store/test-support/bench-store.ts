@@ -16,6 +16,7 @@ import { openPostgresStore } from '../postgres/open-postgres-store.js'
 import type { ScoreWrite } from '../records/score.js'
 import { openSqliteStore } from '../sqlite/open-sqlite-store.js'
 import type { Store } from '../store.js'
+import { syntheticScore } from './synthetic-scores.js'
 
 const { values } = parseArgs({
   options: {
@@ -31,7 +32,6 @@ const EVENTS = Number(values.events)
 const BATCH = Number(values.batch)
 const CONTACTS = Number(values.contacts)
 const T0 = Date.parse('2026-11-01T00:00:00Z')
-const BANDS = ['hot', 'warm', 'cold'] as const
 const OWNERS = Array.from({ length: 50 }, (_, i) => `rep-${i}`)
 
 function rate(n: number, ms: number): string {
@@ -120,26 +120,12 @@ async function bench(store: Store): Promise<void> {
     const n = Math.min(scoreStep, CONTACTS - start)
     const scores: ScoreWrite[] = Array.from({ length: n }, (_, k) => {
       const i = start + k
-      const total = ((i * 7919) % 10_000) / 100
-      return {
-        contactId: `c${i}`,
+      return syntheticScore(i, `c${i}`, {
         modelId: 'b2b',
         modelVersion: draft.version,
-        fit: total / 2,
-        engagement: total / 2,
-        total,
-        grade: 'ABCDF'[i % 5]!,
-        level: String(1 + (i % 4)),
-        label: null,
-        band: total >= 80 ? BANDS[0] : total >= 40 ? BANDS[1] : BANDS[2],
-        stage: null,
-        journey: null,
-        segments: i % 7 === 0 ? ['enterprise'] : [],
-        likelihood: i % 3 ? total : null,
-        lastActivityAt: T0 - (i % 1000) * 60_000,
-        scoredAt: T0,
+        at: T0,
         nextChangeAt: T0 + (i % 10_000) * 60_000,
-      }
+      })
     })
     await store.applyScores({ scores })
   }

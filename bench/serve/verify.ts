@@ -1,0 +1,76 @@
+/**
+ * "Every one committed and scored": after a load, the server's pending work drains, then the
+ * figures are checked through the API and, once the server has stopped, in the database.
+ * @module
+ */
+import { openStore } from '../../src/store/index.js'
+import { type BenchServer, metric } from './bench-server.js'
+import { round } from './stats.js'
+
+export interface CatchUp {
+  /** Whether the server has the `leadscore_rescore_pending` gauge (rescoring after the acknowledgement). */
+  readonly rescorePendingGauge: boolean
+  /** Seconds from the last acknowledgement until nothing was queued or pending. */
+  readonly seconds: number
+  /** The largest pending rescoring seen while waiting (with the gauge). */
+  readonly maxPending: number
+}
+
+/** Waits until the ingest queue is empty and (with the gauge) no rescoring is pending. */
+export async function waitForCatchUp(server: BenchServer, endedAt: number, timeoutS = 600): Promise<CatchUp> {
+  let gauge = false
+  let maxPending = 0
+  for (;;) {
+    const text = await server.metrics()
+    const queued = metric(text, 'leadscore_ingest_queue_depth') ?? 0
+    const pending = metric(text, 'leadscore_rescore_pending')
+    gauge ||= pending !== undefined
+    maxPending = Math.max(maxPending, pending ?? 0)
+    if (queued === 0 && (pending ?? 0) === 0)
+      return { rescorePendingGauge: gauge, seconds: round((Date.now() - endedAt) / 1000), maxPending }
+    if (Date.now() - endedAt > timeoutS * 1000)
+      throw new Error(`the server still had ${queued} queued and ${pending} pending after ${timeoutS} s`)
+    await new Promise((r) => setTimeout(r, 50))
+  }
+}
+
+export interface ApiCheck {
+  /** `leadscore_events_accepted_total` from /metrics. */
+  readonly acceptedByServer: number
+  /** Scored contacts of the primary model, by `/api/contacts/counts?by=band`. */
+  readonly scoredContacts: number
+}
+
+export async function checkThroughApi(server: BenchServer): Promise<ApiCheck> {
+  const admin = server.admin(1)
+  const counts = await admin.json<{ counts: { count: number }[] }>('GET', '/api/contacts/counts?by=band')
+  return {
+    acceptedByServer: metric(await server.metrics(), 'leadscore_events_accepted_total') ?? Number.NaN,
+    scoredContacts: counts.counts.reduce((sum, c) => sum + c.count, 0),
+  }
+}
+
+export interface DatabaseCheck {
+  readonly storedEvents: number
+  readonly touchedContacts: number
+  /** Touched contacts with a score from the primary model. */
+  readonly scoredTouchedContacts: number
+}
+
+/** Counts the stored events and the touched contacts with a score (the server stopped). */
+export async function checkDatabase(location: string, users: ReadonlySet<string>): Promise<DatabaseCheck> {
+  const store = await openStore(location)
+  try {
+    let storedEvents = 0
+    for await (const page of store.streamEvents({ pageSize: 20_000 })) storedEvents += page.length
+    const primary = (await store.publishedModels()).find((m) => m.primary)
+    if (primary === undefined) throw new Error(`${location} has no primary model`)
+    const ids = [...users]
+    let scored = 0
+    for (let i = 0; i < ids.length; i += 1000)
+      scored += (await store.scoresOf(primary.id, ids.slice(i, i + 1000))).length
+    return { storedEvents, touchedContacts: ids.length, scoredTouchedContacts: scored }
+  } finally {
+    await store.close()
+  }
+}
