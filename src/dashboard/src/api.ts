@@ -1,6 +1,12 @@
 /** The JSON API as the dashboard calls it: the session cookie, the CSRF token, errors as values. */
 
 let csrfToken = ''
+let acceptLanguage = 'en'
+
+/** The language the server answers in (its messages, its labels): the page's. */
+export function setApiLocale(locale: string): void {
+  acceptLanguage = locale
+}
 
 export function setCsrf(token: string): void {
   csrfToken = token
@@ -16,7 +22,7 @@ export class ApiError extends Error {
     status: number,
     body: { code?: string; message?: string; hint?: string } & Record<string, unknown>,
   ) {
-    super(body.message ?? `request failed (${status})`)
+    super(body.message ?? '')
     this.status = status
     this.code = body.code ?? 'error'
     this.hint = body.hint
@@ -32,7 +38,7 @@ export function whenSignedOut(fn: () => void): void {
 
 export async function api<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
   const method = init.method ?? 'GET'
-  const headers: Record<string, string> = { Accept: 'application/json' }
+  const headers: Record<string, string> = { Accept: 'application/json', 'Accept-Language': acceptLanguage }
   if (method !== 'GET') headers['X-CSRF-Token'] = csrfToken
   if (init.body !== undefined) headers['Content-Type'] = 'application/json'
   const res = await fetch(path, {

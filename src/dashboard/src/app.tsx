@@ -1,21 +1,34 @@
 /**
- * The shell: who is signed in, the navigation, and the page for the address. Pages that
- * need heavy code (the model editor) load it when opened. A page is listed in `PAGES`; one
- * that needs a server feature (`feature`: a key of `/auth/session`'s `features`) shows only
- * where the server has it.
+ * The shell: who is signed in, the language, the navigation, and the page for the address.
+ * Pages that need heavy code (the model editor, the reports) load it when opened. A page is
+ * listed in `PAGES`; one that needs a server feature (`feature`: a key of `/auth/session`'s
+ * `features`) shows only where the server has it.
  */
 import type { ComponentType } from 'preact'
 import { lazy, Suspense } from 'preact/compat'
-import { useEffect, useState } from 'preact/hooks'
+import { useEffect, useMemo, useState } from 'preact/hooks'
+import type { Locale } from '../../i18n/locale.js'
 import { api, setCsrf, whenSignedOut } from './api.js'
 import { Loading } from './components/bits.js'
+import { LanguagePicker } from './components/language-picker.js'
+import {
+  chooseLocale,
+  type DashboardKey,
+  loadTranslator,
+  storedLocale,
+  storeLocale,
+  type T,
+  TranslatorProvider,
+} from './i18n.js'
+import { LabelsProvider, labelsOf } from './labels.js'
 import { AccountPage, AccountsPage } from './pages/accounts.js'
 import { LeadPage } from './pages/lead.js'
 import { QueuePage } from './pages/queue.js'
 import { SettingsPage } from './pages/settings.js'
 import { SignInPage } from './pages/sign-in.js'
 import { navigate, useLocation } from './router.js'
-import type { Session } from './types.js'
+import type { ModelInfo, Session } from './types.js'
+import { useData } from './use-data.js'
 
 const ModelPage = lazy(() => import('./pages/model.js').then((m) => ({ default: m.ModelPage })))
 const ReportsPage = lazy(() => import('./pages/reports.js').then((m) => ({ default: m.ReportsPage })))
@@ -27,21 +40,43 @@ export interface PageProps {
 
 interface PageEntry {
   /** The nav label, or null for pages reached by links only. */
-  label: string | null
+  label: DashboardKey | null
+  path?: string
   match: RegExp
   component: ComponentType<PageProps>
   adminOnly?: boolean
   feature?: string
+  /** Other addresses under this entry (a lead is part of the queue). */
+  under?: RegExp
 }
 
 const PAGES: PageEntry[] = [
-  { label: 'Queue', match: /^\/$/, component: QueuePage },
+  { label: 'nav.queue', path: '/', match: /^\/$/, component: QueuePage, under: /^\/leads\// },
   { label: null, match: /^\/leads\/(.+)$/, component: LeadPage },
-  { label: 'Accounts', match: /^\/accounts$/, component: AccountsPage },
+  {
+    label: 'nav.accounts',
+    path: '/accounts',
+    match: /^\/accounts$/,
+    component: AccountsPage,
+    under: /^\/accounts\//,
+  },
   { label: null, match: /^\/accounts\/(.+)$/, component: AccountPage },
-  { label: 'Model', match: /^\/model$/, component: ModelPage, adminOnly: true },
-  { label: 'Reports', match: /^\/reports$/, component: ReportsPage, adminOnly: true, feature: 'reports' },
-  { label: 'Settings', match: /^\/settings$/, component: SettingsPage, adminOnly: true },
+  { label: 'nav.model', path: '/model', match: /^\/model$/, component: ModelPage, adminOnly: true },
+  {
+    label: 'nav.reports',
+    path: '/reports',
+    match: /^\/reports$/,
+    component: ReportsPage,
+    adminOnly: true,
+    feature: 'reports',
+  },
+  {
+    label: 'nav.settings',
+    path: '/settings',
+    match: /^\/settings$/,
+    component: SettingsPage,
+    adminOnly: true,
+  },
 ]
 
 function allowed(page: PageEntry, session: Session): boolean {
@@ -49,29 +84,31 @@ function allowed(page: PageEntry, session: Session): boolean {
   return page.feature === undefined || session.features?.[page.feature] === true
 }
 
-const PATHS: Record<string, string> = {
-  Queue: '/',
-  Accounts: '/accounts',
-  Model: '/model',
-  Reports: '/reports',
-  Settings: '/settings',
-}
-
 export function App() {
   const { path } = useLocation()
   const [session, setSession] = useState<Session | undefined>(undefined)
+  const [t, setT] = useState<T | undefined>(undefined)
 
+  const applyLanguage = async (locale: Locale) => {
+    const next = await loadTranslator(locale)
+    setT(next)
+  }
   const refresh = () =>
     api<Session>('/auth/session').then(
       (s) => {
         if (s.csrfToken) setCsrf(s.csrfToken)
-        setSession(s)
+        return s
       },
-      () => setSession({ signedIn: false }),
+      (): Session => ({ signedIn: false }),
     )
+  const start = async () => {
+    const s = await refresh()
+    await applyLanguage(chooseLocale(s.locale, storedLocale(), navigator.languages))
+    setSession(s)
+  }
   useEffect(() => {
     whenSignedOut(() => setSession({ signedIn: false }))
-    void refresh()
+    void start()
   }, [])
 
   // a key in the address (`/#key=...`, printed at first start) is not kept there once signed in
@@ -80,59 +117,99 @@ export function App() {
       history.replaceState(null, '', location.pathname + location.search)
   }, [session?.signedIn])
 
-  if (session === undefined) return <Loading />
-  if (!session.signedIn || path === '/sign-in') {
-    return (
-      <SignInPage
-        signedIn={session.signedIn}
-        onSignedIn={async () => {
-          await refresh()
-          const next = new URLSearchParams(location.search).get('next')
-          navigate(next?.startsWith('/') && !next.startsWith('//') ? next : '/', true)
-        }}
-      />
-    )
+  /** A language picked in the page: kept for the user (when signed in with an account) and in this browser. */
+  const chooseLanguage = async (locale: Locale) => {
+    storeLocale(locale)
+    if (session?.signedIn && session.via === 'password')
+      await api('/auth/locale', { method: 'POST', body: { locale } })
+    await applyLanguage(locale)
+    if (session?.signedIn) setSession({ ...session, locale })
   }
 
+  if (session === undefined || t === undefined) return <Loading bare />
+  return (
+    <TranslatorProvider t={t}>
+      {!session.signedIn || path === '/sign-in' ? (
+        <SignInPage
+          signedIn={session.signedIn}
+          onLanguage={chooseLanguage}
+          onSignedIn={async () => {
+            const s = await refresh()
+            await applyLanguage(chooseLocale(s.locale, storedLocale(), navigator.languages))
+            setSession(s)
+            const next = new URLSearchParams(location.search).get('next')
+            navigate(next?.startsWith('/') && !next.startsWith('//') ? next : '/', true)
+          }}
+        />
+      ) : (
+        <Shell
+          session={session}
+          t={t}
+          onLanguage={chooseLanguage}
+          onSignedOut={() => {
+            setSession({ signedIn: false })
+            navigate('/sign-in', true)
+          }}
+        />
+      )}
+    </TranslatorProvider>
+  )
+}
+
+function Shell({
+  session,
+  t,
+  onLanguage,
+  onSignedOut,
+}: {
+  session: Session
+  t: T
+  onLanguage: (locale: Locale) => Promise<void>
+  onSignedOut: () => void
+}) {
+  const { path } = useLocation()
+  // the model's labels, in the page's language (loaded again when the language changes)
+  const model = useData(() => api<ModelInfo>('/api/dashboard/model'), [t.locale])
+  const labels = useMemo(() => labelsOf(model.value, model.reload), [model.value])
   const page = PAGES.find((p) => p.match.test(path))
   const params = page ? (page.match.exec(path) ?? []).slice(1).map(decodeURIComponent) : []
   const nav = PAGES.filter((p) => p.label !== null && allowed(p, session))
   const signOut = async () => {
     await api('/auth/sign-out', { method: 'POST' }).catch(() => undefined)
-    setSession({ signedIn: false })
-    navigate('/sign-in', true)
+    onSignedOut()
   }
-  const current = (p: PageEntry) =>
-    p.match.test(path) ||
-    (p.label === 'Queue' && path.startsWith('/leads/')) ||
-    (p.label === 'Accounts' && path.startsWith('/accounts/'))
+  const current = (p: PageEntry) => p.match.test(path) || (p.under?.test(path) ?? false)
+  const role = session.role === 'admin' ? t.t('role.admin') : t.t('role.sales')
 
   return (
-    <>
+    <LabelsProvider labels={labels}>
       <a class="skip" href="#content">
-        Skip to content
+        {t.t('shell.skip')}
       </a>
       <header class="topbar">
-        <a class="brand" href="/" aria-label="Leadscore, the queue">
+        <a class="brand" href="/" aria-label={t.t('shell.brand')}>
           <img src="/favicon.svg" width="22" height="22" alt="" />
           Leadscore
         </a>
-        <nav class="nav" aria-label="Main">
+        <nav class="nav" aria-label={t.t('shell.nav')}>
           {nav.map((p) => (
-            <a key={p.label} href={PATHS[p.label!] ?? '/'} aria-current={current(p) ? 'page' : undefined}>
-              {p.label}
+            <a key={p.label} href={p.path ?? '/'} aria-current={current(p) ? 'page' : undefined}>
+              {t.t(p.label!)}
             </a>
           ))}
         </nav>
         <div class="who">
           <span>
             {session.via === 'key'
-              ? `admin key${session.name ? ` (${session.name})` : ''}`
+              ? session.name
+                ? t.t('shell.adminKeyNamed', { name: session.name })
+                : t.t('shell.adminKey')
               : (session.name ?? session.email)}{' '}
-            · {session.role}
+            · {role}
           </span>
+          <LanguagePicker onChange={onLanguage} />
           <button type="button" onClick={signOut}>
-            Sign out
+            {t.t('shell.signOut')}
           </button>
         </div>
       </header>
@@ -143,14 +220,14 @@ export function App() {
           </Suspense>
         ) : (
           <div class="card empty">
-            <h1>Not here</h1>
+            <h1>{t.t('notFound.title')}</h1>
             <p>
-              There is no page at <code>{path}</code>
-              {page ? ' for your role' : ''}. <a href="/">Back to the queue</a>
+              {page ? t.t('notFound.forRole', { path }) : t.t('notFound.noPage', { path })}{' '}
+              <a href="/">{t.t('notFound.back')}</a>
             </p>
           </div>
         )}
       </main>
-    </>
+    </LabelsProvider>
   )
 }

@@ -3,6 +3,9 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { compileModel, evaluateContact } from '../../core/index.js'
 import { loadModel } from '../../core/model/index.js'
+import { loadDashboardCatalogs } from '../../i18n/dashboard.js'
+import { createTranslator } from '../../i18n/translator.js'
+import { setFormatLocale } from './format.js'
 import { ledgerLines, lineText } from './ledger-lines.js'
 
 const DAY = 86_400_000
@@ -10,6 +13,8 @@ const NOW = Date.parse('2026-11-20T12:00:00.000Z')
 const loaded = loadModel(readFileSync(new URL('../../../examples/b2b-saas.yaml', import.meta.url), 'utf8'))
 if (!loaded.ok) throw new Error('the example model does not load')
 const model = compileModel(loaded.model)
+const en = createTranslator(await loadDashboardCatalogs('en'), 'en')
+const es = createTranslator(await loadDashboardCatalogs('es'), 'es')
 
 const NAMES = [
   'page',
@@ -53,7 +58,7 @@ describe('ledger lines', () => {
               .sort((a, b) => a.ts - b.ts),
             NOW,
           )
-          const lines = ledgerLines(result.ledger, NOW)
+          const lines = ledgerLines(result.ledger, NOW, en)
           const sum = lines.reduce((s, l) => s + l.points, 0)
           expect(sum).toBeCloseTo(result.total, 9)
           expect(lines.every((l) => l.points !== 0)).toBe(true)
@@ -70,12 +75,30 @@ describe('ledger lines', () => {
       [{ id: 'p', name: 'page', ts: NOW - 30 * DAY, properties: { path: '/pricing' } }],
       NOW,
     )
-    const lines = ledgerLines(result.ledger, NOW)
+    const lines = ledgerLines(result.ledger, NOW, en)
     const pricing = lines.find((l) => /pricing/.test(l.label))!
     expect(lineText(pricing)).toMatch(/^\+\d+(\.\d)? /)
     expect(pricing.detail).toMatch(/30 days ago/)
     expect(pricing.detail).toMatch(/decayed from/)
     const vp = lines.find((l) => /VP/.test(l.label))!
     expect(lineText(vp)).toBe('+15 VP or head of function')
+  })
+
+  it('reads in the page language: Spanish words, Spanish numbers and relative times', () => {
+    const result = evaluateContact(
+      model,
+      { id: 'c', properties: { job_title: 'VP Marketing' } },
+      [{ id: 'p', name: 'page', ts: NOW - 30 * DAY, properties: { path: '/pricing' } }],
+      NOW,
+    )
+    setFormatLocale('es')
+    try {
+      const pricing = ledgerLines(result.ledger, NOW, es).find((l) => /pricing/.test(l.label))!
+      expect(pricing.detail).toMatch(/hace 30 días/)
+      expect(pricing.detail).toMatch(/reducido desde \d+(,\d)? por antigüedad/)
+      expect(pricing.detail).not.toMatch(/days ago|decayed/)
+    } finally {
+      setFormatLocale('en')
+    }
   })
 })

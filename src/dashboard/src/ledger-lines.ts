@@ -4,6 +4,7 @@
  * every rule's points, then every cap's cut where it cut, inactivity, the predictive part.
  */
 import { ago, points as fmtPoints, score } from './format.js'
+import type { T } from './i18n.js'
 import type { Ledger, PartLedger, RuleLedger } from './types.js'
 
 export interface LedgerLine {
@@ -13,18 +14,23 @@ export interface LedgerLine {
   readonly detail: string
 }
 
-function ruleDetail(rule: RuleLedger, group: string, now: number): string {
+function ruleDetail(rule: RuleLedger, group: string, now: number, t: T): string {
   const bits: string[] = [group]
   if (rule.events.length > 0) {
     const undecayed = rule.events.reduce((s, e) => s + (e.decay > 0 ? e.points / e.decay : 0), 0)
     const latest = Math.max(...rule.events.map((e) => e.ts))
     const n = rule.events.length + (rule.compacted?.events ?? 0)
-    bits.push(n === 1 ? ago(latest, now) : `${n} events, latest ${ago(latest, now)}`)
+    bits.push(n === 1 ? ago(latest, now) : t.t('ledger.events', { count: n, latest: ago(latest, now) }))
     if (Math.abs(undecayed - rule.raw) >= 0.05 && rule.events.some((e) => e.decay < 1))
-      bits.push(`decayed from ${score(undecayed)}`)
+      bits.push(t.t('ledger.decayed', { points: score(undecayed) }))
   }
-  if (rule.count) bits.push(`${rule.count.n} counted, ${rule.count.condition}`)
-  for (const cap of rule.caps) bits.push(`capped at ${cap.bound} ${score(cap.limit)}`)
+  if (rule.count) bits.push(t.t('ledger.counted', { count: rule.count.n, condition: rule.count.condition }))
+  for (const cap of rule.caps)
+    bits.push(
+      cap.bound === 'min'
+        ? t.t('ledger.atLeast', { limit: score(cap.limit) })
+        : t.t('ledger.atMost', { limit: score(cap.limit) }),
+    )
   return bits.join(' · ')
 }
 
@@ -33,6 +39,7 @@ function capLines(
   what: string,
   caps: PartLedger['caps'],
   cut: number,
+  t: T,
 ): LedgerLine[] {
   if (cut === 0) return []
   const cap = caps[caps.length - 1]
@@ -40,13 +47,17 @@ function capLines(
     {
       part,
       points: cut,
-      label: `${what} ${cap?.bound === 'min' ? 'floor' : 'cap'}`,
-      detail: cap ? `${cap.bound === 'min' ? 'at least' : 'at most'} ${score(cap.limit)}` : '',
+      label: cap?.bound === 'min' ? t.t('ledger.floor', { what }) : t.t('ledger.cap', { what }),
+      detail: cap
+        ? cap.bound === 'min'
+          ? t.t('ledger.atLeast', { limit: score(cap.limit) })
+          : t.t('ledger.atMost', { limit: score(cap.limit) })
+        : '',
     },
   ]
 }
 
-function partLines(name: 'fit' | 'engagement', part: PartLedger, now: number): LedgerLine[] {
+function partLines(name: 'fit' | 'engagement', part: PartLedger, now: number, t: T): LedgerLine[] {
   const lines: LedgerLine[] = []
   for (const group of part.groups) {
     const groupName = group.label ?? group.id
@@ -56,46 +67,52 @@ function partLines(name: 'fit' | 'engagement', part: PartLedger, now: number): L
         part: name,
         points: rule.points,
         label: rule.label ?? rule.id,
-        detail: ruleDetail(rule, groupName, now),
+        detail: ruleDetail(rule, groupName, now, t),
       })
     }
-    lines.push(...capLines(name, groupName, group.caps, group.points - group.raw))
+    lines.push(...capLines(name, groupName, group.caps, group.points - group.raw, t))
   }
   return lines
 }
 
 /** The lines of a ledger; their points add up to `ledger.total.points`. */
-export function ledgerLines(ledger: Ledger, now: number): LedgerLine[] {
-  const lines = partLines('fit', ledger.fit, now)
-  lines.push(...capLines('fit', 'Fit', ledger.fit.caps, ledger.fit.points - ledger.fit.raw))
-  lines.push(...partLines('engagement', ledger.engagement, now))
+export function ledgerLines(ledger: Ledger, now: number, t: T): LedgerLine[] {
+  const lines = partLines('fit', ledger.fit, now, t)
+  lines.push(...capLines('fit', t.t('score.fit'), ledger.fit.caps, ledger.fit.points - ledger.fit.raw, t))
+  lines.push(...partLines('engagement', ledger.engagement, now, t))
   const inactivity = ledger.engagement.inactivity
   if (inactivity?.applied && inactivity.points !== 0)
     lines.push({
       part: 'engagement',
       points: inactivity.points,
-      label: `no activity for ${inactivity.afterDays} days`,
+      label: t.t('ledger.inactive', { days: inactivity.afterDays }),
       detail:
         inactivity.lastActivityAt === null
-          ? 'never active'
-          : `last active ${ago(inactivity.lastActivityAt, now)}`,
+          ? t.t('ledger.neverActive')
+          : t.t('ledger.lastActive', { ago: ago(inactivity.lastActivityAt, now) }),
     })
   lines.push(
     ...capLines(
       'engagement',
-      'Engagement',
+      t.t('score.engagement'),
       ledger.engagement.caps,
       ledger.engagement.points - ledger.engagement.raw,
+      t,
     ),
   )
   if (ledger.predictive.points !== 0)
     lines.push({
       part: 'predictive',
       points: ledger.predictive.points,
-      label: 'predicted likelihood',
-      detail: `${score(ledger.predictive.likelihood)}% × weight ${score(ledger.predictive.weight)}`,
+      label: t.t('ledger.predicted'),
+      detail: t.t('ledger.predictedDetail', {
+        likelihood: score(ledger.predictive.likelihood),
+        weight: score(ledger.predictive.weight),
+      }),
     })
-  lines.push(...capLines('total', 'Total', ledger.total.caps, ledger.total.points - ledger.total.raw))
+  lines.push(
+    ...capLines('total', t.t('score.total'), ledger.total.caps, ledger.total.points - ledger.total.raw, t),
+  )
   return lines
 }
 

@@ -13,6 +13,8 @@ export interface Session {
   email?: string | null
   name?: string | null
   features?: Record<string, boolean>
+  /** The language the user chose (null: none; absent for admin-key sessions). */
+  locale?: string | null
 }
 
 /** The classes of a score: grade, level, label, band, stage, journey, segments. */

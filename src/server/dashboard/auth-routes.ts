@@ -9,6 +9,7 @@ import type { Context, Hono } from 'hono'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import { z } from 'zod'
 import type { Engine } from '../../engine/index.js'
+import { LOCALES } from '../../i18n/locale.js'
 import type { Store } from '../../store/index.js'
 import type { AppEnv } from '../auth.js'
 import { HttpError } from '../http-error.js'
@@ -17,6 +18,8 @@ import { verifyPassword } from './password.js'
 import { checkCsrf, SESSION_COOKIE, sameOrigin } from './session-auth.js'
 import { csrfToken, MAX_AGE_MS, type Sessions } from './sessions.js'
 import { SignInThrottle } from './throttle.js'
+
+const localeBody = z.strictObject({ locale: z.enum(LOCALES).nullable() })
 
 const signInBody = z.union([
   z.strictObject({ email: z.string().min(1).max(320), password: z.string().min(1).max(1024) }),
@@ -107,9 +110,34 @@ export function authRoutes(app: Hono<AppEnv>, deps: AuthRouteDeps): void {
       via: principal.userId !== null ? 'password' : 'key',
       email: principal.email,
       name: principal.name,
+      ...(principal.userId !== null ? { locale: principal.locale } : {}),
       expiresAt: principal.expiresAt,
       features: deps.features(),
     })
+  })
+
+  // the signed-in user's dashboard language (null: follow the browser); admin-key sessions have
+  // no user to keep it for: the dashboard keeps their choice in the browser
+  app.post('/auth/locale', async (c) => {
+    const token = getCookie(c, SESSION_COOKIE)
+    const principal = await sessions.resolve(token)
+    if (principal === undefined || token === undefined)
+      throw new HttpError(401, 'unauthorized', 'sign in to choose a language', {
+        hint: 'POST /auth/sign-in first',
+      })
+    checkCsrf(c, token)
+    const { locale } = await readJson(c.req.raw, localeBody, 1024)
+    if (principal.userId === null)
+      throw new HttpError(
+        409,
+        'conflict',
+        'a session opened with an admin key has no user to keep a language for',
+        {
+          hint: 'the dashboard keeps the choice in the browser; sign in as a user to keep it on the server',
+        },
+      )
+    await store.updateUser({ id: principal.userId, at: engine.clock.now(), locale })
+    return c.json({ locale })
   })
 
   app.post('/auth/sign-out', async (c) => {

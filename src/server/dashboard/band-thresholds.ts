@@ -3,7 +3,7 @@
  * (`score.total: { gte: 60 }`), for drawing the thresholds on a score chart.
  * @module
  */
-import type { Classifier, Condition } from '../../core/index.js'
+import { type Classifier, type Condition, labelIn } from '../../core/index.js'
 
 /** A band and the total from which its condition holds on the total alone (null: not a threshold). */
 export interface BandThreshold {
@@ -28,7 +28,11 @@ function totalBound(condition: Condition | undefined): number | null {
   return all.length > 0 ? Math.max(...all) : null
 }
 
-/** The thresholds of a model's bands, in the model's order. */
-export function bandThresholds(bands: readonly Classifier[] | undefined): BandThreshold[] {
-  return (bands ?? []).map((b) => ({ id: b.id, label: b.label ?? null, min: totalBound(b.when) }))
+/** The thresholds of a model's bands, in the model's order, with their labels in `locale`. */
+export function bandThresholds(bands: readonly Classifier[] | undefined, locale = 'en'): BandThreshold[] {
+  return (bands ?? []).map((b) => ({
+    id: b.id,
+    label: labelIn(b.label, locale) ?? null,
+    min: totalBound(b.when),
+  }))
 }

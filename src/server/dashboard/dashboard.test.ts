@@ -408,3 +408,60 @@ describe('dashboard API', () => {
     expect(csrfToken('a')).toBe(csrfToken('a'))
   })
 })
+
+describe('dashboard language', () => {
+  it("keeps a user's language, which then wins over Accept-Language for the API's words", async () => {
+    const { json, request, signIn, addUser } = await setup()
+    await addUser('ines@example.com', 'sales')
+    const { cookie, csrf } = await signIn({ email: 'ines@example.com', password: 'correct horse battery' })
+    const session = async () => (await (await request('/auth/session', { cookie })).json()) as Json
+    expect((await session()).locale).toBeNull()
+
+    expect((await json('POST', '/auth/locale', { locale: 'es' }, {}, cookie)).status).toBe(403)
+    expect(
+      (await json('POST', '/auth/locale', { locale: 'fr' }, { 'x-csrf-token': csrf }, cookie)).status,
+    ).toBe(400)
+    const chosen = await json('POST', '/auth/locale', { locale: 'es' }, { 'x-csrf-token': csrf }, cookie)
+    expect(chosen.status).toBe(200)
+    expect((await session()).locale).toBe('es')
+
+    // the same session goes on (choosing a language does not sign anyone out)
+    const model = await request('/api/dashboard/model', { cookie, headers: { 'accept-language': 'nl' } })
+    expect(model.status).toBe(200)
+    expect(model.headers.get('content-language')).toBe('es')
+    const body = (await model.json()) as Json
+    expect(body.bands.find((b: Json) => b.id === 'hot')?.label).toBe('Caliente')
+    expect(body.stages.find((s: Json) => s.id === 'customer')?.label).toBe('Cliente')
+
+    // null: back to the browser's language
+    await json('POST', '/auth/locale', { locale: null }, { 'x-csrf-token': csrf }, cookie)
+    expect((await session()).locale).toBeNull()
+    const dutch = (await (
+      await request('/api/dashboard/model', { cookie, headers: { 'accept-language': 'nl-BE,en;q=0.5' } })
+    ).json()) as Json
+    expect(dutch.bands.find((b: Json) => b.id === 'cold')?.label).toBe('Koud')
+  })
+
+  it('has no server-side language for admin-key sessions (the browser keeps their choice)', async () => {
+    const { json, request, signIn } = await setup()
+    const { cookie, csrf } = await signIn({ key: ADMIN })
+    const res = await json('POST', '/auth/locale', { locale: 'nl' }, { 'x-csrf-token': csrf }, cookie)
+    expect(res.status).toBe(409)
+    expect(((await res.json()) as Json).error.code).toBe('conflict')
+    expect((await (await request('/auth/session', { cookie })).json()) as Json).not.toHaveProperty('locale')
+    expect((await json('POST', '/auth/locale', { locale: 'nl' })).status).toBe(401)
+  })
+
+  it('answers the model labels in the language asked, the English label or the id otherwise', async () => {
+    const { request } = await setup()
+    const ask = async (language: string) =>
+      (await (
+        await request('/api/dashboard/model', {
+          headers: { authorization: `Bearer ${ADMIN}`, 'accept-language': language },
+        })
+      ).json()) as Json
+    expect((await ask('es')).bands.map((b: Json) => b.label)).toEqual(['Caliente', 'Templado', 'Frío'])
+    expect((await ask('nl')).bands.map((b: Json) => b.label)).toEqual(['Warm', 'Lauw', 'Koud'])
+    expect((await ask('fr')).bands.map((b: Json) => b.label)).toEqual(['Hot', 'Warm', 'Cold'])
+  })
+})

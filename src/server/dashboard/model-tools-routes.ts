@@ -7,11 +7,18 @@
  */
 import type { Hono } from 'hono'
 import { z } from 'zod'
-import { evaluateContact, type ModelDocument, type ScoreResult } from '../../core/index.js'
+import {
+  type Classifier,
+  evaluateContact,
+  labelIn,
+  type ModelDocument,
+  type ScoreResult,
+} from '../../core/index.js'
 import { modelJsonSchema } from '../../core/model/index.js'
 import { compileSource, type Engine, InvalidRequestError, NotFoundError } from '../../engine/index.js'
 import type { Store, StoredEvent } from '../../store/index.js'
 import { type AppEnv, requireKey } from '../auth.js'
+import { requestLocale } from '../locale.js'
 import { queryObject, readJson } from '../read-body.js'
 import { bandThresholds } from './band-thresholds.js'
 
@@ -53,6 +60,11 @@ function eventNames(document: ModelDocument): string[] {
   return [...names].sort()
 }
 
+/** Ids with their labels in `locale` (null where the model has none). */
+function named(list: readonly Classifier[] | undefined, locale: string) {
+  return (list ?? []).map((s) => ({ id: s.id, label: labelIn(s.label, locale) ?? null }))
+}
+
 /** The scores without the ledger. */
 function scores(r: ScoreResult) {
   const { ledger: _ledger, groups: _groups, rules: _rules, ...rest } = r
@@ -68,7 +80,8 @@ export function modelToolRoutes(app: Hono<AppEnv>, deps: ModelToolDeps): void {
 
   app.get('/api/dashboard/model', admin, (c) => {
     const model = engine.modelFor(queryObject(c.req.url)['model'] as string | undefined)
-    const key = `${model.record.id}@${model.record.version}`
+    const locale = requestLocale(c)
+    const key = `${model.record.id}@${model.record.version}:${locale}`
     let body = described.get(key)
     if (body === undefined) {
       const { document } = compileSource(model.record.source)
@@ -78,10 +91,10 @@ export function modelToolRoutes(app: Hono<AppEnv>, deps: ModelToolDeps): void {
         primary: model.record.primary,
         name: document.name ?? null,
         totalMax: model.compiled.totalMax,
-        bands: bandThresholds(document.bands),
-        stages: (document.stages ?? []).map((s) => ({ id: s.id, label: s.label ?? null })),
-        journey: (document.journey ?? []).map((s) => ({ id: s.id, label: s.label ?? null })),
-        segments: (document.segments ?? []).map((s) => ({ id: s.id, label: s.label ?? null })),
+        bands: bandThresholds(document.bands, locale),
+        stages: named(document.stages, locale),
+        journey: named(document.journey, locale),
+        segments: named(document.segments, locale),
         committee: (document.accounts?.committee?.roles ?? []).map((r) => ({
           id: r.id,
           label: r.label ?? null,

@@ -17,6 +17,7 @@ import type { Context, MiddlewareHandler } from 'hono'
 import { getCookie } from 'hono/cookie'
 import type { AppEnv } from '../auth.js'
 import { HttpError } from '../http-error.js'
+import { setUserLocale } from '../locale.js'
 import { csrfMatches, type Principal, type Sessions } from './sessions.js'
 
 export const SESSION_COOKIE = 'leadscore_session'
@@ -74,6 +75,8 @@ export function sessionAuth(sessions: Sessions): MiddlewareHandler<AppEnv> {
         hint: 'ask an admin to do it, or to give you the admin role',
       })
     principals.set(c.req.raw, principal)
+    // the user's language wins over Accept-Language for what the API answers
+    if (principal.locale !== null) setUserLocale(c, principal.locale)
     c.set('key', {
       id: principal.userId !== null ? `user:${principal.userId}` : (principal.keyId ?? 'session'),
       kind: 'admin',

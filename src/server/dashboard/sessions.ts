@@ -26,6 +26,8 @@ export interface Principal {
   readonly keyId: string | null
   readonly email: string | null
   readonly name: string | null
+  /** The user's dashboard language (null: none chosen, and always for admin-key sessions). */
+  readonly locale: string | null
   readonly expiresAt: number
 }
 
@@ -91,11 +93,13 @@ export class Sessions {
     }
     let email: string | null = null
     let name: string | null = null
+    let locale: string | null = null
     if (session.userId !== null) {
       const user = await this.store.getUser(session.userId)
       if (user === undefined || user.disabledAt !== null) return undefined
       email = user.email
       name = user.name
+      locale = user.locale
     } else if (!session.keyId?.startsWith('env:')) {
       // a key from the environment (LEADSCORE_ADMIN_KEY) is not stored: its sessions run to expiry
       const key = (await this.store.listKeys()).find((k) => k.id === session.keyId)
@@ -114,6 +118,7 @@ export class Sessions {
       keyId: session.keyId,
       email,
       name,
+      locale,
       expiresAt,
     }
   }

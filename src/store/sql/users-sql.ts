@@ -62,7 +62,10 @@ export function normalizeEmail(value: unknown, field = 'email'): string {
 function localeTag(value: unknown): string | null {
   const tag = v.nullableText(value, 'locale')
   if (tag !== null && !/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/.test(tag))
-    throw new StoreInputError('locale', `${JSON.stringify(value)} is not a language tag (such as "es" or "nl-BE")`)
+    throw new StoreInputError(
+      'locale',
+      `${JSON.stringify(value)} is not a language tag (such as "es" or "nl-BE")`,
+    )
   return tag
 }
 

@@ -1,10 +1,19 @@
 /** Small pieces shared by the pages. */
 import type { ComponentChildren } from 'preact'
+import { ApiError } from '../api.js'
 import { score } from '../format.js'
+import { useT } from '../i18n.js'
+import { useLabels } from '../labels.js'
 
+/** A band by its label (the id styles it). */
 export function Band({ band }: { band: string | null | undefined }) {
+  const labels = useLabels()
   if (!band) return <span class="muted">—</span>
-  return <span class={`band ${band}`}>{band}</span>
+  return (
+    <span class={`band ${band}`} data-band={band}>
+      {labels.band(band)}
+    </span>
+  )
 }
 
 export function ScoreBar({ value, max = 100 }: { value: number; max?: number }) {
@@ -21,12 +30,18 @@ export function ScoreBar({ value, max = 100 }: { value: number; max?: number }) 
   )
 }
 
-export function Loading({ what = 'Loading' }: { what?: string }) {
+/** What the page is doing while it waits (`bare`: before the messages are loaded). */
+export function Loading({ what, bare = false }: { what?: string; bare?: boolean }) {
   return (
     <p class="muted" role="status" aria-live="polite">
-      {what}…
+      {bare ? '…' : <LoadingText what={what} />}
     </p>
   )
+}
+
+function LoadingText({ what }: { what: string | undefined }) {
+  const t = useT()
+  return <>{what ?? t.t('common.loading')}</>
 }
 
 /** A message of the API as a sentence: capital first letter. */
@@ -36,10 +51,20 @@ export function sentence(text: string): string {
 
 export function ErrorBox({ error }: { error: Error | undefined }) {
   if (!error) return null
+  return <ErrorText error={error} />
+}
+
+/** The API's message (in the page's language: the server reads Accept-Language), else what happened. */
+function ErrorText({ error }: { error: Error }) {
+  const t = useT()
   const hint = (error as { hint?: string }).hint
+  const message =
+    error instanceof ApiError
+      ? error.message || t.t('error.status', { status: error.status })
+      : t.t('error.network')
   return (
     <div class="error" role="alert">
-      {sentence(error.message)}
+      {sentence(message)}
       {hint ? <div class="small">{hint}</div> : null}
     </div>
   )

@@ -1,17 +1,19 @@
 /** The breakdown of a score: lines that add up to the total. */
 import { points as fmtPoints, score } from '../format.js'
+import { type DashboardKey, useT } from '../i18n.js'
 import { ledgerLines } from '../ledger-lines.js'
 import type { Ledger } from '../types.js'
 
-const PARTS = {
-  fit: 'Fit: who they are',
-  engagement: 'Engagement: what they did',
-  predictive: 'Predictive',
-  total: 'Total',
-} as const
+const PARTS: Record<'fit' | 'engagement' | 'predictive' | 'total', DashboardKey> = {
+  fit: 'ledger.part.fit',
+  engagement: 'ledger.part.engagement',
+  predictive: 'ledger.part.predictive',
+  total: 'ledger.part.total',
+}
 
 export function LedgerView({ ledger, asOf }: { ledger: Ledger; asOf: number }) {
-  const lines = ledgerLines(ledger, asOf)
+  const t = useT()
+  const lines = ledgerLines(ledger, asOf, t)
   const parts = (['fit', 'engagement', 'predictive', 'total'] as const).filter((p) =>
     lines.some((l) => l.part === p),
   )
@@ -19,7 +21,7 @@ export function LedgerView({ ledger, asOf }: { ledger: Ledger; asOf: number }) {
     <div class="breakdown">
       {parts.map((part) => (
         <div key={part}>
-          <h3>{PARTS[part]}</h3>
+          <h3>{t.t(PARTS[part])}</h3>
           <ul class="ledger">
             {lines
               .filter((l) => l.part === part)
@@ -35,13 +37,13 @@ export function LedgerView({ ledger, asOf }: { ledger: Ledger; asOf: number }) {
           </ul>
         </div>
       ))}
-      {lines.length === 0 ? <p class="muted">No rule gives this lead any points yet.</p> : null}
+      {lines.length === 0 ? <p class="muted">{t.t('ledger.empty')}</p> : null}
       <ul class="ledger">
         <li class="sum">
           <span class="pts" data-ledger-total={ledger.total.points}>
             {score(ledger.total.points)}
           </span>
-          <span>total</span>
+          <span>{t.t('ledger.total')}</span>
         </li>
       </ul>
     </div>

@@ -1,6 +1,7 @@
 /** Keyset pages: the cursors seen so far, and Previous / Next. */
 import { useState } from 'preact/hooks'
 import { count } from '../format.js'
+import { useT } from '../i18n.js'
 
 export interface Pages {
   /** The cursor of the page shown (null: the first). */
@@ -34,16 +35,19 @@ export function Pager({
   rows: number
   nextCursor: string | null | undefined
 }) {
+  const t = useT()
   return (
-    <nav class="pager" aria-label="Pages">
+    <nav class="pager" aria-label={t.t('pager.label')}>
       <span class="muted">
-        {rows > 0 ? `Rows ${count(pages.offset + 1)}–${count(pages.offset + rows)}` : ''}
+        {rows > 0
+          ? t.t('pager.rows', { first: count(pages.offset + 1), last: count(pages.offset + rows) })
+          : ''}
       </span>
       <button type="button" disabled={!pages.canGoBack} onClick={pages.previous}>
-        ← Previous
+        ← {t.t('pager.previous')}
       </button>
       <button type="button" disabled={!nextCursor} onClick={() => nextCursor && pages.next(nextCursor)}>
-        Next →
+        {t.t('pager.next')} →
       </button>
     </nav>
   )

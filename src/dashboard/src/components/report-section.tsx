@@ -1,5 +1,6 @@
 /** A report's card: its title, what it is doing while it loads, the API's error, then the report. */
 import type { ComponentChildren } from 'preact'
+import { useT } from '../i18n.js'
 import type { Data } from '../use-data.js'
 import { Card, ErrorBox, Loading } from './bits.js'
 
@@ -21,12 +22,13 @@ export function ReportSection<T>({
   controls?: ComponentChildren
   children: (value: T) => ComponentChildren
 }) {
+  const t = useT()
   const value = data.value
   return (
     <Card title={title}>
       {controls}
       <div aria-busy={data.loading} aria-live="polite" data-report={name}>
-        {data.loading ? <Loading what={value === undefined ? loading : 'Updating'} /> : null}
+        {data.loading ? <Loading what={value === undefined ? loading : t.t('common.updating')} /> : null}
         <ErrorBox error={data.error} />
         {value !== undefined && !data.error ? children(value) : null}
       </div>

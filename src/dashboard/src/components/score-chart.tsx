@@ -3,6 +3,9 @@
  * first chart (its own chunk), so pages without a chart never download it.
  */
 import { useEffect, useRef } from 'preact/hooks'
+import { score } from '../format.js'
+import { useT } from '../i18n.js'
+import { useLabels } from '../labels.js'
 import type { BandThreshold } from '../types.js'
 
 export interface ScorePoint {
@@ -23,6 +26,8 @@ export function ScoreChart({
   bands: BandThreshold[]
   max: number
 }) {
+  const t = useT()
+  const labels = useLabels()
   const box = useRef<HTMLDivElement>(null)
   useEffect(() => {
     let chart: { destroy(): void } | undefined
@@ -41,9 +46,9 @@ export function ScoreChart({
           legend: { show: true, live: false },
           series: [
             {},
-            { label: 'Total', stroke: '#3b4fd8', width: 2, points: { show: points.length < 40 } },
-            { label: 'Fit', stroke: '#8a93a6', width: 1 },
-            { label: 'Engagement', stroke: '#1c7440', width: 1 },
+            { label: t.t('score.total'), stroke: '#3b4fd8', width: 2, points: { show: points.length < 40 } },
+            { label: t.t('score.fit'), stroke: '#8a93a6', width: 1 },
+            { label: t.t('score.engagement'), stroke: '#1c7440', width: 1 },
           ],
           hooks: {
             draw: [
@@ -61,7 +66,7 @@ export function ScoreChart({
                   ctx.moveTo(u.bbox.left, y)
                   ctx.lineTo(u.bbox.left + u.bbox.width, y)
                   ctx.stroke()
-                  const label = `${b.label ?? b.id} ≥ ${b.min}`
+                  const label = `${labels.band(b.id)} ≥ ${score(b.min)}`
                   ctx.fillText(
                     label,
                     u.bbox.left + u.bbox.width - ctx.measureText(label).width * devicePixelRatio - 6,
@@ -81,14 +86,17 @@ export function ScoreChart({
       gone = true
       chart?.destroy()
     }
-  }, [points, bands, max])
+  }, [points, bands, max, t, labels])
   return (
     <figure style={{ margin: 0 }}>
       <div
         ref={box}
         class="chart"
         role="img"
-        aria-label={`Score over time: ${points.length} points, now ${Math.round(points.at(-1)?.total ?? 0)}`}
+        aria-label={t.t('chart.scoreOverTime', {
+          points: points.length,
+          now: score(points.at(-1)?.total ?? 0),
+        })}
       />
     </figure>
   )

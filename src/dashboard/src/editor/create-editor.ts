@@ -37,6 +37,8 @@ export function createEditor(
   source: string,
   schema: Record<string, unknown>,
   onChange: (source: string) => void,
+  /** The editor's accessible name, in the page's language. */
+  label: string,
 ): ModelEditor {
   const view = new EditorView({
     parent,
@@ -59,7 +61,7 @@ export function createEditor(
         autocompletion({ override: [schemaCompletion(schema)] }),
         lintGutter(),
         keymap.of([...defaultKeymap, ...historyKeymap, ...completionKeymap, ...lintKeymap, indentWithTab]),
-        EditorView.contentAttributes.of({ 'aria-label': 'Model source (YAML)' }),
+        EditorView.contentAttributes.of({ 'aria-label': label }),
         EditorView.updateListener.of((u) => {
           if (u.docChanged) onChange(u.state.doc.toString())
         }),

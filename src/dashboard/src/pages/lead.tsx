@@ -10,6 +10,8 @@ import { Band, Card, ErrorBox, Loading } from '../components/bits.js'
 import { LedgerView } from '../components/ledger.js'
 import { ScoreChart } from '../components/score-chart.js'
 import { ago, count, day, eventName, points as fmtPoints, percent, score, when } from '../format.js'
+import { useT } from '../i18n.js'
+import { useLabels } from '../labels.js'
 import type { ContactDetail, Ledger, LiveScore, ModelInfo } from '../types.js'
 import { useData } from '../use-data.js'
 import { Committee } from './accounts.js'
@@ -38,6 +40,8 @@ interface WhatIfAnswer {
 }
 
 function WhatIf({ id, suggestions }: { id: string; suggestions: string[] }) {
+  const t = useT()
+  const labels = useLabels()
   const [answer, setAnswer] = useState<WhatIfAnswer | undefined>(undefined)
   const [error, setError] = useState<Error | undefined>(undefined)
   const [busy, setBusy] = useState(false)
@@ -65,13 +69,13 @@ function WhatIf({ id, suggestions }: { id: string; suggestions: string[] }) {
     }
   }
   return (
-    <Card title="What if">
+    <Card title={t.t('whatIf.title')}>
       <p class="muted small" style={{ marginTop: 0 }}>
-        Add a hypothetical event now and see the new score. Nothing is stored.
+        {t.t('whatIf.intro')}
       </p>
       <form class="toolbar" onSubmit={submit}>
         <label class="field" style={{ flex: '1 1 10rem' }}>
-          Event
+          {t.t('whatIf.event')}
           <input name="event" list="what-if-events" required placeholder="Demo Requested" />
           <datalist id="what-if-events">
             {suggestions.map((s) => (
@@ -80,31 +84,34 @@ function WhatIf({ id, suggestions }: { id: string; suggestions: string[] }) {
           </datalist>
         </label>
         <label class="field" style={{ flex: '1 1 7rem' }}>
-          Page path (page events)
+          {t.t('whatIf.path')}
           <input name="path" placeholder="/pricing" />
         </label>
         <label class="field" style={{ width: '5rem' }}>
-          Times
+          {t.t('whatIf.times')}
           <input name="times" type="number" min={1} max={20} value={1} />
         </label>
         <button type="submit" class="primary" disabled={busy}>
-          Try it
+          {t.t('whatIf.submit')}
         </button>
       </form>
       <ErrorBox error={error} />
       {answer ? (
         <div role="status" aria-live="polite" data-what-if={answer.after.total}>
           <p>
-            Score would be <strong class="num">{score(answer.after.total)}</strong>{' '}
+            {t.t('whatIf.scoreWouldBe')} <strong class="num">{score(answer.after.total)}</strong>{' '}
             <span class={answer.delta >= 0 ? 'pos' : 'neg'}>({fmtPoints(answer.delta)})</span>
             {answer.after.band !== answer.before.band ? (
               <>
                 {' '}
-                · band <Band band={answer.before.band} /> → <Band band={answer.after.band} />
+                · {t.t('whatIf.band')} <Band band={answer.before.band} /> → <Band band={answer.after.band} />
               </>
             ) : null}
             {answer.after.stage !== answer.before.stage
-              ? ` · stage ${answer.before.stage ?? '—'} → ${answer.after.stage ?? '—'}`
+              ? ` · ${t.t('whatIf.stage', {
+                  from: answer.before.stage ? labels.stage(answer.before.stage) : '—',
+                  to: answer.after.stage ? labels.stage(answer.after.stage) : '—',
+                })}`
               : ''}
           </p>
         </div>
@@ -114,6 +121,8 @@ function WhatIf({ id, suggestions }: { id: string; suggestions: string[] }) {
 }
 
 export function LeadPage({ params }: PageProps) {
+  const t = useT()
+  const labels = useLabels()
   const id = params[0] ?? ''
   const detail = useData(() => api<ContactDetail>(`/api/contacts/${encodeURIComponent(id)}?limit=200`), [id])
   const model = useData(() => api<ModelInfo>('/api/dashboard/model'), [])
@@ -126,7 +135,7 @@ export function LeadPage({ params }: PageProps) {
     return pts.sort((a, b) => a.at - b.at)
   }, [d])
   if (detail.error) return <ErrorBox error={detail.error} />
-  if (!d) return <Loading what="Loading the lead" />
+  if (!d) return <Loading what={t.t('lead.loading')} />
 
   const p = d.contact.properties
   const live = d.live
@@ -141,7 +150,7 @@ export function LeadPage({ params }: PageProps) {
   return (
     <>
       <div class="page-head">
-        <a href="/">← Queue</a>
+        <a href="/">← {t.t('nav.queue')}</a>
         <h1>{name}</h1>
         <span class="sub">
           {[text(p['job_title'] ?? p['title']), companyOf(p), text(p['email'])].filter(Boolean).join(' · ')}
@@ -149,39 +158,39 @@ export function LeadPage({ params }: PageProps) {
       </div>
       <div class="grid cols-2">
         <div class="grid">
-          <Card title="Score">
+          <Card title={t.t('lead.score')}>
             <div class="row" style={{ gap: '2rem', alignItems: 'flex-end' }}>
               <div class="stat">
                 <span class="score-big" data-score={live.total}>
                   {score(live.total)}
                 </span>
-                <span class="label">total, of {model.value?.totalMax ?? 100}</span>
+                <span class="label">{t.t('lead.totalOf', { max: model.value?.totalMax ?? 100 })}</span>
               </div>
               <div class="stat">
                 <span class="value">{score(live.fit)}</span>
-                <span class="label">fit</span>
+                <span class="label">{t.t('lead.fit')}</span>
               </div>
               <div class="stat">
                 <span class="value">{score(live.engagement)}</span>
-                <span class="label">engagement</span>
+                <span class="label">{t.t('lead.engagement')}</span>
               </div>
               {live.likelihood !== null ? (
                 <div class="stat">
                   <span class="value">{percent(live.likelihood)}</span>
-                  <span class="label">likelihood to convert</span>
+                  <span class="label">{t.t('lead.likelihood')}</span>
                 </div>
               ) : null}
             </div>
             <dl class="row" style={{ gap: '1.25rem', marginBottom: 0 }}>
               {(
                 [
-                  ['Band', <Band key="b" band={live.band} />],
-                  ['Grade', live.grade],
-                  ['Label', live.label],
-                  ['Stage', live.stage],
-                  ['Journey', live.journey],
-                  ['Owner', d.contact.owner],
-                  ['Segments', live.segments.join(', ') || null],
+                  [t.t('queue.filter.band'), <Band key="b" band={live.band} />],
+                  [t.t('queue.filter.grade'), live.grade],
+                  [t.t('queue.filter.label'), live.label],
+                  [t.t('queue.filter.stage'), live.stage ? labels.stage(live.stage) : null],
+                  [t.t('queue.filter.journey'), live.journey ? labels.journey(live.journey) : null],
+                  [t.t('queue.filter.owner'), d.contact.owner],
+                  [t.t('lead.segments'), t.list(live.segments.map((s) => labels.segment(s))) || null],
                 ] as const
               ).map(([k, v]) => (
                 <div key={k}>
@@ -191,18 +200,18 @@ export function LeadPage({ params }: PageProps) {
               ))}
             </dl>
           </Card>
-          <Card title="Why this score">
+          <Card title={t.t('lead.why')}>
             <LedgerView ledger={live.ledger} asOf={live.asOf} />
           </Card>
-          <Card title={`Timeline (${count(d.events)} events)`}>
+          <Card title={t.t('lead.timeline', { count: d.events })}>
             <div class="table-wrap">
               <table class="timeline">
                 <thead>
                   <tr>
-                    <th>When</th>
-                    <th>Event</th>
-                    <th class="num">Points now</th>
-                    <th>Rules</th>
+                    <th>{t.t('lead.col.when')}</th>
+                    <th>{t.t('whatIf.event')}</th>
+                    <th class="num">{t.t('lead.col.points')}</th>
+                    <th>{t.t('lead.col.rules')}</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -223,11 +232,11 @@ export function LeadPage({ params }: PageProps) {
             </div>
             <p class="row muted small">
               {showAll || d.timeline.length <= 25
-                ? `The newest ${count(d.timeline.length)} of ${count(d.events)} events.`
-                : `The newest 25 of ${count(d.events)} events.`}
+                ? t.t('lead.newest', { shown: count(d.timeline.length), count: d.events })
+                : t.t('lead.newest', { shown: count(25), count: d.events })}
               {!showAll && d.timeline.length > 25 ? (
                 <button type="button" class="link" onClick={() => setShowAll(true)}>
-                  Show {count(d.timeline.length - 25)} more
+                  {t.t('lead.showMore', { count: d.timeline.length - 25 })}
                 </button>
               ) : null}
             </p>
@@ -235,33 +244,36 @@ export function LeadPage({ params }: PageProps) {
         </div>
         <div class="grid" style={{ alignContent: 'start' }}>
           <WhatIf id={d.contact.id} suggestions={suggestions} />
-          <Card title="Score over time">
+          <Card title={t.t('lead.overTime')}>
             {model.value ? (
               <ScoreChart points={chartPoints} bands={model.value.bands} max={model.value.totalMax} />
             ) : (
               <Loading />
             )}
           </Card>
-          <Card title="Stage history">
+          <Card title={t.t('lead.stageHistory')}>
             {d.stageHistory.length === 0 ? (
               <p class="muted">
-                No stage change yet{live.stage ? `: ${live.stage} since the first score` : ''}.
+                {live.stage
+                  ? t.t('lead.noStageChangeSince', { stage: labels.stage(live.stage) })
+                  : t.t('lead.noStageChange')}
               </p>
             ) : (
               <ol class="ledger">
-                {d.stageHistory.map((t) => (
-                  <li key={`${t.at}-${t.to}`}>
-                    <span class="muted small">{day(t.at)}</span>
+                {d.stageHistory.map((s) => (
+                  <li key={`${s.at}-${s.to}`}>
+                    <span class="muted small">{day(s.at)}</span>
                     <span>
-                      {t.from ?? 'new'} → <strong>{t.to ?? 'none'}</strong>{' '}
-                      <span class="why">{ago(t.at)}</span>
+                      {s.from === null ? t.t('lead.stageNew') : labels.stage(s.from)} →{' '}
+                      <strong>{s.to === null ? t.t('lead.stageNone') : labels.stage(s.to)}</strong>{' '}
+                      <span class="why">{ago(s.at)}</span>
                     </span>
                   </li>
                 ))}
               </ol>
             )}
           </Card>
-          <Card title="Account">
+          <Card title={t.t('lead.account')}>
             {d.account ? (
               <>
                 <p style={{ marginTop: 0 }}>
@@ -269,14 +281,15 @@ export function LeadPage({ params }: PageProps) {
                   {accountScore ? (
                     <>
                       {' '}
-                      · score <strong>{score(accountScore.total)}</strong> <Band band={accountScore.band} />
+                      · {t.t('lead.accountScore')} <strong>{score(accountScore.total)}</strong>{' '}
+                      <Band band={accountScore.band} />
                     </>
                   ) : null}
                 </p>
                 {accountScore ? <Committee roles={accountScore.committee} /> : null}
               </>
             ) : (
-              <p class="muted">Not linked to an account.</p>
+              <p class="muted">{t.t('lead.noAccount')}</p>
             )}
           </Card>
         </div>

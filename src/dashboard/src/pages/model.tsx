@@ -11,6 +11,8 @@ import { Band, Card, ErrorBox, Loading } from '../components/bits.js'
 import { diffLines } from '../diff.js'
 import { createEditor, type ModelEditor } from '../editor/create-editor.js'
 import { count, day, score, when } from '../format.js'
+import { type T, useT } from '../i18n.js'
+import { useLabels } from '../labels.js'
 import type { ModelInfo, ModelIssue, ModelSummary, PreviewResult, PublishJob } from '../types.js'
 import { useData, useDebounced } from '../use-data.js'
 
@@ -19,17 +21,30 @@ interface Models {
   jobs: PublishJob[]
 }
 
+const NONE = '(none)'
+
+function statusName(t: T, status: string): string {
+  if (status === 'draft') return t.t('model.status.draft')
+  if (status === 'published') return t.t('model.status.published')
+  if (status === 'archived') return t.t('model.status.archived')
+  return status
+}
+
 function Bars({
   title,
   counts,
   order,
+  name,
   single = false,
 }: {
   title: string
   counts: PreviewResult['bands']
   order: string[]
+  /** The label of a band or stage id. */
+  name: (id: string) => string
   single?: boolean
 }) {
+  const t = useT()
   const keys = [...new Set([...order, ...Object.keys(counts.before), ...Object.keys(counts.after)])].filter(
     (k) => (counts.before[k] ?? 0) + (counts.after[k] ?? 0) > 0,
   )
@@ -42,8 +57,21 @@ function Bars({
           const b = counts.before[k] ?? 0
           const a = counts.after[k] ?? 0
           return [
-            <span key={`${k}-l`}>{k}</span>,
-            <span key={`${k}-p`} class="pair" role="img" aria-label={`${k}: ${b} before, ${a} after`}>
+            <span key={`${k}-l`}>{k === NONE ? t.t('model.none') : name(k)}</span>,
+            <span
+              key={`${k}-p`}
+              class="pair"
+              role="img"
+              aria-label={
+                single
+                  ? t.t('model.barNow', { name: k === NONE ? t.t('model.none') : name(k), count: a })
+                  : t.t('model.barBeforeAfter', {
+                      name: k === NONE ? t.t('model.none') : name(k),
+                      before: count(b),
+                      after: count(a),
+                    })
+              }
+            >
               {single ? null : <span class="b" style={{ width: `${(b / max) * 100}%` }} />}
               <span class="a" style={{ width: `${(a / max) * 100}%` }} />
             </span>,
@@ -65,50 +93,52 @@ function Bars({
 }
 
 function Preview({ preview, bands, stages }: { preview: PreviewResult; bands: string[]; stages: string[] }) {
+  const t = useT()
+  const labels = useLabels()
   return (
     <div data-preview-version={preview.model.version}>
       <div class="legend">
         <span>
           <i style={{ background: '#c5cad6' }} />
-          now{preview.baseline ? ` (v${preview.baseline.version})` : ''}
+          {preview.baseline
+            ? t.t('model.nowVersion', { version: preview.baseline.version })
+            : t.t('model.now')}
         </span>
         <span>
           <i style={{ background: 'var(--accent)' }} />
-          with this edit
+          {t.t('model.withEdit')}
         </span>
         <span class="spacer" />
-        <span>
-          {count(preview.contacts)} leads in {count(preview.ms)} ms
-        </span>
+        <span>{t.t('model.scoredIn', { count: preview.contacts, ms: count(preview.ms) })}</span>
       </div>
       <div class="grid cols-3" style={{ marginBottom: '0.5rem' }}>
         <div class="stat">
           <span class="value">{score(preview.meanTotal.before)}</span>
-          <span class="label">mean score now</span>
+          <span class="label">{t.t('model.meanNow')}</span>
         </div>
         <div class="stat">
           <span class="value">{score(preview.meanTotal.after)}</span>
-          <span class="label">mean score after</span>
+          <span class="label">{t.t('model.meanAfter')}</span>
         </div>
         <div class="stat">
           <span class="value" data-band-changes={preview.bandChanges}>
             {count(preview.bandChanges)}
           </span>
-          <span class="label">leads change band</span>
+          <span class="label">{t.t('model.changeBand', { count: preview.bandChanges })}</span>
         </div>
       </div>
-      <Bars title="Leads by band" counts={preview.bands} order={bands} />
-      <Bars title="Leads by stage" counts={preview.stages} order={stages} />
+      <Bars title={t.t('model.byBand')} counts={preview.bands} order={bands} name={labels.band} />
+      <Bars title={t.t('model.byStage')} counts={preview.stages} order={stages} name={labels.stage} />
       {preview.changes.length > 0 ? (
         <>
-          <h3>Leads that change band</h3>
+          <h3>{t.t('model.changes')}</h3>
           <div class="table-wrap" style={{ maxHeight: '16rem', overflow: 'auto' }}>
             <table>
               <thead>
                 <tr>
-                  <th>Lead</th>
-                  <th class="num">Score</th>
-                  <th>Band</th>
+                  <th>{t.t('queue.col.lead')}</th>
+                  <th class="num">{t.t('queue.sort.total')}</th>
+                  <th>{t.t('queue.filter.band')}</th>
                 </tr>
               </thead>
               <tbody>
@@ -135,6 +165,8 @@ function Preview({ preview, bands, stages }: { preview: PreviewResult; bands: st
 }
 
 export function ModelPage(_: PageProps) {
+  const t = useT()
+  const labels = useLabels()
   const models = useData(() => api<Models>('/api/models'), [])
   const primary = models.value?.models.find((m) => m.published?.primary) ?? models.value?.models[0]
   const modelId = primary?.id
@@ -158,7 +190,7 @@ export function ModelPage(_: PageProps) {
       Promise.all(
         (['band', 'stage'] as const).map((by) =>
           api<{ counts: { value: string | null; count: number }[] }>(`/api/contacts/counts?by=${by}`).then(
-            (r) => Object.fromEntries(r.counts.map((c) => [c.value ?? '(none)', c.count])),
+            (r) => Object.fromEntries(r.counts.map((c) => [c.value ?? NONE, c.count])),
           ),
         ),
       ),
@@ -185,7 +217,7 @@ export function ModelPage(_: PageProps) {
 
   useEffect(() => {
     if (!box.current || !loaded || !schema.value || editor.current) return
-    editor.current = createEditor(box.current, loaded.source, schema.value, setSource)
+    editor.current = createEditor(box.current, loaded.source, schema.value, setSource, t.t('model.editor'))
     return () => {
       editor.current?.destroy()
       editor.current = undefined
@@ -291,6 +323,7 @@ export function ModelPage(_: PageProps) {
     await waitForJob(draft.version)
     versions.reload()
     models.reload()
+    labels.reload()
   })
   const rollback = (version: number) =>
     act(async () => {
@@ -298,6 +331,7 @@ export function ModelPage(_: PageProps) {
       await api(`/api/models/${encodeURIComponent(modelId)}/rollback`, { method: 'POST', body: { version } })
       await waitForJob(version)
       versions.reload()
+      labels.reload()
       await open(version)
     })
   const showDiff = (version: number) =>
@@ -315,15 +349,15 @@ export function ModelPage(_: PageProps) {
   const stageOrder = useMemo(() => (info.value?.stages ?? []).map((b) => b.id), [info.value])
 
   if (models.error) return <ErrorBox error={models.error} />
-  if (!models.value) return <Loading what="Loading the model" />
+  if (!models.value) return <Loading what={t.t('model.loading')} />
 
   return (
     <>
       <div class="page-head">
-        <h1>Model</h1>
+        <h1>{t.t('nav.model')}</h1>
         <span class="sub">
-          {modelId} {loaded ? `· editing from version ${loaded.version}` : ''}{' '}
-          {dirty ? '· unsaved changes' : ''}
+          {modelId} {loaded ? `· ${t.t('model.editingFrom', { version: loaded.version })}` : ''}{' '}
+          {dirty ? `· ${t.t('model.unsaved')}` : ''}
         </span>
         <span class="spacer" />
         <button
@@ -331,7 +365,7 @@ export function ModelPage(_: PageProps) {
           onClick={act(async () => void (await saveDraft()))}
           disabled={!dirty || errors.length > 0}
         >
-          Save draft
+          {t.t('model.saveDraft')}
         </button>
         <button
           type="button"
@@ -339,24 +373,29 @@ export function ModelPage(_: PageProps) {
           onClick={publish}
           disabled={errors.length > 0 || job?.status === 'running'}
         >
-          {job?.status === 'running' ? `Publishing… ${count(job.scored)} rescored` : 'Publish'}
+          {job?.status === 'running'
+            ? t.t('model.publishing', { scored: count(job.scored) })
+            : t.t('model.publish')}
         </button>
       </div>
       <ErrorBox error={error} />
       {job && job.status !== 'running' ? (
         <p class="notice" role="status">
-          Version {job.version} {job.status === 'done' ? 'is published' : job.status}: {count(job.scored)}{' '}
-          leads rescored
-          {job.error ? ` (${job.error})` : ''}.
+          {job.status === 'done'
+            ? t.t('model.published', { version: job.version, count: job.scored })
+            : t.t('model.publishFailed', { version: job.version, count: job.scored, status: job.status })}
+          {job.error ? ` (${job.error})` : ''}
         </p>
       ) : null}
       <div class="editor-layout">
         <div>
           <div class="editor" ref={box}>
-            {!loaded || !schema.value ? <Loading what="Opening the editor" /> : null}
+            {!loaded || !schema.value ? <Loading what={t.t('model.opening')} /> : null}
           </div>
-          <ul class="issues" aria-live="polite" aria-label="Problems">
-            {issues.length === 0 && source !== undefined ? <li class="muted small">No problems.</li> : null}
+          <ul class="issues" aria-live="polite" aria-label={t.t('model.problems')}>
+            {issues.length === 0 && source !== undefined ? (
+              <li class="muted small">{t.t('model.noProblems')}</li>
+            ) : null}
             {issues.map((i) => (
               <li key={`${i.line}-${i.column}-${i.code}`} class={i.severity === 'error' ? 'neg' : 'muted'}>
                 <button
@@ -370,7 +409,7 @@ export function ModelPage(_: PageProps) {
                     view.focus()
                   }}
                 >
-                  Line {i.line ?? '?'}
+                  {t.t('model.line', { line: i.line ?? '?' })}
                 </button>
                 : {i.path ? `${i.path}: ` : ''}
                 {i.message}
@@ -380,29 +419,30 @@ export function ModelPage(_: PageProps) {
         </div>
         <div class="grid">
           <Card
-            title="Preview on every lead"
-            actions={previewing && preview ? <span class="muted small">updating…</span> : null}
+            title={t.t('model.preview')}
+            actions={previewing && preview ? <span class="muted small">{t.t('common.updating')}</span> : null}
           >
             {preview && dirty ? (
               <Preview preview={preview} bands={bandOrder} stages={stageOrder} />
             ) : previewing ? (
-              <Loading what="Scoring every lead with this edit" />
+              <Loading what={t.t('model.scoring')} />
             ) : current.value ? (
               <div data-preview-idle="">
                 <p class="muted small" style={{ marginTop: 0 }}>
-                  Edit the model: about a second later, every lead is scored with the edit and compared with
-                  now.
+                  {t.t('model.idle')}
                 </p>
                 <Bars
-                  title="Leads by band now"
+                  title={t.t('model.byBandNow')}
                   counts={{ before: current.value[0]!, after: current.value[0]! }}
                   order={bandOrder}
+                  name={labels.band}
                   single
                 />
                 <Bars
-                  title="Leads by stage now"
+                  title={t.t('model.byStageNow')}
                   counts={{ before: current.value[1]!, after: current.value[1]! }}
                   order={stageOrder}
+                  name={labels.stage}
                   single
                 />
               </div>
@@ -410,14 +450,14 @@ export function ModelPage(_: PageProps) {
               <Loading />
             )}
           </Card>
-          <Card title="Versions">
+          <Card title={t.t('model.versions')}>
             <div class="table-wrap">
               <table>
                 <thead>
                   <tr>
-                    <th>Version</th>
-                    <th>Status</th>
-                    <th>Created</th>
+                    <th>{t.t('model.col.version')}</th>
+                    <th>{t.t('keys.col.status')}</th>
+                    <th>{t.t('keys.col.created')}</th>
                     <th />
                   </tr>
                 </thead>
@@ -426,20 +466,20 @@ export function ModelPage(_: PageProps) {
                     <tr key={v.version}>
                       <td>
                         v{v.version}
-                        {v.primary ? <span class="muted small"> · primary</span> : null}
+                        {v.primary ? <span class="muted small"> · {t.t('model.primary')}</span> : null}
                       </td>
-                      <td>{v.status}</td>
+                      <td>{statusName(t, v.status)}</td>
                       <td title={when(v.createdAt)}>{day(v.createdAt)}</td>
                       <td class="row">
                         <button type="button" onClick={showDiff(v.version)}>
-                          Diff
+                          {t.t('model.diff')}
                         </button>
                         <button type="button" onClick={act(() => open(v.version))}>
-                          Open
+                          {t.t('model.open')}
                         </button>
                         {v.status !== 'published' && v.publishedAt !== null ? (
                           <button type="button" onClick={rollback(v.version)}>
-                            Roll back
+                            {t.t('model.rollback')}
                           </button>
                         ) : null}
                       </td>
@@ -451,17 +491,17 @@ export function ModelPage(_: PageProps) {
           </Card>
           {diffWith ? (
             <Card
-              title={`Changes from v${diffWith.version} to the editor`}
+              title={t.t('model.changesFrom', { version: diffWith.version })}
               actions={
                 <button type="button" class="link" onClick={() => setDiffWith(undefined)}>
-                  Close
+                  {t.t('common.close')}
                 </button>
               }
             >
               {diff.every((l) => l.kind === 'same') ? (
-                <p class="muted">No differences.</p>
+                <p class="muted">{t.t('model.noDiff')}</p>
               ) : (
-                <section class="diff" aria-label="Diff">
+                <section class="diff" aria-label={t.t('model.diff')}>
                   {diff
                     .filter(
                       (l, i, all) =>

@@ -9,6 +9,8 @@ import type { PageProps } from '../app.js'
 import { Band, ErrorBox, Loading, ScoreBar } from '../components/bits.js'
 import { Pager, usePages } from '../components/pager.js'
 import { ago, count, percent, score } from '../format.js'
+import { type DashboardKey, useT } from '../i18n.js'
+import { type Labels, useLabels } from '../labels.js'
 import { navigate, useLocation } from '../router.js'
 import type { CountRow, ModelInfo, QueuePage as QueueAnswer } from '../types.js'
 import { useData, useDebounced } from '../use-data.js'
@@ -16,13 +18,29 @@ import { useData, useDebounced } from '../use-data.js'
 const FILTERS = ['band', 'grade', 'label', 'stage', 'journey', 'segment', 'owner'] as const
 type Filter = (typeof FILTERS)[number]
 const SORTS = {
-  total: 'Score',
-  fit: 'Fit',
-  engagement: 'Engagement',
-  likelihood: 'Likelihood',
-  last_activity: 'Last activity',
-} as const
+  total: 'queue.sort.total',
+  fit: 'queue.sort.fit',
+  engagement: 'queue.sort.engagement',
+  likelihood: 'queue.sort.likelihood',
+  last_activity: 'queue.sort.lastActivity',
+} as const satisfies Record<string, DashboardKey>
 type Sort = keyof typeof SORTS
+const FILTER_NAMES = {
+  grade: 'queue.filter.grade',
+  label: 'queue.filter.label',
+  stage: 'queue.filter.stage',
+  journey: 'queue.filter.journey',
+  segment: 'queue.filter.segment',
+  owner: 'queue.filter.owner',
+} as const satisfies Record<Exclude<Filter, 'band'>, DashboardKey>
+
+/** A filter's value as people read it: the model's label for a stage, journey or segment. */
+function valueText(labels: Labels, filter: Filter, value: string): string {
+  if (filter === 'stage') return labels.stage(value)
+  if (filter === 'journey') return labels.journey(value)
+  if (filter === 'segment') return labels.segment(value)
+  return value
+}
 const PAGE_SIZE = 50
 const VIEWS_KEY = 'leadscore.views'
 
@@ -55,6 +73,8 @@ export function queueQuery(
 }
 
 export function QueuePage({ session }: PageProps) {
+  const t = useT()
+  const labels = useLabels()
   const { search } = useLocation()
   const me = session.email
   const [text, setText] = useState(search.get('q') ?? '')
@@ -144,7 +164,7 @@ export function QueuePage({ session }: PageProps) {
           })
         }
       >
-        {SORTS[s]}
+        {t.t(SORTS[s])}
         {sort === s ? (direction === 'asc' ? ' ↑' : ' ↓') : ''}
       </button>
     </th>
@@ -153,23 +173,24 @@ export function QueuePage({ session }: PageProps) {
   return (
     <>
       <div class="page-head">
-        <h1>Queue</h1>
-        <span class="sub">{counts.value ? `${count(total)} scored leads, highest first` : ''}</span>
+        <h1>{t.t('nav.queue')}</h1>
+        <span class="sub">{counts.value ? t.t('queue.sub', { count: total }) : ''}</span>
         <span class="spacer" />
         <a class="button" href={`/api/contacts${query({ ...filters, format: 'csv' })}`} download>
-          Export CSV
+          {t.t('queue.export')}
         </a>
       </div>
 
       <fieldset class="chips">
-        <legend class="visually-hidden">Band</legend>
+        <legend class="visually-hidden">{t.t('queue.filter.band')}</legend>
         <button
           type="button"
           class="chip"
           aria-pressed={!search.get('band')}
           onClick={() => set({ band: null })}
         >
-          All<span class="count">{counts.value ? count(total) : ''}</span>
+          {t.t('queue.all')}
+          <span class="count">{counts.value ? count(total) : ''}</span>
         </button>
         {bandCounts.map((b) => (
           <button
@@ -179,7 +200,7 @@ export function QueuePage({ session }: PageProps) {
             aria-pressed={search.get('band') === b.value}
             onClick={() => set({ band: search.get('band') === b.value ? null : b.value })}
           >
-            {b.value ?? 'none'}
+            {b.value === null ? t.t('queue.noBand') : labels.band(b.value)}
             <span class="count">{count(b.count)}</span>
           </button>
         ))}
@@ -187,11 +208,11 @@ export function QueuePage({ session }: PageProps) {
 
       <div class="toolbar">
         <label class="field search">
-          Search
+          {t.t('queue.search')}
           <input
             type="search"
             value={text}
-            placeholder="Name, email or company"
+            placeholder={t.t('queue.searchPlaceholder')}
             onInput={(e) => setText((e.target as HTMLInputElement).value)}
           />
         </label>
@@ -199,17 +220,17 @@ export function QueuePage({ session }: PageProps) {
           .filter((f) => !counts.value || counts.value[f].some((r) => r.value !== null) || search.get(f))
           .map((f) => (
             <label class="field" key={f}>
-              {f[0]!.toUpperCase() + f.slice(1)}
+              {t.t(FILTER_NAMES[f])}
               <select
                 value={search.get(f) ?? ''}
                 onChange={(e) => set({ [f]: (e.target as HTMLSelectElement).value })}
               >
-                <option value="">Any</option>
+                <option value="">{t.t('queue.any')}</option>
                 {(counts.value?.[f] ?? [])
                   .filter((r) => r.value !== null)
                   .map((r) => (
                     <option key={r.value} value={r.value!}>
-                      {r.value} ({count(r.count)})
+                      {valueText(labels, f, r.value!)} ({count(r.count)})
                     </option>
                   ))}
               </select>
@@ -222,19 +243,19 @@ export function QueuePage({ session }: PageProps) {
               checked={search.get('mine') === '1'}
               onChange={(e) => set({ mine: (e.target as HTMLInputElement).checked ? '1' : null })}
             />
-            My leads
+            {t.t('queue.mine')}
           </label>
         ) : null}
       </div>
 
-      <section class="chips" aria-label="Saved views">
+      <section class="chips" aria-label={t.t('queue.views')}>
         {views.map((v) => (
           <span key={v.name} class="chip">
             <a href={`/${v.search}`}>{v.name}</a>{' '}
             <button
               type="button"
               class="link"
-              aria-label={`Delete the view ${v.name}`}
+              aria-label={t.t('queue.deleteView', { name: v.name })}
               onClick={() => removeView(v.name)}
             >
               ×
@@ -245,19 +266,19 @@ export function QueuePage({ session }: PageProps) {
           <form class="row" onSubmit={saveView}>
             <input
               name="name"
-              aria-label="View name"
-              placeholder="View name"
+              aria-label={t.t('queue.viewName')}
+              placeholder={t.t('queue.viewName')}
               required
               ref={(el) => el?.focus()}
             />
-            <button type="submit">Save</button>
+            <button type="submit">{t.t('common.save')}</button>
             <button type="button" class="link" onClick={() => setNaming(false)}>
-              Cancel
+              {t.t('common.cancel')}
             </button>
           </form>
         ) : (
           <button type="button" class="link" onClick={() => setNaming(true)}>
-            + Save this view
+            + {t.t('queue.saveView')}
           </button>
         )}
       </section>
@@ -265,21 +286,23 @@ export function QueuePage({ session }: PageProps) {
       <ErrorBox error={page.error} />
       <div class="table-wrap" aria-busy={page.loading}>
         <table>
-          <caption class="visually-hidden">Leads ranked by {SORTS[sort] ?? 'score'}</caption>
+          <caption class="visually-hidden">
+            {t.t('queue.caption', { sort: t.t(SORTS[sort] ?? SORTS.total) })}
+          </caption>
           <thead>
             <tr>
               <th class="num">#</th>
-              <th>Lead</th>
-              <th class="wide">Company</th>
+              <th>{t.t('queue.col.lead')}</th>
+              <th class="wide">{t.t('queue.col.company')}</th>
               {header('total')}
               {header('fit', true)}
               {header('engagement', true)}
-              <th class="wide">Grade</th>
-              <th>Label</th>
-              <th>Band</th>
-              <th>Stage</th>
-              <th class="wide">Journey</th>
-              <th class="wide">Owner</th>
+              <th class="wide">{t.t('queue.filter.grade')}</th>
+              <th>{t.t('queue.filter.label')}</th>
+              <th>{t.t('queue.filter.band')}</th>
+              <th>{t.t('queue.filter.stage')}</th>
+              <th class="wide">{t.t('queue.filter.journey')}</th>
+              <th class="wide">{t.t('queue.filter.owner')}</th>
               {header('last_activity')}
               {showLikelihood ? header('likelihood') : null}
             </tr>
@@ -303,8 +326,8 @@ export function QueuePage({ session }: PageProps) {
                 <td>
                   <Band band={r.score.band} />
                 </td>
-                <td>{r.stage ?? ''}</td>
-                <td class="wide">{r.score.journey ?? ''}</td>
+                <td>{r.stage === null ? '' : labels.stage(r.stage)}</td>
+                <td class="wide">{r.score.journey ? labels.journey(r.score.journey) : ''}</td>
                 <td class="wide">{r.owner ?? <span class="muted">—</span>}</td>
                 <td class="num muted">{ago(r.score.lastActivityAt)}</td>
                 {showLikelihood ? <td class="num">{percent(r.score.likelihood)}</td> : null}
@@ -312,10 +335,8 @@ export function QueuePage({ session }: PageProps) {
             ))}
           </tbody>
         </table>
-        {page.loading && rows.length === 0 ? <Loading what="Loading the queue" /> : null}
-        {!page.loading && rows.length === 0 && !page.error ? (
-          <p class="empty">No lead matches these filters.</p>
-        ) : null}
+        {page.loading && rows.length === 0 ? <Loading what={t.t('queue.loading')} /> : null}
+        {!page.loading && rows.length === 0 && !page.error ? <p class="empty">{t.t('queue.empty')}</p> : null}
       </div>
       <Pager pages={pages} rows={rows.length} nextCursor={page.value?.nextCursor} />
     </>

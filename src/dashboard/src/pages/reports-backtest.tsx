@@ -7,7 +7,9 @@ import { api } from '../api.js'
 import { Band } from '../components/bits.js'
 import { BarChart } from '../components/report-charts.js'
 import { ReportSection } from '../components/report-section.js'
-import { count, day, score } from '../format.js'
+import { count, day, fixed, score } from '../format.js'
+import { type DashboardKey, useT } from '../i18n.js'
+import { useLabels } from '../labels.js'
 import { useData } from '../use-data.js'
 import { interval, outcomeMeaning, rate, ratio, scopeQuery } from './reports-format.js'
 import type { BacktestAnswer, ClassRow, ReportScope } from './reports-types.js'
@@ -15,16 +17,17 @@ import type { BacktestAnswer, ClassRow, ReportScope } from './reports-types.js'
 const DAY_MS = 86_400_000
 
 export function BacktestSection({ scope }: { scope: ReportScope }) {
+  const t = useT()
   const data = useData(
     () => api<BacktestAnswer>(`/api/analysis/backtest${scopeQuery(scope)}`),
     [scope.outcome, scope.asOf, scope.days],
   )
   return (
     <ReportSection
-      title="Backtest: conversion by band and grade"
+      title={t.t('backtest.title')}
       name="backtest"
       data={data}
-      loading="Scoring every lead as of the date"
+      loading={t.t('backtest.loading')}
     >
       {(report) => <BacktestBody report={report} />}
     </ReportSection>
@@ -32,92 +35,98 @@ export function BacktestSection({ scope }: { scope: ReportScope }) {
 }
 
 function BacktestBody({ report }: { report: BacktestAnswer }) {
+  const t = useT()
+  const labels = useLabels()
   const until = report.asOf + report.horizonDays * DAY_MS
   const noConversions = report.conversions === 0
   return (
     <>
       <p class="muted small" style={{ marginTop: 0 }}>
-        Leads in play on {day(report.asOf)} (seen by then, not converted yet), scored with the model{' '}
-        <code>{report.model}</code> as of that day; conversions ({report.outcome}) counted until {day(until)}.
+        {t.t('backtest.intro', {
+          asOf: day(report.asOf),
+          model: report.model,
+          outcome: report.outcome,
+          until: day(until),
+        })}
       </p>
       {report.leads === 0 ? (
-        <p class="empty">
-          No leads in play on {day(report.asOf)}: pick a later date (contacts are counted from their first
-          appearance).
-        </p>
+        <p class="empty">{t.t('backtest.empty', { asOf: day(report.asOf) })}</p>
       ) : (
         <>
           {noConversions ? (
             <p class="notice" data-empty="conversions">
-              No conversions recorded yet: outcomes come from {outcomeMeaning(report.outcome)}, and none of
-              the {count(report.leads)} leads in play converted by {day(until)}. Move won contacts to that
-              stage, or choose another outcome above (for example <code>event=Deal Won</code> or{' '}
-              <code>property=converted</code>). Until then, the rates below are all 0.
+              {t.t('backtest.noConversions', {
+                outcome: outcomeMeaning(t, report.outcome, labels.stage),
+                count: report.leads,
+                until: day(until),
+                event: 'event=Deal Won',
+                property: 'property=converted',
+              })}
             </p>
           ) : null}
           {report.outcomeTimesKnown ? null : (
-            <p class="notice">
-              Some conversions have no time: they count whatever their date, so the backtest cannot tell a
-              conversion before {day(report.asOf)} from one after it.
-            </p>
+            <p class="notice">{t.t('backtest.noTimes', { asOf: day(report.asOf) })}</p>
           )}
           <div class="row" style={{ gap: '2rem', marginBottom: '1rem' }}>
-            <Stat value={count(report.leads)} label="leads in play" />
-            <Stat value={count(report.conversions)} label={`converted (${rate(report.baseRate)})`} />
+            <Stat value={count(report.leads)} label={t.t('backtest.inPlay')} />
+            <Stat
+              value={count(report.conversions)}
+              label={t.t('backtest.converted', { rate: rate(report.baseRate) })}
+            />
             <Stat
               value={rate(report.mql.precision)}
-              label={`MQL precision, 95% ${interval(report.mql.precisionInterval)}`}
+              label={t.t('backtest.precision', { interval: interval(report.mql.precisionInterval) })}
               data={{ 'data-precision': report.mql.precision ?? '' }}
             />
-            <Stat value={rate(report.mql.recall)} label="MQL recall" />
+            <Stat value={rate(report.mql.recall)} label={t.t('backtest.recall')} />
             <Stat
               value={ratio(report.auc)}
-              label="ROC AUC (0.5 = chance)"
+              label={t.t('backtest.auc', { chance: fixed(0.5, 1) })}
               data={{ 'data-auc': report.auc ?? '' }}
             />
           </div>
           <p class="small muted">
-            MQL: {report.mql.definition}: {count(report.mql.leads)} leads, {count(report.mql.conversions)}{' '}
-            converted.
+            {t.t('backtest.mql', {
+              definition: report.mql.definition,
+              count: report.mql.leads,
+              converted: count(report.mql.conversions),
+            })}
           </p>
           <div
             class="grid cols-3"
             style={{ gridTemplateColumns: 'repeat(auto-fit, minmax(20rem, 1fr))', alignItems: 'start' }}
           >
-            <ClassTable caption="By band" rows={report.byBand} band />
-            <ClassTable caption="By grade" rows={report.byGrade} />
+            <ClassTable by="band" rows={report.byBand} />
+            <ClassTable by="grade" rows={report.byGrade} />
           </div>
-          <h3>Lift by decile</h3>
-          <p class="small muted">
-            The leads in ten equal groups by score, highest first: how much more often each group converted
-            than the average (lift 1 is no better than chance).
-          </p>
+          <h3>{t.t('backtest.lift')}</h3>
+          <p class="small muted">{t.t('backtest.liftHelp')}</p>
           {noConversions ? (
-            <p class="muted small">The lift needs at least one conversion.</p>
+            <p class="muted small">{t.t('backtest.liftNeeds')}</p>
           ) : (
             <BarChart
               labels={report.deciles.map((d) => `${d.bin}`)}
               values={report.deciles.map((d) => d.lift ?? 0)}
-              name="Lift"
-              reference={{ value: 1, label: 'chance' }}
-              description={`Lift by decile, highest scores first: ${report.deciles
-                .map((d) => `${d.bin}: ${ratio(d.lift)}`)
-                .join(', ')}`}
+              name={t.t('reports.col.lift')}
+              reference={{ value: 1, label: t.t('backtest.chance') }}
+              description={t.t('backtest.liftChart', {
+                deciles: report.deciles.map((d) => `${d.bin}: ${ratio(d.lift)}`).join(', '),
+              })}
             />
           )}
           <details>
-            <summary>The deciles as a table</summary>
+            <summary>{t.t('backtest.decilesTable')}</summary>
             <div class="table-wrap">
               <table>
                 <thead>
                   <tr>
-                    <th class="num">Decile</th>
-                    <th class="num">Scores</th>
-                    <th class="num">Leads</th>
-                    <th class="num">Converted</th>
-                    <th class="num">Rate</th>
-                    <th class="num">Lift</th>
-                    <th class="num">Conversions found so far</th>
+                    <th class="num">{t.t('backtest.col.decile')}</th>
+                    <th class="num">{t.t('backtest.col.scores')}</th>
+                    <th class="num">{t.t('reports.col.leads')}</th>
+                    <th class="num">{t.t('reports.col.converted')}</th>
+                    <th class="num">{t.t('reports.col.rate')}</th>
+                    <th class="num">{t.t('reports.col.lift')}</th>
+                    <th class="num">{t.t('backtest.col.capture')}</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -153,31 +162,37 @@ function Stat({ value, label, data }: { value: string; label: string; data?: Rec
   )
 }
 
-function ClassTable({ caption, rows, band }: { caption: string; rows: ClassRow[]; band?: boolean }) {
+const CLASS_TABLES: Record<'band' | 'grade', { caption: DashboardKey; column: DashboardKey }> = {
+  band: { caption: 'backtest.byBand', column: 'queue.filter.band' },
+  grade: { caption: 'backtest.byGrade', column: 'queue.filter.grade' },
+}
+
+function ClassTable({ by, rows }: { by: 'band' | 'grade'; rows: ClassRow[] }) {
+  const t = useT()
   return (
     <div class="table-wrap">
-      <table data-by={caption.replace('By ', '')}>
-        <caption class="visually-hidden">Conversion {caption.toLowerCase()}</caption>
+      <table data-by={by === 'band' ? 'band' : 'grade'}>
+        <caption class="visually-hidden">{t.t(CLASS_TABLES[by].caption)}</caption>
         <thead>
           <tr>
-            <th>{caption.replace('By ', '')}</th>
-            <th class="num">Leads</th>
-            <th class="num">Converted</th>
-            <th class="num">Rate</th>
-            <th class="num">95% interval</th>
+            <th>{t.t(CLASS_TABLES[by].column)}</th>
+            <th class="num">{t.t('reports.col.leads')}</th>
+            <th class="num">{t.t('reports.col.converted')}</th>
+            <th class="num">{t.t('reports.col.rate')}</th>
+            <th class="num">{t.t('reports.col.interval')}</th>
           </tr>
         </thead>
         <tbody>
           {rows.length === 0 ? (
             <tr>
               <td colSpan={5} class="muted">
-                The model has none.
+                {t.t('backtest.none')}
               </td>
             </tr>
           ) : (
             rows.map((r) => (
               <tr key={r.value} data-class={r.value}>
-                <td>{band ? <Band band={r.value} /> : r.value}</td>
+                <td>{by === 'band' ? <Band band={r.value} /> : r.value}</td>
                 <td class="num" data-leads={r.leads}>
                   {count(r.leads)}
                 </td>

@@ -1,23 +1,22 @@
-/** How the reports show rates, intervals and the scope they were computed for. */
+/** How the reports show rates, intervals and the scope they were computed for, in the page's language. */
 import { query } from '../api.js'
+import { fixed, withPercent } from '../format.js'
+import type { T } from '../i18n.js'
 import type { RateInterval, ReportScope } from './reports-types.js'
 
-const oneDecimal = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1, minimumFractionDigits: 1 })
-const twoDecimals = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2, minimumFractionDigits: 2 })
-
-/** A proportion (0-1) as a percentage with one decimal: `12.5%`; `—` when unknown. */
+/** A proportion (0-1) as a percentage with one decimal: `12.5%` (`12,5 %`); `—` when unknown. */
 export function rate(p: number | null | undefined): string {
-  return p === null || p === undefined || !Number.isFinite(p) ? '—' : `${oneDecimal.format(p * 100)}%`
+  return p === null || p === undefined || !Number.isFinite(p) ? '—' : withPercent(fixed(p * 100, 1))
 }
 
 /** A 95% interval: `8.1–17.9%`. */
 export function interval(i: RateInterval): string {
-  return `${oneDecimal.format(i.low * 100)}–${oneDecimal.format(i.high * 100)}%`
+  return withPercent(`${fixed(i.low * 100, 1)}–${fixed(i.high * 100, 1)}`)
 }
 
-/** A ratio such as a lift or an AUC: `1.84`; `—` when unknown. */
+/** A ratio such as a lift or an AUC: `1.84` (`1,84`); `—` when unknown. */
 export function ratio(x: number | null | undefined): string {
-  return x === null || x === undefined || !Number.isFinite(x) ? '—' : twoDecimals.format(x)
+  return x === null || x === undefined || !Number.isFinite(x) ? '—' : fixed(x, 2)
 }
 
 /** The query string of a report for `scope` (the API's defaults where the scope leaves them out). */
@@ -29,12 +28,11 @@ export function scopeQuery(
 }
 
 /** What a conversion means under `outcome`, for the empty states. */
-export function outcomeMeaning(outcome: string): string {
+export function outcomeMeaning(t: T, outcome: string, stage: (id: string) => string = (id) => id): string {
   const [kind, ...rest] = outcome.split('=')
   const what = rest.join('=')
-  if (kind === 'stage')
-    return `contacts reaching the stage ${what} (or a later one), at their first move there`
-  if (kind === 'event') return `contacts with an event ${what}, at the first one`
-  if (kind === 'property') return `contacts with the property ${what} set`
+  if (kind === 'stage') return t.t('reports.outcome.stage', { stage: stage(what) })
+  if (kind === 'event') return t.t('reports.outcome.event', { event: what })
+  if (kind === 'property') return t.t('reports.outcome.property', { property: what })
   return outcome
 }

@@ -5,7 +5,9 @@
  */
 import { api } from '../api.js'
 import { ReportSection } from '../components/report-section.js'
-import { count } from '../format.js'
+import { count, day } from '../format.js'
+import { useT } from '../i18n.js'
+import { useLabels } from '../labels.js'
 import type { ModelInfo } from '../types.js'
 import { useData } from '../use-data.js'
 import { interval, outcomeMeaning, rate, ratio, scopeQuery } from './reports-format.js'
@@ -14,54 +16,56 @@ import type { ReportScope, SignalRow, SignalsAnswer } from './reports-types.js'
 const LIMIT = 40
 
 export function SignalsSection({ scope }: { scope: ReportScope }) {
+  const t = useT()
   const data = useData(async () => {
     const model = await api<ModelInfo>('/api/dashboard/model')
     return api<SignalsAnswer>(`/api/analysis/signals${scopeQuery(scope, { model: model.id, limit: LIMIT })}`)
   }, [scope.outcome, scope.asOf, scope.days])
   return (
-    <ReportSection
-      title="Signals: what goes with conversion"
-      name="signals"
-      data={data}
-      loading="Counting the conversion of every signal"
-    >
+    <ReportSection title={t.t('signals.title')} name="signals" data={data} loading={t.t('signals.loading')}>
       {(report) => <SignalsBody report={report} scope={scope} />}
     </ReportSection>
   )
 }
 
 function SignalsBody({ report, scope }: { report: SignalsAnswer; scope: ReportScope }) {
+  const t = useT()
+  const labels = useLabels()
   if (report.conversions === 0)
     return (
       <p class="empty" data-empty="conversions">
-        No conversions recorded yet among {count(report.leads)} leads: outcomes come from{' '}
-        {outcomeMeaning(report.outcome)}. Signals need conversions to compare against.
+        {t.t('signals.noConversions', {
+          count: report.leads,
+          outcome: outcomeMeaning(t, report.outcome, labels.stage),
+        })}
       </p>
     )
   return (
     <>
       <p class="small muted" style={{ marginTop: 0 }}>
-        {count(report.leads)} leads, {count(report.conversions)} converted (base rate {rate(report.baseRate)}
-        ).{' '}
+        {t.t('signals.summary', {
+          count: report.leads,
+          converted: count(report.conversions),
+          rate: rate(report.baseRate),
+        })}{' '}
         {scope.asOf
-          ? `Events up to ${scope.asOf}, conversions in the ${scope.days} days after.`
-          : 'Events before each conversion (never the outcome, never what came after).'}{' '}
-        Sorted by evidence: how many standard errors the conversions are from what the base rate predicts. The{' '}
-        {LIMIT} strongest are shown.
+          ? t.t('signals.upTo', { date: day(Date.parse(scope.asOf)), days: scope.days })
+          : t.t('signals.before')}{' '}
+        {t.t('signals.sorted', { limit: LIMIT })}
       </p>
       <div class="table-wrap">
         <table>
           <thead>
             <tr>
-              <th>Signal</th>
-              <th class="num">Leads</th>
-              <th class="num">Converted</th>
-              <th class="num">Rate</th>
-              <th class="num">95% interval</th>
-              <th class="num">Lift</th>
-              <th class="num">Evidence</th>
-              <th class="num">Median days</th>
-              <th>Note</th>
+              <th>{t.t('signals.col.signal')}</th>
+              <th class="num">{t.t('reports.col.leads')}</th>
+              <th class="num">{t.t('reports.col.converted')}</th>
+              <th class="num">{t.t('reports.col.rate')}</th>
+              <th class="num">{t.t('reports.col.interval')}</th>
+              <th class="num">{t.t('reports.col.lift')}</th>
+              <th class="num">{t.t('signals.col.evidence')}</th>
+              <th class="num">{t.t('signals.col.medianDays')}</th>
+              <th>{t.t('signals.col.note')}</th>
             </tr>
           </thead>
           <tbody>
@@ -76,18 +80,15 @@ function SignalsBody({ report, scope }: { report: SignalsAnswer; scope: ReportSc
                 <td class="num muted">{interval(s.interval)}</td>
                 <td class={`num ${s.lift !== null && s.lift >= 1 ? 'pos' : 'neg'}`}>{ratio(s.lift)}</td>
                 <td class="num">{ratio(s.evidence)}</td>
-                <td class="num">{s.medianDays === null ? '—' : Math.round(s.medianDays)}</td>
+                <td class="num">{s.medianDays === null ? '—' : count(Math.round(s.medianDays))}</td>
                 <td class="small">
                   {s.fewLeads ? (
-                    <span
-                      class="chip"
-                      title="Fewer than 30 leads: strong as it may look, do not trust it yet"
-                    >
-                      few leads
+                    <span class="chip" title={t.t('signals.fewLeadsTitle')}>
+                      {t.t('signals.fewLeads')}
                     </span>
                   ) : s.significant ? null : (
-                    <span class="muted" title="The interval holds the base rate">
-                      not significant
+                    <span class="muted" title={t.t('signals.notSignificantTitle')}>
+                      {t.t('signals.notSignificant')}
                     </span>
                   )}
                 </td>
@@ -101,17 +102,18 @@ function SignalsBody({ report, scope }: { report: SignalsAnswer; scope: ReportSc
 }
 
 function SignalName({ signal: s }: { signal: SignalRow }) {
+  const t = useT()
   if (s.kind === 'rule')
     return (
       <>
-        <span class="muted small">rule </span>
+        <span class="muted small">{t.t('signals.rule')} </span>
         {s.label ?? s.name}
       </>
     )
   if (s.kind === 'event')
     return (
       <>
-        <span class="muted small">event </span>
+        <span class="muted small">{t.t('signals.event')} </span>
         {s.name}
       </>
     )

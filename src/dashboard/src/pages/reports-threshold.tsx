@@ -7,6 +7,7 @@ import { useState } from 'preact/hooks'
 import { api } from '../api.js'
 import { ReportSection } from '../components/report-section.js'
 import { count, score } from '../format.js'
+import { useT } from '../i18n.js'
 import { useData, useDebounced } from '../use-data.js'
 import { interval, rate, scopeQuery } from './reports-format.js'
 import type { ReportScope, ThresholdAnswer } from './reports-types.js'
@@ -14,6 +15,7 @@ import type { ReportScope, ThresholdAnswer } from './reports-types.js'
 const WEEKS = 12
 
 export function ThresholdSection({ scope }: { scope: ReportScope }) {
+  const t = useT()
   const [typed, setTyped] = useState('50')
   const capacityText = useDebounced(typed, 400)
   const capacity = Number(capacityText)
@@ -29,7 +31,7 @@ export function ThresholdSection({ scope }: { scope: ReportScope }) {
     <>
       <div class="toolbar">
         <label class="field">
-          Leads per week sales can work
+          {t.t('threshold.capacity')}
           <input
             type="number"
             min="1"
@@ -43,23 +45,22 @@ export function ThresholdSection({ scope }: { scope: ReportScope }) {
           />
         </label>
         <span id="capacity-help" class="small muted" style={{ paddingBottom: '0.5rem' }}>
-          The model is run every week over the last {WEEKS} weeks; a lead is handed over the first week its
-          score reaches the threshold.
+          {t.t('threshold.help', { weeks: WEEKS })}
         </span>
       </div>
       {valid ? null : (
         <p class="error" role="alert">
-          Write how many leads sales can work in a week: a number above 0.
+          {t.t('threshold.invalid')}
         </p>
       )}
     </>
   )
   return (
     <ReportSection
-      title="Threshold from sales capacity"
+      title={t.t('threshold.title')}
       name="threshold"
       data={data}
-      loading="Running the model week by week"
+      loading={t.t('threshold.loading')}
       controls={controls}
     >
       {(report) => (valid ? <ThresholdBody report={report} /> : null)}
@@ -68,6 +69,7 @@ export function ThresholdSection({ scope }: { scope: ReportScope }) {
 }
 
 function ThresholdBody({ report }: { report: ThresholdAnswer }) {
+  const t = useT()
   return (
     <>
       <div class="row" style={{ gap: '2rem', marginBottom: '0.75rem' }}>
@@ -75,42 +77,40 @@ function ThresholdBody({ report }: { report: ThresholdAnswer }) {
           <span class="value" data-threshold={report.threshold} data-capacity={report.capacityPerWeek}>
             {score(report.threshold)}
           </span>
-          <span class="label">MQL threshold (score at or above)</span>
+          <span class="label">{t.t('threshold.threshold')}</span>
         </div>
         <div class="stat">
           <span class="value">{score(report.perWeek)}</span>
-          <span class="label">leads a week at it (capacity {count(report.capacityPerWeek)})</span>
+          <span class="label">{t.t('threshold.perWeek', { capacity: count(report.capacityPerWeek) })}</span>
         </div>
         <div class="stat">
           <span class="value">{rate(report.precision)}</span>
           <span class="label">
-            expected precision, 95% {interval(report.precisionInterval)} ({count(report.converted)} of{' '}
-            {count(report.handed)} converted)
+            {t.t('threshold.precision', {
+              interval: interval(report.precisionInterval),
+              converted: count(report.converted),
+              handed: count(report.handed),
+            })}
           </span>
         </div>
         <div class="stat">
           <span class="value" data-missed={report.missed}>
             {count(report.missed)}
           </span>
-          <span class="label">
-            missed conversions (of {count(report.conversions)} in those weeks, never reached it first)
-          </span>
+          <span class="label">{t.t('threshold.missed', { conversions: count(report.conversions) })}</span>
         </div>
       </div>
       {report.belowCapacity ? (
-        <p class="notice">
-          Even the lowest threshold sends only {score(report.perWeek)} new leads a week: fewer than sales can
-          work. Every lead can be handed over.
-        </p>
+        <p class="notice">{t.t('threshold.below', { perWeek: score(report.perWeek) })}</p>
       ) : null}
       <details>
-        <summary>New leads a week at every 5 points</summary>
+        <summary>{t.t('threshold.curve')}</summary>
         <div class="table-wrap">
           <table>
             <thead>
               <tr>
-                <th class="num">Threshold</th>
-                <th class="num">Leads a week</th>
+                <th class="num">{t.t('threshold.col.threshold')}</th>
+                <th class="num">{t.t('threshold.col.perWeek')}</th>
               </tr>
             </thead>
             <tbody>

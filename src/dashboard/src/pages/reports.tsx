@@ -8,6 +8,7 @@
 import { useEffect, useState } from 'preact/hooks'
 import { query } from '../api.js'
 import type { PageProps } from '../app.js'
+import { useT } from '../i18n.js'
 import { navigate, useLocation } from '../router.js'
 import { BacktestSection } from './reports-backtest.js'
 import { DriftSection } from './reports-drift.js'
@@ -29,6 +30,7 @@ function scopeOf(search: URLSearchParams): ReportScope {
 }
 
 export function ReportsPage(_: PageProps) {
+  const t = useT()
   const { search } = useLocation()
   const scope = scopeOf(search)
   const [outcome, setOutcome] = useState(scope.outcome)
@@ -57,12 +59,12 @@ export function ReportsPage(_: PageProps) {
   return (
     <>
       <div class="page-head">
-        <h1>Reports</h1>
-        <span class="sub">does the model work? computed from the stored contacts and events</span>
+        <h1>{t.t('nav.reports')}</h1>
+        <span class="sub">{t.t('reports.sub')}</span>
       </div>
-      <form class="toolbar card" onSubmit={apply} aria-label="What the reports are computed for">
+      <form class="toolbar card" onSubmit={apply} aria-label={t.t('reports.scope')}>
         <label class="field" style={{ flex: '1 1 16rem' }}>
-          Outcome (what a conversion is)
+          {t.t('reports.outcome')}
           <input
             type="text"
             value={outcome}
@@ -78,11 +80,11 @@ export function ReportsPage(_: PageProps) {
           </datalist>
         </label>
         <label class="field">
-          As of
+          {t.t('reports.asOf')}
           <input type="date" value={asOf} onInput={(e) => setAsOf(e.currentTarget.value)} />
         </label>
         <label class="field">
-          Horizon (days)
+          {t.t('reports.horizon')}
           <input
             type="number"
             min="1"
@@ -94,13 +96,16 @@ export function ReportsPage(_: PageProps) {
           />
         </label>
         <button type="submit" class="primary" disabled={!daysValid}>
-          Update reports
+          {t.t('reports.update')}
         </button>
         <p id="outcome-help" class="small muted" style={{ flexBasis: '100%', margin: 0 }}>
-          <code>stage=customer</code> (that stage or a later one), <code>event=Deal Won</code> (the first such
-          event) or <code>property=converted</code> (<code>property=status:won</code> for a value). Without a
-          date: the horizon before the data ends, so every outcome is observed.
-          {daysValid ? '' : ' The horizon must be a number of days above 0.'}
+          {t.t('reports.outcomeHelp', {
+            stage: 'stage=customer',
+            event: 'event=Deal Won',
+            property: 'property=converted',
+            value: 'property=status:won',
+          })}
+          {daysValid ? '' : ` ${t.t('reports.horizonInvalid')}`}
         </p>
       </form>
       <div class="grid">

@@ -4,6 +4,7 @@ import { api } from '../api.js'
 import type { PageProps } from '../app.js'
 import { Card, ErrorBox, Loading } from '../components/bits.js'
 import { ago, day } from '../format.js'
+import { type T, useT } from '../i18n.js'
 import { useData } from '../use-data.js'
 
 interface Key {
@@ -38,7 +39,11 @@ function useAction() {
   return { error, run }
 }
 
+const kindName = (t: T, kind: string) => (kind === 'admin' ? t.t('keys.kind.admin') : t.t('keys.kind.write'))
+const roleName = (t: T, role: string) => (role === 'admin' ? t.t('role.admin') : t.t('role.sales'))
+
 function Keys() {
+  const t = useT()
   const keys = useData(() => api<{ keys: Key[] }>('/api/dashboard/keys'), [])
   const [secret, setSecret] = useState<{ kind: string; secret: string } | undefined>(undefined)
   const action = useAction()
@@ -59,34 +64,34 @@ function Keys() {
   }
   const revoke = (k: Key) =>
     void action.run(async () => {
-      if (!confirm(`Revoke ${k.label ?? k.id}? Programs using it stop working at once.`)) return
+      if (!confirm(t.t('keys.confirmRevoke', { key: k.label ?? k.id }))) return
       await api(`/api/dashboard/keys/${encodeURIComponent(k.id)}/revoke`, { method: 'POST' })
       keys.reload()
     })
   return (
-    <Card title="API keys">
+    <Card title={t.t('keys.title')}>
       <p class="muted small" style={{ marginTop: 0 }}>
-        Write keys send events (Segment, RudderStack, the native API); admin keys can do everything.
+        {t.t('keys.intro')}
       </p>
       <form class="toolbar" onSubmit={create}>
         <label class="field">
-          Kind
+          {t.t('keys.kind')}
           <select name="kind">
-            <option value="write">write</option>
-            <option value="admin">admin</option>
+            <option value="write">{t.t('keys.kind.write')}</option>
+            <option value="admin">{t.t('keys.kind.admin')}</option>
           </select>
         </label>
         <label class="field" style={{ flex: 1 }}>
-          Label
-          <input name="label" placeholder="website (Segment)" />
+          {t.t('keys.label')}
+          <input name="label" placeholder={t.t('keys.labelPlaceholder')} />
         </label>
         <button type="submit" class="primary">
-          Create key
+          {t.t('keys.create')}
         </button>
       </form>
       {secret ? (
         <div class="notice" role="status">
-          New {secret.kind} key, shown this once: copy it now.
+          {secret.kind === 'admin' ? t.t('keys.newAdmin') : t.t('keys.newWrite')}
           <div class="secret mono">{secret.secret}</div>
         </div>
       ) : null}
@@ -96,11 +101,11 @@ function Keys() {
           <table>
             <thead>
               <tr>
-                <th>Key</th>
-                <th>Kind</th>
-                <th>Created</th>
-                <th>Last used</th>
-                <th>Status</th>
+                <th>{t.t('keys.col.key')}</th>
+                <th>{t.t('keys.kind')}</th>
+                <th>{t.t('keys.col.created')}</th>
+                <th>{t.t('keys.col.lastUsed')}</th>
+                <th>{t.t('keys.col.status')}</th>
                 <th />
               </tr>
             </thead>
@@ -108,21 +113,30 @@ function Keys() {
               {keys.value.keys.map((k) => (
                 <tr key={k.id}>
                   <td>
-                    {k.label ?? <span class="muted">no label</span>} <div class="sub mono">{k.id}</div>
+                    {k.label ?? <span class="muted">{t.t('keys.noLabel')}</span>}{' '}
+                    <div class="sub mono">{k.id}</div>
                   </td>
-                  <td>{k.kind}</td>
+                  <td>{kindName(t, k.kind)}</td>
                   <td>{day(k.createdAt)}</td>
-                  <td>{k.lastUsedAt ? ago(k.lastUsedAt) : <span class="muted">never</span>}</td>
-                  <td>{k.revokedAt ? <span class="neg">revoked {day(k.revokedAt)}</span> : 'active'}</td>
+                  <td>
+                    {k.lastUsedAt ? ago(k.lastUsedAt) : <span class="muted">{t.t('common.never')}</span>}
+                  </td>
+                  <td>
+                    {k.revokedAt ? (
+                      <span class="neg">{t.t('keys.revoked', { day: day(k.revokedAt) })}</span>
+                    ) : (
+                      t.t('keys.active')
+                    )}
+                  </td>
                   <td>
                     {k.revokedAt ? null : (
                       <button
                         type="button"
                         class="danger"
                         onClick={() => revoke(k)}
-                        aria-label={`Revoke ${k.label ?? k.id}`}
+                        aria-label={t.t('keys.revokeNamed', { key: k.label ?? k.id })}
                       >
-                        Revoke
+                        {t.t('keys.revoke')}
                       </button>
                     )}
                   </td>
@@ -139,6 +153,7 @@ function Keys() {
 }
 
 function Users() {
+  const t = useT()
   const users = useData(() => api<{ users: User[] }>('/api/dashboard/users'), [])
   const action = useAction()
   const add = (e: Event) => {
@@ -166,49 +181,49 @@ function Users() {
     })
   const remove = (u: User) =>
     void action.run(async () => {
-      if (!confirm(`Delete ${u.email}?`)) return
+      if (!confirm(t.t('users.confirmDelete', { email: u.email }))) return
       await api(`/api/dashboard/users/${encodeURIComponent(u.id)}`, { method: 'DELETE' })
       users.reload()
     })
   return (
-    <Card title="Users">
+    <Card title={t.t('users.title')}>
       <form class="toolbar" onSubmit={add}>
         <label class="field" style={{ flex: '1 1 12rem' }}>
-          Email
+          {t.t('signIn.email')}
           <input name="email" type="email" required autoComplete="off" />
         </label>
         <label class="field" style={{ flex: '1 1 8rem' }}>
-          Name
+          {t.t('account.col.name')}
           <input name="name" autoComplete="off" />
         </label>
         <label class="field">
-          Role
+          {t.t('users.role')}
           <select name="role">
-            <option value="sales">sales</option>
-            <option value="admin">admin</option>
+            <option value="sales">{t.t('role.sales')}</option>
+            <option value="admin">{t.t('role.admin')}</option>
           </select>
         </label>
         <label class="field" style={{ flex: '1 1 10rem' }}>
-          Password (10+ characters)
+          {t.t('users.password')}
           <input name="password" type="password" required minLength={10} autoComplete="new-password" />
         </label>
         <button type="submit" class="primary">
-          Add user
+          {t.t('users.add')}
         </button>
       </form>
       <ErrorBox error={action.error ?? users.error} />
       {users.value ? (
         users.value.users.length === 0 ? (
-          <p class="muted">No users yet: people sign in with an admin key until you add some.</p>
+          <p class="muted">{t.t('users.empty')}</p>
         ) : (
           <div class="table-wrap">
             <table>
               <thead>
                 <tr>
-                  <th>User</th>
-                  <th>Role</th>
-                  <th>Last sign-in</th>
-                  <th>Status</th>
+                  <th>{t.t('users.col.user')}</th>
+                  <th>{t.t('users.role')}</th>
+                  <th>{t.t('users.col.lastSignIn')}</th>
+                  <th>{t.t('keys.col.status')}</th>
                   <th />
                 </tr>
               </thead>
@@ -221,27 +236,35 @@ function Users() {
                     </td>
                     <td>
                       <select
-                        aria-label={`Role of ${u.email}`}
+                        aria-label={t.t('users.roleOf', { email: u.email })}
                         value={u.role}
                         onChange={(e) => patch(u, { role: (e.target as HTMLSelectElement).value })}
                       >
-                        <option value="sales">sales</option>
-                        <option value="admin">admin</option>
+                        <option value="sales">{roleName(t, 'sales')}</option>
+                        <option value="admin">{roleName(t, 'admin')}</option>
                       </select>
                     </td>
-                    <td>{u.lastSignInAt ? ago(u.lastSignInAt) : <span class="muted">never</span>}</td>
-                    <td>{u.disabledAt ? <span class="neg">disabled</span> : 'active'}</td>
+                    <td>
+                      {u.lastSignInAt ? (
+                        ago(u.lastSignInAt)
+                      ) : (
+                        <span class="muted">{t.t('common.never')}</span>
+                      )}
+                    </td>
+                    <td>
+                      {u.disabledAt ? <span class="neg">{t.t('users.disabled')}</span> : t.t('users.active')}
+                    </td>
                     <td class="row">
                       <button type="button" onClick={() => patch(u, { disabled: u.disabledAt === null })}>
-                        {u.disabledAt ? 'Enable' : 'Disable'}
+                        {u.disabledAt ? t.t('users.enable') : t.t('users.disable')}
                       </button>
                       <button
                         type="button"
                         class="danger"
                         onClick={() => remove(u)}
-                        aria-label={`Delete ${u.email}`}
+                        aria-label={t.t('users.deleteNamed', { email: u.email })}
                       >
-                        Delete
+                        {t.t('users.delete')}
                       </button>
                     </td>
                   </tr>
@@ -258,10 +281,11 @@ function Users() {
 }
 
 export function SettingsPage(_: PageProps) {
+  const t = useT()
   return (
     <>
       <div class="page-head">
-        <h1>Settings</h1>
+        <h1>{t.t('nav.settings')}</h1>
       </div>
       <div class="grid">
         <Users />

@@ -1,9 +1,21 @@
 /** Sign in with an email and password, or with an admin key (also from `/#key=...`, as the server prints at first start). */
 import { useEffect, useState } from 'preact/hooks'
+import type { Locale } from '../../../i18n/locale.js'
 import { ApiError, api } from '../api.js'
 import { sentence } from '../components/bits.js'
+import { LanguagePicker } from '../components/language-picker.js'
+import { useT } from '../i18n.js'
 
-export function SignInPage({ signedIn, onSignedIn }: { signedIn: boolean; onSignedIn: () => Promise<void> }) {
+export function SignInPage({
+  signedIn,
+  onSignedIn,
+  onLanguage,
+}: {
+  signedIn: boolean
+  onSignedIn: () => Promise<void>
+  onLanguage: (locale: Locale) => Promise<void>
+}) {
+  const t = useT()
   const [withKey, setWithKey] = useState(false)
   const [error, setError] = useState<string | undefined>(undefined)
   const [busy, setBusy] = useState(false)
@@ -15,7 +27,7 @@ export function SignInPage({ signedIn, onSignedIn }: { signedIn: boolean; onSign
       await api('/auth/sign-in', { method: 'POST', body })
       await onSignedIn()
     } catch (e) {
-      setError(e instanceof ApiError ? sentence(e.message) : 'The server did not answer; try again.')
+      setError(e instanceof ApiError && e.message ? sentence(e.message) : t.t('error.network'))
     } finally {
       setBusy(false)
     }
@@ -46,23 +58,25 @@ export function SignInPage({ signedIn, onSignedIn }: { signedIn: boolean; onSign
       <div class="row" style={{ marginBottom: '1rem' }}>
         <img src="/favicon.svg" width="28" height="28" alt="" />
         <h1>Leadscore</h1>
+        <span class="spacer" />
+        <LanguagePicker onChange={onLanguage} />
       </div>
       <div class="card">
-        <h2>Sign in</h2>
+        <h2>{t.t('signIn.title')}</h2>
         <form onSubmit={submit} aria-describedby={error ? 'sign-in-error' : undefined}>
           {withKey ? (
             <label class="field">
-              Admin key
+              {t.t('signIn.key')}
               <input name="key" type="password" autoComplete="off" required placeholder="lsk_a_…" />
             </label>
           ) : (
             <>
               <label class="field">
-                Email
+                {t.t('signIn.email')}
                 <input name="email" type="email" autoComplete="username" required />
               </label>
               <label class="field">
-                Password
+                {t.t('signIn.password')}
                 <input name="password" type="password" autoComplete="current-password" required />
               </label>
             </>
@@ -73,17 +87,14 @@ export function SignInPage({ signedIn, onSignedIn }: { signedIn: boolean; onSign
             </p>
           ) : null}
           <button class="primary" type="submit" disabled={busy}>
-            {busy ? 'Signing in…' : 'Sign in'}
+            {busy ? t.t('signIn.busy') : t.t('signIn.submit')}
           </button>
           <button type="button" class="link" onClick={() => setWithKey(!withKey)}>
-            {withKey ? 'Sign in with an email and password' : 'Sign in with an admin key'}
+            {withKey ? t.t('signIn.withPassword') : t.t('signIn.withKey')}
           </button>
         </form>
       </div>
-      <p class="muted small">
-        No account? An admin adds one with <code>leadscore users add EMAIL</code>. The server printed an admin
-        key at its first start.
-      </p>
+      <p class="muted small">{t.t('signIn.noAccount', { command: 'leadscore users add EMAIL' })}</p>
     </main>
   )
 }
