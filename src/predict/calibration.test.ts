@@ -27,4 +27,23 @@ describe('fitPlatt', () => {
     expect(platt.slope).toBeCloseTo(1, 1)
     expect(platt.intercept).toBeCloseTo(0, 1)
   })
+
+  it('does not diverge when a few margins are extreme (a fold that nearly separated)', () => {
+    const random = createRandom(6)
+    const margins: number[] = []
+    const labels: number[] = []
+    for (let i = 0; i < 700; i++) {
+      const m = random() < 0.03 ? (random() - 0.5) * 400 : (random() - 0.5) * 4 - 2.4
+      margins.push(m)
+      labels.push(random() < sigmoid(Math.max(-8, Math.min(8, m))) ? 1 : 0)
+    }
+    const platt = fitPlatt(margins, labels)
+    const loss = (p: { slope: number; intercept: number }) =>
+      margins.reduce((sum, m, i) => {
+        const q = Math.min(1 - 1e-15, Math.max(1e-15, sigmoid(p.slope * m + p.intercept)))
+        return sum - (labels[i] ? Math.log(q) : Math.log(1 - q))
+      }, 0) / margins.length
+    expect(Math.abs(platt.slope)).toBeLessThan(10)
+    expect(loss(platt)).toBeLessThanOrEqual(loss({ slope: 1, intercept: 0 }) + 1e-9)
+  })
 })

@@ -17,12 +17,23 @@ export const IDENTITY_CALIBRATION: PlattCalibration = { method: 'platt', slope: 
 
 /**
  * Fits slope and intercept by Newton's method on the log loss of (out-of-fold) margins, with a
- * weak prior towards the identity so tiny samples stay sane.
+ * weak prior towards the identity so tiny samples stay sane. Each step is halved until the loss
+ * goes down, so a few extreme margins (a fold that nearly separated) cannot make it diverge.
  */
 export function fitPlatt(margins: ArrayLike<number>, labels: ArrayLike<number>): PlattCalibration {
   let a = 1
   let b = 0
   const prior = 1e-3
+  const loss = (sa: number, sb: number) => {
+    let total = 0.5 * prior * ((sa - 1) ** 2 + sb ** 2)
+    for (let i = 0; i < margins.length; i++) {
+      const z = sa * margins[i]! + sb
+      // -log p(y | z), computed without overflow
+      total += labels[i]! ? softplus(-z) : softplus(z)
+    }
+    return total
+  }
+  let current = loss(a, b)
   for (let iteration = 0; iteration < 50; iteration++) {
     let ga = prior * (a - 1)
     let gb = prior * b
@@ -44,11 +55,24 @@ export function fitPlatt(margins: ArrayLike<number>, labels: ArrayLike<number>):
     if (!(det > 0)) break
     const da = (hbb * ga - hab * gb) / det
     const db = (haa * gb - hab * ga) / det
-    a -= da
-    b -= db
-    if (Math.abs(da) + Math.abs(db) < 1e-10) break
+    let step = 1
+    let next = loss(a - da, b - db)
+    while (!(next <= current) && step > 1e-6) {
+      step /= 2
+      next = loss(a - step * da, b - step * db)
+    }
+    if (!(next <= current)) break
+    a -= step * da
+    b -= step * db
+    const moved = step * (Math.abs(da) + Math.abs(db))
+    current = next
+    if (moved < 1e-10) break
   }
   return { method: 'platt', slope: a, intercept: b }
+}
+
+function softplus(x: number): number {
+  return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x))
 }
 
 /** The calibrated probability of a margin. */
