@@ -13,6 +13,8 @@ export interface DemoOptions {
   readonly contacts?: number
   /** The generator's seed (default 42). */
   readonly seed?: number
+  /** Give each contact the generator's hidden outcome as the trait `converted` (true/false); default false. */
+  readonly outcome?: boolean
   /** Called after each chunk with the messages sent so far and the total. */
   readonly onProgress?: (sent: number, total: number) => void
 }
@@ -34,6 +36,7 @@ export async function seedDemoWorkspace(engine: Engine, options: DemoOptions = {
     seed: options.seed ?? 42,
     contacts: options.contacts ?? 2000,
     now: engine.clock.now(),
+    outcome: options.outcome ?? false,
   })
   const messages: Record<string, unknown>[] = []
   const accounts = new Set<string>()

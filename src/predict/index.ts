@@ -14,6 +14,7 @@ export { type Explanation, explainRow, featureImportance, type Reason } from './
 export {
   type BehaviourOptions,
   type BehaviourSpec,
+  BehaviourSpecBuilder,
   behaviourColumns,
   behaviourTable,
   type ContactAtCutoff,
@@ -41,8 +42,22 @@ export {
   parsePredictiveModel,
   type TrainingSummary,
 } from './model.js'
+export {
+  featureLabel,
+  formatPoints,
+  PointExplainer,
+  type PointExplanation,
+  type PointReason,
+} from './points.js'
 export { type Predictions, predictEncoded, predictTable } from './predict.js'
-export { detectSeparator, type LeadTable, PredictInputError, tableFromRows, withColumn } from './table.js'
+export {
+  concatTables,
+  detectSeparator,
+  type LeadTable,
+  PredictInputError,
+  tableFromRows,
+  withColumn,
+} from './table.js'
 export {
   type CandidateResult,
   type TimeSplitResult,

@@ -37,6 +37,15 @@ export function withColumn(table: LeadTable, name: string, cells: readonly strin
   return { ...table, header: [...table.header, name], columns: [...table.columns, cells] }
 }
 
+/** The rows of `tables` (all with the same header) one after the other. */
+export function concatTables(header: readonly string[], tables: readonly LeadTable[]): LeadTable {
+  for (const t of tables)
+    if (t.header.length !== header.length || t.header.some((h, i) => h !== header[i]))
+      throw new RangeError('every table must have the same columns, in the same order')
+  const columns = header.map((_, c) => tables.flatMap((t) => t.columns[c]!))
+  return { header, columns, rowCount: tables.reduce((n, t) => n + t.rowCount, 0) }
+}
+
 /** The index of column `name` in `table`, or a {@link PredictInputError} naming the columns there are. */
 export function columnIndex(table: LeadTable, name: string, role: string): number {
   const index = table.header.indexOf(name)

@@ -15,6 +15,7 @@ export interface TrainingWarning {
     | 'probable-leak'
     | 'auc-too-high'
     | 'time-shift'
+    | 'untimed-outcomes'
   readonly message: string
   readonly action: string
   /** The feature a leak warning is about. */

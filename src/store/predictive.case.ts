@@ -145,6 +145,14 @@ export function runPredictiveConformance(name: string, createStore: CreateStoreT
         step: 'done',
       })
       expect(done).toMatchObject({ finishedAt: T0 + 31 * MINUTE, modelVersion: 1 })
+      // late progress from another thread does not undo the end
+      const late = await store.updateTrainingJob({
+        id: 'j3',
+        at: T0 + 32 * MINUTE,
+        step: 'fold 5 of 5',
+        done: 5,
+      })
+      expect(late).toMatchObject({ status: 'succeeded', step: 'done', updatedAt: T0 + 31 * MINUTE })
       // a schedule: nothing since the period started
       const d = await store.startTrainingJob(job('j4', T0 + 40 * MINUTE), {
         staleBefore: T0,

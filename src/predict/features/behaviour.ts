@@ -48,27 +48,40 @@ export function fitBehaviourSpec(
   rows: readonly ContactAtCutoff[],
   options: BehaviourOptions = {},
 ): BehaviourSpec {
-  const properties = new Set<string>()
-  const names = new Map<string, number>()
-  for (const row of rows) {
-    for (const key of Object.keys(row.contact.properties)) properties.add(key)
+  const builder = new BehaviourSpecBuilder()
+  for (const row of rows) builder.add(row)
+  return builder.finish(options)
+}
+
+/**
+ * {@link fitBehaviourSpec} a page of rows at a time, so rows read from a store page by page
+ * need not be held all at once: add every row, then `finish`.
+ */
+export class BehaviourSpecBuilder {
+  private readonly properties = new Set<string>()
+  private readonly names = new Map<string, number>()
+
+  add(row: ContactAtCutoff): void {
+    for (const key of Object.keys(row.contact.properties)) this.properties.add(key)
     for (const event of row.events) {
       if (event.ts > row.cutoff) continue
       const name = event.name.toLowerCase()
-      names.set(name, (names.get(name) ?? 0) + 1)
+      this.names.set(name, (this.names.get(name) ?? 0) + 1)
     }
   }
-  const eventNames = [...names.entries()]
-    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
-    .slice(0, options.maxEventNames ?? 20)
-    .map(([name]) => name)
-  const rules = options.model ? ruleIds(options.model) : []
-  return {
-    properties: [...properties],
-    eventNames,
-    windowsDays: options.windowsDays ?? [7, 30, 90],
-    halfLifeDays: options.halfLifeDays ?? 14,
-    rules,
+
+  finish(options: BehaviourOptions = {}): BehaviourSpec {
+    const eventNames = [...this.names.entries()]
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+      .slice(0, options.maxEventNames ?? 20)
+      .map(([name]) => name)
+    return {
+      properties: [...this.properties],
+      eventNames,
+      windowsDays: options.windowsDays ?? [7, 30, 90],
+      halfLifeDays: options.halfLifeDays ?? 14,
+      rules: options.model ? ruleIds(options.model) : [],
+    }
   }
 }
 

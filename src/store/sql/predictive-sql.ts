@@ -244,6 +244,8 @@ export async function updateTrainingJob(
     )
     if (row === undefined) throw new StoreNotFoundError(`no training job ${JSON.stringify(id)}`)
     const job = jobFromRow(row)
+    // progress arriving after the end (from another thread) changes nothing
+    if (status === undefined && (job.status === 'succeeded' || job.status === 'failed')) return job
     const next: TrainingJobRecord = {
       ...job,
       status: status ?? job.status,

@@ -1,0 +1,69 @@
+/**
+ * Runs a predictive task in a worker thread (`worker.ts`) on its own store connection: the
+ * compiled worker next to this module, or, from the TypeScript sources (tests, tsx), the source
+ * through tsx, as `src/io` starts its parser threads.
+ * @module
+ */
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { Worker } from 'node:worker_threads'
+import type { Progress } from './progress.js'
+import type { PredictiveTask, TaskResult } from './run-task.js'
+
+/** A task running in a worker: its result, and a way to stop it. */
+export interface WorkerRun {
+  readonly result: Promise<TaskResult>
+  /** Stops the thread (the task's job is left to the caller to mark). */
+  terminate(): Promise<void>
+}
+
+/** Starts `task` in a new worker thread on the store at `location`. */
+export function runInWorker(
+  location: string,
+  task: PredictiveTask,
+  onProgress: (p: Progress) => void,
+): WorkerRun {
+  const worker = createWorker({ location, task })
+  let settled = false
+  const result = new Promise<TaskResult>((resolve, reject) => {
+    worker.on(
+      'message',
+      (message: { type: string; progress?: Progress; result?: TaskResult; message?: string }) => {
+        if (message.type === 'progress' && message.progress) onProgress(message.progress)
+        else if (message.type === 'done') {
+          settled = true
+          resolve(message.result!)
+        } else if (message.type === 'error') {
+          settled = true
+          reject(new Error(`the predictive worker failed: ${message.message}`))
+        }
+      },
+    )
+    worker.on('error', (error) => {
+      settled = true
+      reject(error)
+    })
+    worker.on('exit', (code) => {
+      if (!settled) reject(new Error(`the predictive worker stopped (exit code ${code}) before it finished`))
+    })
+  })
+  return {
+    result,
+    async terminate() {
+      await worker.terminate()
+    },
+  }
+}
+
+function createWorker(workerData: { location: string; task: PredictiveTask }): Worker {
+  const here = import.meta.url
+  // a worker inherits the process's flags; `--input-type` (from `node --input-type=module -e`) is refused there
+  const execArgv = process.execArgv.filter((arg) => !arg.startsWith('--input-type'))
+  if (!here.endsWith('.ts')) return new Worker(new URL('./worker.js', here), { workerData, execArgv })
+  const loader = createRequire(here).resolve('tsx')
+  const tsx = pathToFileURL(join(dirname(loader), 'esm', 'api', 'index.mjs')).href
+  const source = new URL('./worker.ts', here).href
+  const code = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(source)}) })`
+  return new Worker(code, { eval: true, workerData, execArgv })
+}
