@@ -121,7 +121,7 @@ export async function startBenchServer(location: string): Promise<BenchServer> {
       const status = await readFile(`/proc/${pid}/status`, 'utf8')
       const kb = (field: string) =>
         Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? Number.NaN)
-      return { rssMb: Math.round(kb('VmRSS') * 1.024), peakMb: Math.round(kb('VmHWM') * 1.024) }
+      return { rssMb: Math.round(kb('VmRSS') * 0.001024), peakMb: Math.round(kb('VmHWM') * 0.001024) }
     },
     async stop() {
       for (const c of clients) c.close()
