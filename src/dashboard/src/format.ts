@@ -112,6 +112,21 @@ export function month(t: number): string {
   ).format(t)
 }
 
+/**
+ * The labels of a time axis (times in seconds, as uPlot gives them), as precise as the axis
+ * needs: hours and minutes over a day or less, else day and month, else month and year.
+ */
+export function timeTicks(splits: readonly number[]): string[] {
+  const span = splits.length > 1 ? splits[splits.length - 1]! - splits[0]! : 0
+  const format =
+    span <= 86_400
+      ? cached('tt', () => new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit' }))
+      : span <= 86_400 * 300
+        ? cached('td', () => new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short' }))
+        : cached('tm', () => new Intl.DateTimeFormat(locale, { month: 'short', year: 'numeric' }))
+  return splits.map((s) => format.format(s * 1000))
+}
+
 /** An event as people say it: `page /pricing`, `Demo Requested`. */
 export function eventName(name: string, properties: Record<string, unknown>): string {
   if (name === 'page' || name === 'screen') {

@@ -106,7 +106,7 @@ describeInBrowser('reports in a browser', () => {
       expect((await bandLeads()).reduce((s, n) => s + n, 0)).toBe(expected.leads)
       expect(expected.leads).toBeGreaterThan(0)
       expect(await page.locator('[data-report="backtest"] [data-empty="conversions"]').textContent()).toMatch(
-        /No conversions recorded yet: outcomes come from contacts reaching the stage customer/,
+        /No conversions recorded yet: outcomes come from contacts reaching the stage Customer/,
       )
     },
     TIMEOUT,

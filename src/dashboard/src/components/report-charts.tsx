@@ -5,6 +5,7 @@
  */
 import { useEffect, useRef } from 'preact/hooks'
 import type uPlot from 'uplot'
+import { decimal, timeTicks } from '../format.js'
 
 const AXIS = '#596275'
 const ACCENT = '#3b4fd8'
@@ -61,7 +62,7 @@ export function BarChart({ labels, values, name, reference, description }: BarCh
             values: (_u, splits) => splits.map((s) => labels[s - 1] ?? ''),
             grid: { show: false },
           },
-          { stroke: AXIS, size: 44 },
+          { stroke: AXIS, size: 44, values: (_u, splits) => splits.map((s) => decimal(s)) },
         ],
         legend: { show: false },
         cursor: { show: false },
@@ -130,7 +131,7 @@ export function LineChart({ xs, series, format, description }: LineChartProps) {
         height: 220,
         scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
         axes: [
-          { stroke: AXIS },
+          { stroke: AXIS, values: (_u, splits) => timeTicks(splits) },
           { stroke: AXIS, size: 64, values: (_u, splits) => splits.map((s) => format(s)) },
         ],
         legend: { show: true, live: false },

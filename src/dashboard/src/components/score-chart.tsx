@@ -3,7 +3,7 @@
  * first chart (its own chunk), so pages without a chart never download it.
  */
 import { useEffect, useRef } from 'preact/hooks'
-import { score } from '../format.js'
+import { score, timeTicks } from '../format.js'
 import { useT } from '../i18n.js'
 import { useLabels } from '../labels.js'
 import type { BandThreshold } from '../types.js'
@@ -42,7 +42,10 @@ export function ScoreChart({
           width: el.clientWidth || 600,
           height: 240,
           scales: { x: { time: true }, y: { range: [0, Math.max(max, ...points.map((p) => p.total))] } },
-          axes: [{ stroke: '#596275' }, { stroke: '#596275', size: 40 }],
+          axes: [
+            { stroke: '#596275', values: (_u, splits) => timeTicks(splits) },
+            { stroke: '#596275', size: 40 },
+          ],
           legend: { show: true, live: false },
           series: [
             {},
