@@ -8,6 +8,7 @@
 import { Hono } from 'hono'
 import { routePath } from 'hono/route'
 import type { Engine } from '../engine/index.js'
+import { PredictiveService } from '../engine/predictive/index.js'
 import type { Store } from '../store/index.js'
 import { accountRoutes } from './account-routes.js'
 import { analysisRoutes } from './analysis-routes.js'
@@ -22,6 +23,7 @@ import { ingestRoutes } from './ingest-routes.js'
 import { useLocale } from './locale.js'
 import { modelRoutes } from './model-routes.js'
 import { openApiDocument } from './openapi.js'
+import { predictiveRoutes } from './predictive-routes.js'
 import { RateLimiter } from './rate-limit.js'
 import { queryObject } from './read-body.js'
 import { RejectionLog } from './rejection-log.js'
@@ -31,6 +33,8 @@ export interface AppDeps {
   readonly engine: Engine
   readonly store: Store
   readonly config?: Partial<ServerConfig> | undefined
+  /** Training and likelihoods (default: one running in this thread, with no schedule). */
+  readonly predictive?: PredictiveService | undefined
 }
 
 /** Creates the application. */
@@ -95,6 +99,9 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   modelRoutes(app, { engine, store, config })
   analysisRoutes(app, { engine, store, config })
   handoffRoutes(app, { engine, config })
+  const predictive =
+    deps.predictive ?? new PredictiveService({ store, clock: engine.clock, logger, refreshEveryMs: 0 })
+  predictiveRoutes(app, { engine, predictive, config })
 
   app.get('/api/ingest/rejections', requireKey(engine, ['admin']), (c) => {
     const q = rejectionsQuery.parse(queryObject(c.req.url))

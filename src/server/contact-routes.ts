@@ -11,6 +11,7 @@ import type { ContactFilters, Store } from '../store/index.js'
 import { type AppEnv, requireKey } from './auth.js'
 import type { ServerConfig } from './config.js'
 import { ingestResponse } from './ingest-routes.js'
+import { contactPredictions } from './predictive-routes.js'
 import { queryObject, readJson, values } from './read-body.js'
 import {
   contactCountsQuery,
@@ -83,7 +84,7 @@ export function contactRoutes(app: Hono<AppEnv>, deps: ContactRouteDeps): void {
   app.get('/api/contacts/:id', admin, async (c) => {
     const q = contactDetailQuery.parse(queryObject(c.req.url))
     const detail = await engine.contact(c.req.param('id'), { model: q.model, limit: q.limit })
-    return c.json(detail)
+    return c.json({ ...detail, predictions: await contactPredictions(store, detail.contact.id) })
   })
 
   app.post('/api/contacts', admin, async (c) => {

@@ -8,6 +8,7 @@ import { z } from 'zod'
 import { batchSchema, messageSchema } from '../engine/index.js'
 import { ANALYSIS_ROUTE_DOCS } from './analysis-routes.js'
 import { HANDOFF_ROUTE_DOCS } from './handoff-routes.js'
+import { PREDICTIVE_ROUTE_DOCS } from './predictive-routes.js'
 import {
   accountListQuery,
   contactCountsQuery,
@@ -126,6 +127,8 @@ export const ROUTES: readonly RouteDoc[] = [
     path: '/api/contacts/{id}',
     tag: 'Contacts',
     summary: 'One contact, scored now, with the ledger, timeline and history',
+    description:
+      'With `predictions`: the stored likelihood of each predictive model (percent, calibrated) with the features that raised and lowered it most, in points ("Lead Source = Referral +12 pts").',
     auth: 'admin',
     params: { id: 'The contact id' },
     query: contactDetailQuery,
@@ -264,6 +267,7 @@ export const ROUTES: readonly RouteDoc[] = [
   },
   ...ANALYSIS_ROUTE_DOCS,
   ...HANDOFF_ROUTE_DOCS,
+  ...PREDICTIVE_ROUTE_DOCS,
 ]
 
 function jsonSchema(schema: z.ZodType): unknown {
