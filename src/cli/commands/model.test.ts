@@ -104,6 +104,8 @@ describe('leadscore model validate', () => {
           column: 11,
           message: 'unknown key `pionts`',
           hint: 'did you mean `points`?',
+          params: { key: 'pionts', suggestion: 'points' },
+          hintKey: 'hint.did-you-mean',
         },
       ],
     })

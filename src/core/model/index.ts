@@ -7,6 +7,7 @@ export {
   formatIssue,
   formatPath,
   type Issue,
+  type IssueParams,
   type Locate,
   type PathSegment,
   type Position,

@@ -119,14 +119,27 @@ describe('makeIssue and compareIssues', () => {
       line: 3,
       column: 5,
       message: 'unknown key `x`',
+      params: {},
     })
     expect(asked).toEqual([[['fit', 'x'], 'key']])
-    expect(makeIssue({ severity: 'warning', code: 'c', path: [], message: 'm', hint: 'h' })).toEqual({
+    expect(
+      makeIssue({
+        severity: 'warning',
+        code: 'c',
+        path: [],
+        message: 'm',
+        hint: 'h',
+        params: { n: '1' },
+        hintKey: 'hint.c',
+      }),
+    ).toEqual({
       severity: 'warning',
       code: 'c',
       path: '',
       message: 'm',
       hint: 'h',
+      params: { n: '1' },
+      hintKey: 'hint.c',
     })
   })
 

@@ -19,7 +19,18 @@ export interface Issue {
   message: string
   /** What to write instead. */
   hint?: string
+  /**
+   * The values `message` and `hint` are made of (ids, numbers, names as written), so that they
+   * can be said in another language: the message catalog's entry for `code` (and for `hintKey`)
+   * takes them as arguments. Kinds of values (`gotKind`, `expectedType`) are words, not text.
+   */
+  params?: IssueParams
+  /** Which hint `hint` is, for the message catalog (`hint.rename-duplicate`, `keyHint.points`, ...). */
+  hintKey?: string
 }
+
+/** The values of an issue's message and hint: name → value as text. */
+export type IssueParams = Readonly<Record<string, string>>
 
 /** One step of a path into the document: a map key or a list index. */
 export type PathSegment = string | number
@@ -146,6 +157,8 @@ export interface IssueDraft {
   readonly path: readonly PathSegment[]
   readonly message: string
   readonly hint?: string | undefined
+  readonly params?: IssueParams | undefined
+  readonly hintKey?: string | undefined
   /** Point at the key that names the node (unknown keys) rather than at its value. */
   readonly target?: 'key' | 'value'
 }
@@ -164,7 +177,25 @@ export function makeIssue(draft: IssueDraft, locate?: Locate): Issue {
     issue.column = position.column
   }
   if (draft.hint !== undefined) issue.hint = draft.hint
+  issue.params = draft.params ?? {}
+  if (draft.hint !== undefined && draft.hintKey !== undefined) issue.hintKey = draft.hintKey
   return issue
+}
+
+/** What kind of value the user wrote (`gotKind`) and the value itself (`got`), for issue params. */
+export function valueParams(value: unknown): { gotKind: string; got: string } {
+  if (value === undefined) return { gotKind: 'nothing', got: '' }
+  if (value === null) return { gotKind: 'null', got: '' }
+  if (typeof value === 'string')
+    return { gotKind: 'text', got: JSON.stringify(value.length > 40 ? `${value.slice(0, 37)}...` : value) }
+  if (typeof value === 'number') {
+    if (Number.isNaN(value)) return { gotKind: 'nan', got: '' }
+    if (!Number.isFinite(value)) return { gotKind: value > 0 ? 'infinity' : 'minusInfinity', got: '' }
+    return { gotKind: 'number', got: String(value) }
+  }
+  if (typeof value === 'boolean') return { gotKind: 'boolean', got: String(value) }
+  if (Array.isArray(value)) return { gotKind: value.length === 0 ? 'emptyList' : 'list', got: '' }
+  return { gotKind: 'map', got: '' }
 }
 
 /** A short description of a value as the user wrote it: `text "ten"`, `the number 3`, `a list`. */

@@ -75,6 +75,7 @@ export function loadModel(source: string, options: LoadOptions = {}): LoadResult
         code: 'empty-model',
         path: [],
         message: 'the model is empty',
+        hintKey: 'hint.empty-model',
         hint: 'start with `format: leadscore/v1` and an `id:`, then add `fit:` and `engagement:`',
       }),
       { line: 1, col: 1 },
@@ -122,6 +123,8 @@ function jsonError(source: string, lines: LineCounter, doc: Document): Issue | u
       code: 'json-syntax',
       path: at === undefined ? [] : pathAt(doc, at),
       message: `invalid JSON: ${reason}`,
+      params: { detail: reason },
+      hintKey: 'hint.json-syntax',
       hint: 'JSON allows no trailing commas and no comments, and needs double quotes around every name and text; YAML is more forgiving: save the model as .yaml',
     })
     return at === undefined ? issue : withPosition(issue, lines.linePos(at))
@@ -163,6 +166,23 @@ const YAML_HINTS: Readonly<Record<string, string>> = {
   BAD_ALIAS: 'an alias (`*name`) needs an anchor (`&name`) defined before it',
 }
 
+/** The message catalog's key of each YAML hint. */
+const YAML_HINT_KEYS = {
+  DUPLICATE_KEY: 'hint.yaml.duplicate-key',
+  BAD_DQ_ESCAPE: 'hint.yaml.bad-dq-escape',
+  TAB_AS_INDENT: 'hint.yaml.tab-as-indent',
+  BAD_INDENT: 'hint.yaml.bad-indent',
+  MULTIPLE_DOCS: 'hint.yaml.multiple-docs',
+  BLOCK_AS_IMPLICIT_KEY: 'hint.yaml.block-as-implicit-key',
+  MULTILINE_IMPLICIT_KEY: 'hint.yaml.multiline-implicit-key',
+  MISSING_CHAR: 'hint.yaml.missing-char',
+  BAD_SCALAR_START: 'hint.yaml.bad-scalar-start',
+  BLOCK_IN_FLOW: 'hint.yaml.block-in-flow',
+  UNEXPECTED_TOKEN: 'hint.yaml.unexpected-token',
+  BAD_ALIAS: 'hint.yaml.bad-alias',
+  OTHER: 'hint.yaml',
+} as const
+
 /** YAML syntax errors, the first of each line (the rest of a line usually follows from the first). */
 function syntaxErrors(doc: Document, lines: LineCounter): Issue[] {
   const seen = new Set<number>()
@@ -188,12 +208,16 @@ function syntaxIssue(
   const message = duplicate
     ? `duplicate key \`${String(path.at(-1) ?? '')}\``
     : (YAML_MESSAGES[error.code] ?? error.message.split('\n')[0]!.replace(/^./, (c) => c.toLowerCase()))
+  const hint = Object.hasOwn(YAML_HINTS, error.code) ? error.code : 'OTHER'
   const draft: IssueDraft = {
     severity,
     code: duplicate ? 'duplicate-key' : severity === 'error' ? 'yaml-syntax' : 'yaml-warning',
     path,
     message,
+    // the YAML parser's own message (English) is `detail`, unless Leadscore words it (`yamlCode`)
+    params: duplicate ? { key: String(path.at(-1) ?? '') } : { yamlCode: error.code, detail: message },
     hint: YAML_HINTS[error.code] ?? 'check the YAML syntax at this position',
+    hintKey: YAML_HINT_KEYS[hint as keyof typeof YAML_HINT_KEYS] ?? 'hint.yaml',
   }
   return withPosition(makeIssue(draft), lines.linePos(error.pos[0]))
 }
@@ -216,6 +240,13 @@ function aliasError(error: unknown, doc: Document, locate: Locate): Issue {
       code: unresolved ? 'unresolved-alias' : 'yaml-syntax',
       path,
       message: unresolved ? 'this alias names no anchor defined before it' : (error as Error).message,
+      params: unresolved
+        ? {}
+        : {
+            yamlCode: /alias/i.test((error as Error).message) ? 'RESOURCE_EXHAUSTION' : 'OTHER',
+            detail: (error as Error).message,
+          },
+      hintKey: unresolved ? 'hint.unresolved-alias' : 'hint.yaml-aliases',
       hint: unresolved
         ? 'define the anchor first (`&name` on the node to reuse), then refer to it with `*name`'
         : 'simplify the anchors and aliases of the document',

@@ -10,12 +10,13 @@ import {
   closest,
   compareIssues,
   describeValue,
-  didYouMean,
   formatPath,
   type Issue,
+  type IssueParams,
   type Locate,
   makeIssue,
   type PathSegment,
+  valueParams,
 } from './issue.js'
 import { LABEL_LANGUAGES, type LabelLanguage } from './label.js'
 import type { Condition, Decay, ModelDocument } from './types.js'
@@ -71,21 +72,39 @@ export const CONDITION_KEYWORDS = ['all', 'any', 'not', 'did', 'didNot', 'event'
 /** Letters a grade threshold may name; a contact below every threshold gets `F`. */
 export const GRADE_LETTERS = ['A', 'B', 'C', 'D', 'E'] as const
 
+/**
+ * What a value with several accepted forms may be, by the name its issue params use
+ * (`expectedForm`): the union schemas' errors say `expected <phrase>`.
+ */
+const EXPECTED_FORMS = {
+  scalar: 'a single value: text, a number, true, false or null',
+  orderValue: 'a number or an ISO date',
+  names: 'a name or a list of names',
+  fieldTest: 'a value (`manager`), a list of values (`[US, CA]`) or operators (`{ gte: 200 }`)',
+  ruleIds: 'a rule id or a list of rule ids',
+  decay: '`none`, `{ halfLifeDays: n }` or `{ linearDays: n }`',
+  occurrences: '`all`, `first` or `{ perDays: n }`',
+  label: 'a label: text, or a map of languages to text (`{ en: Hot, es: Caliente }`)',
+  version: 'a version: text or a number',
+} as const
+type ExpectedForm = keyof typeof EXPECTED_FORMS
+const expected = (form: ExpectedForm) => `expected ${EXPECTED_FORMS[form]}`
+
 const id = (description: string) => doc(z.string().regex(ID_PATTERN), description)
 const text = (description: string) => doc(z.string().min(1), description)
 const days = (description: string) => doc(z.number().positive(), description)
 const number = (description: string) => doc(z.number(), description)
 
 const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()], {
-  error: 'expected a single value: text, a number, true, false or null',
+  error: expected('scalar'),
 })
 const scalarList = z.array(scalar)
-const orderValue = z.union([z.number(), z.string()], { error: 'expected a number or an ISO date' })
+const orderValue = z.union([z.number(), z.string()], { error: expected('orderValue') })
 
 const nameOrList = (description: string) =>
   doc(
     z.union([z.string().min(1), z.array(z.string().min(1))], {
-      error: 'expected a name or a list of names',
+      error: expected('names'),
     }),
     description,
   )
@@ -120,7 +139,7 @@ const operatorsSchema = doc(
 
 const fieldTestSchema = doc(
   z.union([operatorsSchema, scalar, scalarList], {
-    error: 'expected a value (`manager`), a list of values (`[US, CA]`) or operators (`{ gte: 200 }`)',
+    error: expected('fieldTest'),
   }),
   {
     id: 'FieldTest',
@@ -135,7 +154,7 @@ const historyTestSchema = doc(
       event: nameOrList('Event names (case-insensitive); `any` matches every event.').exactOptional(),
       rule: doc(
         z.union([z.string().regex(ID_PATTERN), z.array(z.string().regex(ID_PATTERN))], {
-          error: 'expected a rule id or a list of rule ids',
+          error: expected('ruleIds'),
         }),
         'Engagement rule ids: events matched by those rules.',
       ).exactOptional(),
@@ -147,6 +166,7 @@ const historyTestSchema = doc(
       message: 'a history test needs exactly one of `event` and `rule`',
       params: {
         code: 'history-target',
+        hintKey: 'hint.history-target',
         hint: 'write `did: { event: Demo Requested, withinDays: 30 }` or `did: { rule: demo }`; to test both, combine two tests with `any:`',
       },
     }),
@@ -209,6 +229,7 @@ const decayObject = doc(
       message: 'a decay needs exactly one of `halfLifeDays`, `linearDays` and `none`',
       params: {
         code: 'decay-kind',
+        hintKey: 'hint.decay-kind',
         hint: 'write `decay: { halfLifeDays: 30 }`, `decay: { linearDays: 90 }` or `decay: none`',
       },
     }),
@@ -217,7 +238,7 @@ const decayObject = doc(
 
 const decaySchema = doc(
   z.union([z.literal('none'), decayObject], {
-    error: 'expected `none`, `{ halfLifeDays: n }` or `{ linearDays: n }`',
+    error: expected('decay'),
   }),
   {
     id: 'Decay',
@@ -233,7 +254,7 @@ const occurrencesSchema = doc(
       z.strictObject({ perDays: days('At most one counted event per n-day bucket (UTC).') }),
     ],
     {
-      error: 'expected `all`, `first` or `{ perDays: n }`',
+      error: expected('occurrences'),
     },
   ),
   'Which matching events count: `all` (default), `first`, or `{ perDays: n }`.',
@@ -252,7 +273,11 @@ const countSchema = doc(
     .refine((count) => ['gte', 'gt', 'lte', 'lt', 'eq'].some((key) => key in count), {
       when: (payload) => payload.issues.length === 0,
       message: 'a `count` needs a comparison: `gte`, `gt`, `lte`, `lt` or `eq`',
-      params: { code: 'count-without-comparison', hint: 'write e.g. `count: { gte: 5, withinDays: 30 }`' },
+      params: {
+        code: 'count-without-comparison',
+        hintKey: 'hint.count-without-comparison',
+        hint: 'write e.g. `count: { gte: 5, withinDays: 30 }`',
+      },
     }),
   {
     description: 'Awards the points once while the number of matching events satisfies the comparison.',
@@ -363,13 +388,14 @@ const classifierLabel = doc(
             message: 'a label needs a text in at least one language',
             params: {
               code: 'empty-label',
+              hintKey: 'hint.empty-label',
               hint: 'write `label: { en: Hot, es: Caliente, nl: Warm }` or `label: Hot`',
             },
           }),
         { minProperties: 1 },
       ),
     ],
-    { error: 'expected a label: text, or a map of languages to text (`{ en: Hot, es: Caliente }`)' },
+    { error: expected('label') },
   ),
   {
     id: 'Label',
@@ -513,7 +539,7 @@ export const modelSchema: z.ZodType<ModelDocument> = z.strictObject({
   name: text('Human name of the model.').exactOptional(),
   description: text('What the model is for.').exactOptional(),
   version: doc(
-    z.union([z.string().min(1), z.number()], { error: 'expected a version: text or a number' }),
+    z.union([z.string().min(1), z.number()], { error: expected('version') }),
     'Free-form version of the model.',
   ).exactOptional(),
   caseSensitive: doc(
@@ -726,7 +752,9 @@ export function schemaIssues(issues: readonly z.core.$ZodIssue[], input: unknown
               path: typo.path,
               target: 'key',
               message: `\`${String(typo.path.at(-1))}\` is read as a field name, and its value is not a field test`,
+              params: { field: String(typo.path.at(-1)), keyword: typo.keyword },
               hint: `did you mean the keyword \`${typo.keyword}\`?`,
+              hintKey: 'hint.keyword',
             },
             locate,
           ),
@@ -769,22 +797,53 @@ function rejectsType(branch: readonly z.core.$ZodIssue[]): boolean {
 function toIssues({ issue, path }: FlatIssue, input: unknown, locate: Locate): Issue[] {
   const value = valueAt(input, path)
   const key = lastKey(path)
-  const hint = (verb: 'write' | 'add') => {
-    if (path.length === 0) return 'a model is a map of keys that starts with `format: leadscore/v1`'
+  const got = valueParams(value)
+  const hint = (verb: 'write' | 'add'): Hint | undefined => {
+    if (path.length === 0)
+      return {
+        key: 'hint.document',
+        text: 'a model is a map of keys that starts with `format: leadscore/v1`',
+      }
     if (key === 'label' && CLASSIFIER_LISTS.has(String(path.at(-3))))
-      return `${verb} the name shown to people, e.g. \`label: Hot\` or \`label: { en: Hot, es: Caliente, nl: Warm }\``
-    if (
-      path.at(-2) === 'label' &&
-      typeof key === 'string' &&
-      (LABEL_LANGUAGES as readonly string[]).includes(key)
-    )
-      return `${verb} the label in ${LANGUAGE_NAMES[key as LabelLanguage]}, e.g. \`${key}: ${LABEL_EXAMPLES[key as LabelLanguage]}\``
+      return {
+        key: 'hint.classifier-label',
+        params: { verb },
+        text: `${verb} the name shown to people, e.g. \`label: Hot\` or \`label: { en: Hot, es: Caliente, nl: Warm }\``,
+      }
+    if (path.at(-2) === 'label' && isLabelLanguage(key)) {
+      return {
+        key: 'hint.label-language',
+        params: { verb, language: key },
+        text: `${verb} the label in ${LANGUAGE_NAMES[key]}, e.g. \`${key}: ${LABEL_EXAMPLES[key]}\``,
+      }
+    }
     const phrase = key === undefined ? undefined : KEY_HINTS[key]
-    if (phrase !== undefined) return `${verb} ${phrase}`
-    return conditionField(path) === undefined ? undefined : FIELD_HINT
+    if (phrase !== undefined)
+      return { key: 'hint.key', params: { verb, key: key! }, text: `${verb} ${phrase}` }
+    return conditionField(path) === undefined ? undefined : { key: 'hint.field', text: FIELD_HINT }
   }
-  const make = (code: string, message: string, hintText: string | undefined, at = path, target?: 'key') =>
-    makeIssue({ code, path: at, message, hint: hintText, ...(target ? { target } : {}) }, locate)
+  const make = (
+    code: string,
+    message: string,
+    params: IssueParams,
+    hinted: Hint | undefined,
+    at = path,
+    target?: 'key',
+  ) =>
+    makeIssue(
+      {
+        code,
+        path: at,
+        message,
+        params: { ...params, ...hinted?.params },
+        hint: hinted?.text,
+        hintKey: hinted?.key,
+        ...(target ? { target } : {}),
+      },
+      locate,
+    )
+  const missing = () =>
+    make('missing-key', `missing required key \`${key ?? ''}\``, { key: key ?? '' }, hint('add'))
 
   switch (issue.code) {
     case 'unrecognized_keys':
@@ -793,74 +852,95 @@ function toIssues({ issue, path }: FlatIssue, input: unknown, locate: Locate): I
         return make(
           'unknown-key',
           `unknown key \`${unknown}\``,
+          { key: unknown },
           unknownKeyHint(unknown, path, known),
           [...path, unknown],
           'key',
         )
       })
     case 'invalid_type': {
-      if (value === undefined)
-        return [make('missing-key', `missing required key \`${key ?? ''}\``, hint('add'))]
+      if (value === undefined) return [missing()]
       if (typeof value === 'number' && !Number.isFinite(value)) {
         return [
-          make('invalid-number', `expected a finite number, got ${describeValue(value)}`, hint('write')),
+          make('invalid-number', `expected a finite number, got ${describeValue(value)}`, got, hint('write')),
         ]
       }
       const expected = TYPE_NAMES[issue.expected] ?? issue.expected
-      return [make('invalid-type', `expected ${expected}, got ${describeValue(value)}`, hint('write'))]
+      return [
+        make(
+          'invalid-type',
+          `expected ${expected}, got ${describeValue(value)}`,
+          { expectedType: issue.expected, ...got },
+          hint('write'),
+        ),
+      ]
     }
     case 'invalid_union': {
-      const expected =
-        issue.message === 'Invalid input'
-          ? 'a value of another type'
-          : issue.message.replace(/^expected /, '')
-      return [make('invalid-type', `expected ${expected}, got ${describeValue(value)}`, hint('write'))]
+      const form = (Object.keys(EXPECTED_FORMS) as ExpectedForm[]).find(
+        (f) => issue.message === `expected ${EXPECTED_FORMS[f]}`,
+      )
+      const expected = form === undefined ? 'a value of another type' : EXPECTED_FORMS[form]
+      return [
+        make(
+          'invalid-type',
+          `expected ${expected}, got ${describeValue(value)}`,
+          { expectedForm: form ?? 'other', ...got },
+          hint('write'),
+        ),
+      ]
     }
     case 'invalid_value': {
-      if (value === undefined)
-        return [make('missing-key', `missing required key \`${key ?? ''}\``, hint('add'))]
+      if (value === undefined) return [missing()]
       const allowed = issue.values.map((v) => `\`${String(v)}\``)
       const expected =
         allowed.length === 1 ? allowed[0] : `${allowed.slice(0, -1).join(', ')} or ${allowed.at(-1)}`
       const message = `expected ${expected}, got ${describeValue(value)}`
+      // the accepted values, one a line: the message catalog joins them with the language's "or"
+      const params = { variant: 'allowed', allowed: allowed.join('\n'), ...got }
       if (key === 'format') {
         return [
-          make(
-            'unsupported-format',
-            message,
-            'this version of leadscore reads models that start with `format: leadscore/v1`',
-          ),
+          make('unsupported-format', message, params, {
+            key: 'hint.unsupported-format',
+            text: 'this version of leadscore reads models that start with `format: leadscore/v1`',
+          }),
         ]
       }
-      const suggestion = typeof value === 'string' ? didYouMean(value, issue.values.map(String)) : undefined
-      return [make('invalid-value', message, suggestion ?? hint('write'))]
+      const match = typeof value === 'string' ? closest(value, issue.values.map(String)) : undefined
+      return [
+        make('invalid-value', message, params, match === undefined ? hint('write') : didYouMeanHint(match)),
+      ]
     }
     case 'invalid_key': // `levels` is the only map of the format whose keys are checked
       return [
         make(
           'invalid-level',
           `\`${String(key)}\` is not a level: levels are numbered 1, 2, 3, ...`,
-          'write `levels: { 1: 35, 2: 20, 3: 10 }`: level 1 is the most engaged',
+          { key: String(key) },
+          {
+            key: 'hint.invalid-level',
+            text: 'write `levels: { 1: 35, 2: 20, 3: 10 }`: level 1 is the most engaged',
+          },
           path,
           'key',
         ),
       ]
     case 'too_small':
     case 'too_big': {
-      if (issue.origin === 'string') return [make('empty-value', 'must not be empty', hint('write'))]
+      if (issue.origin === 'string') return [make('empty-value', 'must not be empty', {}, hint('write'))]
       const bound = issue.code === 'too_small' ? issue.minimum : issue.maximum
-      const relation =
+      const [relation, words] =
         issue.code === 'too_small'
           ? issue.inclusive
-            ? 'at least'
-            : 'above'
+            ? ['atLeast', 'at least']
+            : ['above', 'above']
           : issue.inclusive
-            ? 'at most'
-            : 'below'
+            ? ['atMost', 'at most']
+            : ['below', 'below']
       return [
         make(
           'out-of-range',
-          `expected a number ${relation} ${String(bound)}, got ${describeValue(value)}`,
+          `expected a number ${words} ${String(bound)}, got ${describeValue(value)}`,
+          { relation, bound: String(bound), ...got },
           hint('write'),
         ),
       ]
@@ -871,44 +951,84 @@ function toIssues({ issue, path }: FlatIssue, input: unknown, locate: Locate): I
           make(
             'invalid-id',
             `${JSON.stringify(value)} is not a valid id: ids use letters, digits, \`-\` and \`_\``,
+            { value: JSON.stringify(value) },
             idHint(value, key),
           ),
         ]
       }
-      return [make('invalid-value', issue.message, hint('write'))]
+      return [
+        make('invalid-value', issue.message, { variant: 'detail', detail: issue.message }, hint('write')),
+      ]
     }
     case 'custom': {
-      const params = (issue.params ?? {}) as { code?: string; hint?: string }
-      return [make(params.code ?? 'invalid-value', issue.message, params.hint)]
+      const params = (issue.params ?? {}) as { code?: string; hint?: string; hintKey?: string }
+      const hinted = params.hint === undefined ? undefined : { key: params.hintKey ?? '', text: params.hint }
+      return [
+        make(
+          params.code ?? 'invalid-value',
+          issue.message,
+          { variant: 'detail', detail: issue.message },
+          hinted,
+        ),
+      ]
     }
     default:
-      return [make('invalid-value', issue.message, hint('write'))]
+      return [
+        make('invalid-value', issue.message, { variant: 'detail', detail: issue.message }, hint('write')),
+      ]
   }
+}
+
+/** A hint: its text, the message catalog's key for it and the values it is made of. */
+interface Hint {
+  readonly key: string
+  readonly text: string
+  readonly params?: IssueParams
+}
+
+function didYouMeanHint(match: string): Hint {
+  return { key: 'hint.did-you-mean', params: { suggestion: match }, text: `did you mean \`${match}\`?` }
+}
+
+function isLabelLanguage(key: string | undefined): key is LabelLanguage {
+  return (LABEL_LANGUAGES as readonly (string | undefined)[]).includes(key)
 }
 
 function unknownKeyHint(
   unknown: string,
   path: readonly PathSegment[],
   known: readonly string[],
-): string | undefined {
+): Hint | undefined {
   if (lastKey(path) === 'grades') {
     return unknown.toUpperCase() === 'F'
-      ? 'F needs no threshold: it is the grade of every contact below the last one'
-      : `grades are the letters ${GRADE_LETTERS.join(', ')}; a contact below every threshold gets F`
+      ? {
+          key: 'hint.grade-f',
+          text: 'F needs no threshold: it is the grade of every contact below the last one',
+        }
+      : {
+          key: 'hint.grade-letters',
+          params: { letters: GRADE_LETTERS.join(', ') },
+          text: `grades are the letters ${GRADE_LETTERS.join(', ')}; a contact below every threshold gets F`,
+        }
   }
   if (lastKey(path) === 'label') {
-    return `labels are written in ${LABEL_LANGUAGES.map((l) => `\`${l}\` (${LANGUAGE_NAMES[l]})`).join(', ')}; a language without its own label shows the English one`
+    return {
+      key: 'hint.label-languages',
+      text: `labels are written in ${LABEL_LANGUAGES.map((l) => `\`${l}\` (${LANGUAGE_NAMES[l]})`).join(', ')}; a language without its own label shows the English one`,
+    }
   }
-  const suggestion = didYouMean(unknown, known, KEY_ALIASES)
-  if (suggestion !== undefined) return suggestion
+  const match = closest(unknown, known, KEY_ALIASES)
+  if (match !== undefined) return didYouMeanHint(match)
   const home = Object.hasOwn(KEY_HOMES, unknown) ? KEY_HOMES[unknown] : undefined
-  if (home !== undefined) return `\`${unknown}\` belongs in ${home}`
+  if (home !== undefined)
+    return { key: 'hint.key-home', params: { key: unknown }, text: `\`${unknown}\` belongs in ${home}` }
+  const keys = known.map((k) => `\`${k}\``).join(', ')
   return known.length === 0
     ? undefined
-    : `the keys allowed here are ${known.map((k) => `\`${k}\``).join(', ')}`
+    : { key: 'hint.allowed-keys', params: { keys }, text: `the keys allowed here are ${keys}` }
 }
 
-function idHint(value: string, key: string | undefined): string {
+function idHint(value: string, key: string | undefined): Hint {
   const slug = value
     .trim()
     .toLowerCase()
@@ -916,8 +1036,12 @@ function idHint(value: string, key: string | undefined): string {
     .replace(/^-+|-+$/g, '')
   const example = `\`${slug === '' ? 'pricing-page' : slug}\``
   return key === 'id'
-    ? `write an id such as ${example}, and put the human wording in \`label:\``
-    : `write an id such as ${example}`
+    ? {
+        key: 'hint.id-and-label',
+        params: { example },
+        text: `write an id such as ${example}, and put the human wording in \`label:\``,
+      }
+    : { key: 'hint.id', params: { example }, text: `write an id such as ${example}` }
 }
 
 /**

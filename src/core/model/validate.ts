@@ -7,9 +7,9 @@
 import { compilePattern } from '../pattern.js'
 import {
   closest,
-  didYouMean,
   type Issue,
   type IssueDraft,
+  type IssueParams,
   type Locate,
   makeIssue,
   type PathSegment,
@@ -54,11 +54,18 @@ type ConditionContext =
 
 /** What a `score.*` field can hold, for range and value checks. */
 type ScoreDomain =
-  | { readonly kind: 'number'; readonly min: number; readonly max?: number; readonly why: string }
+  | {
+      readonly kind: 'number'
+      readonly min: number
+      readonly max?: number
+      readonly why: string
+      /** Which reason `why` gives, for the message catalog. */
+      readonly whyKind: 'totalFloor' | 'total' | 'fit' | 'engagement' | 'likelihood'
+    }
   | {
       readonly kind: 'name'
       readonly values: readonly string[]
-      readonly what: string
+      readonly what: 'grade' | 'level' | 'label' | 'band' | 'stage' | 'journey'
       readonly where: string
     }
 
@@ -104,6 +111,7 @@ class ModelChecker {
         path: [],
         message: 'the model scores nothing: it has neither `fit` nor `engagement`',
         hint: 'add `fit:` (who the contact is) and/or `engagement:` (what the contact does)',
+        hintKey: 'hint.no-parts',
       })
     }
     this.checkIds()
@@ -135,23 +143,11 @@ class ModelChecker {
     for (const [part, list] of parts) {
       for (const [g, group] of (list as readonly (FitGroup | EngagementGroup)[]).entries()) {
         const base = [part, 'groups', g]
-        this.unique(
-          groups,
-          group.id,
-          [...base, 'id'],
-          'group',
-          'group ids must be unique across fit and engagement',
-        )
+        this.unique(groups, group.id, [...base, 'id'], 'group', 'parts')
         this.groupIds.add(group.id)
         for (const [r, rule] of group.rules.entries()) {
           if (rule.id === undefined) continue
-          this.unique(
-            rules,
-            rule.id,
-            [...base, 'rules', r, 'id'],
-            'rule',
-            'rule ids must be unique across the model',
-          )
+          this.unique(rules, rule.id, [...base, 'rules', r, 'id'], 'rule', 'model')
           ;(part === 'fit' ? this.fitRuleIds : this.engagementRuleIds).add(rule.id)
         }
       }
@@ -159,30 +155,24 @@ class ModelChecker {
     const accountGroups = new Map<string, PathSegment[]>()
     for (const [g, group] of (model.accounts?.fit?.groups ?? []).entries()) {
       const base = ['accounts', 'fit', 'groups', g]
-      this.unique(accountGroups, group.id, [...base, 'id'], 'group', 'account group ids must be unique')
+      this.unique(accountGroups, group.id, [...base, 'id'], 'group', 'accountGroups')
       for (const [r, rule] of group.rules.entries()) {
         if (rule.id === undefined) continue
-        this.unique(
-          rules,
-          rule.id,
-          [...base, 'rules', r, 'id'],
-          'rule',
-          'rule ids must be unique across the model',
-        )
+        this.unique(rules, rule.id, [...base, 'rules', r, 'id'], 'rule', 'model')
       }
     }
-    const lists: [string, readonly { readonly id: string }[] | undefined, PathSegment[]][] = [
+    const lists: [Thing, readonly { readonly id: string }[] | undefined, PathSegment[]][] = [
       ['band', model.bands, ['bands']],
       ['stage', model.stages, ['stages']],
-      ['journey stage', model.journey, ['journey']],
+      ['journey', model.journey, ['journey']],
       ['segment', model.segments, ['segments']],
-      ['account band', model.accounts?.bands, ['accounts', 'bands']],
+      ['accountBand', model.accounts?.bands, ['accounts', 'bands']],
       ['role', model.accounts?.committee?.roles, ['accounts', 'committee', 'roles']],
     ]
     for (const [what, entries, base] of lists) {
       const seen = new Map<string, PathSegment[]>()
       for (const [i, entry] of (entries ?? []).entries()) {
-        this.unique(seen, entry.id, [...base, i, 'id'], what, `${what} ids must be unique`)
+        this.unique(seen, entry.id, [...base, i, 'id'], what, 'list')
       }
     }
   }
@@ -191,8 +181,8 @@ class ModelChecker {
     seen: Map<string, PathSegment[]>,
     id: string,
     path: PathSegment[],
-    what: string,
-    rule: string,
+    what: Thing,
+    scope: keyof typeof UNIQUE_SCOPES,
   ) {
     const first = seen.get(id)
     if (first === undefined) {
@@ -200,11 +190,14 @@ class ModelChecker {
       return
     }
     const line = this.locate?.(first)?.line
+    const rule = scope === 'list' ? `${THINGS[what]} ids must be unique` : UNIQUE_SCOPES[scope]
     this.report({
       code: 'duplicate-id',
       path,
-      message: `${what} id \`${id}\` is already used${line === undefined ? '' : ` on line ${line}`}`,
+      message: `${THINGS[what]} id \`${id}\` is already used${line === undefined ? '' : ` on line ${line}`}`,
+      params: { what, id, line: line === undefined ? '' : String(line), scope },
       hint: `${rule}: rename one of them, e.g. \`${id}-2\``,
+      hintKey: 'hint.duplicate-id',
     })
   }
 
@@ -229,7 +222,9 @@ class ModelChecker {
             code: 'empty-group',
             path: [...base, g, 'rules'],
             message: `group \`${group.id}\` has no rules, so it always scores 0`,
+            params: { group: group.id },
             hint: 'add rules to the group, or remove it',
+            hintKey: 'hint.empty-group',
           })
         }
         // fit rules have no caps (the cast lets one loop serve both kinds of group)
@@ -243,7 +238,9 @@ class ModelChecker {
         code: 'fit-outweighs-engagement',
         path: ['fit', 'max'],
         message: `fit.max (${fit.max}) is more than half of the total (${fit.max + engagement.max}): explicit data should not outweigh behaviour`,
+        params: { fitMax: String(fit.max), total: String(fit.max + engagement.max) },
         hint: 'lower fit.max or raise engagement.max, so that fit.max is at most engagement.max',
+        hintKey: 'hint.fit-outweighs-engagement',
       })
     }
   }
@@ -262,9 +259,11 @@ class ModelChecker {
       message: explicit
         ? `min (${min}) is above max (${part.max}): no value fits`
         : `max (${part.max}) is below the default min of ${min}: no value fits`,
+      params: { which: explicit ? 'explicit' : 'default', min: String(min), max: String(part.max) },
       hint: explicit
         ? 'make min at most max (were they swapped?)'
         : `write a max of at least ${min}, or set a lower min`,
+      hintKey: explicit ? 'hint.min-above-max' : 'hint.max-below-default-min',
     })
   }
 
@@ -308,14 +307,26 @@ class ModelChecker {
           code: 'thresholds-not-descending',
           path: [...path, entry.name],
           message: `${what} ${entry.name} needs ${entry.value} ${part} points, not fewer than ${what} ${previous.name} (${previous.value}): every contact that reaches ${entry.name} gets ${previous.name} first, so ${entry.name} is never given`,
+          params: {
+            what,
+            part,
+            name: entry.name,
+            value: String(entry.value),
+            previous: previous.name,
+            previousValue: String(previous.value),
+            example,
+          },
           hint: `give each ${what} a lower threshold than the one before, e.g. ${example}`,
+          hintKey: 'hint.thresholds-not-descending',
         })
       } else if (entry.value > max) {
         this.warn({
           code: 'threshold-unreachable',
           path: [...path, entry.name],
           message: `${what} ${entry.name} needs ${entry.value} ${part} points, but the ${part} part is capped at ${max} (${part}.max), so it is never given`,
+          params: { what, part, name: entry.name, value: String(entry.value), max: String(max) },
           hint: `lower the threshold to at most ${max}, or raise ${part}.max`,
+          hintKey: 'hint.threshold-unreachable',
         })
       }
     }
@@ -362,7 +373,9 @@ class ModelChecker {
         code: 'impossible-condition',
         path,
         message: `no number of events satisfies \`count: ${shown}\`, so the rule never scores`,
+        params: { variant: 'count', test: shown },
         hint: 'check the comparison: a count is a whole number of at least 0, e.g. `count: { gte: 5, withinDays: 30 }`',
+        hintKey: 'hint.impossible-count',
       })
     }
   }
@@ -373,16 +386,10 @@ class ModelChecker {
   private checkClassifiers(): void {
     const { model } = this
     this.classifiers(model.bands, ['bands'], 'band', { kind: 'contact', decides: 'band' }, true)
-    this.classifiers(
-      model.journey,
-      ['journey'],
-      'journey stage',
-      { kind: 'contact', decides: 'journey' },
-      true,
-    )
+    this.classifiers(model.journey, ['journey'], 'journey', { kind: 'contact', decides: 'journey' }, true)
     this.classifiers(model.segments, ['segments'], 'segment', { kind: 'contact' }, false)
     this.classifiers(model.stages, ['stages'], 'stage', { kind: 'contact' }, false)
-    this.classifiers(model.accounts?.bands, ['accounts', 'bands'], 'account band', { kind: 'account' }, true)
+    this.classifiers(model.accounts?.bands, ['accounts', 'bands'], 'accountBand', { kind: 'account' }, true)
     const stages = model.stages ?? []
     const handoffs = stages.flatMap((s, i) => (s.handoff === true ? [i] : []))
     for (const i of handoffs.slice(1)) {
@@ -390,7 +397,9 @@ class ModelChecker {
         code: 'duplicate-handoff',
         path: ['stages', i, 'handoff'],
         message: `only one stage can be the hand-off stage; \`${stages[handoffs[0]!]!.id}\` already is`,
+        params: { stage: stages[handoffs[0]!]!.id },
         hint: 'remove `handoff: true` from all stages but one',
+        hintKey: 'hint.duplicate-handoff',
       })
     }
     for (const [i, stage] of stages.entries()) {
@@ -400,29 +409,50 @@ class ModelChecker {
       const to = stage.recycle.to
       const target = stages.findIndex((s) => s.id === to)
       const earlier = stages.slice(0, i).map((s) => s.id)
+      const firstStage: Hinted = {
+        hint: 'remove `recycle` from the first stage: there is no earlier stage',
+        hintKey: 'hint.recycle-first-stage',
+      }
       if (target < 0) {
+        const match = closest(
+          to,
+          stages.map((s) => s.id),
+        )
         this.report({
           code: 'unknown-stage',
           path: [...path, 'to'],
           message: `no stage has the id \`${to}\``,
-          hint:
-            didYouMean(
-              to,
-              stages.map((s) => s.id),
-            ) ??
-            (earlier.length === 0
-              ? 'remove `recycle` from the first stage: there is no earlier stage'
-              : `write one of the stages before \`${stage.id}\`: ${list(earlier)}`),
+          ...hinted(
+            {
+              stage: to,
+              from: stage.id,
+              ...(match === undefined ? {} : { suggestion: match }),
+              ...listParams(earlier, 'stages'),
+            },
+            match !== undefined
+              ? suggest(match)
+              : earlier.length === 0
+                ? firstStage
+                : {
+                    hint: `write one of the stages before \`${stage.id}\`: ${list(earlier)}`,
+                    hintKey: 'hint.earlier-stages',
+                  },
+          ),
         })
       } else if (target >= i) {
         this.warn({
           code: 'recycle-forward',
           path: [...path, 'to'],
           message: `\`recycle\` moves a contact back, but \`${to}\` is not before \`${stage.id}\``,
-          hint:
+          ...hinted(
+            { stage: to, from: stage.id, earlier: earlier.at(-1) ?? '' },
             earlier.length === 0
-              ? 'remove `recycle` from the first stage: there is no earlier stage'
-              : `name an earlier stage, e.g. \`to: ${earlier.at(-1)}\``,
+              ? firstStage
+              : {
+                  hint: `name an earlier stage, e.g. \`to: ${earlier.at(-1)}\``,
+                  hintKey: 'hint.earlier-stage',
+                },
+          ),
         })
       }
     }
@@ -431,7 +461,7 @@ class ModelChecker {
   private classifiers(
     entries: readonly Classifier[] | undefined,
     path: PathSegment[],
-    what: string,
+    what: Thing,
     context: ConditionContext,
     exclusive: boolean,
   ): void {
@@ -441,8 +471,10 @@ class ModelChecker {
         this.warn({
           code: 'unreachable-entry',
           path: [...path, i],
-          message: `${what} \`${entry.id}\` is never chosen: \`${catchAll.id}\` above it has no condition and takes every contact that gets that far`,
+          message: `${THINGS[what]} \`${entry.id}\` is never chosen: \`${catchAll.id}\` above it has no condition and takes every contact that gets that far`,
+          params: { what, id: entry.id, catchAll: catchAll.id },
           hint: `move \`${catchAll.id}\` to the end of the list, or give it a \`when\``,
+          hintKey: 'hint.unreachable-entry',
         })
       }
       if (entry.when !== undefined) this.condition(entry.when, [...path, i, 'when'], context)
@@ -465,7 +497,9 @@ class ModelChecker {
             code: 'impossible-condition',
             path: at,
             message: '`any: []` never holds: it needs one of no conditions to hold',
+            params: { variant: 'emptyAny' },
             hint: 'list at least one condition, or remove `any`',
+            hintKey: 'hint.empty-any',
           })
         }
         for (const [i, inner] of conditions.entries()) this.condition(inner, [...at, i], context)
@@ -489,13 +523,16 @@ class ModelChecker {
         target: 'key',
         message: '`event` selects the events an engagement rule scores; it has no meaning here',
         hint: 'to test the event history, write `did: { event: Demo Requested, withinDays: 30 }`',
+        hintKey: 'hint.event-outside-engagement',
       })
     } else if (Array.isArray(value) && value.length === 0) {
       this.warn({
         code: 'impossible-condition',
         path,
         message: '`event: []` matches no event, so the rule never scores',
+        params: { variant: 'noEvent' },
         hint: 'list at least one event name, or write `event: any` for every event',
+        hintKey: 'hint.empty-event',
       })
     }
   }
@@ -511,11 +548,11 @@ class ModelChecker {
         message: this.fitRuleIds.has(name)
           ? `\`${name}\` is a fit rule, but \`${key}\` tests events: it needs an engagement rule id`
           : `no engagement rule has the id \`${name}\``,
-        hint:
-          didYouMean(name, ids) ??
-          (ids.length === 0
-            ? 'give the engagement rule an `id:`, then refer to it here'
-            : `the engagement rule ids are ${list(ids)}; or test event names with \`event:\``),
+        ...this.ruleHint(name, ids, {
+          variant: this.fitRuleIds.has(name) ? 'fitRule' : 'history',
+          rule: name,
+          test: key,
+        }),
       })
     }
     if (key === 'did' && Array.isArray(test.event) && test.event.length === 0) {
@@ -523,7 +560,9 @@ class ModelChecker {
         code: 'impossible-condition',
         path: [...path, 'event'],
         message: '`event: []` names no event, so `did` never holds',
+        params: { variant: 'noHistoryEvent' },
         hint: 'list at least one event name, or write `event: any` for every event',
+        hintKey: 'hint.empty-event',
       })
     }
   }
@@ -541,7 +580,9 @@ class ModelChecker {
         path,
         target: 'key',
         message: `\`${field}\` is read as a field name, not as the keyword \`${keyword}\``,
+        params: { field, keyword },
         hint: `keywords are case-sensitive: write \`${keyword}\``,
+        hintKey: 'hint.keyword-case',
       })
     }
     const domain = field.startsWith('score.') ? this.scoreField(field, path, context) : undefined
@@ -552,7 +593,9 @@ class ModelChecker {
           code: 'impossible-condition',
           path,
           message: `\`${field}: []\` matches no value (an empty list is shorthand for \`in: []\`)`,
+          params: { variant: 'emptyList', field },
           hint: 'list at least one value, or remove this test',
+          hintKey: 'hint.empty-list',
         })
       }
       for (const [i, value] of (test as readonly Scalar[]).entries())
@@ -568,8 +611,16 @@ class ModelChecker {
   /** Checks a `score.*` field name where it is used; returns what it can hold, for value checks. */
   private scoreField(field: string, path: PathSegment[], context: ConditionContext): ScoreDomain | undefined {
     const name = field.slice('score.'.length)
-    const error = (code: string, message: string, hint: string) =>
-      this.report({ code, path, target: 'key', message, hint })
+    const error = (code: string, message: string, params: IssueParams, hint: Hinted) =>
+      this.report({
+        code,
+        path,
+        target: 'key',
+        message,
+        params: { field, ...params, ...hint.params },
+        hint: hint.hint,
+        hintKey: hint.hintKey,
+      })
     if (context.kind === 'fit-rule' || context.kind === 'engagement-rule') {
       const [rule, sees] =
         context.kind === 'fit-rule'
@@ -578,7 +629,11 @@ class ModelChecker {
       error(
         'score-in-rule',
         `\`${field}\` cannot be used in ${rule}: its condition sees ${sees} only`,
-        'act on scores in `bands`, `stages`, `journey` or `segments`, e.g. a segment with `when: { score.total: { gte: 50 } }`',
+        { rule: context.kind === 'fit-rule' ? 'fit' : 'engagement' },
+        {
+          hint: 'act on scores in `bands`, `stages`, `journey` or `segments`, e.g. a segment with `when: { score.total: { gte: 50 } }`',
+          hintKey: 'hint.score-in-rule',
+        },
       )
       return undefined
     }
@@ -592,27 +647,50 @@ class ModelChecker {
       error(
         kind === 'group' ? 'unknown-group' : 'unknown-rule',
         `no fit or engagement ${kind} has the id \`${id}\``,
+        { variant: 'score', kind, id },
         match !== undefined
-          ? `did you mean \`score.${kind}.${match}\`?`
+          ? suggest(`score.${kind}.${match}`)
           : ids.length === 0
-            ? `give the ${kind} an \`id:\`, then refer to it as \`score.${kind}.<id>\``
-            : `the ${kind} ids are ${list(ids)}`,
+            ? {
+                hint: `give the ${kind} an \`id:\`, then refer to it as \`score.${kind}.<id>\``,
+                hintKey: 'hint.give-id',
+                params: { kind },
+              }
+            : {
+                hint: `the ${kind} ids are ${list(ids)}`,
+                hintKey: 'hint.ids',
+                params: { kind, ...listParams(ids, 'ids') },
+              },
       )
       return undefined
     }
     if (!(SCORE_NAMES as readonly string[]).includes(name)) {
       if (name === 'group' || name === 'rule') {
         const example = [...(name === 'group' ? this.groupIds : this.engagementRuleIds)][0] ?? 'web'
-        error('unknown-score-field', `\`${field}\` needs a ${name} id`, `write \`score.${name}.${example}\``)
+        error(
+          'unknown-score-field',
+          `\`${field}\` needs a ${name} id`,
+          { variant: 'needsId', kind: name },
+          {
+            hint: `write \`score.${name}.${example}\``,
+            hintKey: 'hint.score-id',
+            params: { example: `score.${name}.${example}` },
+          },
+        )
       } else {
         const known = [...SCORE_NAMES.map((n) => `score.${n}`), 'score.group.<id>', 'score.rule.<id>']
         const suggestion = closest(name, SCORE_NAMES)
         error(
           'unknown-score-field',
           `\`${field}\` is not a score`,
+          { variant: 'notAScore' },
           suggestion === undefined
-            ? `the scores are ${list(known)}`
-            : `did you mean \`score.${suggestion}\`?`,
+            ? {
+                hint: `the scores are ${list(known)}`,
+                hintKey: 'hint.scores',
+                params: listParams(known, 'scores'),
+              }
+            : suggest(`score.${suggestion}`),
         )
       }
       return undefined
@@ -621,7 +699,11 @@ class ModelChecker {
       error(
         'self-reference',
         `a ${name} condition cannot use \`${field}\`: the ${name} is what this list decides`,
-        'test `score.total`, `score.fit` or `score.engagement` instead',
+        { decides: name },
+        {
+          hint: 'test `score.total`, `score.fit` or `score.engagement` instead',
+          hintKey: 'hint.self-reference',
+        },
       )
       return undefined
     }
@@ -632,6 +714,7 @@ class ModelChecker {
         target: 'key',
         message: '`score.likelihood` is always missing: the model has no `predictive` part',
         hint: 'add `predictive: { model: <trained model id> }`, or remove this test',
+        hintKey: 'hint.likelihood-without-predictive',
       })
     }
     return context.kind === 'account' ? undefined : this.domainOf(name)
@@ -639,7 +722,7 @@ class ModelChecker {
 
   private domainOf(name: string): ScoreDomain | undefined {
     const { fit, engagement, predictive, bands, stages, journey } = this.model
-    const named = (values: readonly string[], what: string, where: string): ScoreDomain => ({
+    const named = (values: readonly string[], what: NamedScore, where: string): ScoreDomain => ({
       kind: 'name',
       values,
       what,
@@ -655,12 +738,13 @@ class ModelChecker {
         const max = (fit?.max ?? 0) + (engagement?.max ?? 0)
         // the predictive part adds points on top of the clamped total
         return predictive?.weight
-          ? { kind: 'number', min: 0, why: 'the total is clamped at 0' }
+          ? { kind: 'number', min: 0, why: 'the total is clamped at 0', whyKind: 'totalFloor' }
           : {
               kind: 'number',
               min: 0,
               max,
               why: `the total is clamped to [0, ${max}], fit.max + engagement.max`,
+              whyKind: 'total',
             }
       }
       case 'fit':
@@ -673,10 +757,17 @@ class ModelChecker {
           min,
           max: part.max,
           why: `the ${name} part is clamped to [${min}, ${part.max}]`,
+          whyKind: name,
         }
       }
       case 'likelihood':
-        return { kind: 'number', min: 0, max: 100, why: 'the likelihood is a percentage' }
+        return {
+          kind: 'number',
+          min: 0,
+          max: 100,
+          why: 'the likelihood is a percentage',
+          whyKind: 'likelihood',
+        }
       case 'grade':
         return named(grades, 'grade', '`fit.grades`')
       case 'level':
@@ -702,7 +793,7 @@ class ModelChecker {
       case 'journey':
         return named(
           (journey ?? []).map((j) => j.id),
-          'journey stage',
+          'journey',
           '`journey`',
         )
       default:
@@ -720,12 +811,23 @@ class ModelChecker {
       path,
       message:
         domain.values.length === 0
-          ? `the model defines no ${domain.what}s (${domain.where}), so \`${text}\` never matches`
-          : `no ${domain.what} is called \`${text}\`, so it never matches`,
-      hint:
+          ? `the model defines no ${NAMED_SCORES[domain.what]}s (${domain.where}), so \`${text}\` never matches`
+          : `no ${NAMED_SCORES[domain.what]} is called \`${text}\`, so it never matches`,
+      ...hinted(
+        {
+          variant: domain.values.length === 0 ? 'none' : 'unknown',
+          what: domain.what,
+          where: domain.where,
+          value: text,
+        },
         domain.values.length === 0
-          ? `define ${domain.where}, or remove this test`
-          : (didYouMean(text, domain.values) ?? `the ${domain.what}s are ${list(domain.values)}`),
+          ? { hint: `define ${domain.where}, or remove this test`, hintKey: 'hint.define' }
+          : (suggestion(text, domain.values) ?? {
+              hint: `the ${NAMED_SCORES[domain.what]}s are ${list(domain.values)}`,
+              hintKey: 'hint.values',
+              params: listParams(domain.values, 'values'),
+            }),
+      ),
     })
   }
 
@@ -744,7 +846,9 @@ class ModelChecker {
         code: 'empty-test',
         path,
         message: `\`${field}: {}\` has no operator, so it always holds`,
+        params: { field },
         hint: 'add an operator, e.g. `{ exists: true }`, or remove this test',
+        hintKey: 'hint.empty-test',
       })
       return
     }
@@ -758,7 +862,9 @@ class ModelChecker {
         code: 'invalid-order-value',
         path: [...path, key],
         message: `\`${key}: ${value}\` is neither a number nor an ISO date, so it matches nothing`,
+        params: { key, value },
         hint: `write a number (\`${key}: 200\`) or an ISO date (\`${key}: 2024-01-01\`); to compare text, use \`eq\`, \`in\` or \`startsWith\``,
+        hintKey: 'hint.invalid-order-value',
       })
     }
     for (const key of ['eq', 'ne'] as const) {
@@ -774,8 +880,10 @@ class ModelChecker {
       this.report({
         code: 'impossible-range',
         path,
-        message: `${never[0]}, so this test never holds`,
-        hint: never[1],
+        message: `${never.message}, so this test never holds`,
+        params: never.params,
+        hint: never.hint,
+        hintKey: never.hintKey,
       })
     }
   }
@@ -790,6 +898,8 @@ class ModelChecker {
         code: 'invalid-regex',
         path,
         message: `invalid regular expression: ${text.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '')}`,
+        params: { detail: text.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '') },
+        hintKey: 'hint.invalid-regex',
         hint: 'check brackets and escapes: escape `( ) [ ] { } + ? * . |` with `\\` to match them literally, and escape nothing else (`-` needs no backslash outside `[...]`)',
       })
       return
@@ -801,6 +911,8 @@ class ModelChecker {
         code: 'unsupported-regex',
         path,
         message: `the pattern uses what the safe regular expression engine (RE2) does not run: ${(error as Error).message.replace(/^error parsing regexp: /, '')}`,
+        params: { detail: (error as Error).message.replace(/^error parsing regexp: /, '') },
+        hintKey: 'hint.unsupported-regex',
         hint: 'lookarounds `(?=`, `(?!`, `(?<=` and backreferences `\\1` are not supported (they can make matching take forever): rewrite the test with `all`, `any` and `not`',
       })
       return
@@ -810,77 +922,153 @@ class ModelChecker {
       this.warn({
         code: 'regex-control-character',
         path,
-        message: `the pattern contains ${control}: in a double-quoted YAML string, \`\\b\` is a backspace, not a word boundary`,
+        message: `the pattern contains ${control.text}: in a double-quoted YAML string, \`\\b\` is a backspace, not a word boundary`,
+        params: control.params,
+        hintKey: 'hint.regex-control-character',
         hint: "quote regular expressions with single quotes: `matches: '\\b(vp|director)\\b'`",
       })
     }
   }
 
-  /** Why a field's operators can never hold together ([message, hint]), or undefined when they can. */
-  private neverHolds(
-    field: string,
-    ops: Operators,
-    domain: ScoreDomain | undefined,
-  ): [string, string] | undefined {
+  /** Why a field's operators can never hold together, or undefined when they can. */
+  private neverHolds(field: string, ops: Operators, domain: ScoreDomain | undefined): Never | undefined {
     const shown = describeOperators(ops, Object.keys(ops))
+    const never = (
+      variant: string,
+      message: string,
+      hintKey: string,
+      hint: string,
+      more: IssueParams = {},
+    ) => ({
+      message,
+      hint,
+      hintKey,
+      params: { variant, field, test: shown, ...more },
+    })
     if (ops.exists === false && Object.keys(ops).some((k) => k !== 'exists' && k !== 'ne' && k !== 'notIn')) {
-      return [
+      return never(
+        'missingAndPresent',
         `\`${shown}\` needs \`${field}\` to be missing and present at once (a missing field matches only \`exists: false\`, \`ne\` and \`notIn\`)`,
+        'hint.exists-false',
         '`exists: false` tests that the field is missing: remove it, or remove the other operators',
-      ]
+      )
     }
     if (ops.in !== undefined && ops.in.length === 0) {
-      return ['`in: []` matches no value', 'list at least one value, or remove `in`']
+      return never(
+        'emptyIn',
+        '`in: []` matches no value',
+        'hint.empty-in',
+        'list at least one value, or remove `in`',
+      )
     }
     const same = (a: Scalar, b: Scalar) =>
       typeof a === 'string' && typeof b === 'string' ? this.sameText(a, b) : a === b
     const eq = ops.eq
     if (eq !== undefined) {
+      const value = { value: String(eq) }
       if (ops.ne !== undefined && same(eq, ops.ne)) {
-        return [
+        return never(
+          'eqAndNe',
           `\`${shown}\` asks for a value equal to and different from \`${String(eq)}\``,
+          'hint.keep-eq-or-ne',
           'keep `eq` or `ne`',
-        ]
+          value,
+        )
       }
       if (ops.in !== undefined && !ops.in.some((v) => same(v, eq))) {
-        return [`in \`${shown}\`, \`${String(eq)}\` is not in the \`in\` list`, 'keep `eq` or `in`']
+        return never(
+          'eqNotIn',
+          `in \`${shown}\`, \`${String(eq)}\` is not in the \`in\` list`,
+          'hint.keep-eq-or-in',
+          'keep `eq` or `in`',
+          value,
+        )
       }
       if (ops.notIn?.some((v) => same(v, eq))) {
-        return [`in \`${shown}\`, \`${String(eq)}\` is in the \`notIn\` list`, 'keep `eq` or `notIn`']
+        return never(
+          'eqInNotIn',
+          `in \`${shown}\`, \`${String(eq)}\` is in the \`notIn\` list`,
+          'hint.keep-eq-or-not-in',
+          'keep `eq` or `notIn`',
+          value,
+        )
       }
     }
     const lower = bound(ops, 'lower')
     const upper = bound(ops, 'upper')
     if (lower !== undefined && upper !== undefined && emptyRange(lower, upper)) {
-      return [
+      return never(
+        'emptyRange',
         `\`${shown}\` leaves no value between its bounds`,
+        'hint.check-bounds',
         `check the bounds: from ${upper.text} to ${lower.text} is \`{ gte: ${upper.text}, lte: ${lower.text} }\``,
-      ]
+        { from: upper.text, to: lower.text },
+      )
     }
     const eqValue = eq === undefined || eq === null ? undefined : orderValue(eq)
     if (eqValue !== undefined && outside(eqValue, lower, upper)) {
-      return [`in \`${shown}\`, \`eq: ${String(eq)}\` is outside the range`, 'keep `eq` or the range']
+      return never(
+        'eqOutside',
+        `in \`${shown}\`, \`eq: ${String(eq)}\` is outside the range`,
+        'hint.keep-eq-or-range',
+        'keep `eq` or the range',
+        { value: String(eq) },
+      )
     }
     if (domain?.kind !== 'number') return undefined
     const { min, max } = domain
+    const why = { why: domain.whyKind, min: String(min), max: max === undefined ? '' : String(max) }
     if (
       max !== undefined &&
       lower !== undefined &&
       (lower.inclusive ? lower.value > max : lower.value >= max)
     ) {
-      return [
+      return never(
+        'aboveMax',
         `\`${field}\` is at most ${max} (${domain.why})`,
+        'hint.lower-threshold',
         `lower the threshold: the highest possible value is ${max}`,
-      ]
+        why,
+      )
     }
     if (upper !== undefined && (upper.inclusive ? upper.value < min : upper.value <= min)) {
-      return [
+      return never(
+        'belowMin',
         `\`${field}\` is at least ${min} (${domain.why})`,
+        'hint.raise-threshold',
         `raise the threshold: the lowest possible value is ${min}`,
-      ]
+        why,
+      )
     }
     return undefined
   }
+
+  /** The hint of an unknown engagement rule id: the closest id, the ids, or how to name a rule. */
+  private ruleHint(
+    name: string,
+    ids: readonly string[],
+    params: IssueParams,
+  ): Pick<IssueDraft, 'params' | 'hint' | 'hintKey'> {
+    return hinted(
+      params,
+      suggestion(name, ids) ??
+        (ids.length === 0
+          ? { hint: 'give the engagement rule an `id:`, then refer to it here', hintKey: 'hint.give-rule-id' }
+          : {
+              hint: `the engagement rule ids are ${list(ids)}; or test event names with \`event:\``,
+              hintKey: 'hint.rule-ids',
+              params: listParams(ids, 'ids'),
+            }),
+    )
+  }
+}
+
+/** Why a test never holds: the message (before `, so this test never holds`), hint and params. */
+interface Never {
+  readonly message: string
+  readonly hint: string
+  readonly hintKey: string
+  readonly params: IssueParams
 }
 
 /** A number or an ISO date (as epoch milliseconds) from an order operator's value. */
@@ -924,13 +1112,14 @@ function outside(value: number, lower: Bound | undefined, upper: Bound | undefin
 }
 
 /** Names the first control character of a pattern (a regular expression never needs one). */
-function controlCharacter(text: string): string | undefined {
+function controlCharacter(text: string): { text: string; params: IssueParams } | undefined {
   for (const char of text) {
     const code = char.charCodeAt(0)
     if (code >= 0x20 || code === 0x09 || code === 0x0a || code === 0x0d) continue
+    const hex = `U+${code.toString(16).padStart(4, '0')}`
     return code === 0x08
-      ? 'a backspace character'
-      : `the control character U+${code.toString(16).padStart(4, '0')}`
+      ? { text: 'a backspace character', params: { character: 'backspace', code: hex } }
+      : { text: `the control character ${hex}`, params: { character: 'other', code: hex } }
   }
   return undefined
 }
@@ -948,3 +1137,72 @@ function list(values: readonly string[]): string {
   const shown = values.slice(0, 12).map((v) => `\`${v}\``)
   return values.length > 12 ? `${shown.join(', ')}, ... (${values.length} in all)` : shown.join(', ')
 }
+
+/**
+ * The params of a {@link list}: `<name>` the shown values, `<name>Total` how many there are in
+ * all when it is more than are shown (else empty).
+ */
+function listParams(values: readonly string[], name: string): IssueParams {
+  return {
+    [name]: values
+      .slice(0, 12)
+      .map((v) => `\`${v}\``)
+      .join(', '),
+    [`${name}Total`]: values.length > 12 ? String(values.length) : '',
+  }
+}
+
+/** A hint, the message catalog's key for it and the values it adds to the issue's params. */
+interface Hinted {
+  readonly hint: string
+  readonly hintKey: string
+  readonly params?: IssueParams
+}
+
+/** The hint part of an issue draft: the message's params and the hint's. */
+function hinted(params: IssueParams, hint: Hinted): Pick<IssueDraft, 'params' | 'hint' | 'hintKey'> {
+  return { params: { ...params, ...hint.params }, hint: hint.hint, hintKey: hint.hintKey }
+}
+
+/** `did you mean \`x\`?` */
+function suggest(match: string): Hinted {
+  return { hint: `did you mean \`${match}\`?`, hintKey: 'hint.did-you-mean', params: { suggestion: match } }
+}
+
+/** {@link suggest} for the closest candidate, or undefined when none is close. */
+function suggestion(word: string, candidates: readonly string[]): Hinted | undefined {
+  const match = closest(word, candidates)
+  return match === undefined ? undefined : suggest(match)
+}
+
+/** The kinds of things a model names with ids, as the English messages say them. */
+const THINGS = {
+  group: 'group',
+  rule: 'rule',
+  band: 'band',
+  stage: 'stage',
+  journey: 'journey stage',
+  segment: 'segment',
+  accountBand: 'account band',
+  role: 'role',
+} as const
+type Thing = keyof typeof THINGS
+
+/** Why ids must be unique, by scope (`list`: in their own list). */
+const UNIQUE_SCOPES = {
+  parts: 'group ids must be unique across fit and engagement',
+  model: 'rule ids must be unique across the model',
+  accountGroups: 'account group ids must be unique',
+  list: '',
+} as const
+
+/** The named scores (`score.band`, ...), as the English messages say them. */
+const NAMED_SCORES = {
+  grade: 'grade',
+  level: 'level',
+  label: 'label',
+  band: 'band',
+  stage: 'stage',
+  journey: 'journey stage',
+} as const
+type NamedScore = keyof typeof NAMED_SCORES
