@@ -78,7 +78,59 @@ function partMask(model: CompiledModel, key: string, spec: unknown, ctx: MaskCon
     // a contact is not an event: `event` holds for none, unless it names any event (no test)
     return new Uint8Array(n).fill(eventNames(spec as string | readonly string[]) === null ? 1 : 0)
   }
-  return fieldMask(model.valueTest(spec as Operators | Scalar | readonly Scalar[]), ctx.field(key), n)
+  const column = ctx.field(key)
+  if (column.kind === 'number') {
+    const bounds = numberBounds(spec)
+    if (bounds !== undefined) return boundsMask(bounds, column, model.valueTest(spec as Operators), n)
+  }
+  return fieldMask(model.valueTest(spec as Operators | Scalar | readonly Scalar[]), column, n)
+}
+
+type Bounds = { readonly gt: number; readonly gte: number; readonly lt: number; readonly lte: number }
+
+/**
+ * The bounds of an operator object made only of `gt`, `gte`, `lt`, `lte` with finite
+ * number bounds (the usual test of a score), else undefined.
+ */
+function numberBounds(spec: unknown): Bounds | undefined {
+  if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) return undefined
+  const bounds = {
+    gt: Number.NEGATIVE_INFINITY,
+    gte: Number.NEGATIVE_INFINITY,
+    lt: Number.POSITIVE_INFINITY,
+    lte: Number.POSITIVE_INFINITY,
+  }
+  let any = false
+  for (const [op, bound] of Object.entries(spec)) {
+    if (bound === undefined) continue
+    if (!(op in bounds) || typeof bound !== 'number' || !Number.isFinite(bound)) return undefined
+    bounds[op as keyof Bounds] = bound
+    any = true
+  }
+  return any ? bounds : undefined
+}
+
+/**
+ * An order test over a number column, as the compiled test decides it for a number: a
+ * value that is not finite never matches; null entries are asked of `test`.
+ */
+function boundsMask(
+  { gt, gte, lt, lte }: Bounds,
+  column: Extract<FieldColumn, { kind: 'number' }>,
+  test: ValueTest,
+  n: number,
+): Uint8Array {
+  const out = new Uint8Array(n)
+  const { values, nulls } = column
+  for (let c = 0; c < n; c++) {
+    const v = values[c]!
+    out[c] = Number.isFinite(v) && v > gt && v >= gte && v < lt && v <= lte ? 1 : 0
+  }
+  if (nulls !== undefined) {
+    const ifNull = test(null) ? 1 : 0
+    for (let c = 0; c < n; c++) if (nulls[c] === 1) out[c] = ifNull
+  }
+  return out
 }
 
 /** The mask of a value test over a field column. */

@@ -95,6 +95,30 @@ export class EventTest {
     return this.#table && { table: this.#table, codes: this.#codes, radix: this.#radix }
   }
 
+  /**
+   * For events of one name, the answer per code of the one property the predicate reads
+   * (index code + 1; index 0: absent), or the single answer when it reads none: `undefined`
+   * when it reads more than one property.
+   */
+  answersFor(name: number): Uint8Array | undefined {
+    if (this.#fields.length > 1) return undefined
+    const eventName = this.#events.names[name]!
+    const field = this.#fields[0]
+    const values = field === undefined ? [] : this.#values[0]!
+    const answers = new Uint8Array(values.length + 1)
+    for (let code = -1; code < values.length; code++) {
+      const properties: Record<string, unknown> = {}
+      if (field !== undefined && code >= 0) properties[field] = values[code]
+      answers[code + 1] = this.#ask(eventName, properties) ? 1 : 0
+    }
+    return answers
+  }
+
+  /** The codes of the property `answersFor` answers by (undefined: none). */
+  get codes(): Int32Array | undefined {
+    return this.#fields.length === 1 ? this.#codes[0] : undefined
+  }
+
   /** The table index of row `i`. */
   signature(i: number): number {
     let sig = this.#events.name[i]!
@@ -123,10 +147,11 @@ export class EventTest {
       const code = this.#codes[k]![i]!
       if (code >= 0) properties[field] = this.#values[k]![code]
     })
-    return this.#predicate({
-      eventName: this.#events.names[this.#events.name[i]!]!,
-      get: (field) => lookup(properties, field),
-      history: () => false,
-    })
+    return this.#ask(this.#events.names[this.#events.name[i]!]!, properties)
+  }
+
+  /** The predicate on an event with this name and these (tested) properties. */
+  #ask(eventName: string, properties: Record<string, unknown>): boolean {
+    return this.#predicate({ eventName, get: (field) => lookup(properties, field), history: () => false })
   }
 }

@@ -6,7 +6,7 @@
  * evaluator does.
  * @module
  */
-import type { CompiledEngagementRule } from '../compile.js'
+import type { CompiledDecay, CompiledEngagementRule } from '../compile.js'
 import { decayFactor } from '../compile.js'
 import { eventNames } from '../conditions.js'
 import { DAY_MS } from '../input.js'
@@ -86,6 +86,7 @@ export function rulePoints(
   asOf: number,
   n: number,
   caseSensitive: boolean,
+  factors?: (name: number) => Float64Array,
 ): Float64Array {
   const out = new Float64Array(n)
   const distinct =
@@ -105,6 +106,13 @@ export function rulePoints(
   const simple = !first && bucketMs === 0 && distinct === undefined && rule.windowDays === undefined && !count
 
   if (simple) {
+    if (names !== null && names.length === 1 && factors !== undefined) {
+      const answers = test.answersFor(names[0]!)
+      if (answers !== undefined) {
+        simpleOneName(events, names[0]!, answers, test.codes, factors(names[0]!), points, out)
+        return out
+      }
+    }
     // the common rule: every selected event counts, decayed (as decayFactor does, inline)
     const { ts, offsets } = events
     const rows = names === null ? null : rowsOf(events, names)
@@ -182,6 +190,69 @@ export function rulePoints(
     }
   })
   settle()
+  return out
+}
+
+/**
+ * A simple rule over the events of one name: `answers` by the code of the one property it
+ * tests (or one answer), `factors` the decay factor of each of the name's events (NaN after
+ * the as-of time).
+ */
+function simpleOneName(
+  events: EventColumns,
+  name: number,
+  answers: Uint8Array,
+  codes: Int32Array | undefined,
+  factors: Float64Array,
+  points: number,
+  out: Float64Array,
+): void {
+  if (codes === undefined && answers[0] === 0) return
+  const { start, positions } = nameIndex(events)
+  const from = start[name]!
+  const count = start[name + 1]! - from
+  const offsets = events.offsets
+  let c = 0
+  for (let k = 0; k < count; k++) {
+    const f = factors[k]!
+    if (Number.isNaN(f)) continue // after the as-of time
+    const i = positions[from + k]!
+    if (codes !== undefined && answers[codes[i]! + 1] === 0) continue
+    while (offsets[c + 1]! <= i) c++
+    out[c]! += points * f
+  }
+}
+
+/**
+ * The decay factor of every event of one name as of `asOf`, in the order of the name's rows
+ * (`nameIndex`), as `decayFactor` computes it; NaN for events after `asOf`.
+ */
+export function decayFactors(
+  events: EventColumns,
+  name: number,
+  decay: CompiledDecay,
+  asOf: number,
+): Float64Array {
+  const { start, positions } = nameIndex(events)
+  const from = start[name]!
+  const out = new Float64Array(start[name + 1]! - from)
+  const ts = events.ts
+  const rate = decay.kind === 'halfLife' ? decay.rate : 0
+  const days = decay.kind === 'linear' ? decay.days : 0
+  for (let k = 0; k < out.length; k++) {
+    const t = ts[positions[from + k]!]!
+    if (t > asOf) {
+      out[k] = Number.NaN
+      continue
+    }
+    const age = (asOf - t) / DAY_MS
+    out[k] =
+      decay.kind === 'halfLife'
+        ? Math.exp(-age * rate)
+        : decay.kind === 'linear'
+          ? Math.max(0, 1 - age / days)
+          : 1
+  }
   return out
 }
 

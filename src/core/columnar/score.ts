@@ -24,7 +24,7 @@ import {
 } from './contact-conditions.js'
 import { EventTest } from './event-match.js'
 import type { EventColumns } from './events.js'
-import { candidateNames, countMatches, latestMatch, rulePoints } from './rule-points.js'
+import { candidateNames, countMatches, decayFactors, latestMatch, rulePoints } from './rule-points.js'
 import { canonicalJson, ScoreCache } from './score-cache.js'
 
 /** The contacts, by index, that go with `EventColumns`. */
@@ -131,115 +131,67 @@ class BulkRun {
     const n = this.#n
     const asOf = this.#asOf
     const engagementRaw = model.engagement.rules.map((rule, r) => this.#rulePoints(rule, r))
-    const inactivity = model.engagement.inactivity
-    const lastActivity = inactivity ? this.#lastActivity() : undefined
-    const inactiveFrom = inactivity ? asOf - inactivity.afterDays * DAY_MS : 0
-    const fitMasks = this.#fitMasks()
 
-    // the slots conditions read (score.group.x, score.rule.x), kept as columns
-    const wanted = new Map<string, Float64Array>()
+    // the slots conditions read (score.group.x, score.rule.x) are kept as columns; all with details
+    const wanted = new Set<string>()
     const slotFields = new Map<string, Slot>()
     for (const field of classifierFields(model)) {
       const slot = slotOf(model, field)
       if (slot === undefined) continue
       slotFields.set(field.slice(SCORE.length), slot)
-      wanted.set(`${slot[0]}:${slot[1]}`, new Float64Array(n))
+      wanted.add(`${slot[0]}:${slot[1]}`)
     }
-    const column = (kind: Slot[0], i: number) => wanted.get(`${kind}:${i}`)
-    const fitRuleOut = fitMasks.map((_, k) => column('fitRule', k))
-    const fitGroupOut = model.fit.groups.map((_, g) => column('fitGroup', g))
-    const ruleOut = model.engagement.rules.map((_, r) => column('engagementRule', r))
-    const groupOut = model.engagement.groups.map((_, g) => column('engagementGroup', g))
+    const keep = (kind: Slot[0], i: number) => details || wanted.has(`${kind}:${i}`)
+    const kept = new Map<string, Float64Array>()
+    const keepColumn = (kind: Slot[0], i: number, values: Float64Array) => {
+      if (keep(kind, i)) kept.set(`${kind}:${i}`, values)
+    }
 
-    const fit = new Float64Array(n)
-    const engagement = new Float64Array(n)
+    // As `aggregate` does, contact by contact: the same sums in the same order, a column at a
+    // time. Absent caps are ±Infinity. Parts and groups no condition looks into are cached.
+    const fitDoc = model.document.fit
+    const fitKept = details || [...wanted].some((w) => w.startsWith('fit'))
+    const fitKey = canonicalJson({ fit: fitDoc, caseSensitive: this.#caseSensitive })
+    const fit =
+      fitKept || (fitDoc?.groups ?? []).some((g) => g.rules.some((r) => usesHistory(r.when)))
+        ? this.#fitPart(keep, keepColumn)
+        : this.#cache.get(`fitPart:${fitKey}`, () => this.#fitPart(keep, keepColumn)).slice()
+
+    const engagementSum = new Float64Array(n)
+    model.engagement.groups.forEach((group, g) => {
+      const groupKept =
+        details || keep('engagementGroup', g) || group.rules.some((r) => keep('engagementRule', r.index))
+      const key = canonicalJson({
+        rules: group.rules.map((r) => [this.#ruleKey(r), r.min, r.max]),
+        min: group.min,
+        max: group.max,
+      })
+      const points = groupKept
+        ? this.#engagementGroup(g, engagementRaw, keep, keepColumn)
+        : this.#cache.get(`group:${key}`, () => this.#engagementGroup(g, engagementRaw, keep, keepColumn))
+      addColumn(engagementSum, points)
+    })
+    const inactivity = model.engagement.inactivity
+    if (inactivity) {
+      const last = this.#lastActivity()
+      const from = asOf - inactivity.afterDays * DAY_MS
+      const points = inactivity.points
+      for (let c = 0; c < n; c++) if (!(last[c]! >= from)) engagementSum[c]! += points
+    }
+    const engagement = clampColumn(engagementSum, model.engagement.min, model.engagement.max)
+
     const total = new Float64Array(n)
     const likelihoodNull = new Uint8Array(n)
     const likelihoodOf = new Float64Array(n)
-    const detailsOut: NonNullable<BulkScores['details']> | undefined = details ? new Array(n) : undefined
-    const fitGroups = model.fit.groups.map((g) => ({
-      first: g.mode === 'first',
-      min: g.min ?? Number.NEGATIVE_INFINITY,
-      max: g.max ?? Number.POSITIVE_INFINITY,
-      points: g.rules.map((r) => r.points),
-    }))
-    const engagementGroups = model.engagement.groups.map((g) => ({
-      min: g.min ?? Number.NEGATIVE_INFINITY,
-      max: g.max ?? Number.POSITIVE_INFINITY,
-      rules: g.rules.map((r) => ({
-        index: r.index,
-        min: r.min ?? Number.NEGATIVE_INFINITY,
-        max: r.max ?? Number.POSITIVE_INFINITY,
-      })),
-    }))
-    const fitMin = model.fit.min
-    const fitMax = model.fit.max
-    const engagementMin = model.engagement.min
-    const engagementMax = model.engagement.max
-    const inactivityPoints = inactivity?.points ?? 0
+    const likelihoods = this.#contacts.likelihood
     const weight = model.predictiveWeight
     const totalMax = model.totalMax
-    const likelihoods = this.#contacts.likelihood
-    // this contact's rule and group points, in an `Aggregate` for `pointsById`
-    const current = createAggregate(model)
-    const fitRuleValues = current.fitRules
-    const fitGroupValues = current.fitGroups
-    const ruleValues = current.engagementRules
-    const groupValues = current.engagementGroups
-
     for (let c = 0; c < n; c++) {
-      // as `aggregate` does, with the caps as ±Infinity when absent
-      let k = 0
-      let fitRaw = 0
-      for (let g = 0; g < fitGroups.length; g++) {
-        const group = fitGroups[g]!
-        let raw = 0
-        let matched = false
-        for (let r = 0; r < group.points.length; r++, k++) {
-          let p = 0
-          if (!(group.first && matched) && fitMasks[k]![c] === 1) {
-            matched = true
-            p = group.points[r]!
-          }
-          fitRuleValues[k] = p
-          raw += p
-        }
-        const points = clamp(raw, group.min, group.max)
-        fitGroupValues[g] = points
-        fitRaw += points
-      }
-      const fitPoints = clamp(fitRaw, fitMin, fitMax)
-
-      let engagementSum = 0
-      for (let g = 0; g < engagementGroups.length; g++) {
-        const group = engagementGroups[g]!
-        let raw = 0
-        for (const rule of group.rules) {
-          const points = clamp(engagementRaw[rule.index]![c]!, rule.min, rule.max)
-          ruleValues[rule.index] = points
-          raw += points
-        }
-        const points = clamp(raw, group.min, group.max)
-        groupValues[g] = points
-        engagementSum += points
-      }
-      if (lastActivity !== undefined && !(lastActivity[c]! >= inactiveFrom)) engagementSum += inactivityPoints
-      const engagementPoints = clamp(engagementSum, engagementMin, engagementMax)
-
       const l = likelihoods?.[c]
-      const hasLikelihood = l !== undefined && !Number.isNaN(l)
-      if (!hasLikelihood) likelihoodNull[c] = 1
-      else likelihoodOf[c] = l
-      const predictive = hasLikelihood ? (weight * l) / 100 : 0
-      fit[c] = fitPoints
-      engagement[c] = engagementPoints
-      total[c] = clamp(fitPoints + engagementPoints + predictive, 0, totalMax)
-
-      for (let i = 0; i < fitRuleOut.length; i++) if (fitRuleOut[i]) fitRuleOut[i]![c] = fitRuleValues[i]!
-      for (let i = 0; i < fitGroupOut.length; i++) if (fitGroupOut[i]) fitGroupOut[i]![c] = fitGroupValues[i]!
-      for (let i = 0; i < ruleOut.length; i++) if (ruleOut[i]) ruleOut[i]![c] = ruleValues[i]!
-      for (let i = 0; i < groupOut.length; i++) if (groupOut[i]) groupOut[i]![c] = groupValues[i]!
-      if (detailsOut) detailsOut[c] = pointsById(model, current)
+      const known = l !== undefined && !Number.isNaN(l)
+      if (known) likelihoodOf[c] = l
+      else likelihoodNull[c] = 1
+      total[c] = clamp(fit[c]! + engagement[c]! + (known ? (weight * l) / 100 : 0), 0, totalMax)
     }
 
     const scores = this.#scores
@@ -248,9 +200,80 @@ class BulkRun {
     scores.set('total', { kind: 'number', values: total })
     scores.set('likelihood', { kind: 'number', values: likelihoodOf, nulls: likelihoodNull })
     for (const [field, slot] of slotFields)
-      scores.set(field, { kind: 'number', values: wanted.get(`${slot[0]}:${slot[1]}`)! })
+      scores.set(field, { kind: 'number', values: kept.get(`${slot[0]}:${slot[1]}`)! })
     const out = this.#classify({ length: n, fit, engagement, total })
-    if (detailsOut) return { ...out, details: detailsOut }
+    if (details) return { ...out, details: this.#details(kept) }
+    return out
+  }
+
+  /** The fit part per contact (clamped), keeping the rule and group columns asked for. */
+  #fitPart(
+    keep: (kind: Slot[0], i: number) => boolean,
+    keepColumn: (kind: Slot[0], i: number, v: Float64Array) => void,
+  ): Float64Array {
+    const model = this.#model
+    const n = this.#n
+    const fitMasks = this.#fitMasks()
+    const fitSum = new Float64Array(n)
+    let k = 0
+    model.fit.groups.forEach((group, g) => {
+      const raw = new Float64Array(n)
+      const matched = group.mode === 'first' ? new Uint8Array(n) : undefined
+      for (const rule of group.rules) {
+        const mask = fitMasks[k]!
+        const values = keep('fitRule', k) ? new Float64Array(n) : undefined
+        if (matched !== undefined) firstMatchPoints(raw, mask, matched, rule.points, values)
+        else sumPoints(raw, mask, rule.points, values)
+        if (values !== undefined) keepColumn('fitRule', k, values)
+        k++
+      }
+      clampColumn(raw, group.min, group.max)
+      addColumn(fitSum, raw)
+      keepColumn('fitGroup', g, raw)
+    })
+    return clampColumn(fitSum, model.fit.min, model.fit.max)
+  }
+
+  /** Engagement group `g`'s points per contact (clamped), keeping the rule and group columns asked for. */
+  #engagementGroup(
+    g: number,
+    engagementRaw: readonly Float64Array[],
+    keep: (kind: Slot[0], i: number) => boolean,
+    keepColumn: (kind: Slot[0], i: number, v: Float64Array) => void,
+  ): Float64Array {
+    const group = this.#model.engagement.groups[g]!
+    const raw = new Float64Array(this.#n)
+    for (const rule of group.rules) {
+      const values = engagementRaw[rule.index]!
+      if (keep('engagementRule', rule.index)) {
+        const points = clampColumn(values.slice(), rule.min, rule.max)
+        addColumn(raw, points)
+        keepColumn('engagementRule', rule.index, points)
+      } else addClamped(raw, values, rule.min, rule.max)
+    }
+    clampColumn(raw, group.min, group.max)
+    keepColumn('engagementGroup', g, raw)
+    return raw
+  }
+
+  /** Every contact's rule and group points by id, from the kept columns. */
+  #details(kept: Map<string, Float64Array>): NonNullable<BulkScores['details']> {
+    const model = this.#model
+    const current = createAggregate(model)
+    const parts = [
+      ['fitRule', current.fitRules],
+      ['fitGroup', current.fitGroups],
+      ['engagementRule', current.engagementRules],
+      ['engagementGroup', current.engagementGroups],
+    ] as const
+    const columns = parts.map(([kind, values]) => Array.from(values, (_, i) => kept.get(`${kind}:${i}`)!))
+    const out: NonNullable<BulkScores['details']> = []
+    for (let c = 0; c < this.#n; c++) {
+      parts.forEach(([, values], p) => {
+        for (let i = 0; i < values.length; i++) values[i] = columns[p]![i]![c]!
+      })
+      out.push(pointsById(model, current))
+    }
     return out
   }
 
@@ -350,7 +373,8 @@ class BulkRun {
       })
       masks.push(conditionMask(model, docs[i]!.when, ctx))
     }
-    const out: (readonly string[])[] = new Array(n)
+    // arrays filled by push: `new Array(n)` of more than 100,000 entries is a slow dictionary
+    const out: (readonly string[])[] = []
     const shared = new Map<string, readonly string[]>()
     for (let c = 0; c < n; c++) {
       let key = ''
@@ -360,7 +384,7 @@ class BulkRun {
         list = Object.freeze(ids.filter((_, i) => key[i] === '1'))
         shared.set(key, list)
       }
-      out[c] = list
+      out.push(list)
     }
     return out
   }
@@ -399,20 +423,34 @@ class BulkRun {
   }
 
   /** Engagement rule `r`'s points per contact before its caps. */
+  /** What engagement rule points depend on: the rule as written (not its caps), earlier rules of a `first` group, the time. */
+  #ruleKey(rule: CompiledEngagementRule): string {
+    let keys = ruleKeys.get(this.#model)
+    if (keys === undefined) {
+      const model = this.#model
+      const docs = engagementRuleDocs(model)
+      keys = model.engagement.rules.map((r) => {
+        const group = model.engagement.groups[r.groupIndex]!
+        const earlier = group.mode === 'first' ? group.rules.slice(0, group.rules.indexOf(r)) : []
+        return canonicalJson({
+          rule: { ...docs[r.index], id: undefined, label: undefined, max: undefined, min: undefined },
+          decay: r.decay,
+          earlier: earlier.map((e) => docs[e.index]!.when),
+          caseSensitive: this.#caseSensitive,
+        })
+      })
+      ruleKeys.set(model, keys)
+    }
+    return `${this.#asOf}:${keys[rule.index]}`
+  }
+
   #rulePoints(rule: CompiledEngagementRule, r: number): Float64Array {
     const model = this.#model
     const docs = engagementRuleDocs(model)
     const group = model.engagement.groups[rule.groupIndex]!
     // in a `first` group an event counts for the first rule it matches only
     const earlier = group.mode === 'first' ? group.rules.slice(0, group.rules.indexOf(rule)) : []
-    const key = canonicalJson({
-      rule: { ...docs[r], id: undefined, label: undefined, max: undefined, min: undefined },
-      decay: rule.decay,
-      earlier: earlier.map((e) => docs[e.index]!.when),
-      caseSensitive: this.#caseSensitive,
-      asOf: this.#asOf,
-    })
-    return this.#cache.get(`rule:${key}`, () => {
+    return this.#cache.get(`rule:${this.#ruleKey(rule)}`, () => {
       const when: Predicate =
         earlier.length === 0 ? rule.when : (s) => rule.when(s) && !earlier.some((e) => e.when(s))
       const fields = [rule.fields, ...earlier.map((e) => e.fields)].flat()
@@ -424,6 +462,10 @@ class BulkRun {
         this.#asOf,
         this.#n,
         this.#caseSensitive,
+        (name) =>
+          this.#cache.get(`decay:${name}:${canonicalJson(rule.decay)}:${this.#asOf}`, () =>
+            decayFactors(this.#events, name, rule.decay, this.#asOf),
+          ),
       )
     })
   }
@@ -559,6 +601,64 @@ class BulkRun {
   }
 }
 
+/** Clamps every entry in place (as `clamp` of result.ts, absent bounds never clamp); returns the column. */
+function clampColumn(values: Float64Array, min: number | undefined, max: number | undefined): Float64Array {
+  const lo = min ?? Number.NEGATIVE_INFINITY
+  const hi = max ?? Number.POSITIVE_INFINITY
+  for (let c = 0; c < values.length; c++) values[c] = clamp(values[c]!, lo, hi)
+  return values
+}
+
+/** A fit rule of a `sum` group: its points where it matches. */
+function sumPoints(
+  raw: Float64Array,
+  mask: Uint8Array,
+  points: number,
+  values: Float64Array | undefined,
+): void {
+  for (let c = 0; c < raw.length; c++) {
+    const p = mask[c] === 1 ? points : 0
+    raw[c]! += p
+    if (values !== undefined) values[c] = p
+  }
+}
+
+/** A fit rule of a `first` group: its points where it matches and no earlier rule did. */
+function firstMatchPoints(
+  raw: Float64Array,
+  mask: Uint8Array,
+  matched: Uint8Array,
+  points: number,
+  values: Float64Array | undefined,
+): void {
+  for (let c = 0; c < raw.length; c++) {
+    let p = 0
+    if (mask[c] === 1 && matched[c] === 0) {
+      p = points
+      matched[c] = 1
+    }
+    raw[c]! += p
+    if (values !== undefined) values[c] = p
+  }
+}
+
+/** Adds `values`, each clamped, to `sum`. */
+function addClamped(
+  sum: Float64Array,
+  values: Float64Array,
+  min: number | undefined,
+  max: number | undefined,
+): void {
+  const lo = min ?? Number.NEGATIVE_INFINITY
+  const hi = max ?? Number.POSITIVE_INFINITY
+  for (let c = 0; c < sum.length; c++) sum[c]! += clamp(values[c]!, lo, hi)
+}
+
+/** Adds `values` to `sum`, entry by entry. */
+function addColumn(sum: Float64Array, values: Float64Array): void {
+  for (let c = 0; c < sum.length; c++) sum[c]! += values[c]!
+}
+
 /** `clamp` of result.ts without the record of caps (absent bounds as ±Infinity). */
 function clamp(value: number, min: number, max: number): number {
   // biome-ignore lint/complexity/useMathMinMax: Math.max turns -0 into 0, where `clamp` keeps -0
@@ -609,9 +709,9 @@ function coded(column: ClassColumn): FieldColumn {
 }
 
 function strings(column: ClassColumn, n: number): (string | null)[] {
-  const out: (string | null)[] = new Array(n)
+  const out: (string | null)[] = []
   const { codes, values } = column
-  for (let c = 0; c < n; c++) out[c] = codes[c]! < 0 ? null : values[codes[c]!]!
+  for (let c = 0; c < n; c++) out.push(codes[c]! < 0 ? null : values[codes[c]!]!)
   return out
 }
 
@@ -654,6 +754,8 @@ function classifierFields(model: CompiledModel): Set<string> {
   for (const condition of conditions) conditionFieldNames(condition, fields)
   return fields
 }
+
+const ruleKeys = new WeakMap<CompiledModel, string[]>()
 
 const ruleDocs = new WeakMap<
   CompiledModel,
