@@ -46,7 +46,8 @@ const HELP = `Usage: npx tsx bench/serve.bench.ts [options]
   --users <n>             batch, latency, track: distinct users (20000)
   --track-seconds <n>     track: seconds (30) [5]
   --track-clients <n>     track: concurrent keep-alive clients (32)
-  --probes <n>            latency: probe contacts (20)
+  --probes <n>            latency: probe contacts (20, at most 50: the probes read the top 50)
+  --probe-workers <n>     latency: probes at a time (4)
   --contacts <n>          queue, publish, memory: contacts (1000000) [20000]
   --requests <n>          queue: requests per query (1000) [200]
   --publish-rate <n>      publish: /v1/batch events/s meanwhile (1000) [500]
@@ -67,6 +68,7 @@ const { values } = parseArgs({
     'track-seconds': { type: 'string' },
     'track-clients': { type: 'string', default: '32' },
     probes: { type: 'string', default: '20' },
+    'probe-workers': { type: 'string', default: '4' },
     contacts: { type: 'string' },
     requests: { type: 'string' },
     'publish-rate': { type: 'string' },
@@ -112,6 +114,7 @@ const sizes = {
     users: size('users', 20_000, 20_000),
   },
   probes: size('probes', 20, 20),
+  probeWorkers: size('probe-workers', 4, 4),
   contacts: size('contacts', 1_000_000, 20_000),
   requests: size('requests', 1000, 200),
   publish: {
@@ -144,7 +147,12 @@ const results: Partial<Record<SectionName, SectionResult>> = {}
 if (selected('batch')) results.batch = await batchSection(ctx, sizes.batch)
 if (selected('track')) results.track = await trackSection(ctx, sizes.track)
 if (selected('latency'))
-  results.latency = await latencySection(ctx, { ...sizes.batch, probes: sizes.probes, pauseMs: 50 })
+  results.latency = await latencySection(ctx, {
+    ...sizes.batch,
+    probes: sizes.probes,
+    workers: sizes.probeWorkers,
+    pauseMs: 50,
+  })
 
 if (selected('queue') || selected('publish') || selected('memory')) {
   log(`big database: ${count(sizes.contacts)} contacts${selected('publish') ? ' and their events' : ''}`)

@@ -42,12 +42,15 @@ export interface BatchLoadResult {
   readonly users: Set<string>
   /** Wall time (Date.now) the last answer came. */
   readonly endedAt: number
+  /** CPU this process used meanwhile (the clients, and whatever else it ran), in cores. */
+  readonly clientCpuCores: number
 }
 
 export const WINDOW_SECONDS = 5
 
 export async function runBatchLoad(client: HttpClient, o: BatchLoadOptions): Promise<BatchLoadResult> {
   const started = performance.now()
+  const cpu = process.cpuUsage()
   const deadline = started + o.seconds * 1000
   const now = Date.now()
   let acknowledged = 0
@@ -115,7 +118,9 @@ export async function runBatchLoad(client: HttpClient, o: BatchLoadOptions): Pro
 
   await Promise.all(Array.from({ length: o.clients }, (_, k) => run(k)))
   const seconds = (performance.now() - started) / 1000
+  const used = process.cpuUsage(cpu)
   return {
+    clientCpuCores: Math.round(((used.user + used.system) / 1e6 / seconds) * 100) / 100,
     acknowledged,
     rejected,
     requests,

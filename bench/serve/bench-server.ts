@@ -92,7 +92,7 @@ export interface BenchServer {
   metrics(): Promise<string>
   /** The server's resident memory now and its peak so far, MB of 10^6 bytes (Linux `/proc`). */
   memory(): Promise<{ rssMb: number; peakMb: number }>
-  /** SIGTERM, then waits for the exit (a graceful stop commits what is queued). */
+  /** SIGTERM, then waits for the exit (a graceful stop commits what is queued); once. */
   stop(): Promise<void>
 }
 
@@ -109,6 +109,7 @@ export async function startBenchServer(location: string): Promise<BenchServer> {
     return c
   }
   const monitor = httpClient(server.url, 1)
+  let stopping: Promise<void> | undefined
   clients.push(monitor)
   return {
     server,
@@ -123,12 +124,15 @@ export async function startBenchServer(location: string): Promise<BenchServer> {
         Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? Number.NaN)
       return { rssMb: Math.round(kb('VmRSS') * 0.001024), peakMb: Math.round(kb('VmHWM') * 0.001024) }
     },
-    async stop() {
-      for (const c of clients) c.close()
-      server.proc.kill('SIGTERM')
-      const { code, signal } = await exited(server.proc)
-      if (code !== 0)
-        throw new Error(`the server stopped with ${code ?? signal}:\n${server.log().slice(-2000)}`)
+    stop() {
+      stopping ??= (async () => {
+        for (const c of clients) c.close()
+        server.proc.kill('SIGTERM')
+        const { code, signal } = await exited(server.proc)
+        if (code !== 0)
+          throw new Error(`the server stopped with ${code ?? signal}:\n${server.log().slice(-2000)}`)
+      })()
+      return stopping
     },
   }
 }
@@ -142,4 +146,24 @@ export function metric(text: string, name: string): number | undefined {
     sum += Number(m[1])
   }
   return found ? sum : undefined
+}
+
+/**
+ * Runs `section` on a server over a fresh database named `name`; stops the server (unless
+ * `section` did) and deletes the database afterwards.
+ */
+export async function withFreshServer<R>(
+  db: string | undefined,
+  dir: string,
+  name: string,
+  section: (server: BenchServer, location: string) => Promise<R>,
+): Promise<R> {
+  const location = await sectionDatabase(db, dir, name, true)
+  const server = await startBenchServer(location)
+  try {
+    return await section(server, location)
+  } finally {
+    await server.stop().catch(() => {})
+    await dropSectionDatabase(location)
+  }
 }

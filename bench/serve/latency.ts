@@ -13,7 +13,7 @@
 
 import type { BatchSizes } from './batch.js'
 import { runBatchLoad } from './batch-load.js'
-import { dropSectionDatabase, sectionDatabase, startBenchServer } from './bench-server.js'
+import { withFreshServer } from './bench-server.js'
 import type { HttpClient } from './http-client.js'
 import type { SectionContext, SectionResult } from './section.js'
 import { count, latency, latencyText, load } from './stats.js'
@@ -21,7 +21,9 @@ import { count, latency, latencyText, load } from './stats.js'
 export interface LatencySizes extends BatchSizes {
   /** Contacts the probes take turns on. */
   readonly probes: number
-  /** Pause between probes, ms. */
+  /** Probes at a time (each on its own contacts). */
+  readonly workers: number
+  /** Pause between a worker's probes, ms. */
   readonly pauseMs: number
 }
 
@@ -53,14 +55,12 @@ async function until(
   }
 }
 
-export async function latencySection(ctx: SectionContext, sizes: LatencySizes): Promise<SectionResult> {
-  const location = await sectionDatabase(ctx.db, ctx.dir, 'latency', true)
-  const server = await startBenchServer(location)
-  try {
-    const data = `${sizes.clients} clients × ${sizes.batch} events a request, ${count(sizes.users)} users, ${sizes.seconds} s; probes on ${sizes.probes} contacts, one at a time, ${sizes.pauseMs} ms apart`
+export function latencySection(ctx: SectionContext, sizes: LatencySizes): Promise<SectionResult> {
+  return withFreshServer(ctx.db, ctx.dir, 'latency', async (server) => {
+    const data = `${sizes.clients} clients × ${sizes.batch} events a request, ${count(sizes.users)} user ids, ${sizes.seconds} s; ${sizes.workers} probes at a time on ${sizes.probes} contacts, ${sizes.pauseMs} ms apart`
     ctx.log(`latency: ${data}`)
-    const probe = server.writer(1)
-    const admin = server.admin(2)
+    const probe = server.writer(sizes.workers)
+    const admin = server.admin(2 * sizes.workers)
     const primary = await primaryModel(admin)
     for (let k = 0; k < sizes.probes; k++) {
       const reply = await probe.send(
@@ -86,51 +86,56 @@ export async function latencySection(ctx: SectionContext, sizes: LatencySizes): 
     const queuePolls: number[] = []
     let timeouts = 0
     const deadline = performance.now() + sizes.seconds * 1000
-    for (let i = 0; performance.now() < deadline; i++) {
-      await new Promise((r) => setTimeout(r, sizes.pauseMs))
-      const id = `probe-${i % sizes.probes}`
-      const ts = Date.now()
-      const sent = performance.now()
-      const reply = await probe.send(
-        'POST',
-        '/v1/track',
-        JSON.stringify({
-          userId: id,
-          event: 'Demo Requested',
-          messageId: `probe-${i}`,
-          timestamp: new Date(ts).toISOString(),
-        }),
-      )
-      if (reply.status !== 200) throw new Error(`probe ${i}: ${reply.status} ${reply.body.toString('utf8')}`)
-      const acked = performance.now()
-      ack.push(acked - sent)
-      const [d, q] = await Promise.all([
-        until(
-          acked,
-          async () => {
-            const answer = await admin.json<{ scores: Score[] }>('GET', `/api/contacts/${id}?limit=1`)
-            const stored = answer.scores.find((s) => s.modelId === primary)
-            return (stored?.lastActivityAt ?? 0) >= ts
-          },
-          detailPolls,
-        ),
-        until(
-          acked,
-          async () => {
-            const page = await admin.json<{ items: { id: string; score: Score }[] }>(
-              'GET',
-              '/api/contacts?sort=last_activity&limit=50',
-            )
-            const row = page.items.find((item) => item.id === id)
-            return (row?.score.lastActivityAt ?? 0) >= ts
-          },
-          queuePolls,
-        ),
-      ])
-      if (d === undefined || q === undefined) timeouts++
-      if (d !== undefined) detail.push(d)
-      if (q !== undefined) queue.push(q)
+    // worker w probes contacts w, w + workers, ...: never one another's
+    const worker = async (w: number) => {
+      for (let i = w; performance.now() < deadline; i += sizes.workers) {
+        await new Promise((r) => setTimeout(r, sizes.pauseMs))
+        const id = `probe-${i % sizes.probes}`
+        const ts = Date.now()
+        const sent = performance.now()
+        const reply = await probe.send(
+          'POST',
+          '/v1/track',
+          JSON.stringify({
+            userId: id,
+            event: 'Demo Requested',
+            messageId: `probe-${i}`,
+            timestamp: new Date(ts).toISOString(),
+          }),
+        )
+        if (reply.status !== 200)
+          throw new Error(`probe ${i}: ${reply.status} ${reply.body.toString('utf8')}`)
+        const acked = performance.now()
+        ack.push(acked - sent)
+        const [d, q] = await Promise.all([
+          until(
+            acked,
+            async () => {
+              const answer = await admin.json<{ scores: Score[] }>('GET', `/api/contacts/${id}?limit=1`)
+              const stored = answer.scores.find((s) => s.modelId === primary)
+              return (stored?.lastActivityAt ?? 0) >= ts
+            },
+            detailPolls,
+          ),
+          until(
+            acked,
+            async () => {
+              const page = await admin.json<{ items: { id: string; score: Score }[] }>(
+                'GET',
+                '/api/contacts?sort=last_activity&limit=50',
+              )
+              const row = page.items.find((item) => item.id === id)
+              return (row?.score.lastActivityAt ?? 0) >= ts
+            },
+            queuePolls,
+          ),
+        ])
+        if (d === undefined || q === undefined) timeouts++
+        if (d !== undefined) detail.push(d)
+        if (q !== undefined) queue.push(q)
+      }
     }
+    await Promise.all(Array.from({ length: sizes.workers }, (_, w) => worker(w)))
     controller.abort()
     const background = await loadRun
     const detailLatency = latency(detail)
@@ -179,10 +184,7 @@ export async function latencySection(ctx: SectionContext, sizes: LatencySizes): 
         polls: { detail: detailPolls, queue: queuePolls },
       },
     }
-  } finally {
-    await server.stop().catch(() => {})
-    await dropSectionDatabase(location)
-  }
+  })
 }
 
 /** The primary model's id. */

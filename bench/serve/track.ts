@@ -4,25 +4,20 @@
  * @module
  */
 import { seeded, trafficBatch } from '../../src/server/test-support/traffic.js'
-import { dropSectionDatabase, sectionDatabase, startBenchServer } from './bench-server.js'
+import type { BatchSizes } from './batch.js'
+import { withFreshServer } from './bench-server.js'
 import type { SectionContext, SectionResult } from './section.js'
 import { count, latency, latencyText, load, round } from './stats.js'
-import { checkDatabase, checkThroughApi, waitForCatchUp } from './verify.js'
+import { verdict, verifyLoad } from './verify.js'
 
-export interface TrackSizes {
-  readonly seconds: number
-  readonly clients: number
-  readonly users: number
-}
+/** Seconds, clients, user ids (one event a request). */
+export type TrackSizes = Omit<BatchSizes, 'batch'>
 
 export const TRACK_TARGET = 5000
 
-export async function trackSection(ctx: SectionContext, sizes: TrackSizes): Promise<SectionResult> {
-  const location = await sectionDatabase(ctx.db, ctx.dir, 'track', true)
-  const server = await startBenchServer(location)
-  let stopped = false
-  try {
-    const data = `${sizes.clients} keep-alive clients, 1 event a request, ${count(sizes.users)} users, ${sizes.seconds} s, fresh database`
+export function trackSection(ctx: SectionContext, sizes: TrackSizes): Promise<SectionResult> {
+  return withFreshServer(ctx.db, ctx.dir, 'track', async (server, location) => {
+    const data = `${sizes.clients} keep-alive clients, 1 event a request, ${count(sizes.users)} user ids, ${sizes.seconds} s, fresh database`
     ctx.log(`track: ${data}`)
     const client = server.writer(sizes.clients)
     const users = new Set<string>()
@@ -38,6 +33,7 @@ export async function trackSection(ctx: SectionContext, sizes: TrackSizes): Prom
         const next = seeded(99 + k)
         let n = 0
         while (performance.now() < deadline) {
+          // a tracked event (the traffic is 70% page views)
           let message = trafficBatch(next, 1, sizes.users, now, `track-${k}`, n++)[0]!
           while (message.type !== 'track')
             message = trafficBatch(next, 1, sizes.users, now, `track-${k}`, n++)[0]!
@@ -56,28 +52,15 @@ export async function trackSection(ctx: SectionContext, sizes: TrackSizes): Prom
       }),
     )
     const seconds = (performance.now() - started) / 1000
-    const clientCpu = process.cpuUsage(cpu)
-    const endedAt = Date.now()
+    const used = process.cpuUsage(cpu)
+    const clientCpuCores = (used.user + used.system) / 1e6 / seconds
     const rate = acknowledged / seconds
     const requestLatency = latency(latencies)
-    const clientCpuShare = (clientCpu.user + clientCpu.system) / 1e6 / seconds
     ctx.log(
-      `  ${count(acknowledged)} requests acknowledged in ${round(seconds)} s: ${count(rate)} requests/s; ${errors} errors; ${latencyText(requestLatency)}; the clients used ${round(clientCpuShare * 100)}% of a core`,
+      `  ${count(acknowledged)} requests acknowledged in ${round(seconds)} s: ${count(rate)} requests/s; ${errors} errors; ${latencyText(requestLatency)}; the clients used ${round(clientCpuCores * 100)}% of a core`,
     )
-    const catchUp = await waitForCatchUp(server, endedAt)
-    const api = await checkThroughApi(server)
-    await server.stop()
-    stopped = true
-    const db = await checkDatabase(location, users)
-    const problems: string[] = []
-    if (errors > 0) problems.push(`${errors} requests failed`)
-    if (db.storedEvents !== acknowledged || api.acceptedByServer !== acknowledged)
-      problems.push(`${db.storedEvents} events stored, server counter ${api.acceptedByServer}`)
-    if (db.scoredTouchedContacts !== db.touchedContacts)
-      problems.push(`${db.touchedContacts - db.scoredTouchedContacts} touched contacts without a score`)
-    ctx.log(
-      `  checked: ${count(db.storedEvents)} events stored, ${count(db.scoredTouchedContacts)} of ${count(db.touchedContacts)} touched contacts scored${problems.length ? ` — FAILED: ${problems.join('; ')}` : ''}`,
-    )
+    const verified = await verifyLoad(server, location, { acknowledged, errors, users, endedAt: Date.now() })
+    ctx.log(`  ${verdict(verified, acknowledged)}`)
     return {
       targets: [
         {
@@ -85,10 +68,13 @@ export async function trackSection(ctx: SectionContext, sizes: TrackSizes): Prom
           measured: `${count(rate)} requests/s (p50 ${requestLatency.p50} ms, p99 ${requestLatency.p99} ms)`,
           value: Math.round(rate),
           limit: TRACK_TARGET,
-          met: rate >= TRACK_TARGET && problems.length === 0,
-          data,
+          met: rate >= TRACK_TARGET && verified.problems.length === 0,
+          data: `${data}; ${count(verified.database.touchedContacts)} distinct users touched`,
           load: load(),
-          note: [`load generator used ${round(clientCpuShare * 100)}% of a core`, ...problems].join('; '),
+          note: [
+            verified.problems.length === 0 ? 'every one committed and scored' : verified.problems.join('; '),
+            `the clients used ${round(clientCpuCores * 100)}% of a core`,
+          ].join('; '),
         },
       ],
       figures: {
@@ -98,15 +84,9 @@ export async function trackSection(ctx: SectionContext, sizes: TrackSizes): Prom
         seconds: round(seconds),
         requestsPerSecond: Math.round(rate),
         requestLatencyMs: requestLatency,
-        clientCpuCores: round(clientCpuShare),
-        catchUp,
-        api,
-        database: db,
-        problems,
+        clientCpuCores: round(clientCpuCores),
+        ...verified,
       },
     }
-  } finally {
-    if (!stopped) await server.stop().catch(() => {})
-    await dropSectionDatabase(location)
-  }
+  })
 }

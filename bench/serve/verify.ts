@@ -74,3 +74,46 @@ export async function checkDatabase(location: string, users: ReadonlySet<string>
     await store.close()
   }
 }
+
+export interface Verified {
+  readonly catchUp: CatchUp
+  readonly api: ApiCheck
+  readonly database: DatabaseCheck
+  /** What did not hold, in words; empty when every acknowledged event is stored and every touched contact scored. */
+  readonly problems: string[]
+}
+
+/**
+ * After a load: waits for the catch-up, checks through the API, stops the server, then checks
+ * the database against what the clients saw acknowledged.
+ */
+export async function verifyLoad(
+  server: BenchServer,
+  location: string,
+  load: { acknowledged: number; errors: number; users: ReadonlySet<string>; endedAt: number },
+): Promise<Verified> {
+  const catchUp = await waitForCatchUp(server, load.endedAt)
+  const api = await checkThroughApi(server)
+  await server.stop()
+  const database = await checkDatabase(location, load.users)
+  const problems: string[] = []
+  if (load.errors > 0) problems.push(`${load.errors} requests failed`)
+  if (api.acceptedByServer !== load.acknowledged)
+    problems.push(`the server counted ${api.acceptedByServer} accepted events`)
+  if (database.storedEvents !== load.acknowledged) problems.push(`${database.storedEvents} events stored`)
+  if (database.scoredTouchedContacts !== database.touchedContacts)
+    problems.push(
+      `${database.touchedContacts - database.scoredTouchedContacts} touched contacts without a score`,
+    )
+  if (api.scoredContacts !== database.touchedContacts)
+    problems.push(
+      `the API counts ${api.scoredContacts} scored contacts, ${database.touchedContacts} were touched`,
+    )
+  return { catchUp, api, database, problems }
+}
+
+/** "every one committed and scored", or what failed. */
+export function verdict(v: Verified, acknowledged: number): string {
+  const { database: db, api } = v
+  return `checked: ${db.storedEvents.toLocaleString('en-US')} events stored (acknowledged ${acknowledged.toLocaleString('en-US')}, server counter ${api.acceptedByServer.toLocaleString('en-US')}); ${db.scoredTouchedContacts.toLocaleString('en-US')} of ${db.touchedContacts.toLocaleString('en-US')} touched contacts scored (API: ${api.scoredContacts.toLocaleString('en-US')})${v.problems.length ? ` — FAILED: ${v.problems.join('; ')}` : ' — every one committed and scored'}`
+}
