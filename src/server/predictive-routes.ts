@@ -115,8 +115,8 @@ export function predictiveRoutes(app: Hono<AppEnv>, deps: PredictiveRouteDeps): 
   })
 
   app.post('/api/predictive/models/:id/versions/:version/activate', admin, async (c) => {
-    const record = await predictive.activate(c.req.param('id'), versionParam(c.req.param('version')))
-    return c.json({ model: shown(record, false) })
+    const { model } = await predictive.activate(c.req.param('id'), versionParam(c.req.param('version')))
+    return c.json({ model: shown(model, false) })
   })
 
   app.post('/api/predictive/refresh', admin, async (c) => {

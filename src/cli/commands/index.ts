@@ -12,6 +12,7 @@ export const commands: SubCommandsDef = {
   keys: () => import('./keys.js').then((m) => m.keysCommand),
   model: () => import('./model.js').then((m) => m.modelCommand),
   predict: () => import('./predict.js').then((m) => m.predictCommand),
+  predictive: () => import('./predictive.js').then((m) => m.predictiveCommand),
   restore: () => import('./backup.js').then((m) => m.restoreCommand),
   score: () => import('./score.js').then((m) => m.scoreCommand),
   sql: () => import('./sql.js').then((m) => m.sqlCommand),

@@ -19,12 +19,14 @@ import {
   systemClock,
   type WebhookSenderSettings,
 } from '../../engine/index.js'
+import { PredictiveService } from '../../engine/predictive/index.js'
 import { createApp, DEFAULT_PORT, listen, type RunningServer } from '../../server/index.js'
 import { DEFAULT_RATE_LIMITS, type RateLimit, type RateLimits } from '../../server/rate-limit.js'
 import { openStore, type Store, StoreError } from '../../store/index.js'
 import { type CliContext, CliError, cliContext } from '../context.js'
 import { VERSION } from '../main.js'
 import { displayPath } from '../paths.js'
+import { parseInterval } from './predictive-interval.js'
 
 /** The `--db` option shared by the commands that open the database. */
 export const dbArg = {
@@ -79,6 +81,12 @@ export const serveCommand = defineCommand({
         'The address to listen on (default 127.0.0.1: this machine only; 0.0.0.0: every interface)',
     },
     port: { type: 'string', description: `The port (default $LEADSCORE_PORT, else ${DEFAULT_PORT})` },
+    'retrain-every': {
+      type: 'string',
+      description:
+        'Retrain the predictive models this often, once across all processes (e.g. 7d; default $LEADSCORE_RETRAIN_EVERY, else never)',
+      valueHint: '7d',
+    },
     demo: {
       type: 'boolean',
       default: true,
@@ -100,6 +108,7 @@ export const serveCommand = defineCommand({
     const store = await openDatabase(ctx, args.db)
     let engine: Engine | undefined
     let server: RunningServer | undefined
+    let predictive: PredictiveService | undefined
     try {
       const fresh = (await store.listModels()).length === 0
       engine = await createEngine({
@@ -109,7 +118,21 @@ export const serveCommand = defineCommand({
         staticKeys: { write: ctx.env['LEADSCORE_WRITE_KEY'], admin: ctx.env['LEADSCORE_ADMIN_KEY'] },
         webhooks: webhookSettings(ctx),
       })
-      const app = createApp({ engine, store, config: { version: VERSION, rateLimits: rateLimits(ctx) } })
+      const retrain = args['retrain-every'] ?? ctx.env['LEADSCORE_RETRAIN_EVERY']
+      predictive = new PredictiveService({
+        store,
+        clock: systemClock,
+        logger,
+        location,
+        retrainEveryMs:
+          retrain === undefined || retrain === '' ? undefined : parseInterval(retrain, '--retrain-every'),
+      }).start()
+      const app = createApp({
+        engine,
+        store,
+        predictive,
+        config: { version: VERSION, rateLimits: rateLimits(ctx) },
+      })
       try {
         server = await listen(app, { host, port })
       } catch (error) {
@@ -140,6 +163,7 @@ export const serveCommand = defineCommand({
       ctx.stderr.write(`${banner.join('\n')}\n`)
       await stopped
     } finally {
+      await predictive?.close()
       await shutdown(logger, server, engine, store)
     }
   },

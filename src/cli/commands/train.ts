@@ -11,6 +11,7 @@ import { readText } from '../../io/read-text.js'
 import type { LearnerName } from '../../predict/model.js'
 import { detectSeparator, type LeadTable, PredictInputError, swapSeparator } from '../../predict/table.js'
 import { type TrainingReport, trainModel } from '../../predict/train.js'
+import type { TrainingWarning } from '../../predict/warnings.js'
 import { type CliContext, CliError, cliContext } from '../context.js'
 import { count, pct, table, writeJson } from './analyze/output.js'
 
@@ -281,8 +282,25 @@ export function formatReport(
     )
   }
   parts.push('')
-  parts.push('lift by decile (best-scored tenth first):')
-  parts.push(
+  parts.push(...evaluationBlocks(report))
+  const ignored = report.dropped.filter(
+    (d) => d.reason === 'identifier' || d.reason === 'constant' || d.reason === 'empty',
+  )
+  if (ignored.length > 0)
+    parts.push(
+      `\nnot used: ${ignored.map((d) => `${d.column} (${d.reason === 'identifier' ? 'an id: a different value in nearly every row' : d.reason})`).join(', ')}`,
+    )
+  parts.push(...warningLines(report.warnings))
+  parts.push(out ? `model written to ${out}` : 'model not saved: pass --out model.json to keep it')
+  return `${parts.join('\n')}\n`
+}
+
+/** Lift by decile, calibration and the most important features, as text blocks (shared with `leadscore predictive`). */
+export function evaluationBlocks(
+  report: Pick<TrainingReport, 'liftByDecile' | 'calibration' | 'importance'>,
+): string[] {
+  return [
+    'lift by decile (best-scored tenth first):',
     tableBlock(
       ['decile', 'leads', 'converted', 'rate', 'lift', 'cum. capture', 'likelihood'],
       report.liftByDecile.map((b) => [
@@ -296,10 +314,8 @@ export function formatReport(
       ]),
       ['right', 'right', 'right', 'right', 'right', 'right', 'right'],
     ),
-  )
-  parts.push('')
-  parts.push('calibration (predicted against observed):')
-  parts.push(
+    '',
+    'calibration (predicted against observed):',
     tableBlock(
       ['likelihood', 'leads', 'predicted', 'observed'],
       report.calibration
@@ -312,29 +328,22 @@ export function formatReport(
         ]),
       ['left', 'right', 'right', 'right'],
     ),
-  )
-  parts.push('')
-  parts.push('most important features (share of mean |contribution|):')
-  parts.push(
+    '',
+    'most important features (share of mean |contribution|):',
     tableBlock(
       ['feature', 'share'],
       report.importance.slice(0, 10).map((f) => [f.feature, pct(f.importance)]),
       ['left', 'right'],
     ),
-  )
-  const ignored = report.dropped.filter(
-    (d) => d.reason === 'identifier' || d.reason === 'constant' || d.reason === 'empty',
-  )
-  if (ignored.length > 0)
-    parts.push(
-      `\nnot used: ${ignored.map((d) => `${d.column} (${d.reason === 'identifier' ? 'an id: a different value in nearly every row' : d.reason})`).join(', ')}`,
-    )
-  if (report.warnings.length > 0) {
-    parts.push('')
-    parts.push(`warnings (${report.warnings.length}):`)
-    for (const w of report.warnings) parts.push(`  [${w.code}] ${w.message}\n    what to do: ${w.action}`)
-  }
-  parts.push('')
-  parts.push(out ? `model written to ${out}` : 'model not saved: pass --out model.json to keep it')
-  return `${parts.join('\n')}\n`
+  ]
+}
+
+/** The warnings with what to do, as lines (none when there is none). */
+export function warningLines(warnings: readonly TrainingWarning[]): string[] {
+  if (warnings.length === 0) return []
+  return [
+    '',
+    `warnings (${warnings.length}):`,
+    ...warnings.map((w) => `  [${w.code}] ${w.message}\n    what to do: ${w.action}`),
+  ]
 }

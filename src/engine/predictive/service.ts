@@ -180,12 +180,16 @@ export class PredictiveService {
     return record
   }
 
-  /** Makes a version the active one, then predicts every contact with it (in the background). */
-  async activate(id: string, version: number): Promise<PredictiveModelRecord> {
+  /** Makes a version the active one, then predicts every contact with it (in the background: `predictions` resolves when done). */
+  async activate(
+    id: string,
+    version: number,
+  ): Promise<{ model: PredictiveModelRecord; predictions: Promise<TaskResult | undefined> }> {
     await this.model(id, version)
-    const record = await this.store.activatePredictiveModel(id, version, this.clock.now())
-    void this.refresh(id)
-    return record
+    const model = await this.store.activatePredictiveModel(id, version, this.clock.now())
+    const predictions = this.refresh(id)
+    predictions.catch(() => {}) // logged by run()
+    return { model, predictions }
   }
 
   /** Stops the schedule; a task running in a worker is stopped and its job marked failed. */
