@@ -40,9 +40,18 @@ export interface QueuedOp {
 
 export interface CommitSummary {
   readonly outcomes: OpOutcome[]
-  /** Contacts rescored. */
+  /** Contacts rescored (acknowledging once scored). */
   readonly rescored: number
+  /** Contacts owed a rescore, in the queue (acknowledging once stored). */
+  readonly owed: readonly string[]
 }
+
+/**
+ * When a unit of work is done: `scored` rescores the contacts it changes in its own
+ * transaction; `stored` records the rescores they are owed (`pending_rescores`) for the
+ * rescoring that follows, so storing stays short.
+ */
+export type Acknowledge = 'stored' | 'scored'
 
 export interface CommitOptions {
   readonly models: readonly PublishedModel[]
@@ -53,6 +62,8 @@ export interface CommitOptions {
   /** Webhook endpoints: deliveries are written with the transitions. */
   readonly webhooks?: WebhookRegistry | undefined
   readonly partitionCount?: number | undefined
+  /** Default `scored`. */
+  readonly acknowledge?: Acknowledge | undefined
 }
 
 /** Commits `ops` through `tx`; see the module description. */
@@ -268,6 +279,11 @@ export async function commitOps(
     if (contact.accountId !== null && !accountsChanged.has(contact.accountId)) continue
     targets.push({ contact, newEvents: [], rebuild: false, cause: { type: 'api' } })
   }
+  const outcomes = ops.map(({ op }): OpOutcome => {
+    if (op.kind !== 'event') return 'applied'
+    if (inserted.delete(op.messageId)) return 'inserted'
+    return 'duplicate'
+  })
 
   const ctx: RescoreContext = {
     tx,
@@ -279,17 +295,30 @@ export async function commitOps(
     accounts,
   }
   const out = emptyOutput()
-  await rescoreContacts(ctx, targets, out)
   const accountCause = targets.find((t) => t.cause.type === 'event')?.cause ?? { type: 'api' }
+  if (options.acknowledge === 'stored') {
+    await tx.enqueueRescores(
+      targets.map((t) => {
+        const old = before.get(t.contact.id)?.accountId ?? null
+        return {
+          contactId: t.contact.id,
+          eventIds: t.newEvents.map((e) => e.id),
+          rebuild: t.rebuild,
+          cause: t.cause,
+          accounts: old !== null && old !== t.contact.accountId ? [old] : [],
+          at: now,
+        }
+      }),
+    )
+    // accounts whose own properties changed are rolled up now; their members when rescored
+    await rescoreAccounts(ctx, accountsChanged, accountCause, out)
+    await writeRescore(tx, out)
+    return { outcomes, rescored: 0, owed: targets.map((t) => t.contact.id) }
+  }
+  await rescoreContacts(ctx, targets, out)
   await rescoreAccounts(ctx, accountIds, accountCause, out)
   await writeRescore(tx, out)
-
-  const outcomes = ops.map(({ op }): OpOutcome => {
-    if (op.kind !== 'event') return 'applied'
-    if (inserted.delete(op.messageId)) return 'inserted'
-    return 'duplicate'
-  })
-  return { outcomes, rescored: targets.length }
+  return { outcomes, rescored: targets.length, owed: [] }
 }
 
 /**

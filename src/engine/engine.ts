@@ -18,10 +18,16 @@ import {
   writeAssignmentRule,
 } from './assignment.js'
 import type { Clock } from './clock.js'
-import { commitOps, type OpOutcome, type QueuedOp } from './commit-ops.js'
+import { type Acknowledge, commitOps, type OpOutcome, type QueuedOp } from './commit-ops.js'
 import { type ContactDetail, contactDetail } from './contact-view.js'
 import { defaultModelSource } from './default-model.js'
-import { ConflictError, EngineClosedError, InvalidRequestError, NotFoundError } from './errors.js'
+import {
+  ConflictError,
+  EngineClosedError,
+  InvalidRequestError,
+  NotFoundError,
+  QueueFullError,
+} from './errors.js'
 import { GroupCommitQueue } from './group-commit-queue.js'
 import { type KeyRing, KeyRing as KeyRingImpl, type StaticKeys } from './key-ring.js'
 import { type Logger, logRetriedFailure, silentLogger } from './logger.js'
@@ -31,6 +37,7 @@ import { compileSource, ModelRegistry, type PublishedModel } from './models.js'
 import { type BatchFields, type IngestOp, normalizeMessage } from './normalize.js'
 import { type PreviewResult, PreviewSnapshots, previewModel } from './preview.js'
 import { type PublishJob, startPublishJob } from './publish-job.js'
+import { RescoreBacklog } from './rescore-backlog.js'
 import { type TickResult, TimeRescorer } from './time-rescorer.js'
 import type { RetryPolicy } from './webhooks/backoff.js'
 import { WebhookRegistry } from './webhooks/registry.js'
@@ -57,6 +64,16 @@ export interface EngineOptions {
   readonly maxBatch?: number | undefined
   /** Shared metrics (the server adds its own to it). Default: a new registry. */
   readonly metrics?: MetricsRegistry | undefined
+  /**
+   * When `ingest` resolves: `scored` (default) once the messages are stored and their
+   * contacts rescored, in one transaction; `stored` once they are stored, with the rescoring
+   * owed recorded in the same transaction and done right after (`settled()` waits for it).
+   * `stored` keeps storing fast under load: a contact busy with events is rescored once for
+   * all those that arrived meanwhile.
+   */
+  readonly acknowledge?: Acknowledge | undefined
+  /** With `stored`: the most contacts waiting to be rescored before ingestion answers "try again" (default 50,000). */
+  readonly maxOwed?: number | undefined
   /** The webhook sender (default: on, with the default retry policy); `false`: no sending from this process. */
   readonly webhooks?: WebhookSenderSettings | false | undefined
 }
@@ -155,6 +172,11 @@ export interface Engine {
     accounts: readonly { readonly id: string; readonly properties: Properties }[],
     options?: { keyId?: string | undefined },
   ): Promise<AccountRecord[]>
+  /**
+   * Resolves when the rescoring owed for what this process acknowledged so far is done (at
+   * once when acknowledging once scored).
+   */
+  settled(): Promise<void>
   /** Rescores the contacts whose next change has come (as of `now`, default the clock's). */
   tick(now?: number): Promise<TickResult>
   /** A contact scored as of now, with its ledger, timeline and history. Throws `NotFoundError`. */
@@ -222,6 +244,9 @@ class ScoringEngine implements Engine {
   private readonly models: ModelRegistry
   private readonly queue: GroupCommitQueue<QueuedOp, OpOutcome>
   private readonly rescorer: TimeRescorer
+  private readonly backlog: RescoreBacklog
+  private readonly acknowledge: Acknowledge
+  private readonly maxOwed: number
   private readonly jobs: PublishJob[] = []
   readonly webhooks: WebhookService
   private readonly previews: PreviewSnapshots
@@ -243,6 +268,8 @@ class ScoringEngine implements Engine {
     this.keys = new KeyRingImpl(this.store, this.clock, this.logger, options.staticKeys)
     this.models = new ModelRegistry(this.store, this.logger)
     this.tickIntervalMs = options.tickIntervalMs ?? 5000
+    this.acknowledge = options.acknowledge ?? 'scored'
+    this.maxOwed = options.maxOwed ?? 50_000
     const m = this.metrics
     this.counters = {
       accepted: m.counter('leadscore_events_accepted_total', 'Messages accepted (stored or applied)'),
@@ -260,6 +287,11 @@ class ScoringEngine implements Engine {
       commit: m.histogram(
         'leadscore_ingest_commit_seconds',
         'Duration of one ingest transaction',
+        LATENCY_BUCKETS,
+      ),
+      delay: m.histogram(
+        'leadscore_rescore_delay_seconds',
+        'Time from storing a change to rescoring its contact (acknowledging once stored)',
         LATENCY_BUCKETS,
       ),
       lag: 0,
@@ -306,6 +338,24 @@ class ScoringEngine implements Engine {
       () => this.outbox.pending,
     )
     m.gauge('leadscore_webhook_outbox_dead', 'Webhook deliveries dead-lettered', () => this.outbox.dead)
+    m.gauge(
+      'leadscore_rescore_backlog',
+      'Contacts waiting in this process to be rescored after their changes were stored',
+      () => this.backlog.size,
+    )
+    this.backlog = new RescoreBacklog({
+      store: this.store,
+      clock: this.clock,
+      logger: this.logger,
+      models: this.models,
+      webhooks: this.registry,
+      storing: () => this.queue.pending > 0,
+      onRescored: (n, waits) => {
+        this.counters.rescored.inc(n, { cause: 'ingest' })
+        for (const w of waits) this.counters.delay.observe(w / 1000)
+        this.sender?.wake()
+      },
+    })
     this.rescorer = new TimeRescorer({
       store: this.store,
       logger: this.logger,
@@ -355,6 +405,10 @@ class ScoringEngine implements Engine {
         this.jobs.unshift(startPublishJob(this.jobDeps(), model))
       }
     }
+    // rescores owed from before (a crash, a stop while the store was out of reach)
+    const owed = await this.backlog.sweep()
+    if (owed > 0)
+      this.logger.info('rescoring contacts whose changes were stored but not yet scored', { contacts: owed })
     if (this.tickIntervalMs > 0) {
       this.timer = setInterval(() => this.backgroundTick(), this.tickIntervalMs)
       this.timer.unref()
@@ -370,6 +424,8 @@ class ScoringEngine implements Engine {
       this.outbox = await this.store.outboxStats()
       const result = await this.tick()
       if (result.rescored > 0) this.logger.debug('rescored contacts due to time', { ...result })
+      // rescores owed in this process's partitions that no one is doing (another process stopped)
+      await this.backlog.sweep(await this.rescorer.partitions())
     })()
       .catch((error: unknown) =>
         logRetriedFailure(this.logger, 'time-based rescoring failed; retrying at the next tick', error),
@@ -404,6 +460,10 @@ class ScoringEngine implements Engine {
       else rejections.push({ index, messageId: n.messageId, reason: n.reason })
     })
     if (rejections.length > 0) this.counters.rejected.inc(rejections.length)
+    if (this.acknowledge === 'stored' && queued.length > 0 && this.backlog.size >= this.maxOwed) {
+      const retry = Math.min(30, Math.max(1, Math.ceil(this.backlog.size / 10_000)))
+      throw new QueueFullError(this.backlog.size, this.maxOwed, retry, 'rescore')
+    }
     const outcomes = await this.queue.submit(queued)
     let accepted = 0
     let duplicates = 0
@@ -480,11 +540,17 @@ class ScoringEngine implements Engine {
       now: this.clock.now(),
       webhooks: this.registry,
       partitionCount: this.store.partitionCount,
+      acknowledge: this.acknowledge,
     }
     const summary = await this.store.transaction((tx) => commitOps(tx, ops, options))
     this.sender?.wake()
     if (summary.rescored > 0) this.counters.rescored.inc(summary.rescored, { cause: 'ingest' })
+    if (summary.owed.length > 0) this.backlog.add(summary.owed)
     return summary.outcomes
+  }
+
+  settled(): Promise<void> {
+    return this.backlog.settled()
   }
 
   async tick(now?: number): Promise<TickResult> {
@@ -687,6 +753,7 @@ class ScoringEngine implements Engine {
     if (this.timer) clearInterval(this.timer)
     this.stopping.abort()
     await this.queue.close()
+    await this.backlog.close()
     await this.ticking
     await Promise.all(this.jobs.map((j) => j.done))
     await this.sender?.stop()

@@ -41,11 +41,21 @@ export class ConflictError extends EngineError {
 export class QueueFullError extends EngineError {
   override readonly name = 'QueueFullError'
   readonly retryAfterSeconds: number
-  constructor(pending: number, limit: number, retryAfterSeconds: number) {
+  /** What is full: the messages waiting to be written, or the contacts waiting to be rescored. */
+  readonly queue: 'ingest' | 'rescore'
+  constructor(
+    pending: number,
+    limit: number,
+    retryAfterSeconds: number,
+    queue: 'ingest' | 'rescore' = 'ingest',
+  ) {
     super(
-      `the ingest queue is full (${pending} of ${limit} messages waiting to be written)`,
+      queue === 'ingest'
+        ? `the ingest queue is full (${pending} of ${limit} messages waiting to be written)`
+        : `rescoring is behind (${pending} of ${limit} contacts waiting to be rescored)`,
       `retry after ${retryAfterSeconds} s; SDKs do this on their own when they get a 429`,
     )
+    this.queue = queue
     this.retryAfterSeconds = retryAfterSeconds
   }
 }

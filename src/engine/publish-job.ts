@@ -15,6 +15,7 @@ import {
   type RescoreContext,
   rescoreAccounts,
   rescoreContacts,
+  rescoreOwed,
   writeRescore,
 } from './rescore.js'
 import type { WebhookRegistry } from './webhooks/registry.js'
@@ -130,6 +131,9 @@ async function run(deps: PublishJobDeps, model: PublishedModel, job: PublishJob)
           webhooks: deps.webhooks,
           partitionCount: store.partitionCount,
         }
+        // changes owed to these contacts first, with every published model: the refold below
+        // is for this model only and would otherwise take them from the others
+        await rescoreOwed({ ...ctx, models: deps.models.published }, contacts)
         const out = emptyOutput()
         await rescoreContacts(
           ctx,

@@ -24,6 +24,7 @@ import type {
   ContactRecord,
   ContactWrite,
   DeliveryWrite,
+  PendingRescore,
   ScorePoint,
   ScoreRecord,
   ScoreWithState,
@@ -81,6 +82,10 @@ export interface RescoreOutput {
   readonly contactWrites: ContactWrite[]
   /** Fresh results by model id, then contact id. */
   readonly results: Map<string, Map<string, ScoreResult>>
+  /** Accounts to roll up that owed rescores named (accounts their contacts left). */
+  readonly owedAccounts: Set<string>
+  /** The contacts rescored, with the oldest time a rescore was owed to each (when one was). */
+  readonly owedSince: Map<string, number>
 }
 
 /** An empty output to collect into. */
@@ -93,6 +98,8 @@ export function emptyOutput(): RescoreOutput {
     deliveries: [],
     contactWrites: [],
     results: new Map(),
+    owedAccounts: new Set(),
+    owedSince: new Map(),
   }
 }
 
@@ -116,12 +123,78 @@ export async function contactInput(ctx: RescoreContext, contact: ContactRecord):
   return { id: contact.id, properties: contact.properties, account: account?.properties }
 }
 
-/** Rescores `targets` with every model of `ctx`, collecting the writes into `out`. */
-export async function rescoreContacts(
+/**
+ * Merges the rescores owed to the targets' contacts (taken from the queue in this
+ * transaction) into the targets: their events are folded, a merge refolds, and an owed
+ * event or API change is the cause rather than time or a publish. With `onlyOwed`, targets
+ * nothing is owed to are left out (another process rescored them meanwhile).
+ */
+async function withOwed(
   ctx: RescoreContext,
   targets: readonly RescoreTarget[],
+  out: RescoreOutput,
+  onlyOwed: boolean,
+): Promise<RescoreTarget[]> {
+  const owed = await ctx.tx.takeRescores(targets.map((t) => t.contact.id))
+  if (owed.length === 0) return onlyOwed ? [] : [...targets]
+  const byContact = new Map<string, PendingRescore[]>()
+  for (const row of owed) {
+    const list = byContact.get(row.contactId) ?? []
+    list.push(row)
+    byContact.set(row.contactId, list)
+    for (const account of row.accounts) out.owedAccounts.add(account)
+  }
+  const events = new Map(
+    (await ctx.tx.eventsById(owed.flatMap((r) => r.eventIds))).map((e): [string, ContactEvent] => [
+      e.id,
+      { id: e.id, name: e.name, ts: e.ts, properties: e.properties },
+    ]),
+  )
+  const merged: RescoreTarget[] = []
+  for (const target of targets) {
+    const rows = byContact.get(target.contact.id)
+    if (rows === undefined) {
+      if (!onlyOwed) merged.push(target)
+      continue
+    }
+    out.owedSince.set(target.contact.id, Math.min(...rows.map((r) => r.at)))
+    const seen = new Set(target.newEvents.map((e) => e.id))
+    const newEvents = [...target.newEvents]
+    for (const row of rows) {
+      for (const id of row.eventIds) {
+        const event = events.get(id)
+        if (event !== undefined && !seen.has(id)) {
+          seen.add(id)
+          newEvents.push(event)
+        }
+      }
+    }
+    // the newest owed cause, an event's first: what a person would name as the reason
+    const owedCause = rows.findLast((r) => r.cause.type === 'event')?.cause ?? rows[rows.length - 1]!.cause
+    const cause =
+      onlyOwed || target.cause.type === 'time' || target.cause.type === 'publish' ? owedCause : target.cause
+    merged.push({
+      contact: target.contact,
+      newEvents,
+      rebuild: target.rebuild || rows.some((r) => r.rebuild),
+      cause,
+    })
+  }
+  return merged
+}
+
+/**
+ * Rescores `targets` with every model of `ctx`, collecting the writes into `out`. The
+ * rescores owed to them are taken from the queue and merged in (see `withOwed`).
+ */
+export async function rescoreContacts(
+  ctx: RescoreContext,
+  given: readonly RescoreTarget[],
   out: RescoreOutput = emptyOutput(),
+  options: { onlyOwed?: boolean | undefined } = {},
 ): Promise<RescoreOutput> {
+  if (given.length === 0) return out
+  const targets = await withOwed(ctx, given, out, options.onlyOwed === true)
   if (targets.length === 0) return out
   const ids = targets.map((t) => t.contact.id)
   // stored states first, so the contacts that need all their events are read in one query
@@ -357,7 +430,8 @@ export async function rescoreAccounts(
   cause: TransitionCauseRef,
   out: RescoreOutput,
 ): Promise<void> {
-  const ids = [...new Set(accountIds)].sort()
+  const ids = [...new Set([...accountIds, ...out.owedAccounts])].sort()
+  out.owedAccounts.clear()
   if (ids.length === 0) return
   const previous = new Map<string, ScoreRecordLike>()
   for (const id of ids) {
@@ -438,4 +512,28 @@ export async function writeRescore(tx: StoreOps, out: RescoreOutput): Promise<vo
     })
   }
   if (out.contactWrites.length > 0) await tx.upsertContacts(out.contactWrites)
+}
+
+/**
+ * Rescores the contacts that are owed a rescore among `contacts` (locked by the caller's
+ * transaction) with every model of `ctx`, rolls up their accounts and writes it all. Returns
+ * the output (`owedSince` names the contacts rescored).
+ */
+export async function rescoreOwed(
+  ctx: RescoreContext,
+  contacts: readonly ContactRecord[],
+): Promise<RescoreOutput> {
+  const out = emptyOutput()
+  const fallback: TransitionCauseRef = { type: 'api' }
+  await rescoreContacts(
+    ctx,
+    contacts.map((contact) => ({ contact, newEvents: [], rebuild: false, cause: fallback })),
+    out,
+    { onlyOwed: true },
+  )
+  const rescored = contacts.filter((c) => out.owedSince.has(c.id))
+  const accounts = rescored.flatMap((c) => (c.accountId === null ? [] : [c.accountId]))
+  await rescoreAccounts(ctx, accounts, fallback, out)
+  await writeRescore(ctx.tx, out)
+  return out
 }

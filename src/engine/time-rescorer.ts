@@ -128,6 +128,11 @@ export class TimeRescorer {
     })
   }
 
+  /** The partitions this process holds now (leased or renewed as needed). */
+  async partitions(): Promise<readonly number[]> {
+    return (await this.lease()).partitions
+  }
+
   /** The current leases, renewed when half their time is gone. */
   private async lease(): Promise<LeaseGrant> {
     if (this.grant === undefined || Date.now() > this.grant.validUntil - LEASE_TTL_MS / 2) {

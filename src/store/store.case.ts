@@ -10,6 +10,7 @@ import { partitionOf } from './partition.js'
 import type { ContactRecord, ContactWrite } from './records/contact.js'
 import type { ContactQuery } from './records/contact-query.js'
 import type { EventWrite, StoredEvent } from './records/event.js'
+import type { PendingRescoreWrite } from './records/pending-rescore.js'
 import type { ScoreWrite } from './records/score.js'
 import type { TransitionWrite } from './records/transition.js'
 import type { Store, StoreOps } from './store.js'
@@ -1064,6 +1065,92 @@ export function runStoreConformance(name: string, createStore: CreateStoreTarget
         await expect(store.listAccounts({ model: MODEL, cursor: 'nonsense' })).rejects.toThrow(
           /not a cursor returned by listAccounts/,
         )
+      })
+    })
+
+    describe('rescores owed', () => {
+      const owed = (contactId: string, at: number, extra: Partial<PendingRescoreWrite> = {}) => ({
+        contactId,
+        eventIds: [],
+        rebuild: false,
+        cause: { type: 'api' } as const,
+        accounts: [],
+        at,
+        ...extra,
+      })
+
+      it('keeps them in write order until the transaction that rescores the contact takes them', async () => {
+        await store.enqueueRescores([
+          owed('b', T0 + 1, { eventIds: ['e1', 'e2'], cause: { type: 'event', eventId: 'e2' } }),
+          owed('a', T0 + 2, { rebuild: true, accounts: ['acme'] }),
+          owed('b', T0 + 3, { eventIds: ['e3'], cause: { type: 'event', eventId: 'e3' } }),
+          owed('c', T0 + 4),
+        ])
+        expect(await store.pendingRescores({ limit: 10 })).toEqual([
+          { contactId: 'b', partition: partitionOf('b', store.partitionCount), since: T0 + 1 },
+          { contactId: 'a', partition: partitionOf('a', store.partitionCount), since: T0 + 2 },
+          { contactId: 'c', partition: partitionOf('c', store.partitionCount), since: T0 + 4 },
+        ])
+        expect(await store.pendingRescores({ limit: 1 })).toHaveLength(1)
+        expect(await store.pendingRescoreStats()).toEqual({ rows: 4, oldest: T0 + 1 })
+
+        const taken = await store.transaction((tx) => tx.takeRescores(['b', 'a', 'zz']))
+        expect(taken.map(({ seq: _, ...rest }) => rest)).toEqual([
+          {
+            ...owed('b', T0 + 1, { eventIds: ['e1', 'e2'], cause: { type: 'event', eventId: 'e2' } }),
+            partition: partitionOf('b', store.partitionCount),
+          },
+          {
+            ...owed('a', T0 + 2, { rebuild: true, accounts: ['acme'] }),
+            partition: partitionOf('a', store.partitionCount),
+          },
+          {
+            ...owed('b', T0 + 3, { eventIds: ['e3'], cause: { type: 'event', eventId: 'e3' } }),
+            partition: partitionOf('b', store.partitionCount),
+          },
+        ])
+        expect(taken[0]!.seq).toBeLessThan(taken[1]!.seq)
+        expect(await store.takeRescores(['a', 'b'])).toEqual([])
+        expect((await store.pendingRescores({ limit: 10 })).map((p) => p.contactId)).toEqual(['c'])
+        expect(await store.pendingRescoreStats()).toEqual({ rows: 1, oldest: T0 + 4 })
+      })
+
+      it('gives them back when the rescoring transaction fails, and stores none of a bad batch', async () => {
+        await store.enqueueRescores([owed('a', T0)])
+        await expect(
+          store.transaction(async (tx) => {
+            expect(await tx.takeRescores(['a'])).toHaveLength(1)
+            throw new Error('scoring failed')
+          }),
+        ).rejects.toThrow('scoring failed')
+        expect(await store.pendingRescores({ limit: 10 })).toEqual([
+          { contactId: 'a', partition: partitionOf('a', store.partitionCount), since: T0 },
+        ])
+        await expect(
+          store.enqueueRescores([owed('b', T0), owed('c', T0, { cause: { type: 'nonsense' } as never })]),
+        ).rejects.toThrow(StoreInputError)
+        await expect(store.enqueueRescores([owed('', T0)])).rejects.toThrow(/rescores\[0\]\.contactId/)
+        expect((await store.pendingRescoreStats()).rows).toBe(1)
+      })
+
+      it('lists only the partitions asked for', async () => {
+        const ids = Array.from({ length: 40 }, (_, i) => `c${i}`)
+        await store.enqueueRescores(ids.map((id, i) => owed(id, T0 + i)))
+        const partition = partitionOf('c7', store.partitionCount)
+        const listed = await store.pendingRescores({ partitions: [partition], limit: 100 })
+        expect(listed.map((p) => p.contactId)).toEqual(
+          ids.filter((id) => partitionOf(id, store.partitionCount) === partition),
+        )
+        expect(await store.pendingRescores({ partitions: [], limit: 100 })).toEqual([])
+      })
+
+      it('reads events by id, in the order asked, leaving out unknown ids', async () => {
+        await store.insertEvents([event('e1', 'a', T0), event('e2', null, T0 + 1, { anonymousId: 'anon' })])
+        const found = await store.eventsById(['e2', 'nope', 'e1', 'e2'])
+        expect(found.map((e) => [e.id, e.contactId, e.anonymousId])).toEqual([
+          ['e2', null, 'anon'],
+          ['e1', 'a', null],
+        ])
       })
     })
 

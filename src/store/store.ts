@@ -29,6 +29,12 @@ import type { KeyRecord, KeyWrite } from './records/key.js'
 import type { LeaseGrant, LeaseRequest } from './records/lease.js'
 import type { ModelDraft, ModelRecord, PublishModel } from './records/model.js'
 import type {
+  PendingContact,
+  PendingRescore,
+  PendingRescoreQuery,
+  PendingRescoreWrite,
+} from './records/pending-rescore.js'
+import type {
   ContactIdsQuery,
   PredictionBatch,
   PredictionRecord,
@@ -88,6 +94,19 @@ export interface StoreOps {
   contactEvents(contactId: string, options?: ContactEventsOptions): Promise<StoredEvent[]>
   /** `contactEvents` of several contacts in one read, in the order of `contactIds` (each id once). */
   eventsOfContacts(contactIds: readonly string[]): Promise<ContactEventList[]>
+  /** Stored events by id, in the order of `ids` (unknown ids left out). */
+  eventsById(ids: readonly string[]): Promise<StoredEvent[]>
+
+  // rescores owed (see `PendingRescoreWrite`)
+
+  /** Records that contacts are owed a rescore (in the unit of work that calls for it). */
+  enqueueRescores(rescores: readonly PendingRescoreWrite[]): Promise<void>
+  /** The rescores owed to `contactIds`, oldest first, removed from the queue: call it in the transaction that rescores them. */
+  takeRescores(contactIds: readonly string[]): Promise<PendingRescore[]>
+  /** Contacts owed a rescore, oldest first (each once). */
+  pendingRescores(query: PendingRescoreQuery): Promise<PendingContact[]>
+  /** How many rescores are owed, and since when. */
+  pendingRescoreStats(): Promise<{ rows: number; oldest: number | null }>
 
   // contacts and identity
 

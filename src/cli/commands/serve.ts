@@ -81,6 +81,12 @@ export const serveCommand = defineCommand({
         'The address to listen on (default 127.0.0.1: this machine only; 0.0.0.0: every interface)',
     },
     port: { type: 'string', description: `The port (default $LEADSCORE_PORT, else ${DEFAULT_PORT})` },
+    ack: {
+      type: 'string',
+      description:
+        'When ingestion answers 2xx: stored (default: once the events are committed; contacts are rescored right after) or scored (once rescored too, slower under load)',
+      valueHint: 'stored|scored',
+    },
     'retrain-every': {
       type: 'string',
       description:
@@ -104,6 +110,10 @@ export const serveCommand = defineCommand({
       })
     }
     const logger = createJsonLogger({ stream: ctx.stderr, level: parseLogLevel(level) ?? 'info' })
+    const acknowledge = args.ack ?? ctx.env['LEADSCORE_ACK'] ?? 'stored'
+    if (acknowledge !== 'stored' && acknowledge !== 'scored') {
+      throw new CliError(`--ack ${acknowledge} is not a choice`, { hint: 'use --ack stored or --ack scored' })
+    }
     const location = databaseLocation(ctx, args.db)
     const store = await openDatabase(ctx, args.db)
     let engine: Engine | undefined
@@ -117,6 +127,7 @@ export const serveCommand = defineCommand({
         logger,
         staticKeys: { write: ctx.env['LEADSCORE_WRITE_KEY'], admin: ctx.env['LEADSCORE_ADMIN_KEY'] },
         webhooks: webhookSettings(ctx),
+        acknowledge,
       })
       const retrain = args['retrain-every'] ?? ctx.env['LEADSCORE_RETRAIN_EVERY']
       predictive = new PredictiveService({

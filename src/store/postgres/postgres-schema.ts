@@ -331,4 +331,22 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX contact_predictions_contact ON contact_predictions (contact_id)`,
     ],
   },
+  {
+    version: 7,
+    name: 'rescores owed to contacts, kept until they are done',
+    statements: [
+      `CREATE TABLE pending_rescores (
+        seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        contact_id ${ID} NOT NULL,
+        partition INTEGER NOT NULL,
+        event_ids JSON NOT NULL,
+        rebuild INTEGER NOT NULL CHECK (rebuild IN (0, 1)),
+        cause JSON NOT NULL,
+        accounts JSON NOT NULL,
+        at BIGINT NOT NULL
+      )`,
+      `CREATE INDEX pending_rescores_contact ON pending_rescores (contact_id)`,
+      `CREATE INDEX pending_rescores_partition ON pending_rescores (partition, seq)`,
+    ],
+  },
 ]

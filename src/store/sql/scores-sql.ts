@@ -37,7 +37,8 @@ import { DELIVERY_WRITE_COLUMNS, deliveryRows } from './webhooks-sql.js'
 
 const CAUSES = ['event', 'time', 'publish', 'api'] as const
 
-function cause(value: unknown, f: string): string {
+/** The JSON of a transition's cause, checked. */
+export function causeJson(value: unknown, f: string): string {
   if (value === null || typeof value !== 'object') throw new StoreInputError(f, 'must be an object')
   const c = value as Record<string, unknown>
   const type = v.oneOf(c['type'], CAUSES, `${f}.type`)
@@ -136,7 +137,7 @@ export async function applyScores(exec: Executor, batch: ScoreBatch, partitionCo
       v.nullableText(t.from, `${f}.from`),
       v.nullableText(t.to, `${f}.to`),
       v.time(t.at, `${f}.at`),
-      cause(t.cause, `${f}.cause`),
+      causeJson(t.cause, `${f}.cause`),
     ]
   })
   const history = list(batch.history, 'history').map((p, i): SqlValue[] => {
@@ -150,7 +151,7 @@ export async function applyScores(exec: Executor, batch: ScoreBatch, partitionCo
       v.finite(p.fit, `${f}.fit`),
       v.finite(p.engagement, `${f}.engagement`),
       v.finite(p.total, `${f}.total`),
-      cause(p.cause, `${f}.cause`),
+      causeJson(p.cause, `${f}.cause`),
     ]
   })
 

@@ -25,6 +25,12 @@ import type { KeyRecord, KeyWrite } from '../records/key.js'
 import type { LeaseGrant, LeaseRequest } from '../records/lease.js'
 import type { ModelDraft, ModelRecord, PublishModel } from '../records/model.js'
 import type {
+  PendingContact,
+  PendingRescore,
+  PendingRescoreQuery,
+  PendingRescoreWrite,
+} from '../records/pending-rescore.js'
+import type {
   ContactIdsQuery,
   PredictionBatch,
   PredictionRecord,
@@ -74,6 +80,7 @@ import type { Executor, RootExecutor } from './executor.js'
 import * as keys from './keys-sql.js'
 import * as leases from './leases-sql.js'
 import * as models from './models-sql.js'
+import * as pending from './pending-rescores-sql.js'
 import * as predictive from './predictive-sql.js'
 import * as rescore from './rescore-sql.js'
 import * as scores from './scores-sql.js'
@@ -96,6 +103,21 @@ export class SqlOps implements StoreOps {
   }
   eventsOfContacts(contactIds: readonly string[]): Promise<ContactEventList[]> {
     return rescore.eventsOfContacts(this.exec, contactIds)
+  }
+  eventsById(ids: readonly string[]): Promise<StoredEvent[]> {
+    return pending.eventsById(this.exec, ids)
+  }
+  enqueueRescores(rescores: readonly PendingRescoreWrite[]): Promise<void> {
+    return pending.enqueueRescores(this.exec, rescores, this.partitionCount)
+  }
+  takeRescores(contactIds: readonly string[]): Promise<PendingRescore[]> {
+    return pending.takeRescores(this.exec, contactIds)
+  }
+  pendingRescores(query: PendingRescoreQuery): Promise<PendingContact[]> {
+    return pending.pendingRescores(this.exec, query)
+  }
+  pendingRescoreStats(): Promise<{ rows: number; oldest: number | null }> {
+    return pending.pendingRescoreStats(this.exec)
   }
   upsertContacts(list: readonly ContactWrite[]): Promise<ContactRecord[]> {
     return contacts.upsertContacts(this.exec, list, this.partitionCount)

@@ -332,4 +332,22 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX contact_predictions_contact ON contact_predictions (contact_id)`,
     ],
   },
+  {
+    version: 7,
+    name: 'rescores owed to contacts, kept until they are done',
+    statements: [
+      `CREATE TABLE pending_rescores (
+        seq INTEGER PRIMARY KEY,
+        contact_id TEXT NOT NULL,
+        partition INTEGER NOT NULL,
+        event_ids TEXT NOT NULL,
+        rebuild INTEGER NOT NULL CHECK (rebuild IN (0, 1)),
+        cause TEXT NOT NULL,
+        accounts TEXT NOT NULL,
+        at INTEGER NOT NULL
+      )`,
+      `CREATE INDEX pending_rescores_contact ON pending_rescores (contact_id)`,
+      `CREATE INDEX pending_rescores_partition ON pending_rescores (partition, seq)`,
+    ],
+  },
 ]
