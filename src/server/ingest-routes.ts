@@ -10,9 +10,12 @@
 import type { Hono } from 'hono'
 import { cors } from 'hono/cors'
 import type { Engine, IngestResult, MessageType } from '../engine/index.js'
+import { rejectionReason } from '../i18n/api.js'
+import { DEFAULT_LOCALE, type Locale } from '../i18n/locale.js'
 import { type AppEnv, authenticate, bodyKey, headerKey } from './auth.js'
 import type { ServerConfig } from './config.js'
 import { HttpError } from './http-error.js'
+import { requestLocale } from './locale.js'
 import { parseJson, readBody } from './read-body.js'
 import type { RejectionLog } from './rejection-log.js'
 
@@ -41,14 +44,18 @@ export interface IngestDeps {
 }
 
 /** The response body of an ingestion request. */
-export function ingestResponse(result: IngestResult) {
+export function ingestResponse(result: IngestResult, locale: Locale = DEFAULT_LOCALE) {
   return {
     success: true,
     received: result.received,
     accepted: result.accepted,
     duplicates: result.duplicates,
     rejected: result.rejected,
-    rejections: result.rejections,
+    // why, in the caller's language (the log keeps the English reason)
+    rejections:
+      locale === DEFAULT_LOCALE
+        ? result.rejections
+        : result.rejections.map((r) => ({ ...r, reason: rejectionReason(r.reason, locale) })),
   }
 }
 
@@ -67,19 +74,36 @@ export function ingestRoutes(app: Hono<AppEnv>, deps: IngestDeps): void {
   app.post('/v1/:route', async (c) => {
     const route = c.req.param('route')
     if (!Object.hasOwn(INGEST_ROUTES, route)) {
-      throw new HttpError(404, 'not_found', `no ingestion route /v1/${route}`, {
-        hint: `use /v1/batch, or /v1/${Object.keys(INGEST_ROUTES)
-          .filter((r) => r !== 'batch' && r !== 'b')
-          .join('|')}`,
-      })
+      throw new HttpError(
+        404,
+        'not_found',
+        { key: 'ingest.route', values: { route } },
+        {
+          hint: {
+            key: 'ingest.route.hint',
+            values: {
+              routes: Object.keys(INGEST_ROUTES)
+                .filter((r) => r !== 'batch' && r !== 'b')
+                .join('|'),
+            },
+          },
+        },
+      )
     }
     const type = INGEST_ROUTES[route]!
     const body = parseJson(await readBody(c.req.raw, config.maxBatchBytes))
     if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-      throw new HttpError(400, 'not_an_object', 'the body must be a JSON object', {
-        hint:
-          type === null ? 'send { "batch": [ ...messages ] }' : `send one ${type} message as a JSON object`,
-      })
+      throw new HttpError(
+        400,
+        'not_an_object',
+        { key: 'ingest.notObject' },
+        {
+          hint:
+            type === null
+              ? { key: 'ingest.notObject.hint.batch' }
+              : { key: 'ingest.notObject.hint.one', values: { type } },
+        },
+      )
     }
     const key = await authenticate(engine, headerKey(c.req.header('authorization')) ?? bodyKey(body), [
       'write',
@@ -92,9 +116,12 @@ export function ingestRoutes(app: Hono<AppEnv>, deps: IngestDeps): void {
     if (type === null) {
       const list = (body as Record<string, unknown>)['batch']
       if (!Array.isArray(list)) {
-        throw new HttpError(400, 'no_batch', 'a batch body needs a `batch` list of messages', {
-          hint: 'send { "batch": [ { "type": "track", ... } ] }, or one message to /v1/track, /v1/identify, ...',
-        })
+        throw new HttpError(
+          400,
+          'no_batch',
+          { key: 'ingest.noBatch' },
+          { hint: { key: 'ingest.noBatch.hint' } },
+        )
       }
       messages = list.slice(0, config.maxBatchMessages)
       for (let i = config.maxBatchMessages; i < list.length; i++) {
@@ -130,6 +157,6 @@ export function ingestRoutes(app: Hono<AppEnv>, deps: IngestDeps): void {
         first: all.rejections[0]?.reason,
       })
     }
-    return c.json(ingestResponse(all))
+    return c.json(ingestResponse(all, requestLocale(c)))
   })
 }
