@@ -51,7 +51,8 @@ export function accountRoutes(app: Hono<AppEnv>, deps: AccountRouteDeps): void {
     const model = engine.modelFor(q.model).record.id
     const id = c.req.param('id')
     const account = await store.getAccount(id)
-    if (!account) throw new HttpError(404, 'not_found', `no account ${JSON.stringify(id)}`)
+    if (!account)
+      throw new HttpError(404, 'not_found', { key: 'account.none', values: { id: JSON.stringify(id) } })
     const [scores, members] = await Promise.all([store.accountScores(id), store.accountMembers(id, model)])
     return c.json({
       account,

@@ -255,7 +255,8 @@ export function analysisRoutes(app: Hono<AppEnv>, deps: AnalysisRouteDeps): void
 
 function outcomeSpec(text: string): OutcomeSpec {
   const spec = parseOutcome(text)
-  if ('error' in spec) throw new HttpError(400, 'invalid_request', `outcome: ${spec.error}`)
+  if ('error' in spec)
+    throw new HttpError(400, 'invalid_request', { key: 'analysis.outcome', values: { detail: spec.error } })
   return spec
 }
 
@@ -263,9 +264,12 @@ function parseTime(name: string, value: string | undefined): number | undefined 
   if (value === undefined) return undefined
   const t = Date.parse(value)
   if (Number.isNaN(t)) {
-    throw new HttpError(400, 'invalid_request', `${name}: ${JSON.stringify(value)} is not a time`, {
-      hint: 'write an ISO-8601 date or time, e.g. 2026-11-01 or 2026-11-01T09:30:00Z',
-    })
+    throw new HttpError(
+      400,
+      'invalid_request',
+      { key: 'analysis.time', values: { name, value: JSON.stringify(value) } },
+      { hint: { key: 'analysis.time.hint' } },
+    )
   }
   return t
 }
@@ -275,7 +279,10 @@ function splitVersion(text: string): [string, number | undefined] {
   if (at < 0) return [text, undefined]
   const version = Number(text.slice(at + 1))
   if (!Number.isSafeInteger(version) || version < 1)
-    throw new HttpError(400, 'invalid_request', `compare: ${JSON.stringify(text)} is not id@version`)
+    throw new HttpError(400, 'invalid_request', {
+      key: 'analysis.compare',
+      values: { value: JSON.stringify(text) },
+    })
   return [text.slice(0, at), version]
 }
 
@@ -284,9 +291,7 @@ function mqlErrors(run: () => Response): Response {
     return run()
   } catch (error) {
     if (error instanceof NoMqlDefinitionError) {
-      throw new HttpError(422, 'invalid_request', error.message, {
-        hint: 'pass threshold=N: MQL is then a total of N or more',
-      })
+      throw new HttpError(422, 'invalid_request', error.message, { hint: { key: 'analysis.mql.hint' } })
     }
     throw error
   }
@@ -301,7 +306,7 @@ async function modelVersion(
 ): Promise<{ record: ModelRecord; compiled: CompiledModel }> {
   if (id === undefined) {
     if (version !== undefined)
-      throw new HttpError(400, 'invalid_request', 'version needs model: which model?')
+      throw new HttpError(400, 'invalid_request', { key: 'analysis.versionNeedsModel' })
     return engine.primaryModel()
   }
   if (version === undefined) {

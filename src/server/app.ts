@@ -9,6 +9,7 @@ import { Hono } from 'hono'
 import { routePath } from 'hono/route'
 import type { Engine } from '../engine/index.js'
 import { PredictiveService } from '../engine/predictive/index.js'
+import { rejectionReason } from '../i18n/api.js'
 import type { Store } from '../store/index.js'
 import { accountRoutes } from './account-routes.js'
 import { analysisRoutes } from './analysis-routes.js'
@@ -20,7 +21,7 @@ import { docsPage } from './docs-page.js'
 import { handoffRoutes } from './handoff-routes.js'
 import { errorResponse, HttpError, toHttpError } from './http-error.js'
 import { ingestRoutes } from './ingest-routes.js'
-import { useLocale } from './locale.js'
+import { requestLocale, useLocale } from './locale.js'
 import { modelRoutes } from './model-routes.js'
 import { openApiDocument } from './openapi.js'
 import { predictiveRoutes } from './predictive-routes.js'
@@ -86,9 +87,12 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.notFound((c) =>
     errorResponse(
       c,
-      new HttpError(404, 'not_found', `no route ${c.req.method} ${c.req.path}`, {
-        hint: 'see /docs for the routes',
-      }),
+      new HttpError(
+        404,
+        'not_found',
+        { key: 'route.none', values: { method: c.req.method, path: c.req.path } },
+        { hint: { key: 'route.none.hint' } },
+      ),
     ),
   )
 
@@ -105,7 +109,13 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 
   app.get('/api/ingest/rejections', requireKey(engine, ['admin']), (c) => {
     const q = rejectionsQuery.parse(queryObject(c.req.url))
-    return c.json({ total: rejections.total, rejections: rejections.recent(q.limit) })
+    const locale = requestLocale(c)
+    return c.json({
+      total: rejections.total,
+      rejections: rejections
+        .recent(q.limit)
+        .map((r) => ({ ...r, reason: rejectionReason(r.reason, locale) })),
+    })
   })
 
   app.get('/healthz', async (c) => {

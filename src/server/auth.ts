@@ -9,7 +9,7 @@ import type { Context, MiddlewareHandler } from 'hono'
 import type { Engine, VerifiedKey } from '../engine/index.js'
 import type { Locale } from '../i18n/index.js'
 import type { KeyKind } from '../store/index.js'
-import { HttpError } from './http-error.js'
+import { type ErrorText, HttpError } from './http-error.js'
 import type { RateLimiter } from './rate-limit.js'
 
 /** Hono variables set by the middlewares. */
@@ -47,7 +47,7 @@ export function bodyKey(body: unknown): string | undefined {
   return typeof key === 'string' && key !== '' ? key : undefined
 }
 
-function unauthorized(message: string, hint: string): HttpError {
+function unauthorized(message: ErrorText, hint: ErrorText): HttpError {
   return new HttpError(401, 'unauthorized', message, {
     hint,
     headers: { 'WWW-Authenticate': 'Basic realm="leadscore", Bearer' },
@@ -65,23 +65,21 @@ export async function authenticate(
 ): Promise<VerifiedKey> {
   if (secret === undefined) {
     throw unauthorized(
-      'an API key is required',
-      allowed.includes('write')
-        ? 'send a write key as the Basic auth user (Segment SDKs do this with their writeKey), as a Bearer token, or as writeKey in the body'
-        : 'send an admin key: Authorization: Bearer <key> (create one with `leadscore keys create --kind admin`)',
+      { key: 'auth.missing' },
+      { key: allowed.includes('write') ? 'auth.missing.hint.write' : 'auth.missing.hint.admin' },
     )
   }
   const key = await engine.keys.verify(secret)
   if (key === undefined) {
-    throw unauthorized(
-      'the API key is not valid (unknown or revoked)',
-      'check the key; create one with `leadscore keys create`',
-    )
+    throw unauthorized({ key: 'auth.invalid' }, { key: 'auth.invalid.hint' })
   }
   if (key.kind !== 'admin' && !allowed.includes(key.kind)) {
-    throw new HttpError(403, 'forbidden', `a ${key.kind} key cannot use this endpoint`, {
-      hint: 'write keys can only send events; use an admin key',
-    })
+    throw new HttpError(
+      403,
+      'forbidden',
+      { key: 'auth.forbidden', values: { kind: key.kind } },
+      { hint: { key: 'auth.forbidden.hint' } },
+    )
   }
   return key
 }

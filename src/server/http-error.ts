@@ -14,7 +14,21 @@ import {
   NotFoundError,
   QueueFullError,
 } from '../engine/index.js'
+import { type ApiText, engineText, sayApi } from '../i18n/api.js'
+import { DEFAULT_LOCALE, type Locale } from '../i18n/locale.js'
+import { localizeIssues } from '../i18n/model.js'
 import { isUnavailable, StoreInputError, StoreNotFoundError } from '../store/errors.js'
+import { requestLocale } from './locale.js'
+
+/** A human text of an error: English as is, or a message of the `api` catalog. */
+export type ErrorText = string | ApiText
+
+/** An error's message, hint and extra fields in one language. */
+export interface SaidError {
+  readonly message: string
+  readonly hint?: string | undefined
+  readonly details?: Readonly<Record<string, unknown>> | undefined
+}
 
 /** An error with its HTTP status and a stable code. */
 export class HttpError extends Error {
@@ -24,23 +38,92 @@ export class HttpError extends Error {
   readonly hint: string | undefined
   readonly details: Readonly<Record<string, unknown>> | undefined
   readonly headers: Readonly<Record<string, string>> | undefined
+  /** The message, hint (and details) in another language; undefined when only English exists. */
+  readonly say: ((locale: Locale) => SaidError) | undefined
   constructor(
     status: ContentfulStatusCode,
     code: string,
-    message: string,
+    message: ErrorText,
     options: {
-      hint?: string | undefined
+      hint?: ErrorText | undefined
       details?: Record<string, unknown>
       headers?: Record<string, string>
+      /** How to say it in another language, when `message` is English text. */
+      say?: ((locale: Locale) => SaidError) | undefined
     } = {},
   ) {
-    super(message)
+    super(typeof message === 'string' ? message : sayApi(message, 'en'))
     this.status = status
     this.code = code
-    this.hint = options.hint
+    const hint = options.hint
+    this.hint = hint === undefined || typeof hint === 'string' ? hint : sayApi(hint, 'en')
     this.details = options.details
     this.headers = options.headers
+    this.say =
+      options.say ??
+      (typeof message === 'string'
+        ? undefined
+        : (locale) => ({
+            message: sayApi(message, locale),
+            hint: hint === undefined || typeof hint === 'string' ? hint : sayApi(hint, locale),
+          }))
   }
+}
+
+/** How to say an engine error (recognised by its English text), or undefined when the catalog cannot. */
+function engineSay(error: {
+  message: string
+  hint?: string | undefined
+}): ((locale: Locale) => SaidError) | undefined {
+  const message = engineText(error.message)
+  if (message === undefined) return undefined
+  const hint = engineText(error.hint)
+  return (locale) => ({
+    message: sayApi(message, locale),
+    hint: hint === undefined ? error.hint : sayApi(hint, locale),
+  })
+}
+
+/** The model's issues and the first one's summary, in `locale`. */
+function invalidModelSay(error: InvalidRequestError): (locale: Locale) => SaidError {
+  return (locale) => {
+    const issues = localizeIssues(error.issues, locale)
+    const errors = issues.filter((issue) => issue.severity === 'error')
+    const first = errors[0]
+    const hint = engineText(error.hint)
+    return {
+      message: sayApi(
+        {
+          key: 'model.invalid',
+          values: {
+            count: errors.length,
+            first: `${first?.path ? `${first.path}: ` : ''}${first?.message ?? ''}`,
+            line: first?.line ?? 'none',
+            column: first?.column ?? 1,
+          },
+        },
+        locale,
+      ),
+      hint: hint === undefined ? (first?.hint ?? error.hint) : sayApi(hint, locale),
+      details: { issues },
+    }
+  }
+}
+
+/** A zod issue in `locale`, by its kind (the schemas' own English words stay for English). */
+function zodIssueText(issue: z.core.$ZodIssue, locale: Locale, withPath: boolean): string {
+  const path = withPath ? issue.path.join('.') : ''
+  const values: Record<string, string | number> = {
+    path: path === '' ? 'none' : path,
+    issue: issue.code,
+    detail: issue.message,
+  }
+  if (issue.code === 'invalid_type') values['expected'] = issue.expected
+  if (issue.code === 'too_small') values['bound'] = String(issue.minimum)
+  if (issue.code === 'too_big') values['bound'] = String(issue.maximum)
+  if (issue.code === 'invalid_value') values['values'] = issue.values.map(String).join(', ')
+  if (issue.code === 'unrecognized_keys') values['keys'] = issue.keys.join(', ')
+  return sayApi({ key: 'field.issue', values }, locale)
 }
 
 /** The HttpError an error stands for (unknown errors become a 500 and are logged). */
@@ -49,6 +132,7 @@ export function toHttpError(error: unknown, logger: Logger, c: Context): HttpErr
   if (error instanceof z.ZodError) {
     const issues = error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }))
     const first = issues[0]
+    const raw = error.issues
     return new HttpError(
       400,
       'invalid_request',
@@ -56,34 +140,53 @@ export function toHttpError(error: unknown, logger: Logger, c: Context): HttpErr
       {
         hint: 'see /docs for what this endpoint accepts',
         details: { issues },
+        say: (locale) => {
+          const head = raw[0]
+          return {
+            message:
+              head === undefined
+                ? sayApi({ key: 'generic', values: { code: 'invalid_request' } }, locale)
+                : zodIssueText(head, locale, true),
+            hint: sayApi({ key: 'request.invalid.hint' }, locale),
+            details: {
+              issues: raw.map((i) => ({ path: i.path.join('.'), message: zodIssueText(i, locale, false) })),
+            },
+          }
+        },
       },
     )
   }
   if (error instanceof QueueFullError) {
     return new HttpError(429, 'queue_full', error.message, {
       hint: error.hint,
+      say: engineSay(error),
       headers: { 'Retry-After': String(error.retryAfterSeconds) },
     })
   }
   if (error instanceof EngineClosedError) {
     return new HttpError(503, 'shutting_down', error.message, {
       hint: error.hint,
+      say: engineSay(error),
       headers: { 'Retry-After': '5' },
     })
   }
   if (error instanceof NotFoundError || error instanceof StoreNotFoundError) {
+    const hint = error instanceof NotFoundError ? error.hint : undefined
     return new HttpError(404, 'not_found', error.message, {
-      hint: error instanceof NotFoundError ? error.hint : undefined,
+      hint,
+      say: engineSay({ message: error.message, hint }),
     })
   }
   if (error instanceof InvalidRequestError) {
     return new HttpError(422, error.issues.length > 0 ? 'invalid_model' : 'invalid_request', error.message, {
       hint: error.hint,
-      ...(error.issues.length > 0 ? { details: { issues: error.issues } } : {}),
+      ...(error.issues.length > 0
+        ? { details: { issues: error.issues }, say: invalidModelSay(error) }
+        : { say: engineSay(error) }),
     })
   }
   if (error instanceof ConflictError)
-    return new HttpError(409, 'conflict', error.message, { hint: error.hint })
+    return new HttpError(409, 'conflict', error.message, { hint: error.hint, say: engineSay(error) })
   if (error instanceof StoreInputError) {
     return new HttpError(400, 'invalid_request', error.message, { details: { field: error.field } })
   }
@@ -96,29 +199,40 @@ export function toHttpError(error: unknown, logger: Logger, c: Context): HttpErr
     return new HttpError(
       503,
       'database_unavailable',
-      'the database is out of reach for the moment: the request may not have been stored',
-      {
-        hint: 'send it again after Retry-After seconds (Segment and RudderStack SDKs do; message ids make retries safe)',
-        headers: { 'Retry-After': '2' },
-      },
+      { key: 'database.unavailable' },
+      { hint: { key: 'database.unavailable.hint' }, headers: { 'Retry-After': '2' } },
     )
   }
   logger.error('request failed', { method: c.req.method, path: c.req.path, error })
-  return new HttpError(500, 'internal_error', 'the server failed to handle the request', {
-    hint: 'the server log has the details; retry, and report it if it persists',
-  })
+  return new HttpError(500, 'internal_error', { key: 'internal' }, { hint: { key: 'internal.hint' } })
 }
 
-/** The JSON response of an error. */
+/** The error's message, hint and details in `locale` (English: as raised). */
+export function sayError(error: HttpError, locale: Locale): SaidError & { detail?: string } {
+  if (locale === DEFAULT_LOCALE) return { message: error.message, hint: error.hint, details: error.details }
+  const said = error.say?.(locale)
+  if (said !== undefined) return { ...said, details: { ...error.details, ...said.details } }
+  // raised in English only: a sentence for its code, and the English text in `detail`
+  return {
+    message: sayApi({ key: 'generic', values: { code: error.code } }, locale),
+    hint: sayApi({ key: 'generic.hint' }, locale),
+    details: error.details,
+    detail: error.hint === undefined ? error.message : `${error.message} (${error.hint})`,
+  }
+}
+
+/** The JSON response of an error, in the request's language (`src/server/locale.ts`). */
 export function errorResponse(c: Context, error: HttpError): Response {
   for (const [name, value] of Object.entries(error.headers ?? {})) c.header(name, value)
+  const said = sayError(error, requestLocale(c))
   return c.json(
     {
       error: {
         code: error.code,
-        message: error.message,
-        ...(error.hint === undefined ? {} : { hint: error.hint }),
-        ...error.details,
+        message: said.message,
+        ...(said.hint === undefined ? {} : { hint: said.hint }),
+        ...(said.detail === undefined ? {} : { detail: said.detail }),
+        ...said.details,
       },
     },
     error.status,

@@ -6,6 +6,7 @@
 import type { Hono } from 'hono'
 import { labelsOf, type ModelLabels } from '../core/index.js'
 import { compileSource, type Engine, type PublishJob } from '../engine/index.js'
+import { localizeIssues } from '../i18n/model.js'
 import type { ModelRecord, Store } from '../store/index.js'
 import { type AppEnv, requireKey } from './auth.js'
 import type { ServerConfig } from './config.js'
@@ -69,9 +70,12 @@ function job(j: PublishJob) {
 function versionParam(value: string): number {
   const n = Number(value)
   if (!Number.isSafeInteger(n) || n < 1) {
-    throw new HttpError(400, 'invalid_request', `version ${JSON.stringify(value)} is not a version number`, {
-      hint: 'versions are 1, 2, 3, ...',
-    })
+    throw new HttpError(
+      400,
+      'invalid_request',
+      { key: 'model.version', values: { value: JSON.stringify(value) } },
+      { hint: { key: 'model.version.hint' } },
+    )
   }
   return n
 }
@@ -114,13 +118,17 @@ export function modelRoutes(app: Hono<AppEnv>, deps: ModelRouteDeps): void {
       ? raw.toString('utf8')
       : draftBody.parse(parseJson(raw)).source
     const draft = await engine.createDraft(source)
-    return c.json({ model: summary(draft.model), warnings: draft.warnings }, 201)
+    return c.json(
+      { model: summary(draft.model), warnings: localizeIssues(draft.warnings, requestLocale(c)) },
+      201,
+    )
   })
 
   app.get('/api/models/:id/versions', admin, async (c) => {
     const id = c.req.param('id')
     const versions = await store.listModelVersions(id)
-    if (versions.length === 0) throw new HttpError(404, 'not_found', `no model ${JSON.stringify(id)}`)
+    if (versions.length === 0)
+      throw new HttpError(404, 'not_found', { key: 'model.none', values: { id: JSON.stringify(id) } })
     return c.json({ versions: versions.map(summary) })
   })
 
@@ -128,7 +136,11 @@ export function modelRoutes(app: Hono<AppEnv>, deps: ModelRouteDeps): void {
     const id = c.req.param('id')
     const version = versionParam(c.req.param('version'))
     const model = await store.getModel(id, version)
-    if (!model) throw new HttpError(404, 'not_found', `model ${JSON.stringify(id)} has no version ${version}`)
+    if (!model)
+      throw new HttpError(404, 'not_found', {
+        key: 'model.noVersion',
+        values: { id: JSON.stringify(id), version },
+      })
     return c.json({ ...summary(model), source: model.source, labels: labels(model, requestLocale(c)) })
   })
 

@@ -62,9 +62,14 @@ export class RateLimiter {
       return
     }
     const retryAfter = Math.max(1, Math.ceil((1 - bucket.tokens) / limit.perSecond))
-    throw new HttpError(429, 'rate_limited', `this key sent more than ${limit.perSecond} requests a second`, {
-      hint: `retry after ${retryAfter} s; batch events (/v1/batch) to send more per request`,
-      headers: { 'Retry-After': String(retryAfter) },
-    })
+    throw new HttpError(
+      429,
+      'rate_limited',
+      { key: 'rate.limited', values: { perSecond: limit.perSecond } },
+      {
+        hint: { key: 'rate.limited.hint', values: { seconds: retryAfter } },
+        headers: { 'Retry-After': String(retryAfter) },
+      },
+    )
   }
 }

@@ -11,9 +11,12 @@ import { HttpError } from './http-error.js'
 /** Reads the body, at most `limit` bytes (after decompression). */
 export async function readBody(request: Request, limit: number): Promise<Buffer> {
   const tooLarge = () =>
-    new HttpError(413, 'too_large', `the request body is larger than ${Math.round(limit / 1024)} KB`, {
-      hint: 'send fewer messages per request (Segment SDKs batch up to 500 KB)',
-    })
+    new HttpError(
+      413,
+      'too_large',
+      { key: 'body.tooLarge', values: { kb: Math.round(limit / 1024) } },
+      { hint: { key: 'body.tooLarge.hint' } },
+    )
   const declared = Number(request.headers.get('content-length') ?? Number.NaN)
   if (Number.isFinite(declared) && declared > limit) throw tooLarge()
   const chunks: Uint8Array[] = []
@@ -35,9 +38,12 @@ export async function readBody(request: Request, limit: number): Promise<Buffer>
   const encoding = (request.headers.get('content-encoding') ?? 'identity').trim().toLowerCase()
   if (encoding === 'identity' || encoding === '') return raw
   if (encoding !== 'gzip' && encoding !== 'x-gzip') {
-    throw new HttpError(415, 'unsupported_encoding', `Content-Encoding ${encoding} is not supported`, {
-      hint: 'send the body as is, or gzipped with Content-Encoding: gzip',
-    })
+    throw new HttpError(
+      415,
+      'unsupported_encoding',
+      { key: 'body.encoding', values: { encoding } },
+      { hint: { key: 'body.encoding.hint' } },
+    )
   }
   return new Promise<Buffer>((resolve, reject) => {
     gunzip(raw, { maxOutputLength: limit }, (error, out) => {
@@ -49,9 +55,12 @@ export async function readBody(request: Request, limit: number): Promise<Buffer>
         reject(tooLarge())
       else {
         reject(
-          new HttpError(400, 'bad_gzip', `the body is not valid gzip: ${error.message}`, {
-            hint: 'send Content-Encoding: gzip only with a gzipped body',
-          }),
+          new HttpError(
+            400,
+            'bad_gzip',
+            { key: 'body.gzip', values: { detail: error.message } },
+            { hint: { key: 'body.gzip.hint' } },
+          ),
         )
       }
     })
@@ -62,16 +71,19 @@ export async function readBody(request: Request, limit: number): Promise<Buffer>
 export function parseJson(body: Buffer): unknown {
   const text = body.toString('utf8').replace(/^\uFEFF/, '')
   if (text.trim() === '') {
-    throw new HttpError(400, 'empty_body', 'the request body is empty', { hint: 'send a JSON object' })
+    throw new HttpError(400, 'empty_body', { key: 'body.empty' }, { hint: { key: 'body.empty.hint' } })
   }
   let value: unknown
   try {
     value = JSON.parse(text)
   } catch (error) {
     if (error instanceof RangeError) throw tooDeep()
-    throw new HttpError(400, 'bad_json', `the body is not valid JSON: ${(error as Error).message}`, {
-      hint: 'send a JSON object (any Content-Type is accepted)',
-    })
+    throw new HttpError(
+      400,
+      'bad_json',
+      { key: 'body.json', values: { detail: (error as Error).message } },
+      { hint: { key: 'body.json.hint' } },
+    )
   }
   if (depthOver(value, MAX_JSON_DEPTH)) throw tooDeep()
   return value
@@ -84,10 +96,8 @@ function tooDeep(): HttpError {
   return new HttpError(
     400,
     'too_deep',
-    `the body nests objects or lists more than ${MAX_JSON_DEPTH} levels deep`,
-    {
-      hint: 'flatten the properties (e.g. "plan_name" instead of {"plan": {"name": ...}})',
-    },
+    { key: 'body.tooDeep', values: { depth: MAX_JSON_DEPTH } },
+    { hint: { key: 'body.tooDeep.hint' } },
   )
 }
 

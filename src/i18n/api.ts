@@ -1,0 +1,122 @@
+/**
+ * The API's error messages in the reader's language: the `api` catalog, and the texts of the
+ * errors the service raises (engine errors, rejected messages) recognised by their English wording.
+ * Codes never change with the language; only `message` and `hint` do.
+ * @module
+ */
+import en from './catalogs/en/api.json' with { type: 'json' }
+import es from './catalogs/es/api.json' with { type: 'json' }
+import nl from './catalogs/nl/api.json' with { type: 'json' }
+import type { Locale } from './locale.js'
+import { type Catalogs, createTranslator, type MessageValues, type Translator } from './translator.js'
+
+export type ApiKey = keyof typeof en
+export const apiCatalogs: Catalogs<ApiKey> = { en, es, nl }
+
+/** A message of the `api` catalog with its values. */
+export interface ApiText {
+  readonly key: ApiKey
+  readonly values?: MessageValues
+}
+
+const translators = new Map<Locale, Translator<ApiKey>>()
+
+/** The `api` catalog's translator for `locale` (made once). */
+export function apiTranslator(locale: Locale): Translator<ApiKey> {
+  let t = translators.get(locale)
+  if (t === undefined) {
+    t = createTranslator(apiCatalogs, locale)
+    translators.set(locale, t)
+  }
+  return t
+}
+
+/** `text` said in `locale`. */
+export function sayApi(text: ApiText, locale: Locale): string {
+  return apiTranslator(locale).t(text.key, text.values)
+}
+
+/** Texts of the service (English) that the catalog can say: the pattern, the key, the values. */
+type Known = readonly [RegExp, ApiKey, (match: RegExpExecArray) => MessageValues]
+
+const none = () => ({})
+
+const ENGINE_TEXTS: readonly Known[] = [
+  [/^no contact (".*")$/s, 'contact.none', (m) => ({ id: m[1] })],
+  [
+    /^contacts are created by identify calls, events with a userId, or POST \/api\/contacts$/,
+    'contact.none.hint',
+    none,
+  ],
+  [/^no model (".*")$/s, 'model.none', (m) => ({ id: m[1] })],
+  [/^create it with POST \/api\/models$/, 'model.none.hint', none],
+  [/^model (".*") has no version (\d+)$/s, 'model.noVersion', (m) => ({ id: m[1], version: m[2] })],
+  [
+    /^list its versions: GET \/api\/models\/(.*)\/versions$/s,
+    'model.noVersion.hint',
+    (m) => ({ model: m[1] }),
+  ],
+  [/^no model is published$/, 'model.nonePublished', none],
+  [/^create a draft \(POST \/api\/models\) and publish it$/, 'model.nonePublished.hint', none],
+  [/^model (".*") is not published$/s, 'model.notPublished', (m) => ({ id: m[1] })],
+  [/^published models: (.*)$/s, 'model.notPublished.hint', (m) => ({ ids: m[1] })],
+  [/^fix the errors listed in `issues` and send the model again$/, 'model.invalid.hint', none],
+  [
+    /^the ingest queue is full \((\d+) of (\d+) messages/,
+    'queue.full',
+    (m) => ({ pending: m[1], limit: m[2] }),
+  ],
+  [
+    /^rescoring is behind \((\d+) of (\d+) contacts/,
+    'queue.rescore',
+    (m) => ({ pending: m[1], limit: m[2] }),
+  ],
+  [
+    /^retry after (\d+) s; SDKs do this on their own when they get a 429$/,
+    'queue.full.hint',
+    (m) => ({ seconds: m[1] }),
+  ],
+  [/^the engine is shutting down and accepts no more work$/, 'closing', none],
+  [/^retry against a running server$/, 'closing.hint', none],
+]
+
+const REJECTION_TEXTS: readonly Known[] = [
+  [
+    /^a batch holds at most (\d+) messages; send the rest in another batch$/,
+    'reason.batchLimit',
+    (m) => ({ max: m[1] }),
+  ],
+  [/^a message must be a JSON object$/, 'reason.notObject', none],
+  [
+    /^the message is (\d+) KB; the limit is 32 KB per message \(send fewer properties\)$/,
+    'reason.tooLarge',
+    (m) => ({ kb: m[1] }),
+  ],
+  [/^identify needs a userId or an anonymousId$/, 'reason.identify', none],
+  [/^group needs a groupId \(the account id\)$/, 'reason.groupId', none],
+  [/^group needs a userId or an anonymousId$/, 'reason.groupUser', none],
+  [/^alias needs a userId and a previousId$/, 'reason.alias', none],
+  [/^alias: previousId and userId are the same$/, 'reason.aliasSame', none],
+  [/^(\w+) needs a userId or an anonymousId$/, 'reason.user', (m) => ({ type: m[1] })],
+  [/^track needs an event name \(`event`\)$/, 'reason.event', none],
+]
+
+function recognise(table: readonly Known[], text: string): ApiText | undefined {
+  for (const [pattern, key, values] of table) {
+    const match = pattern.exec(text)
+    if (match) return { key, values: values(match) }
+  }
+  return undefined
+}
+
+/** An engine error's message or hint as a catalog text, when the catalog knows it. */
+export function engineText(text: string | undefined): ApiText | undefined {
+  return text === undefined ? undefined : recognise(ENGINE_TEXTS, text)
+}
+
+/** Why a message was rejected, in `locale` (the English reason when the catalog does not know it). */
+export function rejectionReason(reason: string, locale: Locale): string {
+  if (locale === 'en') return reason
+  const text = recognise(REJECTION_TEXTS, reason)
+  return text === undefined ? reason : sayApi(text, locale)
+}
