@@ -1,13 +1,15 @@
 /**
  * `npm run bench:score`: Leadscore's batch scoring on the benchmark data.
  *
- *   npx tsx bench/score.bench.ts [--dir bench/out] [--model bench/model.yaml] [--as-of 2026-11-01T00:00:00Z] [--runs 5]
+ *   npx tsx bench/score.bench.ts [--dir bench/out] [--model bench/model.yaml] [--as-of 2026-11-01T00:00:00Z] [--runs 5] [--skip-cli]
  *
  * Measures, in one run:
  * - end to end: `node dist/cli/bin.js score` (read the CSV files, score, write a CSV) in a
- *   child process: wall time and peak memory (max RSS);
+ *   child process: wall time and peak memory (max RSS); `--skip-cli` leaves it out;
  * - rescoring in memory: the events already loaded as columns (what a model-edit preview
- *   needs), `scoreColumns` over every contact: median of `--runs`.
+ *   needs), `scoreColumns` over every contact, medians of `--runs`: cold (nothing cached),
+ *   with a `ScoreCache` and the same model, and with the cache after a one-rule edit (the
+ *   points of one engagement rule change, as an editor previewing edit after edit does).
  * Generate the data first: npx tsx bench/generate-data.ts --contacts 1000000 --seed 1 --out bench/out/
  */
 import { spawnSync } from 'node:child_process'
@@ -20,7 +22,8 @@ import { BadRows } from '../src/cli/bad-rows.js'
 import type { CliContext } from '../src/cli/context.js'
 import { loadInputs } from '../src/cli/load-inputs.js'
 import { loadModelFile } from '../src/cli/model-file.js'
-import { scoreColumns } from '../src/core/columnar/index.js'
+import { ScoreCache, scoreColumns } from '../src/core/columnar/index.js'
+import { type CompiledModel, compileModel } from '../src/core/compile.js'
 
 const { values } = parseArgs({
   options: {
@@ -28,6 +31,7 @@ const { values } = parseArgs({
     model: { type: 'string', default: 'bench/model.yaml' },
     'as-of': { type: 'string', default: '2026-11-01T00:00:00Z' },
     runs: { type: 'string', default: '5' },
+    'skip-cli': { type: 'boolean', default: false },
   },
 })
 const dir = resolve(values.dir!)
@@ -44,7 +48,7 @@ for (const f of Object.values(files)) {
     process.exit(1)
   }
 }
-if (!existsSync('dist/cli/bin.js')) {
+if (!values['skip-cli'] && !existsSync('dist/cli/bin.js')) {
   console.error('missing dist/cli/bin.js: run `npm run build` first')
   process.exit(1)
 }
@@ -62,40 +66,44 @@ console.log(
     .join(', ')}; model ${values.model}; as of ${values['as-of']}`,
 )
 
-// end to end, in a child process, measured by /usr/bin/time when the machine has it
-const args = [
-  '--max-semi-space-size=64',
-  'dist/cli/bin.js',
-  'score',
-  '--model',
-  values.model!,
-  '--contacts',
-  files.contacts,
-  '--events',
-  files.events,
-  '--accounts',
-  files.accounts,
-  '--as-of',
-  values['as-of']!,
-  '--out',
-  join(dir, 'leadscore-scores.csv'),
-]
-const timed = existsSync('/usr/bin/time')
-const started = performance.now()
-const child = timed
-  ? spawnSync('/usr/bin/time', ['-f', 'maxrss_kb=%M', process.execPath, ...args], { encoding: 'utf8' })
-  : spawnSync(process.execPath, args, { encoding: 'utf8' })
-const wall = (performance.now() - started) / 1000
-if (child.status !== 0) {
-  console.error(child.stderr)
-  process.exit(1)
+if (!values['skip-cli']) endToEnd()
+
+function endToEnd(): void {
+  // end to end, in a child process, measured by /usr/bin/time when the machine has it
+  const args = [
+    '--max-semi-space-size=64',
+    'dist/cli/bin.js',
+    'score',
+    '--model',
+    values.model!,
+    '--contacts',
+    files.contacts,
+    '--events',
+    files.events,
+    '--accounts',
+    files.accounts,
+    '--as-of',
+    values['as-of']!,
+    '--out',
+    join(dir, 'leadscore-scores.csv'),
+  ]
+  const timed = existsSync('/usr/bin/time')
+  const started = performance.now()
+  const child = timed
+    ? spawnSync('/usr/bin/time', ['-f', 'maxrss_kb=%M', process.execPath, ...args], { encoding: 'utf8' })
+    : spawnSync(process.execPath, args, { encoding: 'utf8' })
+  const wall = (performance.now() - started) / 1000
+  if (child.status !== 0) {
+    console.error(child.stderr)
+    process.exit(1)
+  }
+  const summary = child.stderr.split('\n').find((l) => l.startsWith('scored')) ?? ''
+  const rss = /maxrss_kb=(\d+)/.exec(child.stderr)?.[1]
+  console.log(
+    `\nend to end (leadscore score): ${wall.toFixed(2)} s wall${rss ? `, peak memory ${mb(Number(rss) * 1024)}` : ''}`,
+  )
+  console.log(`  ${summary}`)
 }
-const summary = child.stderr.split('\n').find((l) => l.startsWith('scored')) ?? ''
-const rss = /maxrss_kb=(\d+)/.exec(child.stderr)?.[1]
-console.log(
-  `\nend to end (leadscore score): ${wall.toFixed(2)} s wall${rss ? `, peak memory ${mb(Number(rss) * 1024)}` : ''}`,
-)
-console.log(`  ${summary}`)
 
 // rescoring with the events in memory
 const sink = new Writable({ write: (_c, _e, done) => done() })
@@ -114,13 +122,46 @@ console.log(
   `\nloaded ${inputs.contacts.length.toLocaleString('en-US')} contacts and ${inputs.events.length.toLocaleString('en-US')} events in ${((performance.now() - loadStart) / 1000).toFixed(1)} s`,
 )
 const asOf = Date.parse(values['as-of']!)
-const times: number[] = []
-for (let r = 0; r < Number(values.runs); r++) {
-  const t = performance.now()
-  scoreColumns(model, inputs.contacts, inputs.events, asOf)
-  times.push((performance.now() - t) / 1000)
+const runs = Number(values.runs)
+const median = (times: number[]) => [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)]!
+const measure = (label: string, score: (run: number) => void) => {
+  const times: number[] = []
+  for (let r = 0; r < runs; r++) {
+    const t = performance.now()
+    score(r)
+    times.push((performance.now() - t) / 1000)
+  }
+  console.log(
+    `${label}: median ${median(times).toFixed(3)} s over ${times.length} runs (${times.map((t) => t.toFixed(3)).join(', ')})`,
+  )
 }
-times.sort((a, b) => a - b)
-console.log(
-  `rescoring in memory (scoreColumns): median ${times[Math.floor(times.length / 2)]!.toFixed(2)} s over ${times.length} runs (${times.map((t) => t.toFixed(2)).join(', ')})`,
+measure('rescoring in memory, cold (scoreColumns, nothing cached)', () => {
+  scoreColumns(model, inputs.contacts, inputs.events, asOf)
+})
+const cache = new ScoreCache()
+scoreColumns(model, inputs.contacts, inputs.events, asOf, { cache })
+measure('rescoring in memory, same model with a ScoreCache', () => {
+  scoreColumns(model, inputs.contacts, inputs.events, asOf, { cache })
+})
+// one engagement rule's points change each run: that rule, its group and the sums are recomputed
+const document = model.document
+const edited = (run: number): CompiledModel => {
+  const groups = document.engagement!.groups
+  const [first, ...rest] = groups
+  const [rule, ...others] = first!.rules
+  return compileModel({
+    ...document,
+    engagement: {
+      ...document.engagement!,
+      groups: [{ ...first!, rules: [{ ...rule!, points: rule!.points + run + 1 }, ...others] }, ...rest],
+    },
+  })
+}
+const editedRule = document.engagement!.groups[0]!.rules[0]!
+measure(
+  `rescoring in memory after a one-rule edit with a ScoreCache (rule ${editedRule.id ?? '1'}: its points)`,
+  (run) => {
+    scoreColumns(edited(run), inputs.contacts, inputs.events, asOf, { cache })
+  },
 )
+console.log(`  cache after the last edit: ${JSON.stringify(cache.stats)}`)

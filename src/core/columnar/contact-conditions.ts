@@ -33,6 +33,8 @@ export interface MaskContext {
   readonly n: number
   field(name: string): FieldColumn
   history(index: number): Uint8Array
+  /** A mask of `n` entries, all `fill` (fresh, or reused scratch when the masks do not outlive the scoring). */
+  alloc(fill: 0 | 1): Uint8Array
 }
 
 /** The mask of `condition` over every contact, as `ConditionCompiler.compile` would decide it. */
@@ -41,7 +43,7 @@ export function conditionMask(
   condition: Condition | undefined,
   ctx: MaskContext,
 ): Uint8Array {
-  const out = new Uint8Array(ctx.n).fill(1)
+  const out = ctx.alloc(1)
   if (condition === undefined) return out
   for (const [key, spec] of Object.entries(condition)) {
     if (spec === undefined) continue
@@ -53,12 +55,12 @@ export function conditionMask(
 function partMask(model: CompiledModel, key: string, spec: unknown, ctx: MaskContext): Uint8Array {
   const n = ctx.n
   if (key === 'all') {
-    const out = new Uint8Array(n).fill(1)
+    const out = ctx.alloc(1)
     for (const sub of spec as readonly Condition[]) and(out, conditionMask(model, sub, ctx))
     return out
   }
   if (key === 'any') {
-    const out = new Uint8Array(n)
+    const out = ctx.alloc(0)
     for (const sub of spec as readonly Condition[]) or(out, conditionMask(model, sub, ctx))
     return out
   }
@@ -70,20 +72,21 @@ function partMask(model: CompiledModel, key: string, spec: unknown, ctx: MaskCon
   if (key === 'did' || key === 'didNot') {
     const holds = ctx.history(historyIndex(model, spec as HistoryTest))
     if (key === 'did') return holds
-    const out = new Uint8Array(n)
+    const out = ctx.alloc(0)
     for (let c = 0; c < n; c++) out[c] = 1 - holds[c]!
     return out
   }
   if (key === 'event') {
     // a contact is not an event: `event` holds for none, unless it names any event (no test)
-    return new Uint8Array(n).fill(eventNames(spec as string | readonly string[]) === null ? 1 : 0)
+    return ctx.alloc(eventNames(spec as string | readonly string[]) === null ? 1 : 0)
   }
   const column = ctx.field(key)
   if (column.kind === 'number') {
     const bounds = numberBounds(spec)
-    if (bounds !== undefined) return boundsMask(bounds, column, model.valueTest(spec as Operators), n)
+    if (bounds !== undefined)
+      return boundsMask(bounds, column, model.valueTest(spec as Operators), ctx.alloc(0))
   }
-  return fieldMask(model.valueTest(spec as Operators | Scalar | readonly Scalar[]), column, n)
+  return fieldMask(model.valueTest(spec as Operators | Scalar | readonly Scalar[]), column, ctx.alloc(0))
 }
 
 type Bounds = { readonly gt: number; readonly gte: number; readonly lt: number; readonly lte: number }
@@ -118,9 +121,9 @@ function boundsMask(
   { gt, gte, lt, lte }: Bounds,
   column: Extract<FieldColumn, { kind: 'number' }>,
   test: ValueTest,
-  n: number,
+  out: Uint8Array,
 ): Uint8Array {
-  const out = new Uint8Array(n)
+  const n = out.length
   const { values, nulls } = column
   for (let c = 0; c < n; c++) {
     const v = values[c]!
@@ -133,9 +136,9 @@ function boundsMask(
   return out
 }
 
-/** The mask of a value test over a field column. */
-export function fieldMask(test: ValueTest, column: FieldColumn, n: number): Uint8Array {
-  const out = new Uint8Array(n)
+/** The mask of a value test over a field column, into `out`. */
+export function fieldMask(test: ValueTest, column: FieldColumn, out: Uint8Array): Uint8Array {
+  const n = out.length
   switch (column.kind) {
     case 'constant':
       return out.fill(test(column.value) ? 1 : 0)

@@ -8,6 +8,8 @@
 import type { EventColumns } from './events.js'
 import type { ContactColumns } from './score.js'
 
+type Scratch = Uint8Array | Int32Array | Float64Array
+
 interface Entry {
   readonly value: unknown
   used: number
@@ -32,6 +34,9 @@ export class ScoreCache {
   /** How many values the last scoring reused and computed. */
   #hits = 0
   #misses = 0
+  /** Scratch arrays by type and length: lent during a scoring, free after it. */
+  readonly #free = new Map<string, Scratch[]>()
+  readonly #lent: [string, Scratch][] = []
 
   /** Starts a scoring of `contacts` and `events` (forgets everything when they differ from the last ones). */
   begin(contacts: ContactColumns, events: EventColumns): void {
@@ -59,8 +64,26 @@ export class ScoreCache {
     return value
   }
 
-  /** Ends a scoring: drops what neither this scoring nor the one before used. */
+  /**
+   * A zeroed array of `length` entries for use during this scoring only: the next scoring
+   * reuses it (allocating large arrays again and again costs more than the scoring).
+   */
+  scratch<T extends Scratch>(type: new (length: number) => T, length: number): T {
+    const key = `${type.name}:${length}`
+    const reused = this.#free.get(key)?.pop() as T | undefined
+    const array = reused === undefined ? new type(length) : (reused.fill(0) as T)
+    this.#lent.push([key, array])
+    return array
+  }
+
+  /** Ends a scoring: drops what neither this scoring nor the one before used, frees the scratch arrays. */
   end(): void {
+    for (const [key, array] of this.#lent) {
+      const list = this.#free.get(key)
+      if (list) list.push(array)
+      else this.#free.set(key, [array])
+    }
+    this.#lent.length = 0
     for (const [key, entry] of this.#entries) if (entry.used < this.#generation - 1) this.#entries.delete(key)
   }
 

@@ -240,6 +240,34 @@ describe('columnar scorer on random conditions', () => {
     )
   })
 
+  it('tests a property that nearly every contact has its own value of (no dictionary) as the evaluator does', () => {
+    const model = compileModel({
+      format: 'leadscore/v1',
+      id: 'emails',
+      fit: {
+        max: 20,
+        groups: [
+          {
+            id: 'mail',
+            rules: [
+              { id: 'personal', when: { email: { matches: '@(gmail|yahoo)\\.' } }, points: -5 },
+              { id: 'work', when: { email: { endsWith: '.io', ne: 'x@y.io' } }, points: 10 },
+            ],
+          },
+        ],
+      },
+      bands: [{ id: 'has-email', when: { email: { exists: true } } }, { id: 'none' }],
+    })
+    const domains = ['gmail.com', 'acme.io', 'yahoo.fr', 'y.io', 'corp.com']
+    const contacts = Array.from({ length: 3000 }, (_, i) => ({
+      properties: i % 7 === 0 ? {} : { email: i % 11 === 0 ? 'x@y.io' : `u${i}@${domains[i % 5]}` },
+      account: undefined,
+      likelihood: undefined,
+    }))
+    const bulk = expectEvaluatorResults(model, contacts, [], NOW)
+    expect(new Set(bulk.fit)).toEqual(new Set([0, 10]))
+  })
+
   it('after a one-rule edit, recomputes only that rule', () => {
     const model = compileModel(exampleModel)
     const perContact = [

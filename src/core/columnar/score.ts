@@ -181,8 +181,8 @@ class BulkRun {
     const engagement = clampColumn(engagementSum, model.engagement.min, model.engagement.max)
 
     const total = new Float64Array(n)
-    const likelihoodNull = new Uint8Array(n)
-    const likelihoodOf = new Float64Array(n)
+    const likelihoodNull = this.#cache.scratch(Uint8Array, n)
+    const likelihoodOf = this.#cache.scratch(Float64Array, n)
     const likelihoods = this.#contacts.likelihood
     const weight = model.predictiveWeight
     const totalMax = model.totalMax
@@ -218,7 +218,7 @@ class BulkRun {
     let k = 0
     model.fit.groups.forEach((group, g) => {
       const raw = new Float64Array(n)
-      const matched = group.mode === 'first' ? new Uint8Array(n) : undefined
+      const matched = group.mode === 'first' ? this.#cache.scratch(Uint8Array, n) : undefined
       for (const rule of group.rules) {
         const mask = fitMasks[k]!
         const values = keep('fitRule', k) ? new Float64Array(n) : undefined
@@ -330,7 +330,7 @@ class BulkRun {
     conditions: readonly (Condition | undefined)[],
     ctx: MaskContext,
   ): ClassColumn {
-    const codes = new Int32Array(this.#n).fill(-1)
+    const codes = this.#cache.scratch(Int32Array, this.#n).fill(-1)
     let open = this.#n
     for (let i = 0; i < ids.length && open > 0; i++) {
       const mask = conditionMask(this.#model, conditions[i], ctx)
@@ -348,7 +348,7 @@ class BulkRun {
   #stages(ctx: MaskContext): ClassColumn {
     const model = this.#model
     const stages = model.stages
-    const codes = new Int32Array(this.#n).fill(stages.length === 0 ? -1 : 0)
+    const codes = this.#cache.scratch(Int32Array, this.#n).fill(stages.length === 0 ? -1 : 0)
     const docs = model.document.stages ?? []
     for (let i = 0; i < stages.length; i++) {
       if (!stages[i]!.automatic) continue
@@ -391,7 +391,7 @@ class BulkRun {
 
   /** Roles and `engagedWhen` see what `evaluateAccount` shows them: the scores, and no history. */
   #committee(contact: MaskContext): { roles: Uint32Array; engaged: Uint8Array } {
-    const never = new Uint8Array(this.#n)
+    const never = contact.alloc(0)
     const classes = new Set([
       'score.grade',
       'score.level',
@@ -402,6 +402,7 @@ class BulkRun {
     ])
     const ctx: MaskContext = {
       n: this.#n,
+      alloc: contact.alloc,
       // a member's scope has its scores, not its classes (they are null, its segments none)
       field: (name) =>
         classes.has(name)
@@ -418,7 +419,12 @@ class BulkRun {
       const mask = conditionMask(this.#model, doc!.roles[r]!.when, ctx)
       for (let c = 0; c < roles.length; c++) if (mask[c] === 1) roles[c]! |= 1 << r
     })
-    const engaged = conditionMask(this.#model, doc?.engagedWhen ?? { 'score.engagement': { gt: 0 } }, ctx)
+    // a copy: the mask is scratch, the result outlives the scoring
+    const engaged = conditionMask(
+      this.#model,
+      doc?.engagedWhen ?? { 'score.engagement': { gt: 0 } },
+      ctx,
+    ).slice()
     return { roles, engaged }
   }
 
@@ -563,8 +569,17 @@ class BulkRun {
    * property scope); classifiers see `score.*` fields too (as `contactScope`).
    */
   #context(scope: 'fit' | 'contact'): MaskContext {
+    const n = this.#n
     return {
-      n: this.#n,
+      n,
+      // fit masks are cached; classifier masks live as long as the scoring
+      alloc:
+        scope === 'fit'
+          ? (fill) => new Uint8Array(n).fill(fill)
+          : (fill) => {
+              const mask = this.#cache.scratch(Uint8Array, n)
+              return fill === 0 ? mask : mask.fill(fill)
+            },
       history: (index) => this.#historyHolds(index),
       field: (name) => {
         if (scope === 'contact' && name.startsWith(SCORE))
@@ -575,14 +590,19 @@ class BulkRun {
     }
   }
 
-  /** A contact or account property, dictionary-encoded over the contacts. */
+  /**
+   * A contact or account property over the contacts: dictionary-encoded (tests run once per
+   * distinct value) unless nearly every contact has its own value (an email), then as is.
+   */
   #propertyColumn(source: 'contact' | 'account', path: string): FieldColumn {
     return this.#cache.get(`${source}:${path}`, () => {
       const bags = source === 'contact' ? this.#contacts.properties : this.#contacts.accounts
-      const codes = new Int32Array(this.#n)
+      const n = this.#n
+      const codes = new Int32Array(n)
       const values: unknown[] = []
       const index = new Map<unknown, number>()
-      for (let c = 0; c < codes.length; c++) {
+      const most = Math.max(1024, n >> 2)
+      for (let c = 0; c < n; c++) {
         const v = lookup(bags?.[c], path)
         if (v === undefined) {
           codes[c] = -1
@@ -590,6 +610,11 @@ class BulkRun {
         }
         let code = index.get(v)
         if (code === undefined) {
+          if (values.length === most) {
+            const all: unknown[] = []
+            for (let d = 0; d < n; d++) all.push(lookup(bags?.[d], path))
+            return { kind: 'each', get: (d: number) => all[d] }
+          }
           code = values.length
           values.push(v)
           index.set(v, code)
@@ -709,9 +734,9 @@ function coded(column: ClassColumn): FieldColumn {
 }
 
 function strings(column: ClassColumn, n: number): (string | null)[] {
-  const out: (string | null)[] = []
+  const out: (string | null)[] = new Array(n).fill(null)
   const { codes, values } = column
-  for (let c = 0; c < n; c++) out.push(codes[c]! < 0 ? null : values[codes[c]!]!)
+  for (let c = 0; c < n; c++) if (codes[c]! >= 0) out[c] = values[codes[c]!]!
   return out
 }
 
