@@ -16,7 +16,8 @@
  * Prints the command, the machine, the data sizes and the load average, then a table of the
  * targets, and writes everything to `bench/out/serve-<sqlite|postgres>[-quick].json`.
  */
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { batchSection } from './serve/batch.js'
@@ -141,6 +142,8 @@ log(
 log(
   `database: ${database === 'postgres' ? shown(values.db!) : `SQLite files in ${values.db ?? values.dir}`}; started ${startedAt}`,
 )
+const code = codeVersion()
+log(`code: ${code}`)
 const ctx: SectionContext = { db: values.db, dir: values.dir, log }
 const results: Partial<Record<SectionName, SectionResult>> = {}
 
@@ -205,25 +208,55 @@ for (const t of targets) {
     `| ${t.target} | ${t.measured}${t.note ? ` (${t.note})` : ''} | ${t.met ? 'yes' : 'no'} | ${t.data} | ${t.load.join(' ')} |`,
   )
 }
+// the file keeps the latest run of each section: a run of some sections replaces only those
 const file = join('bench', 'out', `serve-${database}${values.quick ? '-quick' : ''}.json`)
+const run = {
+  command: `npx tsx bench/serve.bench.ts ${process.argv.slice(2).join(' ')}`,
+  startedAt,
+  finishedAt: new Date().toISOString(),
+  machine: m,
+  code,
+  loadAverage: { start: loadAtStart, end: load() },
+}
+interface SavedSection {
+  readonly run: typeof run
+  readonly targets: TargetResult[]
+  readonly figures: Record<string, unknown>
+}
 mkdirSync(join('bench', 'out'), { recursive: true })
+const kept = existsSync(file)
+  ? (JSON.parse(readFileSync(file, 'utf8')) as { sections?: Record<string, SavedSection> }).sections
+  : undefined
+// (sections written by an older version of this file, without their targets, are dropped)
+const sections: Record<string, SavedSection> = Object.fromEntries(
+  Object.entries(kept ?? {}).filter(([, v]) => Array.isArray(v.targets)),
+)
+for (const [name, result] of Object.entries(results)) sections[name] = { run, ...result }
+const ordered = SECTIONS.filter((name) => sections[name] !== undefined)
 writeFileSync(
   file,
   `${JSON.stringify(
     {
-      command: `npx tsx bench/serve.bench.ts ${process.argv.slice(2).join(' ')}`,
-      startedAt,
-      finishedAt: new Date().toISOString(),
-      machine: m,
-      loadAverage: { start: loadAtStart, end: load() },
       database,
       quick: values.quick,
-      sizes,
-      targets,
-      sections: Object.fromEntries(Object.entries(results).map(([k, v]) => [k, v.figures])),
+      targets: ordered.flatMap((name) => sections[name]!.targets),
+      sections: Object.fromEntries(ordered.map((name) => [name, sections[name]])),
     },
     null,
     2,
   )}\n`,
 )
-log(`written: ${file}`)
+log(`written: ${file} (${ordered.join(', ')})`)
+
+/** The commit, and how many files of the server's code differ from it (the checkout is shared). */
+function codeVersion(): string {
+  const git = (...args: string[]) => execFileSync('git', args, { encoding: 'utf8' }).trim()
+  try {
+    const changed = git('status', '--porcelain', '--', 'src/engine', 'src/server', 'src/store', 'src/core')
+      .split('\n')
+      .filter(Boolean).length
+    return `${git('rev-parse', '--short', 'HEAD')}${changed ? `, ${changed} uncommitted files in src/{core,engine,server,store}` : ''}`
+  } catch {
+    return 'unknown (not a git checkout)'
+  }
+}

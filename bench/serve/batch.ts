@@ -37,8 +37,8 @@ export function batchSection(ctx: SectionContext, sizes: BatchSizes): Promise<Se
     const { catchUp, problems } = verified
     ctx.log(
       catchUp.rescorePendingGauge
-        ? `  scoring caught up ${catchUp.seconds} s after the load (at most ${count(catchUp.maxPending)} contacts pending)`
-        : `  no leadscore_rescore_pending gauge: the server scores before it acknowledges (queue empty ${catchUp.seconds} s after the load)`,
+        ? `  scoring caught up ${catchUp.seconds} s after the load (at most ${count(catchUp.maxPending)} contacts pending; the server's store → rescore delay p99 ≤ ${verified.api.rescoreDelayP99Ms} ms)`
+        : `  no pending-rescoring gauge (leadscore_rescore_pending or _backlog): the server scores before it acknowledges (queue empty ${catchUp.seconds} s after the load)`,
     )
     ctx.log(`  ${verdict(verified, result.acknowledged)}`)
     return {

@@ -167,3 +167,22 @@ export async function withFreshServer<R>(
     await dropSectionDatabase(location)
   }
 }
+
+/**
+ * The upper bound, in ms, of the bucket holding the `q` quantile of a `/metrics` histogram
+ * (summed over its label sets); undefined when the server has no such histogram or no sample.
+ */
+export function histogramQuantileMs(text: string, name: string, q: number): number | undefined {
+  const buckets = new Map<number, number>()
+  for (const m of text.matchAll(
+    new RegExp(`^${name}_bucket\\{(?:[^}]*,)?le="([^"]+)"[^}]*\\} (\\S+)$`, 'gm'),
+  )) {
+    const le = m[1] === '+Inf' ? Number.POSITIVE_INFINITY : Number(m[1])
+    buckets.set(le, (buckets.get(le) ?? 0) + Number(m[2]))
+  }
+  const sorted = [...buckets].sort((a, b) => a[0] - b[0])
+  const total = sorted.at(-1)?.[1] ?? 0
+  if (total === 0) return undefined
+  const hit = sorted.find(([, c]) => c >= q * total)
+  return hit === undefined ? undefined : hit[0] * 1000
+}

@@ -13,7 +13,7 @@
 
 import type { BatchSizes } from './batch.js'
 import { runBatchLoad } from './batch-load.js'
-import { withFreshServer } from './bench-server.js'
+import { histogramQuantileMs, withFreshServer } from './bench-server.js'
 import type { HttpClient } from './http-client.js'
 import type { SectionContext, SectionResult } from './section.js'
 import { count, latency, latencyText, load } from './stats.js'
@@ -138,6 +138,15 @@ export function latencySection(ctx: SectionContext, sizes: LatencySizes): Promis
     await Promise.all(Array.from({ length: sizes.workers }, (_, w) => worker(w)))
     controller.abort()
     const background = await loadRun
+    const metrics = await server.metrics()
+    const serverDelay = {
+      p50: histogramQuantileMs(metrics, 'leadscore_rescore_delay_seconds', 0.5),
+      p99: histogramQuantileMs(metrics, 'leadscore_rescore_delay_seconds', 0.99),
+    }
+    if (serverDelay.p99 !== undefined)
+      ctx.log(
+        `  the server's own delay from storing to rescoring (leadscore_rescore_delay_seconds): p50 ≤ ${serverDelay.p50} ms, p99 ≤ ${serverDelay.p99} ms`,
+      )
     const detailLatency = latency(detail)
     const queueLatency = latency(queue)
     const ackLatency = latency(ack)
@@ -181,6 +190,7 @@ export function latencySection(ctx: SectionContext, sizes: LatencySizes): Promis
         queueMs: queueLatency,
         worstP99Ms: worst,
         timeouts,
+        serverRescoreDelayMs: serverDelay,
         polls: { detail: detailPolls, queue: queuePolls },
       },
     }

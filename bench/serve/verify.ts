@@ -4,11 +4,14 @@
  * @module
  */
 import { openStore } from '../../src/store/index.js'
-import { type BenchServer, metric } from './bench-server.js'
+import { type BenchServer, histogramQuantileMs, metric } from './bench-server.js'
 import { round } from './stats.js'
 
+/** The gauges of contacts stored but not yet rescored, by the names the server has had. */
+const PENDING_GAUGES = ['leadscore_rescore_pending', 'leadscore_rescore_backlog']
+
 export interface CatchUp {
-  /** Whether the server has the `leadscore_rescore_pending` gauge (rescoring after the acknowledgement). */
+  /** Whether the server has a gauge of pending rescoring (it rescores after the acknowledgement). */
   readonly rescorePendingGauge: boolean
   /** Seconds from the last acknowledgement until nothing was queued or pending. */
   readonly seconds: number
@@ -16,14 +19,14 @@ export interface CatchUp {
   readonly maxPending: number
 }
 
-/** Waits until the ingest queue is empty and (with the gauge) no rescoring is pending. */
+/** Waits until the ingest queue is empty and (with a pending gauge) no rescoring is pending. */
 export async function waitForCatchUp(server: BenchServer, endedAt: number, timeoutS = 600): Promise<CatchUp> {
   let gauge = false
   let maxPending = 0
   for (;;) {
     const text = await server.metrics()
     const queued = metric(text, 'leadscore_ingest_queue_depth') ?? 0
-    const pending = metric(text, 'leadscore_rescore_pending')
+    const pending = PENDING_GAUGES.map((name) => metric(text, name)).find((v) => v !== undefined)
     gauge ||= pending !== undefined
     maxPending = Math.max(maxPending, pending ?? 0)
     if (queued === 0 && (pending ?? 0) === 0)
@@ -39,14 +42,18 @@ export interface ApiCheck {
   readonly acceptedByServer: number
   /** Scored contacts of the primary model, by `/api/contacts/counts?by=band`. */
   readonly scoredContacts: number
+  /** The server's delay from storing to rescoring, p99 (a bucket bound), ms, when it has that histogram. */
+  readonly rescoreDelayP99Ms: number | undefined
 }
 
 export async function checkThroughApi(server: BenchServer): Promise<ApiCheck> {
   const admin = server.admin(1)
   const counts = await admin.json<{ counts: { count: number }[] }>('GET', '/api/contacts/counts?by=band')
+  const metrics = await server.metrics()
   return {
-    acceptedByServer: metric(await server.metrics(), 'leadscore_events_accepted_total') ?? Number.NaN,
+    acceptedByServer: metric(metrics, 'leadscore_events_accepted_total') ?? Number.NaN,
     scoredContacts: counts.counts.reduce((sum, c) => sum + c.count, 0),
+    rescoreDelayP99Ms: histogramQuantileMs(metrics, 'leadscore_rescore_delay_seconds', 0.99),
   }
 }
 
