@@ -66,14 +66,92 @@ export interface CommitOptions {
   readonly acknowledge?: Acknowledge | undefined
 }
 
-/** Commits `ops` through `tx`; see the module description. */
-export async function commitOps(
+/** A contact that absorbed another in this unit of work: it is refolded; the other's account is rolled up. */
+interface Absorbed {
+  readonly accounts: string[]
+  readonly cause: TransitionCauseRef
+}
+
+/**
+ * Merges known contacts first, in message order: native merges, and aliases whose previous
+ * id is a known contact (Segment: the previous identity joins the new one). Then points every
+ * operation on a merged contact to the contact it was merged into.
+ */
+async function mergeKnownContacts(
   tx: StoreOps,
   ops: readonly QueuedOp[],
   options: CommitOptions,
+): Promise<{ ops: QueuedOp[]; absorbed: Map<string, Absorbed>; merged: Map<string, ContactRecord> }> {
+  const absorbed = new Map<string, Absorbed>()
+  const merged = new Map<string, ContactRecord>()
+  const previous = ops.flatMap(({ op }) => (op.kind === 'alias' ? [op.previousId] : []))
+  const known = new Set(previous.length === 0 ? [] : (await tx.getContacts(previous)).map((c) => c.id))
+  const redirect = previous.length === 0 ? new Map<string, string>() : await tx.mergedInto(previous)
+  const rest: QueuedOp[] = []
+  const merges: { from: string; into: string; at: number; keyId: string | undefined }[] = []
+  for (const q of ops) {
+    const { op } = q
+    if (op.kind === 'merge') merges.push({ from: op.from, into: op.contactId, at: op.at, keyId: q.keyId })
+    else if (op.kind === 'alias' && known.has(op.previousId) && !redirect.has(op.previousId))
+      merges.push({ from: op.previousId, into: op.contactId, at: op.at, keyId: q.keyId })
+    else rest.push(q)
+  }
+  if (merges.length > 0) {
+    const stages = options.models.find((m) => m.record.id === options.primaryId)?.compiled.stages ?? []
+    const rank = (stage: string | null) => (stage === null ? -1 : stages.findIndex((s) => s.id === stage))
+    const resolve = (id: string) => redirect.get(id) ?? id
+    for (const m of merges) {
+      const from = resolve(m.from)
+      const into = resolve(m.into)
+      if (from === into) continue
+      // the contact that remains may be new (an alias to a user id not seen before)
+      const [source, target] = await tx.upsertContacts([
+        { id: from, at: m.at },
+        { id: into, at: m.at },
+      ])
+      const stage = rank(source!.stage) > rank(target!.stage) ? source!.stage : undefined
+      const result = await tx.mergeContacts({ from, into, stage, at: m.at })
+      for (const [k, v] of redirect) if (v === from) redirect.set(k, into)
+      redirect.set(from, into)
+      merged.set(from, result.from)
+      const entry = absorbed.get(into) ?? {
+        accounts: [],
+        cause: m.keyId === undefined ? { type: 'api' } : { type: 'api', keyId: m.keyId },
+      }
+      for (const a of [...(absorbed.get(from)?.accounts ?? []), result.from.accountId])
+        if (a !== null && a !== result.into.accountId && !entry.accounts.includes(a)) entry.accounts.push(a)
+      absorbed.delete(from)
+      absorbed.set(into, entry)
+    }
+  }
+  // operations on contacts merged now or earlier go to the contact that remains
+  const ids = new Set<string>()
+  for (const { op } of rest) {
+    if ('contactId' in op && op.contactId !== null) ids.add(op.contactId)
+  }
+  const leadsTo = ids.size === 0 ? new Map<string, string>() : await tx.mergedInto([...ids])
+  if (leadsTo.size === 0) return { ops: rest, absorbed, merged }
+  return {
+    ops: rest.map((q) => {
+      const { op } = q
+      if (!('contactId' in op) || op.contactId === null) return q
+      const to = leadsTo.get(op.contactId)
+      return to === undefined ? q : { ...q, op: { ...op, contactId: to } }
+    }),
+    absorbed,
+    merged,
+  }
+}
+
+/** Commits `ops` through `tx`; see the module description. */
+export async function commitOps(
+  tx: StoreOps,
+  given: readonly QueuedOp[],
+  options: CommitOptions,
 ): Promise<CommitSummary> {
   const { now } = options
-  const contactIds = new Set<string>()
+  const { ops, absorbed } = await mergeKnownContacts(tx, given, options)
+  const contactIds = new Set<string>(absorbed.keys())
   for (const { op } of ops) {
     if (op.kind === 'account' || op.kind === 'anonymous-identify') continue
     if (op.kind !== 'event' && op.kind !== 'group') contactIds.add(op.contactId)
@@ -255,7 +333,7 @@ export async function commitOps(
     const newest = newestEvent.get(owner)
     if (newest === undefined || event.ts >= newest.ts) newestEvent.set(owner, event)
   }
-  const missing = [...newEvents.keys()].filter((id) => !after.has(id))
+  const missing = [...newEvents.keys(), ...absorbed.keys()].filter((id) => !after.has(id))
   if (missing.length > 0) for (const c of await tx.getContacts(missing)) after.set(c.id, c)
   const targets: RescoreTarget[] = []
   const accountIds = new Set(accountsChanged)
@@ -263,14 +341,17 @@ export async function commitOps(
     const old = before.get(id)
     const changed = old === undefined || !sameContact(old, contact)
     const events = newEvents.get(id) ?? []
-    const rebuild = merged.has(id)
+    const rebuild = merged.has(id) || absorbed.has(id)
     if (!changed && events.length === 0 && !rebuild) continue
     const newest = newestEvent.get(id)
     const cause: TransitionCauseRef =
-      newest !== undefined ? { type: 'event', eventId: newest.id } : (apiCause.get(id) ?? { type: 'api' })
+      newest !== undefined
+        ? { type: 'event', eventId: newest.id }
+        : (apiCause.get(id) ?? absorbed.get(id)?.cause ?? { type: 'api' })
     targets.push({ contact, newEvents: events, rebuild, cause })
     if (contact.accountId !== null) accountIds.add(contact.accountId)
     if (old?.accountId != null && old.accountId !== contact.accountId) accountIds.add(old.accountId)
+    for (const a of absorbed.get(id)?.accounts ?? []) accountIds.add(a)
   }
   const targeted = new Set(targets.map((t) => t.contact.id))
   for (const [id, member] of members) {
@@ -279,7 +360,7 @@ export async function commitOps(
     if (contact.accountId !== null && !accountsChanged.has(contact.accountId)) continue
     targets.push({ contact, newEvents: [], rebuild: false, cause: { type: 'api' } })
   }
-  const outcomes = ops.map(({ op }): OpOutcome => {
+  const outcomes = given.map(({ op }): OpOutcome => {
     if (op.kind !== 'event') return 'applied'
     if (inserted.delete(op.messageId)) return 'inserted'
     return 'duplicate'
@@ -300,12 +381,14 @@ export async function commitOps(
     await tx.enqueueRescores(
       targets.map((t) => {
         const old = before.get(t.contact.id)?.accountId ?? null
+        const accounts = [...(absorbed.get(t.contact.id)?.accounts ?? [])]
+        if (old !== null && old !== t.contact.accountId && !accounts.includes(old)) accounts.push(old)
         return {
           contactId: t.contact.id,
           eventIds: t.newEvents.map((e) => e.id),
           rebuild: t.rebuild,
           cause: t.cause,
-          accounts: old !== null && old !== t.contact.accountId ? [old] : [],
+          accounts,
           at: now,
         }
       }),

@@ -165,6 +165,12 @@ export interface Engine {
     options?: { keyId?: string | undefined },
   ): Promise<ContactRecord[]>
   /**
+   * Merges contact `from` into `into` (a duplicate): its events, anonymous ids, missing
+   * properties, account and owner move; the later stage stays; `into` is rescored from all its
+   * events. Later messages for `from` go to `into`. Returns `into` as stored.
+   */
+  mergeContacts(from: string, into: string, options?: { keyId?: string | undefined }): Promise<ContactRecord>
+  /**
    * Creates or changes accounts (properties merged key by key) and rescores the members of
    * those whose properties changed, and the accounts.
    */
@@ -510,6 +516,50 @@ class ScoringEngine implements Engine {
     return stored
   }
 
+  async mergeContacts(
+    from: string,
+    into: string,
+    options: { keyId?: string | undefined } = {},
+  ): Promise<ContactRecord> {
+    if (this.closed) throw new EngineClosedError()
+    if (from === into)
+      throw new InvalidRequestError('a contact cannot be merged into itself', {
+        hint: 'name another contact in `from`',
+      })
+    const known = new Map((await this.store.getContacts([from, into])).map((c) => [c.id, c]))
+    for (const [id, role] of [
+      [from, 'from'],
+      [into, 'into'],
+    ] as const) {
+      if (!known.has(id))
+        throw new NotFoundError(
+          `no contact ${JSON.stringify(id)} (${role})`,
+          'list contacts with GET /api/contacts',
+        )
+    }
+    const redirected = await this.store.mergedInto([from, into])
+    const gone = redirected.get(from) ?? redirected.get(into)
+    if (gone !== undefined) {
+      const id = redirected.has(from) ? from : into
+      throw new ConflictError(
+        `contact ${JSON.stringify(id)} was merged into ${JSON.stringify(gone)} already`,
+        `merge into ${JSON.stringify(gone)} instead`,
+      )
+    }
+    const at = this.clock.now()
+    const op: IngestOp = {
+      kind: 'merge',
+      messageId: `merge:${from}:${into}:${at}`,
+      from,
+      contactId: into,
+      at,
+    }
+    await this.queue.submit([{ op, keyId: options.keyId }])
+    this.logger.info('contacts merged', { from, into })
+    const [stored] = await this.store.getContacts([into])
+    return stored!
+  }
+
   async upsertAccounts(
     accounts: readonly { readonly id: string; readonly properties: Properties }[],
     options: { keyId?: string | undefined } = {},
@@ -567,7 +617,9 @@ class ScoringEngine implements Engine {
     options: { model?: string | undefined; limit?: number | undefined } = {},
   ): Promise<ContactDetail> {
     const model = this.modelFor(options.model)
-    const detail = await contactDetail(this.store, model, id, this.clock.now(), options.limit)
+    // a contact merged into another is read as the one it was merged into
+    const current = (await this.store.mergedInto([id])).get(id) ?? id
+    const detail = await contactDetail(this.store, model, current, this.clock.now(), options.limit)
     if (detail === undefined) {
       throw new NotFoundError(
         `no contact ${JSON.stringify(id)}`,

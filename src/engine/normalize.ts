@@ -98,6 +98,15 @@ export type IngestOp =
       readonly at: number
     }
   | {
+      /** A known contact merged into another (`POST /api/contacts/{id}/merge`). */
+      readonly kind: 'merge'
+      readonly messageId: string
+      readonly from: string
+      /** The contact that remains. */
+      readonly contactId: string
+      readonly at: number
+    }
+  | {
       /** A native contact upsert (`POST /api/contacts`). */
       readonly kind: 'contact'
       readonly messageId: string

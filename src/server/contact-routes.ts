@@ -17,6 +17,7 @@ import {
   contactCountsQuery,
   contactDetailQuery,
   contactListQuery,
+  contactMergeBody,
   contactUpsertBody,
   nativeEventsBody,
 } from './schemas.js'
@@ -92,6 +93,12 @@ export function contactRoutes(app: Hono<AppEnv>, deps: ContactRouteDeps): void {
     const list = 'contacts' in body ? body.contacts : [body]
     const contacts = await engine.upsertContacts(list, { keyId: c.get('key').id })
     return c.json({ contacts })
+  })
+
+  app.post('/api/contacts/:id/merge', admin, async (c) => {
+    const body = await readJson(c.req.raw, contactMergeBody, config.maxApiBytes)
+    const contact = await engine.mergeContacts(body.from, c.req.param('id'), { keyId: c.get('key').id })
+    return c.json({ contact, merged: body.from })
   })
 
   app.post('/api/events', requireKey(engine, ['write']), async (c) => {

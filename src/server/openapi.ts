@@ -14,6 +14,7 @@ import {
   contactCountsQuery,
   contactDetailQuery,
   contactListQuery,
+  contactMergeBody,
   contactUpsertBody,
   draftBody,
   modelQuery,
@@ -112,6 +113,23 @@ export const ROUTES: readonly RouteDoc[] = [
     auth: 'admin',
     body: contactUpsertBody,
     responses: { '200': 'The contacts as stored', '422': 'An unknown stage' },
+  },
+  {
+    method: 'post',
+    path: '/api/contacts/{id}/merge',
+    tag: 'Contacts',
+    summary: 'Merge a duplicate into this contact',
+    description:
+      'The contact `from` joins the contact of the path: its events, anonymous ids, the properties this one lacks, its account and owner when this one has none, and the later lifecycle stage. This contact is rescored from all the events; later messages for `from` come here, and reading `from` reads this contact. A Segment `alias` whose `previousId` is a known contact does the same.',
+    auth: 'admin',
+    params: { id: 'The contact that remains' },
+    body: contactMergeBody,
+    responses: {
+      '200': 'The contact that remains, as stored',
+      '404': 'No such contact',
+      '409': 'One of them was merged into another already',
+      '422': 'A contact merged into itself',
+    },
   },
   {
     method: 'get',

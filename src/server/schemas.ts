@@ -95,6 +95,18 @@ export const contactUpsertBody = z.union([
   z.object({ contacts: z.array(contactUpsert).min(1).max(1000) }).strict(),
 ])
 
+/** `POST /api/contacts/{id}/merge`: the duplicate to merge into the contact of the path. */
+export const contactMergeBody = z
+  .object({
+    from: z
+      .string({ error: 'must be a string (the id of the contact to merge into this one)' })
+      .min(1, { error: 'must not be empty' })
+      .meta({
+        description: 'The duplicate: its events, anonymous ids, missing properties, account and owner move',
+      }),
+  })
+  .strict()
+
 /** One event of `POST /api/events`. */
 export const nativeEvent = z
   .object({

@@ -1068,6 +1068,86 @@ export function runStoreConformance(name: string, createStore: CreateStoreTarget
       })
     })
 
+    describe('merging contacts', () => {
+      it('moves events, anonymous ids and missing properties, and leaves a pointer', async () => {
+        await publishModel()
+        await contacts(
+          {
+            id: 'old',
+            properties: { email: 'a@x.example', phone: '1' },
+            accountId: 'acme',
+            owner: 'ann',
+            at: T0,
+          },
+          { id: 'new', properties: { email: 'b@x.example' }, at: T0 + 1 },
+          { id: 'older', at: T0 },
+        )
+        await store.linkAliases([{ anonymousId: 'anon-1', contactId: 'old', at: T0 }])
+        await store.insertEvents([
+          event('e1', 'old', T0 + 1),
+          event('e2', 'new', T0 + 2),
+          event('e3', null, T0 + 3, { anonymousId: 'anon-1' }),
+        ])
+        await store.applyScores({ scores: [score('old', 10), score('new', 5)] })
+        await store.enqueueRescores([
+          {
+            contactId: 'old',
+            eventIds: ['e1'],
+            rebuild: false,
+            cause: { type: 'api' },
+            accounts: [],
+            at: T0,
+          },
+        ])
+        // a chain: `older` went into `old` before
+        const chained = await store.mergeContacts({ from: 'older', into: 'old', at: T0 + 4 })
+        expect(chained.movedEvents).toBe(0)
+
+        const result = await store.mergeContacts({ from: 'old', into: 'new', stage: 'mql', at: T0 + 5 })
+        expect(result.movedEvents).toBe(1)
+        expect(result.from).toMatchObject({ id: 'old', accountId: 'acme', owner: 'ann' })
+        expect(result.into).toMatchObject({
+          id: 'new',
+          properties: { email: 'b@x.example', phone: '1' },
+          accountId: 'acme',
+          owner: 'ann',
+          stage: 'mql',
+        })
+        expect((await store.contactEvents('new')).map((e) => e.id)).toEqual(['e1', 'e2', 'e3'])
+        expect(await store.contactEvents('old')).toEqual([])
+        expect(await store.aliasesOf('new')).toEqual(['anon-1'])
+        expect(await store.contactOfAlias('anon-1')).toBe('new')
+        expect(await store.mergedInto(['old', 'older', 'new', 'nobody'])).toEqual(
+          new Map([
+            ['old', 'new'],
+            ['older', 'new'],
+          ]),
+        )
+        // `old` has no scores, no pending rescores, no account and is not stale for a publish
+        expect(await store.contactScores('old')).toEqual([])
+        expect(await store.pendingRescores({ limit: 10 })).toEqual([])
+        expect((await store.accountContacts('acme')).map((c) => c.id)).toEqual(['new'])
+        expect(await store.staleContacts({ model: MODEL, version: 1, limit: 10 })).toEqual([])
+        expect((await store.listContacts({ model: MODEL })).items.map((i) => i.contact.id)).toEqual(['new'])
+      })
+
+      it('refuses unknown contacts, a contact merged already, and a contact into itself, changing nothing', async () => {
+        await contacts('a', 'b', 'c')
+        await store.mergeContacts({ from: 'a', into: 'b', at: T0 })
+        await expect(store.mergeContacts({ from: 'a', into: 'c', at: T0 })).rejects.toThrow(
+          /from: .*"a" was merged into "b" already/,
+        )
+        await expect(store.mergeContacts({ from: 'c', into: 'a', at: T0 })).rejects.toThrow(
+          /into: .*"a" was merged into "b" already/,
+        )
+        await expect(store.mergeContacts({ from: 'x', into: 'b', at: T0 })).rejects.toThrow(
+          StoreNotFoundError,
+        )
+        await expect(store.mergeContacts({ from: 'b', into: 'b', at: T0 })).rejects.toThrow(StoreInputError)
+        expect(await store.mergedInto(['a', 'b', 'c'])).toEqual(new Map([['a', 'b']]))
+      })
+    })
+
     describe('rescores owed', () => {
       const owed = (contactId: string, at: number, extra: Partial<PendingRescoreWrite> = {}) => ({
         contactId,

@@ -27,6 +27,7 @@ import type {
 } from './records/event.js'
 import type { KeyRecord, KeyWrite } from './records/key.js'
 import type { LeaseGrant, LeaseRequest } from './records/lease.js'
+import type { ContactMerge, MergeResult } from './records/merge.js'
 import type { ModelDraft, ModelRecord, PublishModel } from './records/model.js'
 import type {
   PendingContact,
@@ -115,6 +116,14 @@ export interface StoreOps {
   getContact(id: string): Promise<ContactRecord | undefined>
   /** The contacts found among `ids`, in the order of `ids`. */
   getContacts(ids: readonly string[]): Promise<ContactRecord[]>
+  /**
+   * Merges a known contact into another (see `ContactMerge`): its events, anonymous ids and
+   * missing properties move; it keeps pointing to `into`. Throws `StoreNotFoundError` for an
+   * unknown contact, `StoreInputError` for one merged already.
+   */
+  mergeContacts(merge: ContactMerge): Promise<MergeResult>
+  /** The contacts among `ids` merged into another, and the contact each leads to. */
+  mergedInto(ids: readonly string[]): Promise<Map<string, string>>
   /** Merges anonymous ids into contacts (which must exist). The first merge of an anonymous id wins. */
   linkAliases(links: readonly AliasWrite[]): Promise<AliasResult[]>
   /** The anonymous ids merged into a contact, sorted. */

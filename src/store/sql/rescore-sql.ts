@@ -46,7 +46,7 @@ export async function staleContacts(exec: Executor, query: StaleContactsQuery): 
   const rows = await exec.all<{ id: string }>(
     `SELECT c.id AS id FROM contacts c
      LEFT JOIN contact_scores s ON s.model_id = ? AND s.contact_id = c.id AND s.model_version = ?
-     WHERE s.contact_id IS NULL ${after}
+     WHERE s.contact_id IS NULL AND c.merged_into IS NULL ${after}
      ORDER BY c.id LIMIT ?`,
     params,
   )

@@ -23,6 +23,7 @@ import type {
 } from '../records/event.js'
 import type { KeyRecord, KeyWrite } from '../records/key.js'
 import type { LeaseGrant, LeaseRequest } from '../records/lease.js'
+import type { ContactMerge, MergeResult } from '../records/merge.js'
 import type { ModelDraft, ModelRecord, PublishModel } from '../records/model.js'
 import type {
   PendingContact,
@@ -79,6 +80,7 @@ import * as events from './events-sql.js'
 import type { Executor, RootExecutor } from './executor.js'
 import * as keys from './keys-sql.js'
 import * as leases from './leases-sql.js'
+import * as merging from './merge-sql.js'
 import * as models from './models-sql.js'
 import * as pending from './pending-rescores-sql.js'
 import * as predictive from './predictive-sql.js'
@@ -103,6 +105,12 @@ export class SqlOps implements StoreOps {
   }
   eventsOfContacts(contactIds: readonly string[]): Promise<ContactEventList[]> {
     return rescore.eventsOfContacts(this.exec, contactIds)
+  }
+  mergeContacts(merge: ContactMerge): Promise<MergeResult> {
+    return merging.mergeContacts(this.exec, merge, this.partitionCount)
+  }
+  mergedInto(ids: readonly string[]): Promise<Map<string, string>> {
+    return merging.mergedInto(this.exec, ids)
   }
   eventsById(ids: readonly string[]): Promise<StoredEvent[]> {
     return pending.eventsById(this.exec, ids)
