@@ -12,8 +12,8 @@ import type { Engine } from '../../engine/index.js'
 import { LOCALES } from '../../i18n/locale.js'
 import type { Store } from '../../store/index.js'
 import type { AppEnv } from '../auth.js'
-import { HttpError } from '../http-error.js'
 import { readJson } from '../read-body.js'
+import { dashboardError } from './messages.js'
 import { verifyPassword } from './password.js'
 import { checkCsrf, SESSION_COOKIE, sameOrigin } from './session-auth.js'
 import { csrfToken, MAX_AGE_MS, type Sessions } from './sessions.js'
@@ -47,9 +47,12 @@ function clientAddress(c: Context): string {
 }
 
 const badCredentials = () =>
-  new HttpError(401, 'sign_in_failed', 'the email and password do not match an active user', {
-    hint: 'check them, or ask an admin (`leadscore users add EMAIL`)',
-  })
+  dashboardError(
+    401,
+    'sign_in_failed',
+    { key: 'server.signInFailed' },
+    { hint: { key: 'server.signInFailedHint', values: { command: '`leadscore users add EMAIL`' } } },
+  )
 
 /** Adds the sign-in routes to `app`. */
 export function authRoutes(app: Hono<AppEnv>, deps: AuthRouteDeps): void {
@@ -57,24 +60,30 @@ export function authRoutes(app: Hono<AppEnv>, deps: AuthRouteDeps): void {
   const throttle = new SignInThrottle()
 
   app.post('/auth/sign-in', async (c) => {
-    if (!sameOrigin(c)) throw new HttpError(403, 'csrf', 'sign-in from another site is not allowed')
+    if (!sameOrigin(c)) throw dashboardError(403, 'csrf', { key: 'server.signInElsewhere' })
     const body = await readJson(c.req.raw, signInBody, 64 * 1024)
     const now = engine.clock.now()
     const who = 'email' in body ? `email:${body.email.trim().toLowerCase()}` : 'key'
     const keys = [who, `ip:${clientAddress(c)}`]
     const wait = throttle.retryAfter(keys, now)
     if (wait > 0)
-      throw new HttpError(429, 'too_many_attempts', 'too many failed sign-ins; try again later', {
-        headers: { 'Retry-After': String(wait) },
-      })
+      throw dashboardError(
+        429,
+        'too_many_attempts',
+        { key: 'server.tooManyAttempts' },
+        { headers: { 'Retry-After': String(wait) } },
+      )
     let opened: Awaited<ReturnType<Sessions['open']>>
     if ('key' in body) {
       const key = await engine.keys.verify(body.key.trim())
       if (key?.kind !== 'admin') {
         throttle.fail(keys, now)
-        throw new HttpError(401, 'sign_in_failed', 'that is not a valid admin key', {
-          hint: 'the server printed one at its first start; create another with `leadscore keys create --kind admin`',
-        })
+        throw dashboardError(
+          401,
+          'sign_in_failed',
+          { key: 'server.badKey' },
+          { hint: { key: 'server.badKeyHint', values: { command: '`leadscore keys create --kind admin`' } } },
+        )
       }
       opened = await sessions.open({ keyId: key.id }, 'admin')
     } else {
@@ -122,19 +131,15 @@ export function authRoutes(app: Hono<AppEnv>, deps: AuthRouteDeps): void {
     const token = getCookie(c, SESSION_COOKIE)
     const principal = await sessions.resolve(token)
     if (principal === undefined || token === undefined)
-      throw new HttpError(401, 'unauthorized', 'sign in to choose a language', {
-        hint: 'POST /auth/sign-in first',
-      })
+      throw dashboardError(401, 'unauthorized', { key: 'server.localeSignIn' })
     checkCsrf(c, token)
     const { locale } = await readJson(c.req.raw, localeBody, 1024)
     if (principal.userId === null)
-      throw new HttpError(
+      throw dashboardError(
         409,
         'conflict',
-        'a session opened with an admin key has no user to keep a language for',
-        {
-          hint: 'the dashboard keeps the choice in the browser; sign in as a user to keep it on the server',
-        },
+        { key: 'server.localeKey' },
+        { hint: { key: 'server.localeKeyHint' } },
       )
     await store.updateUser({ id: principal.userId, at: engine.clock.now(), locale })
     return c.json({ locale })

@@ -403,6 +403,29 @@ describe('dashboard API', () => {
     expect((await request('/nowhere')).status).toBe(404)
   })
 
+  it("serves the page in the language of Accept-Language before the app picks the user's", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'leadscore-dashboard-'))
+    writeFileSync(
+      join(dir, 'index.html'),
+      `<!doctype html><html lang="en"><title>Leadscore</title><noscript>Leadscore's dashboard needs JavaScript. ${'.'.repeat(600)}</noscript></html>`,
+    )
+    const { request } = await setup({ dashboardDir: dir })
+    const page = (language?: string) =>
+      request('/', { headers: language ? { 'accept-language': language } : {} })
+    const english = await page()
+    expect(await english.text()).toMatch(/<html lang="en">.*needs JavaScript/)
+    const spanish = await page('es-AR,es;q=0.9,en;q=0.5')
+    expect(spanish.headers.get('vary')).toMatch(/Accept-Language/)
+    const html = await spanish.text()
+    expect(html).toMatch(/<html lang="es">/)
+    expect(html).toContain(
+      '<noscript>El dashboard de Leadscore necesita JavaScript. La API está documentada en <a href="/docs">/docs</a>.</noscript>',
+    )
+    expect(spanish.headers.get('etag')).not.toBe(english.headers.get('etag'))
+    const dutch = await page('nl')
+    expect(await dutch.text()).toMatch(/<html lang="nl">.*heeft JavaScript nodig/)
+  })
+
   it('derives a distinct CSRF token per session', () => {
     expect(csrfToken('a')).not.toBe(csrfToken('b'))
     expect(csrfToken('a')).toBe(csrfToken('a'))
@@ -450,6 +473,46 @@ describe('dashboard language', () => {
     expect(((await res.json()) as Json).error.code).toBe('conflict')
     expect((await (await request('/auth/session', { cookie })).json()) as Json).not.toHaveProperty('locale')
     expect((await json('POST', '/auth/locale', { locale: 'nl' })).status).toBe(401)
+  })
+
+  it("says the dashboard's errors in the request's language, with the same codes", async () => {
+    const { json, request, signIn, addUser } = await setup()
+    const failed = await json(
+      'POST',
+      '/auth/sign-in',
+      { email: 'nobody@example.com', password: 'not it at all' },
+      {
+        'accept-language': 'nl-NL,nl;q=0.9',
+      },
+    )
+    expect(failed.status).toBe(401)
+    expect(((await failed.json()) as Json).error).toMatchObject({
+      code: 'sign_in_failed',
+      message: 'het e-mailadres en het wachtwoord horen niet bij een actieve gebruiker',
+      hint: 'controleer ze, of vraag het een beheerder (`leadscore users add EMAIL`)',
+    })
+    await addUser('sam@example.com', 'sales')
+    const { cookie } = await signIn({ email: 'sam@example.com', password: 'correct horse battery' })
+    const forbidden = await request('/api/dashboard/keys', { cookie, headers: { 'accept-language': 'es' } })
+    expect(forbidden.status).toBe(403)
+    expect(((await forbidden.json()) as Json).error).toMatchObject({
+      code: 'forbidden',
+      message: 'un usuario de ventas no puede hacer GET /api/dashboard/keys',
+    })
+    const english = await request('/api/dashboard/keys', { cookie })
+    expect(((await english.json()) as Json).error.message).toBe('a sales user cannot GET /api/dashboard/keys')
+    const weak = await json(
+      'POST',
+      '/api/dashboard/users',
+      { email: 'eva@example.com', role: 'sales', password: 'short' },
+      { authorization: `Bearer ${ADMIN}`, 'accept-language': 'es' },
+    )
+    expect(weak.status).toBe(422)
+    expect(((await weak.json()) as Json).error).toMatchObject({
+      code: 'weak_password',
+      message: 'la contraseña debe tener al menos 10 caracteres',
+      hint: 'elige una más larga',
+    })
   })
 
   it('answers the model labels in the language asked, the English label or the id otherwise', async () => {

@@ -4,11 +4,14 @@
  * built single-page app (`dashboardRoutes`, mounted after them).
  * @module
  */
+import { gzipSync } from 'node:zlib'
 import type { Context, Hono } from 'hono'
 import type { Engine } from '../../engine/index.js'
+import { type Locale, localeFromAcceptLanguage } from '../../i18n/locale.js'
 import type { Store } from '../../store/index.js'
 import type { AppEnv } from '../auth.js'
 import { authRoutes } from './auth-routes.js'
+import { say } from './messages.js'
 import { modelToolRoutes } from './model-tools-routes.js'
 import { sessionAuth } from './session-auth.js'
 import { Sessions } from './sessions.js'
@@ -39,6 +42,28 @@ const NOT_BUILT = `<!doctype html><html lang="en"><meta charset="utf-8"><title>L
 <p>Run <code>npm run build</code> in the leadscore folder, then reload. The API works meanwhile: see <a href="/docs">/docs</a>.</p>`
 
 const sessionsByApp = new WeakMap<object, Sessions>()
+
+/**
+ * The page in the language of the request's Accept-Language: its `lang` and the text shown
+ * without JavaScript (the app then picks the user's own language, see docs/i18n.md).
+ */
+function pageIn(index: StaticFile, locale: Locale): StaticFile {
+  if (locale === 'en') return index
+  const html = Buffer.from(index.body)
+    .toString('utf8')
+    .replace('<html lang="en">', `<html lang="${locale}">`)
+    .replace(
+      /<noscript>[\s\S]*?<\/noscript>/,
+      `<noscript>${say({ key: 'page.noscript', values: { docs: '<a href="/docs">/docs</a>' } }, locale)}</noscript>`,
+    )
+  const body = Buffer.from(html, 'utf8')
+  return {
+    ...index,
+    body,
+    gzip: index.gzip === null ? null : gzipSync(body, { level: 9 }),
+    etag: `${index.etag.slice(0, -1)}-${locale}"`,
+  }
+}
 
 /** Mounts the session middleware on `/api/*`: call before the API routes are added. */
 export function useDashboardSessions(app: Hono<AppEnv>, deps: DashboardDeps): void {
@@ -85,6 +110,7 @@ export function dashboardRoutes(app: Hono<AppEnv>, deps: DashboardDeps): void {
 
   const files = loadStaticFiles(deps.dir ?? defaultDashboardDir())
   const index = files.get('/index.html')
+  const pages = new Map<Locale, StaticFile>()
   app.get('/assets/*', (c) => {
     const file = files.get(c.req.path)
     if (file === undefined) return c.text('not found', 404)
@@ -97,7 +123,13 @@ export function dashboardRoutes(app: Hono<AppEnv>, deps: DashboardDeps): void {
   app.get('*', async (c, next) => {
     if (!PAGES.test(c.req.path)) return next()
     if (index === undefined) return c.html(NOT_BUILT, 200, PAGE_HEADERS)
-    return send(c, index, 'no-cache', PAGE_HEADERS)
+    const locale = localeFromAcceptLanguage(c.req.header('accept-language'))
+    let page = pages.get(locale)
+    if (page === undefined) {
+      page = pageIn(index, locale)
+      pages.set(locale, page)
+    }
+    return send(c, page, 'no-cache', { ...PAGE_HEADERS, Vary: 'Accept-Encoding, Accept-Language' })
   })
   // sessions expire on their own; this only keeps the table small
   const sweep = setInterval(() => void sessions.sweep().catch(() => undefined), 3_600_000)

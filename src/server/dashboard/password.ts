@@ -10,7 +10,8 @@ const N = 16_384
 const R = 8
 const P = 1
 const KEY_BYTES = 32
-const MIN_LENGTH = 10
+/** The fewest characters a password may have. */
+export const MIN_LENGTH = 10
 
 function derive(password: string, salt: Buffer, n: number, r: number, p: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -20,10 +21,18 @@ function derive(password: string, salt: Buffer, n: number, r: number, p: number)
   })
 }
 
+/** Why a new password is refused (too short, too long), or undefined when it is acceptable. */
+export function passwordRule(password: string): 'short' | 'long' | undefined {
+  if ([...password].length < MIN_LENGTH) return 'short'
+  if (password.length > 1024) return 'long'
+  return undefined
+}
+
 /** What is wrong with a new password, or undefined when it is acceptable. */
 export function passwordProblem(password: string): string | undefined {
-  if ([...password].length < MIN_LENGTH) return `a password needs at least ${MIN_LENGTH} characters`
-  if (password.length > 1024) return 'a password has at most 1,024 characters'
+  const rule = passwordRule(password)
+  if (rule === 'short') return `a password needs at least ${MIN_LENGTH} characters`
+  if (rule === 'long') return 'a password has at most 1,024 characters'
   return undefined
 }
 

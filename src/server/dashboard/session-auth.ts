@@ -16,8 +16,8 @@
 import type { Context, MiddlewareHandler } from 'hono'
 import { getCookie } from 'hono/cookie'
 import type { AppEnv } from '../auth.js'
-import { HttpError } from '../http-error.js'
 import { setUserLocale } from '../locale.js'
+import { dashboardError } from './messages.js'
 import { csrfMatches, type Principal, type Sessions } from './sessions.js'
 
 export const SESSION_COOKIE = 'leadscore_session'
@@ -53,13 +53,14 @@ export function sameOrigin(c: Context): boolean {
 export function checkCsrf(c: Context, sessionToken: string): void {
   if (SAFE_METHODS.has(c.req.method)) return
   if (!sameOrigin(c))
-    throw new HttpError(403, 'csrf', 'the request comes from another site', {
-      hint: 'the dashboard API only accepts changes from the dashboard itself',
-    })
+    throw dashboardError(403, 'csrf', { key: 'server.otherSite' }, { hint: { key: 'server.otherSiteHint' } })
   if (!csrfMatches(sessionToken, c.req.header('x-csrf-token')))
-    throw new HttpError(403, 'csrf', 'the CSRF token is missing or wrong', {
-      hint: 'send the csrfToken of GET /auth/session in the X-CSRF-Token header; reload the page after signing in again',
-    })
+    throw dashboardError(
+      403,
+      'csrf',
+      { key: 'server.csrf' },
+      { hint: { key: 'server.csrfHint', values: { session: 'GET /auth/session', header: 'X-CSRF-Token' } } },
+    )
 }
 
 /** The middleware: a valid session cookie becomes the request's key. */
@@ -71,9 +72,15 @@ export function sessionAuth(sessions: Sessions): MiddlewareHandler<AppEnv> {
     if (principal === undefined || token === undefined) return next()
     checkCsrf(c, token)
     if (principal.role !== 'admin' && !salesMayCall(c.req.method, c.req.path))
-      throw new HttpError(403, 'forbidden', `a ${principal.role} user cannot ${c.req.method} ${c.req.path}`, {
-        hint: 'ask an admin to do it, or to give you the admin role',
-      })
+      throw dashboardError(
+        403,
+        'forbidden',
+        {
+          key: 'server.forbidden',
+          values: { role: principal.role, request: `${c.req.method} ${c.req.path}` },
+        },
+        { hint: { key: 'server.forbiddenHint' } },
+      )
     principals.set(c.req.raw, principal)
     // the user's language wins over Accept-Language for what the API answers
     if (principal.locale !== null) setUserLocale(c, principal.locale)

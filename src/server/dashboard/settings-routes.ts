@@ -10,8 +10,8 @@ import type { Engine } from '../../engine/index.js'
 import type { Store, UserRecord } from '../../store/index.js'
 import { USER_ROLES } from '../../store/records/user.js'
 import { type AppEnv, requireKey } from '../auth.js'
-import { HttpError } from '../http-error.js'
 import { readJson } from '../read-body.js'
+import { dashboardError } from './messages.js'
 import { principalOf } from './session-auth.js'
 import { addUser, newPasswordHash, UserError } from './users.js'
 
@@ -46,13 +46,18 @@ export function publicUser(u: UserRecord) {
 function asHttp(error: unknown): unknown {
   if (!(error instanceof UserError)) return error
   return error.code === 'weak_password'
-    ? new HttpError(422, error.code, error.message, { hint: 'choose a longer one' })
-    : new HttpError(409, 'conflict', error.message)
+    ? dashboardError(422, error.code, error.said, { hint: { key: 'server.passwordHint' } })
+    : dashboardError(409, 'conflict', error.said)
 }
 
-function notSelf(c: Context, id: string, what: string): void {
+function notSelf(c: Context, id: string, what: 'demote' | 'delete'): void {
   if (principalOf(c)?.userId === id)
-    throw new HttpError(409, 'conflict', `you cannot ${what} yourself`, { hint: 'ask another admin' })
+    throw dashboardError(
+      409,
+      'conflict',
+      { key: what === 'delete' ? 'server.notSelfDelete' : 'server.notSelfDemote' },
+      { hint: { key: 'server.notSelfHint' } },
+    )
 }
 
 /** Adds the settings routes to `app`. */
@@ -76,9 +81,7 @@ export function settingsRoutes(app: Hono<AppEnv>, deps: { engine: Engine; store:
   app.post('/api/dashboard/keys/:id/revoke', admin, async (c) => {
     const id = c.req.param('id')
     if (c.get('key').id === id)
-      throw new HttpError(409, 'conflict', 'you are signed in with this key', {
-        hint: 'sign in with another admin key or a user first',
-      })
+      throw dashboardError(409, 'conflict', { key: 'server.ownKey' }, { hint: { key: 'server.ownKeyHint' } })
     const { hash: _hash, ...key } = await store.revokeKey(id, engine.clock.now())
     engine.keys.forget()
     await store.deleteSessions({ keyId: id })
@@ -100,8 +103,7 @@ export function settingsRoutes(app: Hono<AppEnv>, deps: { engine: Engine; store:
   app.patch('/api/dashboard/users/:id', admin, async (c) => {
     const id = c.req.param('id')
     const body = await readJson(c.req.raw, userPatch, 64 * 1024)
-    if (body.disabled === true || (body.role !== undefined && body.role !== 'admin'))
-      notSelf(c, id, 'demote or disable')
+    if (body.disabled === true || (body.role !== undefined && body.role !== 'admin')) notSelf(c, id, 'demote')
     const user = await store.updateUser({
       id,
       at: engine.clock.now(),

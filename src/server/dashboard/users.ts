@@ -6,22 +6,33 @@
 import { randomBytes } from 'node:crypto'
 import { StoreConstraintError } from '../../store/errors.js'
 import type { Store, UserRecord, UserRole } from '../../store/index.js'
-import { hashPassword, passwordProblem } from './password.js'
+import type { Said } from './messages.js'
+import { hashPassword, MIN_LENGTH, passwordProblem, passwordRule } from './password.js'
 
 /** A user that cannot be added or changed as asked: `code` says why. */
 export class UserError extends Error {
   override readonly name = 'UserError'
   readonly code: 'weak_password' | 'email_taken'
-  constructor(code: UserError['code'], message: string) {
+  /** The message in the dashboard catalog, to say it in the request's language. */
+  readonly said: Said
+  constructor(code: UserError['code'], message: string, said: Said) {
     super(message)
     this.code = code
+    this.said = said
   }
 }
 
 /** The hash of a new password, after checking it is long enough. */
 export async function newPasswordHash(password: string): Promise<string> {
   const problem = passwordProblem(password)
-  if (problem !== undefined) throw new UserError('weak_password', problem)
+  if (problem !== undefined)
+    throw new UserError(
+      'weak_password',
+      problem,
+      passwordRule(password) === 'short'
+        ? { key: 'server.passwordShort', values: { min: MIN_LENGTH } }
+        : { key: 'server.passwordLong', values: { max: 1024 } },
+    )
   return hashPassword(password)
 }
 
@@ -45,8 +56,13 @@ export async function addUser(store: Store, input: NewUser, at: number): Promise
       createdAt: at,
     })
   } catch (error) {
-    if (error instanceof StoreConstraintError && error.constraint === 'unique')
-      throw new UserError('email_taken', `a user with the email ${input.email.trim().toLowerCase()} exists`)
+    if (error instanceof StoreConstraintError && error.constraint === 'unique') {
+      const email = input.email.trim().toLowerCase()
+      throw new UserError('email_taken', `a user with the email ${email} exists`, {
+        key: 'server.emailTaken',
+        values: { email },
+      })
+    }
     throw error
   }
 }
