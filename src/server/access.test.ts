@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { ManualClock } from '../engine/index.js'
+import { IDLE_MS } from './dashboard/sessions.js'
 import { ROUTES } from './openapi.js'
 import { type MemoryApp, memoryApp } from './test-support/memory-app.js'
 
@@ -97,5 +99,40 @@ describe('access to every route', () => {
       .map((r) => `${r.method} ${r.path}`)
       .filter((id) => !documented.has(id))
     expect(missing).toEqual([])
+  })
+})
+
+describe('access with a dashboard session', () => {
+  it('a live session acts as its key; an expired one gets 401 everywhere, and nothing runs', async () => {
+    const own = await memoryApp({ write: WRITE, admin: ADMIN })
+    try {
+      const signIn = await own.app.request('/auth/sign-in', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ key: ADMIN }),
+      })
+      expect(signIn.status).toBe(200)
+      const cookie = signIn.headers.get('set-cookie')!.split(';')[0]!
+      const { csrfToken } = (await signIn.json()) as { csrfToken: string }
+      const withSession = (method: string, path: string) =>
+        own.app.request(path, {
+          method,
+          headers: { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' },
+          ...(method === 'GET' || method === 'DELETE' ? {} : { body: '{}' }),
+        })
+      expect((await withSession('GET', '/api/contacts')).status).toBe(200)
+
+      ;(own.engine.clock as ManualClock).advance(IDLE_MS + 1)
+      const before = await own.store.listContacts({ model: own.engine.primaryModel().record.id })
+      for (const { method, path, kind } of keyedRoutes()) {
+        if (kind === 'write') continue // ingestion takes write keys, never sessions
+        const res = await withSession(method, path)
+        await res.arrayBuffer()
+        expect(res.status, `${method} ${path}`).toBe(401)
+      }
+      expect(await own.store.listContacts({ model: own.engine.primaryModel().record.id })).toEqual(before)
+    } finally {
+      await own.close()
+    }
   })
 })
