@@ -16,6 +16,7 @@ export interface TrainingWarning {
     | 'auc-too-high'
     | 'time-shift'
     | 'untimed-outcomes'
+    | 'behaviour-at-conversion'
   readonly message: string
   readonly action: string
   /** The feature a leak warning is about. */

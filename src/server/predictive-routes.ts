@@ -52,6 +52,10 @@ export const trainBody = z.strictObject({
     .boolean()
     .optional()
     .meta({ description: 'Make the new version the active one (default true)' }),
+  horizonDays: z.number().min(1).max(3650).optional().meta({
+    description:
+      'Learn "converts within this many days": every contact as of that many days ago (seen by then, not converted yet), converted if it did since. Default: converted contacts as of their conversion, the others as of now',
+  }),
 })
 
 export const jobsQuery = z.object({

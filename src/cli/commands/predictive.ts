@@ -22,6 +22,7 @@ import type {
   TrainingJobRecord,
 } from '../../store/index.js'
 import { type CliContext, CliError, cliContext } from '../context.js'
+import { help } from '../help.js'
 import { count, day, pct, table, writeJson } from './analyze/output.js'
 import { dbArg, openDatabase } from './serve.js'
 import { evaluationBlocks, listOption, progressLine, warningLines } from './train.js'
@@ -303,7 +304,7 @@ const refreshCommand = defineCommand({
 export const predictiveCommand = defineCommand({
   meta: {
     name: 'predictive',
-    description: 'Predictive models trained from the stored contacts: train, list, show, activate, refresh',
+    description: help('help.predictive'),
   },
   subCommands: {
     train: trainCommand,

@@ -154,6 +154,54 @@ describe('training from the stored contacts', () => {
     expect(codes).not.toContain('untimed-outcomes')
   }, 60_000)
 
+  it('learns "converts within the horizon" from a snapshot, where behaviour at conversion looks like a leak', async () => {
+    const { engine, service } = await setup()
+    await seedDemoWorkspace(engine, { contacts: 800 })
+    const train = async (horizonDays?: number) => {
+      const { job } = await service.train({
+        outcome: 'event=Demo Requested',
+        learner: 'logistic',
+        folds: 3,
+        horizonDays,
+      })
+      expect((await service.waitFor(job.id)).status).toBe('succeeded')
+      return service.model('conversions')
+    }
+    /** The AUC a leak warning gives a feature alone (0.85, the threshold, when it is not named). */
+    const leakAuc = (record: { warnings: readonly unknown[] }, feature: string) => {
+      const w = (record.warnings as { feature?: string; message: string }[]).find(
+        (x) => x.feature === feature,
+      )
+      return w === undefined ? 0.85 : Number(/AUC (\d\.\d+)/.exec(w.message)![1])
+    }
+    const leaks = (record: { warnings: readonly unknown[] }) =>
+      (record.warnings as { code: string; feature?: string }[])
+        .filter((w) => w.code === 'probable-leak')
+        .map((w) => w.feature)
+    const atConversion = await train()
+    const codes = (atConversion.warnings as { code: string }[]).map((w) => w.code)
+    expect(codes).toContain('behaviour-at-conversion')
+    expect(leaks(atConversion)).toContain('days_since_last_event')
+    const e1 = atConversion.evaluation as StoredEvaluation
+    expect(e1).toMatchObject({ horizonDays: null, snapshot: null, leftOut: 0, contacts: 800 })
+
+    const cohort = await train(60)
+    const e2 = cohort.evaluation as StoredEvaluation
+    expect(e2.snapshot).toBe(NOW - 60 * DAY_MS)
+    expect(e2.horizonDays).toBe(60)
+    // left out: contacts first seen after the snapshot, and those who requested a demo before it
+    expect(e2.leftOut).toBeGreaterThan(0)
+    expect(e2.contacts + e2.leftOut).toBe(800)
+    expect((cohort.warnings as { code: string }[]).map((w) => w.code)).not.toContain(
+      'behaviour-at-conversion',
+    )
+    // recency no longer nearly tells the outcome by itself
+    expect(leakAuc(cohort, 'days_since_last_event')).toBeLessThan(
+      leakAuc(atConversion, 'days_since_last_event') - 0.05,
+    )
+    expect(e2.auc).toBeLessThan(e1.auc)
+  }, 120_000)
+
   it('fails the job with what to do when the data has one class, and refuses bad requests at once', async () => {
     const { engine, service } = await setup()
     await engine.ingest([{ type: 'identify', userId: 'a', messageId: 'i-a', traits: { email: 'a@x.com' } }])

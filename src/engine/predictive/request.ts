@@ -34,6 +34,12 @@ export interface TrainingRequest {
   readonly missingValues?: readonly string[] | undefined
   /** Make the trained version the active one (default true). */
   readonly activate?: boolean | undefined
+  /**
+   * Learn "converts within this many days" from a snapshot this many days ago: every contact
+   * seen by then and not yet converted, its features as of the snapshot. Default: none (each
+   * converted contact as of its conversion, the others as of now).
+   */
+  readonly horizonDays?: number | undefined
 }
 
 /** A request checked and completed. */
@@ -48,6 +54,7 @@ export interface CheckedRequest {
   readonly exclude: readonly string[]
   readonly missingValues: readonly string[]
   readonly activate: boolean
+  readonly horizonDays: number | null
 }
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9_-]*$/
@@ -78,8 +85,14 @@ export function checkRequest(request: TrainingRequest): CheckedRequest {
     throw new InvalidRequestError(`learner is ${JSON.stringify(learner)}`, {
       hint: 'use auto, logistic or gbdt',
     })
+  const horizonDays = request.horizonDays ?? null
+  if (horizonDays !== null && !(Number.isFinite(horizonDays) && horizonDays >= 1 && horizonDays <= 3650))
+    throw new InvalidRequestError(`horizonDays is ${horizonDays}`, {
+      hint: 'give a number of days from 1 to 3650 (e.g. 90), or leave it out',
+    })
   return {
     modelId,
+    horizonDays,
     outcome: {
       ...parsed,
       ...(request.outcomeTime === undefined ? {} : { timeProperty: request.outcomeTime }),
@@ -108,6 +121,7 @@ export function requestOf(checked: CheckedRequest): TrainingRequest {
     exclude: checked.exclude,
     missingValues: checked.missingValues,
     activate: checked.activate,
+    ...(checked.horizonDays === null ? {} : { horizonDays: checked.horizonDays }),
   }
 }
 

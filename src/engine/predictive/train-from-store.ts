@@ -9,8 +9,8 @@
  * columns to make; then the features), so only the feature table is held, never the events.
  * @module
  */
-import { isPositive, STAGE_PROPERTIES, timeOf } from '../../analysis/index.js'
-import type { CompiledModel, Properties } from '../../core/index.js'
+import { CREATED_PROPERTIES, isPositive, STAGE_PROPERTIES, timeOf } from '../../analysis/index.js'
+import { type CompiledModel, DAY_MS, type Properties } from '../../core/index.js'
 import {
   BehaviourSpecBuilder,
   behaviourColumns,
@@ -38,8 +38,13 @@ export interface StoredEvaluation {
   readonly contacts: number
   readonly conversions: number
   readonly conversionRate: number
-  /** Conversions whose time is unknown: their features are as of the training time. */
+  /** Conversions whose time is unknown: their features are as of the training time (or the snapshot). */
   readonly untimedConversions: number
+  /** With a horizon: the snapshot the features are computed as of, and the days after it a conversion counts. */
+  readonly horizonDays: number | null
+  readonly snapshot: number | null
+  /** With a horizon: contacts left out (not seen by the snapshot, or converted before it). */
+  readonly leftOut: number
   readonly folds: number
   readonly seed: number
   readonly auc: number
@@ -90,6 +95,8 @@ export async function trainFromStore(
   const scoring = primary === undefined ? undefined : compileSource(primary.source).compiled
   const withRules = scoring !== undefined && scoring.engagement.rules.length > 0 ? scoring : undefined
   const outcome = request.outcome
+  const snapshot = request.horizonDays === null ? null : now - Math.round(request.horizonDays * DAY_MS)
+  let leftOut = 0
   const stageTimes =
     outcome.kind === 'stage'
       ? await firstStageTimes(store, reachedStages(outcome.stage, scoring), primary?.id)
@@ -105,7 +112,11 @@ export async function trainFromStore(
     if (page.length === 0) break
     after = page.at(-1)!
     for (const contact of await readContacts(store, page, accounts)) {
-      const label = labelOf(outcome, contact, stageTimes, now)
+      const label = labelOf(outcome, contact, stageTimes, now, snapshot)
+      if (label === null) {
+        leftOut++
+        continue
+      }
       ids.push(contact.record.id)
       labels.set(contact.record.id, label)
       builder.add({ contact: contact.input, events: contact.events, cutoff: label.cutoff })
@@ -147,7 +158,10 @@ export async function trainFromStore(
     folds: request.folds,
     seed: request.seed,
     learner: request.learner,
-    onProgress: (message) => progress({ step: message, done: 0, total: 0 }),
+    onProgress: (message) => {
+      const fold = /fold (\d+) of (\d+)/.exec(message)
+      progress({ step: message, done: fold ? Number(fold[1]) - 1 : 0, total: fold ? Number(fold[2]) : 0 })
+    },
   })
   let untimed = 0
   for (const label of labels.values()) if (label.untimed) untimed++
@@ -160,6 +174,21 @@ export async function trainFromStore(
         outcome.kind === 'property'
           ? `name the property with the time of the conversion (outcome time, e.g. converted_at), or use a stage or an outcome event`
           : 'set stages through the API or events as they happen, so each conversion has a time',
+    })
+  const behaviourLeaks = report.warnings.filter(
+    (w) => w.code === 'probable-leak' && w.feature !== undefined && isBehaviour(w.feature),
+  )
+  if (request.horizonDays === null && behaviourLeaks.length > 0)
+    warnings.push({
+      code: 'behaviour-at-conversion',
+      message: `behaviour alone nearly tells the outcome (${behaviourLeaks
+        .slice(0, 3)
+        .map((w) => w.feature)
+        .join(
+          ', ',
+        )}): converted contacts are seen at the moment they converted, when they were most active, and the others as of now`,
+      action:
+        'train with a horizon (--horizon 90d, "horizonDays": 90): everyone as of 90 days ago, converted if they did within the 90 days since',
     })
   const stored: StoredPredictiveModel = {
     predictive: model,
@@ -175,6 +204,9 @@ export async function trainFromStore(
     conversions: report.positives,
     conversionRate: report.positiveRate,
     untimedConversions: untimed,
+    horizonDays: request.horizonDays,
+    snapshot,
+    leftOut,
     folds: report.folds,
     seed: report.seed,
     auc: report.auc,
@@ -235,13 +267,21 @@ async function firstStageTimes(
   return { reached, at }
 }
 
+/**
+ * A contact's label and cut-off. Without a snapshot: converted ones as of just before their
+ * conversion, the others as of now. With one (a horizon): every contact as of the snapshot,
+ * converted when it converted after it; null for contacts not seen by then or converted before.
+ */
 function labelOf(
   outcome: PredictiveOutcome,
   contact: StoredContact,
   stages: { reached: Set<string>; at: Map<string, number> } | null,
   now: number,
-): Labelled {
-  const no: Labelled = { converted: false, cutoff: now, untimed: false }
+  snapshot: number | null,
+): Labelled | null {
+  if (snapshot !== null && !(firstSeen(contact) <= snapshot)) return null
+  const asOf = snapshot ?? now
+  const no: Labelled = { converted: false, cutoff: asOf, untimed: false }
   let at: number | undefined
   if (outcome.kind === 'stage') {
     const stage = contact.record.stage
@@ -259,10 +299,33 @@ function labelOf(
       if (!Number.isNaN(t)) at = t
     }
   }
+  if (at !== undefined && at > now) return no
+  if (snapshot !== null) {
+    if (at !== undefined && at <= snapshot) return null
+    return { converted: true, cutoff: snapshot, untimed: at === undefined }
+  }
   // strictly before: the outcome (an event at that time, the stage change) is not a feature of itself
-  return at === undefined || at > now
+  return at === undefined
     ? { converted: true, cutoff: now, untimed: true }
     : { converted: true, cutoff: at - 1, untimed: false }
+}
+
+/** When a contact was first seen: its creation (stored, or a `created_at`-like property) or its first event. */
+function firstSeen(contact: StoredContact): number {
+  let t = contact.record.createdAt
+  for (const p of CREATED_PROPERTIES) {
+    const v = timeOf(contact.record.properties[p])
+    if (v < t) t = v
+  }
+  for (const e of contact.events) if (e.ts < t) t = e.ts
+  return t
+}
+
+/** A behaviour column of `behaviourTable` (not a property). */
+function isBehaviour(feature: string): boolean {
+  return /^(events\..+\.(count|decayed)_\d+d|active_days_\d+d|days_since_(last|first)_event|engagement|rule\..+)$/.test(
+    feature,
+  )
 }
 
 /** Properties that say the outcome itself: never features. */
