@@ -71,6 +71,18 @@ describe('training from the stored contacts', () => {
     const loaded = await loadStoredModel(store, await service.model('conversions'))
     expect(loaded.behaviour.properties).not.toContain('converted')
     expect(loaded.behaviour.properties).toContain('account.industry')
+    // identifiers name people and companies rather than describe them
+    for (const id of [
+      'email',
+      'first_name',
+      'last_name',
+      'phone',
+      'company',
+      'account.name',
+      'account.domain',
+    ])
+      expect(loaded.behaviour.properties).not.toContain(id)
+    expect(loaded.behaviour.properties).toContain('job_title')
 
     // every contact has a likelihood with reasons in points, copied into the scores
     const page = await store.listContacts({ model: 'b2b-saas', sort: 'likelihood', limit: 5 })

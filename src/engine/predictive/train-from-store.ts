@@ -125,7 +125,12 @@ export async function trainFromStore(
   }
   const excluded = excludedProperties(outcome)
   const fitted = builder.finish(withRules === undefined ? {} : { model: withRules })
-  const spec = { ...fitted, properties: fitted.properties.filter((p) => !excluded.has(p)) }
+  const spec = {
+    ...fitted,
+    properties: fitted.properties.filter(
+      (p) => !excluded.has(p) && !IDENTIFIER.test(p.replace(/^account\./, '')),
+    ),
+  }
 
   // pass 2: the features, as of each contact's cut-off
   const tables: LeadTable[] = []
@@ -320,6 +325,14 @@ function firstSeen(contact: StoredContact): number {
   for (const e of contact.events) if (e.ts < t) t = e.ts
   return t
 }
+
+/**
+ * Properties that name a person or a company rather than describe them (email, phone, names,
+ * company, domain): never features. A model would learn who converted, not why, and their many
+ * levels make training slow and the leak warnings noisy.
+ */
+const IDENTIFIER =
+  /^(e-?mail(_?address)?|phone(_?number)?|mobile|(first|last|full|middle)_?name|name|company(_?name)?|domain|website|url)$/i
 
 /** A behaviour column of `behaviourTable` (not a property). */
 function isBehaviour(feature: string): boolean {
