@@ -49,7 +49,7 @@ export interface BulkScores {
   readonly band: (string | null)[]
   readonly stage: (string | null)[]
   readonly journey: (string | null)[]
-  /** Contacts with the same segments share one (frozen) array. */
+  /** Contacts with the same segments share one (frozen) array. The classes and segments are built when first read. */
   readonly segments: (readonly string[])[]
   /** Per contact: every rule's and group's points by id (only with `details: true`). */
   readonly details?: { rules: Record<string, number>; groups: Record<string, number> }[]
@@ -202,7 +202,7 @@ class BulkRun {
     for (const [field, slot] of slotFields)
       scores.set(field, { kind: 'number', values: kept.get(`${slot[0]}:${slot[1]}`)! })
     const out = this.#classify({ length: n, fit, engagement, total })
-    if (details) return { ...out, details: this.#details(kept) }
+    if (details) Object.defineProperty(out, 'details', { value: this.#details(kept), enumerable: true })
     return out
   }
 
@@ -308,20 +308,16 @@ class BulkRun {
     )
     scores.set('journey', coded(journey))
     const segments = this.#segments(ctx)
-    scores.set('segments', { kind: 'each', get: (c) => segments[c]!.join('|') })
 
-    const out: BulkScores = {
-      ...parts,
-      grade: strings(grade, n),
-      level: strings(level, n),
-      label: strings(label, n),
-      band: strings(band, n),
-      stage: strings(stage, n),
-      journey: strings(journey, n),
-      segments,
-      ...(model.accounts ? { committee: this.#committee(ctx) } : {}),
+    // the classes become arrays of strings when first read (a preview reads two of them)
+    const out = { ...parts, ...(model.accounts ? { committee: this.#committee(ctx) } : {}) }
+    const classes = { grade, level, label, band, stage, journey }
+    for (const [name, column] of Object.entries(classes)) {
+      const codes = compactCodes(column)
+      lazy(out, name, () => strings({ codes, values: column.values }, n))
     }
-    return out
+    lazy(out, 'segments', segments)
+    return out as BulkScores
   }
 
   /** The first classifier whose condition holds (none: null). */
@@ -358,7 +354,8 @@ class BulkRun {
     return { codes, values: stages.map((s) => s.id) }
   }
 
-  #segments(ctx: MaskContext): (readonly string[])[] {
+  /** Each contact's segments, decided now, as arrays when asked for (contacts in the same segments share one). */
+  #segments(ctx: MaskContext): () => (readonly string[])[] {
     const model = this.#model
     const n = this.#n
     const ids = model.segments.map((s) => s.id)
@@ -373,20 +370,31 @@ class BulkRun {
       })
       masks.push(conditionMask(model, docs[i]!.when, ctx))
     }
-    // arrays filled by push: `new Array(n)` of more than 100,000 entries is a slow dictionary
-    const out: (readonly string[])[] = []
-    const shared = new Map<string, readonly string[]>()
-    for (let c = 0; c < n; c++) {
-      let key = ''
-      for (let i = 0; i < masks.length; i++) key += masks[i]![c] === 1 ? '1' : '0'
-      let list = shared.get(key)
-      if (list === undefined) {
-        list = Object.freeze(ids.filter((_, i) => key[i] === '1'))
-        shared.set(key, list)
+    // membership as bits per 30 segments (the masks are scratch: they do not outlive the scoring)
+    const words = Array.from({ length: Math.ceil(ids.length / 30) }, (_, w) => {
+      const bits = new Int32Array(n)
+      for (let i = w * 30; i < Math.min(ids.length, w * 30 + 30); i++) {
+        const mask = masks[i]!
+        const bit = 1 << (i - w * 30)
+        for (let c = 0; c < n; c++) if (mask[c] === 1) bits[c]! |= bit
       }
-      out.push(list)
+      return bits
+    })
+    return () => {
+      const out: (readonly string[])[] = new Array(n)
+      const shared = new Map<string, readonly string[]>()
+      const first = words[0]
+      for (let c = 0; c < n; c++) {
+        const key = words.length <= 1 ? String(first?.[c] ?? 0) : words.map((bits) => bits[c]).join(',')
+        let list = shared.get(key)
+        if (list === undefined) {
+          list = Object.freeze(ids.filter((_, i) => (words[Math.floor(i / 30)]![c]! & (1 << (i % 30))) !== 0))
+          shared.set(key, list)
+        }
+        out[c] = list
+      }
+      return out
     }
-    return out
   }
 
   /** Roles and `engagedWhen` see what `evaluateAccount` shows them: the scores, and no history. */
@@ -733,7 +741,33 @@ function coded(column: ClassColumn): FieldColumn {
   return { kind: 'coded', codes: column.codes, values: column.values, missing: null }
 }
 
-function strings(column: ClassColumn, n: number): (string | null)[] {
+/** A class column's codes in a fresh array (the scoring's are scratch), as small as they fit. */
+function compactCodes(column: ClassColumn): Int8Array | Int16Array | Int32Array {
+  const size = column.values.length
+  return size < 128
+    ? Int8Array.from(column.codes)
+    : size < 32768
+      ? Int16Array.from(column.codes)
+      : column.codes.slice()
+}
+
+/** Defines `name` on `target` as the value `make` gives when first read. */
+function lazy(target: object, name: string, make: () => unknown): void {
+  Object.defineProperty(target, name, {
+    enumerable: true,
+    configurable: true,
+    get() {
+      const value = make()
+      Object.defineProperty(target, name, { value, enumerable: true })
+      return value
+    },
+  })
+}
+
+function strings(
+  column: { codes: ArrayLike<number>; values: readonly string[] },
+  n: number,
+): (string | null)[] {
   const out: (string | null)[] = new Array(n).fill(null)
   const { codes, values } = column
   for (let c = 0; c < n; c++) if (codes[c]! >= 0) out[c] = values[codes[c]!]!
