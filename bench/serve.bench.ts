@@ -166,7 +166,13 @@ if (selected('queue') || selected('publish') || selected('memory')) {
     log(`  server started on it: ${afterStart.rssMb} MB resident`)
     if (selected('publish')) results.publish = await publishSection(ctx, big, server, sizes.publish)
     if (selected('queue')) {
-      const scores = selected('publish') ? 'real scores from the publish' : 'synthetic scores'
+      const published = results.publish?.figures['done']
+      const scores =
+        published === undefined
+          ? 'synthetic scores'
+          : published
+            ? 'real scores from the publish'
+            : 'while the publish job still rescores: synthetic scores being replaced by real ones'
       results.queue = await queueSection(ctx, big, server, sizes.requests, scores)
     }
     if (selected('memory')) {

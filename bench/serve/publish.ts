@@ -111,6 +111,7 @@ export async function publishSection(
       contacts: big.contacts,
       events: big.events,
       job,
+      done,
       seconds: round(seconds),
       estimatedSeconds: round(estimate),
       contactsPerSecond: Math.round(scored / seconds),
