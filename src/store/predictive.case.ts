@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { StoreInputError, StoreNotFoundError } from './errors.js'
 import type { PredictiveModelWrite } from './records/predictive.js'
 import type { ScoreWrite } from './records/score.js'
-import type { CreateStoreTarget, StoreTarget } from './store.case.js'
+import { type CreateStoreTarget, type StoreTarget, score } from './store.case.js'
 import type { Store } from './store.js'
 
 const T0 = Date.parse('2026-11-01T00:00:00.000Z')
@@ -28,26 +28,8 @@ const trained = (extra: Partial<PredictiveModelWrite> = {}): PredictiveModelWrit
   ...extra,
 })
 
-const score = (contactId: string, modelId: string, extra: Partial<ScoreWrite> = {}): ScoreWrite => ({
-  contactId,
-  modelId,
-  modelVersion: 1,
-  fit: 1,
-  engagement: 1,
-  total: 2,
-  grade: null,
-  level: null,
-  label: null,
-  band: null,
-  stage: null,
-  journey: null,
-  segments: [],
-  likelihood: null,
-  lastActivityAt: null,
-  scoredAt: T0,
-  nextChangeAt: null,
-  ...extra,
-})
+const scoreOf = (contactId: string, modelId: string, extra: Partial<ScoreWrite> = {}): ScoreWrite =>
+  score(contactId, 2, { modelId, ...extra })
 
 export function runPredictiveConformance(name: string, createStore: CreateStoreTarget): void {
   describe(`predictive registry, jobs and predictions: ${name}`, () => {
@@ -198,9 +180,9 @@ export function runPredictiveConformance(name: string, createStore: CreateStoreT
       await store.upsertContacts(['a', 'b', 'c'].map((id) => ({ id, properties: { n: 1 }, at: T0 })))
       await store.applyScores({
         scores: [
-          score('a', 'b2b', { nextChangeAt: T0 + 60 * MINUTE }),
-          score('b', 'b2b'),
-          score('a', 'shadow', { nextChangeAt: T0 + 60 * MINUTE }),
+          scoreOf('a', 'b2b', { nextChangeAt: T0 + 60 * MINUTE }),
+          scoreOf('b', 'b2b'),
+          scoreOf('a', 'shadow', { nextChangeAt: T0 + 60 * MINUTE }),
         ],
       })
       expect(await store.stalePredictions({ modelId: 'conversions', version: 1, after: null })).toEqual([

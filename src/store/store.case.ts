@@ -38,7 +38,8 @@ function event(
   return { id, contactId, name: 'page', ts, receivedAt: T0, properties: {}, ...extra }
 }
 
-function score(contactId: string, total: number, extra: Partial<ScoreWrite> = {}): ScoreWrite {
+/** A score row of model `b2b` version 1 (for the other conformance cases too). */
+export function score(contactId: string, total: number, extra: Partial<ScoreWrite> = {}): ScoreWrite {
   return {
     contactId,
     modelId: MODEL,

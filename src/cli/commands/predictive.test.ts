@@ -38,8 +38,7 @@ describe('leadscore predictive', () => {
     expect(none.code).toBe(1)
     expect(none.stderr).toMatch(/the training failed: .*nothing to learn/)
 
-    const trained = await run(
-      cwd,
+    const train = [
       'predictive',
       'train',
       '--outcome',
@@ -48,7 +47,8 @@ describe('leadscore predictive', () => {
       'logistic',
       '--cv',
       '3',
-    )
+    ]
+    const trained = await run(cwd, ...train)
     expect(trained.code).toBe(0)
     expect(trained.stdout).toMatch(/^conversions version 1 \(active\): logistic/)
     expect(trained.stdout).toMatch(/cross-validation \(3 stratified folds, seed 0\): AUC 0\.\d{4}/)
@@ -56,19 +56,7 @@ describe('leadscore predictive', () => {
     expect(trained.stdout).toMatch(/\[untimed-outcomes\]/)
     expect(trained.stdout).toMatch(/predicted 300 contacts/)
 
-    const json = await run(
-      cwd,
-      'predictive',
-      'train',
-      '--outcome',
-      'property=converted',
-      '--learner',
-      'logistic',
-      '--cv',
-      '3',
-      '--no-activate',
-      '--json',
-    )
+    const json = await run(cwd, ...train, '--no-activate', '--json')
     const parsed = JSON.parse(json.stdout)
     expect(parsed.job).toMatchObject({ status: 'succeeded', modelVersion: 2, trigger: 'cli' })
     expect(parsed.model).toMatchObject({ version: 2, active: false })
