@@ -1,4 +1,7 @@
 import type { Writable } from 'node:stream'
+import { type CliKey, type CliText, cliTranslator, sayCli } from '../i18n/cli.js'
+import type { Locale } from '../i18n/locale.js'
+import type { Translator } from '../i18n/translator.js'
 
 /** What a command may touch: its streams, working directory and environment. Injected so tests run in-process. */
 export interface CliContext {
@@ -6,21 +9,39 @@ export interface CliContext {
   readonly stderr: Writable & { isTTY?: boolean }
   readonly cwd: string
   readonly env: Readonly<Record<string, string | undefined>>
+  /**
+   * The language of human output: `--lang`, else `LEADSCORE_LANG`, else the system's (`LC_ALL`,
+   * ...), else en. `main` always sets it; read it with {@link localeOf}.
+   */
+  readonly locale?: Locale
   /** Set by a command to the process exit code it wants (default 0). */
   exitCode: number
   /** The subcommand being run (`model validate`), for messages. */
   command: string
 }
 
+/** A human text of a CLI error: English as is, or a message of the `cli` catalog. */
+export type CliErrorText = string | CliText
+
 /** An expected failure: printed as `error: message` (and its hint) with no stack, exit code 1 (or `code`). */
 export class CliError extends Error {
   readonly hint: string | undefined
   readonly exitCode: number
-  constructor(message: string, options: { hint?: string; exitCode?: number } = {}) {
-    super(message)
+  /** The message and hint in another language; undefined when only English exists. */
+  readonly say: ((locale: Locale) => { message: string; hint: string | undefined }) | undefined
+  constructor(message: CliErrorText, options: { hint?: CliErrorText; exitCode?: number } = {}) {
+    super(typeof message === 'string' ? message : sayCli(message, 'en'))
     this.name = 'CliError'
-    this.hint = options.hint
+    const hint = options.hint
+    this.hint = hint === undefined || typeof hint === 'string' ? hint : sayCli(hint, 'en')
     this.exitCode = options.exitCode ?? 1
+    this.say =
+      typeof message === 'string'
+        ? undefined
+        : (locale) => ({
+            message: sayCli(message, locale),
+            hint: hint === undefined || typeof hint === 'string' ? hint : sayCli(hint, locale),
+          })
   }
 }
 
@@ -30,4 +51,17 @@ export function cliContext(data: unknown): CliContext {
     throw new Error('command started without a CLI context; run it through main()')
   }
   return data as CliContext
+}
+
+/** The language of a context's human output (English for a context made outside `main`). */
+export function localeOf(ctx: CliContext): Locale {
+  return ctx.locale ?? 'en'
+}
+
+/**
+ * The `cli` catalog in the context's language; it also formats numbers and dates for it (in
+ * human output only: CSV and JSON stay machine-stable).
+ */
+export function textOf(ctx: CliContext): Translator<CliKey> {
+  return cliTranslator(localeOf(ctx))
 }

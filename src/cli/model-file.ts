@@ -6,8 +6,9 @@
 import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { type CompiledModel, compileModel } from '../core/compile.js'
-import { compareIssues, formatIssue, loadModel } from '../core/model/index.js'
-import { type CliContext, CliError } from './context.js'
+import { compareIssues, formatIssue, type Issue, loadModel } from '../core/model/index.js'
+import { issueText } from '../i18n/model.js'
+import { type CliContext, CliError, localeOf, textOf } from './context.js'
 
 /** Reads a file named on the command line, with errors that say what to check. */
 export async function readInputText(ctx: CliContext, file: string, what = 'file'): Promise<string> {
@@ -21,19 +22,23 @@ export async function readInputText(ctx: CliContext, file: string, what = 'file'
 /** A CliError for a file that could not be opened. */
 export function fileError(ctx: CliContext, file: string, error: unknown, what = 'file'): CliError {
   const code = (error as { code?: unknown }).code
+  // the model file is named as such; any other file as a file
+  const kind = what === 'model file' ? 'model' : 'file'
   if (code === 'ENOENT') {
-    return new CliError(`cannot read ${file}: no such file`, {
-      hint: `check the path of the ${what}; a relative path starts from ${ctx.cwd}`,
-    })
+    return new CliError(
+      { key: 'file.missing', values: { file } },
+      { hint: { key: 'file.missing.hint', values: { what: kind, cwd: ctx.cwd } } },
+    )
   }
   if (code === 'EISDIR')
-    return new CliError(`cannot read ${file}: it is a directory`, { hint: `give the path of the ${what}` })
+    return new CliError(
+      { key: 'file.directory', values: { file } },
+      { hint: { key: 'file.directory.hint', values: { what: kind } } },
+    )
   if (code === 'EACCES') {
-    return new CliError(`cannot read ${file}: permission denied`, {
-      hint: 'check the permissions of the file',
-    })
+    return new CliError({ key: 'file.denied', values: { file } }, { hint: { key: 'file.denied.hint' } })
   }
-  return new CliError(`cannot read ${file}: ${(error as Error).message}`)
+  return new CliError({ key: 'file.other', values: { file, detail: (error as Error).message } })
 }
 
 /**
@@ -44,14 +49,35 @@ export async function loadModelFile(ctx: CliContext, file: string): Promise<Comp
   const source = await readInputText(ctx, file, 'model file')
   const result = loadModel(source, { filename: file })
   for (const warning of [...result.warnings].sort(compareIssues))
-    ctx.stderr.write(`${formatIssue(warning, file)}\n`)
+    ctx.stderr.write(`${issueLines(ctx, warning, file)}\n`)
   if (!result.ok) {
     for (const error of [...result.errors].sort(compareIssues))
-      ctx.stderr.write(`${formatIssue(error, file)}\n`)
-    const n = result.errors.length
-    throw new CliError(`${file} has ${n} error${n === 1 ? '' : 's'}; the model was not used`, {
-      hint: `fix them (\`leadscore model validate ${file}\` checks the file alone)`,
-    })
+      ctx.stderr.write(`${issueLines(ctx, error, file)}\n`)
+    throw new CliError(
+      { key: 'model.notUsed', values: { file, count: result.errors.length } },
+      { hint: { key: 'model.notUsed.hint', values: { file } } },
+    )
   }
   return compileModel(result.model)
+}
+
+/**
+ * An issue for a terminal, in the context's language: `model.yaml:12:9 error fit.groups[0]...: unknown key …`
+ * and an indented hint line (English: exactly `formatIssue`).
+ */
+export function issueLines(ctx: CliContext, issue: Issue, filename: string): string {
+  const locale = localeOf(ctx)
+  if (locale === 'en') return formatIssue(issue, filename)
+  const t = textOf(ctx)
+  const { message, hint } = issueText(issue, locale)
+  const where = [filename, issue.line, issue.line === undefined ? undefined : issue.column]
+    .filter((part) => part !== undefined && part !== '')
+    .join(':')
+  const head = t.t('issue', {
+    where: where === '' ? '' : `${where} `,
+    severity: issue.severity,
+    path: issue.path === '' ? '' : ` ${issue.path}`,
+    message,
+  })
+  return hint === undefined ? head : `${head}\n${t.t('issue.hint', { hint })}`
 }

@@ -4,11 +4,12 @@
  * @module
  */
 import { defineCommand } from 'citty'
+import { help } from '../help.js'
 
 export const analyzeCommand = defineCommand({
   meta: {
     name: 'analyze',
-    description: 'Does the model work? signals, suggest, backtest, threshold, drift',
+    description: help('help.analyze'),
   },
   subCommands: {
     signals: () => import('./analyze/signals.js').then((m) => m.signalsCommand),

@@ -15,6 +15,7 @@ import {
 import { systemClock } from '../../engine/index.js'
 import type { Store } from '../../store/index.js'
 import { type CliContext, CliError, cliContext } from '../context.js'
+import { help } from '../help.js'
 import { dbArg, openDatabase } from './serve.js'
 
 async function withStore<T>(ctx: CliContext, db: string | undefined, fn: (store: Store) => Promise<T>) {
@@ -103,7 +104,7 @@ const clearCommand = defineCommand({
 export const assignmentCommand = defineCommand({
   meta: {
     name: 'assignment',
-    description: 'Assign owners to new MQLs automatically (round robin, weekly capacity)',
+    description: help('help.assignment'),
   },
   subCommands: { set: setCommand, show: showCommand, clear: clearCommand },
 })

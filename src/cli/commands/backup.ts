@@ -9,6 +9,7 @@ import { defineCommand } from 'citty'
 import { createProgress } from '../../io/index.js'
 import { type BackupSummary, backupSqlite, restoreSqlite, StoreError } from '../../store/index.js'
 import { type CliContext, CliError, cliContext } from '../context.js'
+import { help } from '../help.js'
 import { databaseLocation, dbArg } from './serve.js'
 
 function sqliteOnly(ctx: CliContext, db: string | undefined, what: 'backup' | 'restore'): string {
@@ -28,7 +29,7 @@ const describe = (s: BackupSummary) =>
   `${s.contacts.toLocaleString('en-US')} contacts, ${s.events.toLocaleString('en-US')} events, schema version ${s.schemaVersion}, ${(s.bytes / 1e6).toFixed(1)} MB`
 
 export const backupCommand = defineCommand({
-  meta: { name: 'backup', description: 'Copy the SQLite database consistently, while the server runs' },
+  meta: { name: 'backup', description: help('help.backup') },
   args: {
     ...dbArg,
     out: { type: 'string', description: 'The backup file to create', required: true, valueHint: 'FILE' },
@@ -55,7 +56,7 @@ export const backupCommand = defineCommand({
 })
 
 export const restoreCommand = defineCommand({
-  meta: { name: 'restore', description: 'Replace the SQLite database with a backup (stop the server first)' },
+  meta: { name: 'restore', description: help('help.restore') },
   args: {
     ...dbArg,
     file: { type: 'positional', description: 'The backup file', required: true },

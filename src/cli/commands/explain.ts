@@ -8,18 +8,19 @@ import type { ContactEvent } from '../../core/input.js'
 import { BadRows } from '../bad-rows.js'
 import { cliContext } from '../context.js'
 import { formatExplanation } from '../explain-format.js'
+import { help } from '../help.js'
 import { loadInputs } from '../load-inputs.js'
 import { loadModelFile } from '../model-file.js'
 import { asOfTime } from '../time.js'
 import { inputArgs, inputFiles } from './score.js'
 
 export const explainCommand = defineCommand({
-  meta: { name: 'explain', description: 'Explain one contact’s score: every rule, event, decay and cap' },
+  meta: { name: 'explain', description: help('help.explain') },
   args: {
     ...inputArgs,
-    id: { type: 'string', description: 'The contact id', required: true },
-    json: { type: 'boolean', description: 'Print the whole result (scores and ledger) as JSON' },
-    all: { type: 'boolean', description: 'Also list rules that gave no points' },
+    id: { type: 'string', description: help('help.explain.id'), required: true },
+    json: { type: 'boolean', description: help('help.explain.json') },
+    all: { type: 'boolean', description: help('help.explain.all') },
   },
   async run({ args, data }) {
     const ctx = cliContext(data)

@@ -12,6 +12,7 @@ import { defineCommand } from 'citty'
 import { exportContacts } from '../../engine/contact-export.js'
 import { CONTACT_SORTS, type ContactFilters, type ContactSort } from '../../store/index.js'
 import { CliError, cliContext } from '../context.js'
+import { help } from '../help.js'
 import { dbArg, openDatabase } from './serve.js'
 
 const list = (value: string | undefined): string[] | undefined => {
@@ -28,7 +29,7 @@ const filter = (what: string) =>
 export const exportCommand = defineCommand({
   meta: {
     name: 'export',
-    description: 'Export the ranked queue (or a segment, band, owner ... view) as CSV or NDJSON',
+    description: help('help.export'),
   },
   args: {
     ...dbArg,

@@ -20,6 +20,7 @@ import {
 } from '../../io/index.js'
 import { BadRows } from '../bad-rows.js'
 import { type CliContext, CliError, cliContext } from '../context.js'
+import { help } from '../help.js'
 import { FileProgress } from '../load-inputs.js'
 import { dbArg, openDatabase } from './serve.js'
 
@@ -181,7 +182,7 @@ const eventsCommand = defineCommand({
 export const importCommand = defineCommand({
   meta: {
     name: 'import',
-    description: 'Load contacts, accounts or events from a file into the database, scored',
+    description: help('help.import'),
   },
   subCommands: { contacts: contactsCommand, accounts: accountsCommand, events: eventsCommand },
 })

@@ -8,21 +8,22 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { defineCommand } from 'citty'
 import { modelJsonSchema } from '../../core/model/index.js'
-import { CliError, cliContext } from '../context.js'
+import { CliError, cliContext, textOf } from '../context.js'
+import { help } from '../help.js'
 import { displayPath } from '../paths.js'
 
 /** The shipped examples folder (the same depth from src/ and dist/). */
 export const EXAMPLES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'examples')
 
 export const initCommand = defineCommand({
-  meta: { name: 'init', description: 'Write a scoring model to start from (leadscore.yaml) in DIR' },
+  meta: { name: 'init', description: help('help.init') },
   args: {
     dir: {
       type: 'positional',
-      description: 'Where to write it (default: the current directory)',
+      description: help('help.init.dir'),
       required: false,
     },
-    force: { type: 'boolean', description: 'Overwrite an existing leadscore.yaml' },
+    force: { type: 'boolean', description: help('help.init.force') },
   },
   async run({ args, data }) {
     const ctx = cliContext(data)
@@ -30,9 +31,10 @@ export const initCommand = defineCommand({
     const modelPath = join(dir, 'leadscore.yaml')
     const schemaPath = join(dir, 'leadscore.schema.json')
     if (!args.force && (await exists(modelPath))) {
-      throw new CliError(`${displayPath(ctx.cwd, modelPath)} already exists`, {
-        hint: 'use --force to overwrite it, or give another directory',
-      })
+      throw new CliError(
+        { key: 'init.exists', values: { path: displayPath(ctx.cwd, modelPath) } },
+        { hint: { key: 'init.exists.hint' } },
+      )
     }
     const template = await readFile(join(EXAMPLES_DIR, 'b2b-saas.yaml'), 'utf8')
     await mkdir(dir, { recursive: true })
@@ -40,11 +42,12 @@ export const initCommand = defineCommand({
     await writeFile(modelPath, template.startsWith('# yaml-language-server') ? template : header + template)
     await writeFile(schemaPath, `${JSON.stringify(modelJsonSchema(), null, 2)}\n`)
     const shown = displayPath(ctx.cwd, modelPath)
+    const t = textOf(ctx)
     ctx.stdout.write(
       [
-        `wrote ${shown} (the default B2B model) and ${displayPath(ctx.cwd, schemaPath)} (for editor completion)`,
+        t.t('init.wrote', { model: shown, schema: displayPath(ctx.cwd, schemaPath) }),
         '',
-        'next:',
+        t.t('init.next'),
         `  leadscore model validate ${shown}`,
         `  leadscore score --model ${shown} --contacts contacts.csv --events events.csv --out scores.csv`,
         '',

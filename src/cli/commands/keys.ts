@@ -9,38 +9,41 @@ import { systemClock } from '../../engine/index.js'
 import { KeyRing } from '../../engine/key-ring.js'
 import { silentLogger } from '../../engine/logger.js'
 import { StoreNotFoundError } from '../../store/index.js'
-import { CliError, cliContext } from '../context.js'
+import { CliError, cliContext, textOf } from '../context.js'
+import { help } from '../help.js'
+import { humanTime } from '../time.js'
 import { dbArg, openDatabase } from './serve.js'
 
 const createCommand = defineCommand({
-  meta: { name: 'create', description: 'Create an API key and print it (once)' },
+  meta: { name: 'create', description: help('help.keys.create') },
   args: {
     ...dbArg,
     kind: {
       type: 'enum',
       options: ['write', 'admin'],
-      description: 'write: send events only; admin: everything',
+      description: help('help.keys.kind'),
       required: true,
     },
-    label: { type: 'string', description: 'A note to tell keys apart (e.g. "segment production")' },
+    label: { type: 'string', description: help('help.keys.label') },
   },
   async run({ args, data }) {
     const ctx = cliContext(data)
     const kind = args.kind
     if (kind !== 'write' && kind !== 'admin') {
-      throw new CliError(`--kind ${String(kind)} is not a key kind`, {
-        hint: 'use --kind write or --kind admin',
-      })
+      throw new CliError(
+        { key: 'keys.kind.invalid', values: { kind: String(kind) } },
+        { hint: { key: 'keys.kind.invalid.hint' } },
+      )
     }
     const store = await openDatabase(ctx, args.db)
     try {
       const key = await new KeyRing(store, systemClock, silentLogger).create(kind, args.label ?? null)
       ctx.stdout.write(`${key.secret}\n`)
+      const t = textOf(ctx)
       ctx.stderr.write(
-        `created ${kind} key ${key.id}${key.label ? ` (${key.label})` : ''}: it is shown once, keep it somewhere safe\n` +
-          (kind === 'write'
-            ? 'use it as the writeKey of Segment or RudderStack SDKs, or: curl -u KEY: http://127.0.0.1:4400/v1/track ...\n'
-            : 'use it as Authorization: Bearer KEY, or paste it into the queue page\n'),
+        `${t.t('keys.created', { kind, id: key.id, label: key.label ? ` (${key.label})` : '' })}\n${t.t(
+          kind === 'write' ? 'keys.use.write' : 'keys.use.admin',
+        )}\n`,
       )
     } finally {
       await store.close()
@@ -49,20 +52,30 @@ const createCommand = defineCommand({
 })
 
 const listCommand = defineCommand({
-  meta: { name: 'list', description: 'List API keys (never their secrets)' },
+  meta: { name: 'list', description: help('help.keys.list') },
   args: { ...dbArg },
   async run({ args, data }) {
     const ctx = cliContext(data)
     const store = await openDatabase(ctx, args.db)
     try {
       const keys = await store.listKeys()
-      if (keys.length === 0) ctx.stderr.write('no keys yet: leadscore keys create --kind write|admin\n')
+      const t = textOf(ctx)
+      if (keys.length === 0) ctx.stderr.write(`${t.t('keys.none')}\n`)
       for (const k of keys) {
-        const used =
-          k.lastUsedAt === null ? 'never used' : `last used ${new Date(k.lastUsedAt).toISOString()}`
-        const status = k.revokedAt === null ? used : `revoked ${new Date(k.revokedAt).toISOString()}`
+        const status =
+          k.revokedAt !== null
+            ? { status: 'revoked', at: humanTime(ctx, k.revokedAt) }
+            : k.lastUsedAt === null
+              ? { status: 'never', at: '' }
+              : { status: 'used', at: humanTime(ctx, k.lastUsedAt) }
         ctx.stdout.write(
-          `${k.id}\t${k.kind}\t${k.label ?? ''}\tcreated ${new Date(k.createdAt).toISOString()}\t${status}\n`,
+          `${t.t('keys.row', {
+            id: k.id,
+            kind: k.kind,
+            label: k.label ?? '',
+            created: humanTime(ctx, k.createdAt),
+            status: t.t('keys.status', status),
+          })}\n`,
         )
       }
     } finally {
@@ -72,20 +85,23 @@ const listCommand = defineCommand({
 })
 
 const revokeCommand = defineCommand({
-  meta: { name: 'revoke', description: 'Revoke an API key (by its id, from `keys list`)' },
+  meta: { name: 'revoke', description: help('help.keys.revoke') },
   args: {
     ...dbArg,
-    id: { type: 'positional', description: 'The key id (key_...)', required: true },
+    id: { type: 'positional', description: help('help.keys.id'), required: true },
   },
   async run({ args, data }) {
     const ctx = cliContext(data)
     const store = await openDatabase(ctx, args.db)
     try {
       const key = await store.revokeKey(args.id, systemClock.now())
-      ctx.stderr.write(`revoked ${key.kind} key ${key.id}; running servers refuse it within 10 seconds\n`)
+      ctx.stderr.write(`${textOf(ctx).t('keys.revoked', { kind: key.kind, id: key.id })}\n`)
     } catch (error) {
       if (error instanceof StoreNotFoundError) {
-        throw new CliError(`no key ${args.id}`, { hint: 'list the keys with `leadscore keys list`' })
+        throw new CliError(
+          { key: 'keys.unknown', values: { id: args.id } },
+          { hint: { key: 'keys.unknown.hint' } },
+        )
       }
       throw error
     } finally {
@@ -95,6 +111,6 @@ const revokeCommand = defineCommand({
 })
 
 export const keysCommand = defineCommand({
-  meta: { name: 'keys', description: 'Create, list and revoke API keys' },
+  meta: { name: 'keys', description: help('help.keys') },
   subCommands: { create: createCommand, list: listCommand, revoke: revokeCommand },
 })

@@ -3,28 +3,26 @@
  * @module
  */
 import { type ArgsDef, type CommandContext, defineCommand, parseArgs } from 'citty'
-import { compareIssues, formatIssue, loadModel, modelJsonSchema } from '../../core/model/index.js'
-import { type CliContext, CliError, cliContext } from '../context.js'
-import { readInputText } from '../model-file.js'
+import { compareIssues, loadModel, modelJsonSchema } from '../../core/model/index.js'
+import { type CliContext, CliError, cliContext, textOf } from '../context.js'
+import { help } from '../help.js'
+import { issueLines, readInputText } from '../model-file.js'
 
 const validateArgs = {
   // optional for citty, so that a missing file gets our message and hint rather than a usage error
   file: {
     type: 'positional',
-    description: 'The model file (YAML, or JSON with a .json name)',
+    description: help('help.model.file'),
     required: false,
   },
-  json: { type: 'boolean', description: 'Print the issues as JSON' },
+  json: { type: 'boolean', description: help('help.model.json') },
 } as const satisfies ArgsDef
 
 /** Checks a model file and prints its issues; exit code 1 when it has errors. */
 async function validate(ctx: CliContext, args: { file?: string | undefined; json?: boolean | undefined }) {
   const file = args.file
   if (file === undefined || file === '') {
-    throw new CliError('missing the model file', {
-      hint: 'run `leadscore model validate model.yaml`',
-      exitCode: 2,
-    })
+    throw new CliError({ key: 'model.missingFile' }, { hint: { key: 'model.missingFile.hint' }, exitCode: 2 })
   }
   const source = await readInputText(ctx, file, 'model file')
   const result = loadModel(source, { filename: file })
@@ -34,8 +32,9 @@ async function validate(ctx: CliContext, args: { file?: string | undefined; json
   if (args.json) {
     ctx.stdout.write(`${JSON.stringify({ file, valid: errors === 0, errors, warnings, issues }, null, 2)}\n`)
   } else {
-    for (const issue of issues) ctx.stdout.write(`${formatIssue(issue, file)}\n`)
-    ctx.stdout.write(`${file}: ${count(errors, 'error')}, ${count(warnings, 'warning')}\n`)
+    // for people, in their language; `--json` stays English, with each issue's code and params
+    for (const issue of issues) ctx.stdout.write(`${issueLines(ctx, issue, file)}\n`)
+    ctx.stdout.write(`${textOf(ctx).t('model.summary', { file, errors, warnings })}\n`)
   }
   if (errors > 0) ctx.exitCode = 1
 }
@@ -43,10 +42,6 @@ async function validate(ctx: CliContext, args: { file?: string | undefined; json
 /** Prints the JSON Schema of the model format. */
 function schema(ctx: CliContext): void {
   ctx.stdout.write(`${JSON.stringify(modelJsonSchema(), null, 2)}\n`)
-}
-
-function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`
 }
 
 type Action = (ctx: CliContext, rawArgs: string[]) => void | Promise<void>
@@ -79,14 +74,10 @@ function subcommand(name: keyof typeof actions, description: string, args: ArgsD
 
 /** `leadscore model`: check scoring models, print the JSON Schema of the format. */
 export const modelCommand = defineCommand({
-  meta: { name: 'model', description: 'Check scoring models and print the JSON Schema of the format' },
+  meta: { name: 'model', description: help('help.model') },
   subCommands: {
-    validate: subcommand(
-      'validate',
-      'Check a model file: every problem with its line, column and a hint',
-      validateArgs,
-    ),
-    schema: subcommand('schema', 'Print the JSON Schema of the model format, for editor completion', {}),
+    validate: subcommand('validate', help('help.model.validate'), validateArgs),
+    schema: subcommand('schema', help('help.model.schema'), {}),
   },
   async run(context) {
     const ctx = cliContext(context.data)
@@ -94,10 +85,10 @@ export const modelCommand = defineCommand({
     const index = context.rawArgs.findIndex((arg) => !arg.startsWith('-'))
     const name = context.rawArgs[index]
     if (name !== 'validate' && name !== 'schema') {
-      throw new CliError(name === undefined ? 'missing subcommand' : `unknown subcommand: ${name}`, {
-        hint: 'run `leadscore model validate <file>` or `leadscore model schema`',
-        exitCode: 2,
-      })
+      throw new CliError(
+        { key: 'model.subcommand', values: { name: name ?? 'none' } },
+        { hint: { key: 'model.subcommand.hint' }, exitCode: 2 },
+      )
     }
     handled.add(ctx)
     await actions[name](ctx, [...context.rawArgs.slice(0, index), ...context.rawArgs.slice(index + 1)])

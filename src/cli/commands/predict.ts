@@ -12,6 +12,7 @@ import { type PredictiveModel, parsePredictiveModel } from '../../predict/model.
 import { predictTable } from '../../predict/predict.js'
 import { PredictInputError } from '../../predict/table.js'
 import { type CliContext, CliError, cliContext } from '../context.js'
+import { help } from '../help.js'
 import { outputFormat } from './score.js'
 import { asCliError, readLeadTable } from './train.js'
 
@@ -53,7 +54,7 @@ function reasonText(reasons: readonly Reason[]): string {
 export const predictCommand = defineCommand({
   meta: {
     name: 'predict',
-    description: 'Write the likelihood to convert (percent) of each lead in a CSV, with a trained model',
+    description: help('help.predict'),
   },
   args: {
     model: {
@@ -80,7 +81,7 @@ export const predictCommand = defineCommand({
     format: {
       type: 'enum',
       options: ['csv', 'json', 'ndjson'],
-      description: 'Output format (default: from --out, else csv)',
+      description: help('help.score.format'),
     },
   },
   async run({ args, data }) {

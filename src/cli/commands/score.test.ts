@@ -135,7 +135,7 @@ describe('leadscore score', () => {
     })
     expect(rows[2]).toMatchObject({ contact_id: 'c3', fit: '0', grade: 'F', band: 'cold', segments: 'quiet' })
     expect(r.stderr).toContain('scored 3 contacts from 5 events as of 2026-11-01T00:00:00.000Z')
-    expect(r.stderr).toContain('1 events belong to contacts that are not in contacts.csv')
+    expect(r.stderr).toContain('1 event belongs to contacts that are not in contacts.csv')
   })
 
   it('reads gzip and NDJSON events alike, and writes JSON and NDJSON', async () => {

@@ -7,10 +7,11 @@ import { defineCommand } from 'citty'
 import { scoreAccountsFromColumns, scoreColumns } from '../../core/columnar/index.js'
 import { createScoreWriter, type ScoreFormat, type ScoreRow } from '../../io/index.js'
 import { BadRows } from '../bad-rows.js'
-import { CliError, cliContext } from '../context.js'
+import { CliError, cliContext, textOf } from '../context.js'
+import { help } from '../help.js'
 import { type InputFiles, loadInputs } from '../load-inputs.js'
 import { loadModelFile } from '../model-file.js'
-import { asOfTime } from '../time.js'
+import { asOfTime, humanTime } from '../time.js'
 import { scoreWithEngine } from './score-engine.js'
 import { tableArgs } from './sql.js'
 
@@ -34,29 +35,29 @@ const ACCOUNT_COLUMNS = ['account_id', 'account_engagement', 'account_total', 'a
 export const inputArgs = {
   model: {
     type: 'string',
-    description: 'The scoring model (YAML or JSON)',
+    description: help('help.input.model'),
     required: true,
     valueHint: 'FILE',
   },
   contacts: {
     type: 'string',
-    description: 'Contacts: CSV or NDJSON (.gz too); an id column, the rest are properties',
+    description: help('help.input.contacts'),
     required: true,
     valueHint: 'FILE',
   },
   events: {
     type: 'string',
-    description: 'Events: contact id, event name, time, and properties',
+    description: help('help.input.events'),
     valueHint: 'FILE',
   },
-  accounts: { type: 'string', description: 'Accounts: account_id and properties', valueHint: 'FILE' },
+  accounts: { type: 'string', description: help('help.input.accounts'), valueHint: 'FILE' },
   'as-of': {
     type: 'string',
-    description: 'Score as of this time (ISO-8601 or epoch ms; default: now)',
+    description: help('help.input.asOf'),
     valueHint: 'TIME',
   },
-  'id-column': { type: 'string', description: 'The contacts id column (default contact_id, then id)' },
-  strict: { type: 'boolean', description: 'Fail at the first bad row instead of skipping it' },
+  'id-column': { type: 'string', description: help('help.input.idColumn') },
+  strict: { type: 'boolean', description: help('help.input.strict') },
 } as const
 
 /** The input files named by the `inputArgs` options. */
@@ -79,7 +80,7 @@ export function inputFiles(args: {
 export const scoreCommand = defineCommand({
   meta: {
     name: 'score',
-    description: 'Score contacts from files: fit, engagement, total, grade, band, stage, ...',
+    description: help('help.score'),
   },
   args: {
     ...inputArgs,
@@ -88,23 +89,23 @@ export const scoreCommand = defineCommand({
     engine: {
       type: 'enum',
       options: ['duckdb', 'postgres', 'clickhouse'],
-      description: 'Score where the data is, with the model compiled to SQL (see `leadscore sql`)',
+      description: help('help.score.engine'),
     },
     source: {
       type: 'string',
-      description: 'With --engine: a database (postgres://..., http://clickhouse:8123, a .duckdb file)',
+      description: help('help.score.source'),
       valueHint: 'URL|FILE',
     },
     ...tableArgs,
     'id-column': inputArgs['id-column'],
     out: {
       type: 'string',
-      description: 'Write scores here (.csv, .json, .ndjson, .gz too; default: stdout)',
+      description: help('help.score.out'),
     },
     format: {
       type: 'enum',
       options: ['csv', 'json', 'ndjson'],
-      description: 'Output format (default: from --out, else csv)',
+      description: help('help.score.format'),
     },
   },
   async run({ args, data }) {
@@ -118,7 +119,7 @@ export const scoreCommand = defineCommand({
       return
     }
     if (!args.contacts) {
-      throw new CliError('missing --contacts', { hint: 'name the contacts file: --contacts contacts.csv' })
+      throw new CliError({ key: 'score.missingContacts' }, { hint: { key: 'score.missingContacts.hint' } })
     }
     const badRows = new BadRows()
     const inputs = await loadInputs(ctx, model, inputFiles({ ...args, contacts: args.contacts }), badRows)
@@ -164,24 +165,35 @@ export const scoreCommand = defineCommand({
     const finished = performance.now()
 
     const s = inputs.stats
-    const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`
+    const t = textOf(ctx)
+    const seconds = (ms: number) =>
+      t.t('seconds', { seconds: t.number(ms / 1000, { minimumFractionDigits: 2, maximumFractionDigits: 2 }) })
     ctx.stderr.write(
-      `scored ${contacts.length.toLocaleString('en-US')} contacts from ${inputs.events.length.toLocaleString('en-US')} events as of ${new Date(asOf).toISOString()}` +
-        ` in ${seconds(finished - started)} (read ${seconds(loaded - started)}, score ${seconds(scored - loaded)}, write ${seconds(finished - scored)})` +
-        `${args.out ? ` → ${args.out}` : ''}\n`,
+      `${t.t('score.done', {
+        contacts: contacts.length,
+        events: inputs.events.length,
+        asOf: humanTime(ctx, asOf),
+        total: seconds(finished - started),
+        read: seconds(loaded - started),
+        score: seconds(scored - loaded),
+        write: seconds(finished - scored),
+        out: args.out ? ` → ${args.out}` : '',
+      })}\n`,
     )
     if (s.unknownContactEvents > 0) {
       ctx.stderr.write(
-        `${s.unknownContactEvents.toLocaleString('en-US')} events belong to contacts that are not in ${args.contacts}; they were ignored\n`,
+        `${t.t('score.unknownContactEvents', { count: s.unknownContactEvents, file: args.contacts })}\n`,
       )
     }
     if (s.duplicateContacts > 0) {
       ctx.stderr.write(
-        `${s.duplicateContacts} repeated contact ids in ${args.contacts}: the first row of each was used\n`,
+        `${t.t('score.duplicateContacts', { count: s.duplicateContacts, file: args.contacts })}\n`,
       )
     }
     if (s.accountsWithoutFile > 0) {
-      ctx.stderr.write(`${s.accountsWithoutFile} contacts name an account that is not in ${args.accounts}\n`)
+      ctx.stderr.write(
+        `${t.t('score.accountsWithoutFile', { count: s.accountsWithoutFile, file: args.accounts })}\n`,
+      )
     }
     badRows.report(ctx)
   },
@@ -190,13 +202,17 @@ export const scoreCommand = defineCommand({
 export function outputFormat(format: string | undefined, out: string | undefined): ScoreFormat {
   if (format === 'csv' || format === 'json' || format === 'ndjson') return format
   if (format !== undefined)
-    throw new CliError(`unknown format ${format}`, { hint: 'use csv, json or ndjson' })
+    throw new CliError(
+      { key: 'format.unknown', values: { format } },
+      { hint: { key: 'format.unknown.hint' } },
+    )
   if (!out) return 'csv'
   const ext = extname(out.replace(/\.gz$/i, '')).toLowerCase()
   if (ext === '.json') return 'json'
   if (ext === '.ndjson' || ext === '.jsonl') return 'ndjson'
   if (ext === '.csv' || ext === '') return 'csv'
-  throw new CliError(`cannot tell the output format of ${out}`, {
-    hint: 'name the file .csv, .json or .ndjson (optionally .gz), or pass --format',
-  })
+  throw new CliError(
+    { key: 'format.cannotTell', values: { out } },
+    { hint: { key: 'format.cannotTell.hint' } },
+  )
 }

@@ -24,6 +24,7 @@ import { createApp, DEFAULT_PORT, listen, type RunningServer } from '../../serve
 import { DEFAULT_RATE_LIMITS, type RateLimit, type RateLimits } from '../../server/rate-limit.js'
 import { openStore, type Store, StoreError } from '../../store/index.js'
 import { type CliContext, CliError, cliContext } from '../context.js'
+import { help } from '../help.js'
 import { VERSION } from '../main.js'
 import { displayPath } from '../paths.js'
 import { parseInterval } from './predictive-interval.js'
@@ -72,7 +73,7 @@ export async function openDatabase(ctx: CliContext, db: string | undefined): Pro
 }
 
 export const serveCommand = defineCommand({
-  meta: { name: 'serve', description: 'Run the scoring server: event ingestion, the ranked queue, the API' },
+  meta: { name: 'serve', description: help('help.serve') },
   args: {
     ...dbArg,
     host: {

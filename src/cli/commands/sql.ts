@@ -14,6 +14,7 @@ import {
   SqlUnsupportedError,
 } from '../../sql/index.js'
 import { CliError, cliContext } from '../context.js'
+import { help } from '../help.js'
 import { loadModelFile } from '../model-file.js'
 import { asOfTime } from '../time.js'
 
@@ -78,13 +79,12 @@ export function unsupportedError(error: unknown): unknown {
 export const sqlCommand = defineCommand({
   meta: {
     name: 'sql',
-    description:
-      'Print the SQL that scores every contact where the events are (DuckDB, PostgreSQL, ClickHouse)',
+    description: help('help.sql'),
   },
   args: {
     model: {
       type: 'string',
-      description: 'The scoring model (YAML or JSON)',
+      description: help('help.input.model'),
       required: true,
       valueHint: 'FILE',
     },
@@ -96,7 +96,7 @@ export const sqlCommand = defineCommand({
     },
     'as-of': {
       type: 'string',
-      description: 'Score as of this time (ISO-8601 or epoch ms; default: now)',
+      description: help('help.input.asOf'),
       valueHint: 'TIME',
     },
     ...tableArgs,

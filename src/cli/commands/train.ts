@@ -13,6 +13,7 @@ import { detectSeparator, type LeadTable, PredictInputError, swapSeparator } fro
 import { type TrainingReport, trainModel } from '../../predict/train.js'
 import type { TrainingWarning } from '../../predict/warnings.js'
 import { type CliContext, CliError, cliContext } from '../context.js'
+import { help } from '../help.js'
 import { count, pct, table, writeJson } from './analyze/output.js'
 
 /** A lead table read from a file, and the rows that could not be read. */
@@ -131,8 +132,7 @@ export function asCliError(error: unknown): unknown {
 export const trainCommand = defineCommand({
   meta: {
     name: 'train',
-    description:
-      'Learn the likelihood to convert from past leads (a CSV with an outcome column), evaluate it, save it',
+    description: help('help.train'),
   },
   args: {
     data: {

@@ -12,6 +12,7 @@ import { systemClock } from '../../engine/index.js'
 import { addUser, UserError } from '../../server/dashboard/users.js'
 import { StoreInputError, StoreNotFoundError, type UserRole } from '../../store/index.js'
 import { type CliContext, CliError, cliContext } from '../context.js'
+import { help } from '../help.js'
 import { dbArg, openDatabase } from './serve.js'
 
 async function readStdin(): Promise<string> {
@@ -162,6 +163,6 @@ const removeCommand = defineCommand({
 })
 
 export const usersCommand = defineCommand({
-  meta: { name: 'users', description: 'Add, list and remove the people who sign in to the dashboard' },
+  meta: { name: 'users', description: help('help.users') },
   subCommands: { add: addCommand, list: listCommand, remove: removeCommand },
 })

@@ -8,6 +8,7 @@ import { systemClock } from '../../engine/index.js'
 import { WebhookService } from '../../engine/webhooks/service.js'
 import { type DeliveryStatus, type Store, WEBHOOK_EVENT_TYPES } from '../../store/index.js'
 import { type CliContext, CliError, cliContext } from '../context.js'
+import { help } from '../help.js'
 import { dbArg, openDatabase } from './serve.js'
 
 async function withService<T>(
@@ -200,7 +201,7 @@ const redeliverCommand = defineCommand({
 export const webhooksCommand = defineCommand({
   meta: {
     name: 'webhooks',
-    description: 'Webhook endpoints that hear about MQLs, band changes, ... and their deliveries',
+    description: help('help.webhooks'),
   },
   subCommands: {
     add: addCommand,

@@ -7,6 +7,7 @@ import type { StepProgress } from '../../../analysis/index.js'
 import { DAY_MS } from '../../../core/input.js'
 import { parseTimestamp } from '../../../io/index.js'
 import { type CliContext, CliError } from '../../context.js'
+import { help } from '../../help.js'
 import { inputArgs } from '../score.js'
 import type { LeadFiles } from './load-leads.js'
 
@@ -32,7 +33,7 @@ export const leadArgs = {
 export const modelArg = {
   model: {
     type: 'string',
-    description: 'The scoring model (YAML or JSON)',
+    description: help('help.input.model'),
     required: true,
     valueHint: 'FILE',
   },
