@@ -287,11 +287,26 @@ class BulkRun {
     for (const name of ['grade', 'level', 'label', 'band', 'stage', 'journey']) scores.set(name, none())
     scores.set('segments', { kind: 'constant', value: '' })
 
-    const grade = thresholdClass(parts.fit, model.grades, model.grades.length > 0 ? 'F' : undefined)
+    const grade = thresholdClass(
+      parts.fit,
+      model.grades,
+      model.grades.length > 0 ? 'F' : undefined,
+      this.#cache.scratch(Int32Array, n),
+    )
     scores.set('grade', coded(grade))
-    const level = thresholdClass(parts.engagement, model.levels, model.fallbackLevel)
+    const level = thresholdClass(
+      parts.engagement,
+      model.levels,
+      model.fallbackLevel,
+      this.#cache.scratch(Int32Array, n),
+    )
     scores.set('level', coded(level))
-    const label = labels(grade, level, model.grades.length > 0 && model.levels.length > 0)
+    const label = labels(
+      grade,
+      level,
+      model.grades.length > 0 && model.levels.length > 0,
+      this.#cache.scratch(Int32Array, n),
+    )
     scores.set('label', coded(label))
     const band = this.#firstMatch(
       model.bands.map((b) => b.id),
@@ -609,7 +624,6 @@ class BulkRun {
       const codes = new Int32Array(n)
       const values: unknown[] = []
       const index = new Map<unknown, number>()
-      const most = Math.max(1024, n >> 2)
       for (let c = 0; c < n; c++) {
         const v = lookup(bags?.[c], path)
         if (v === undefined) {
@@ -618,7 +632,7 @@ class BulkRun {
         }
         let code = index.get(v)
         if (code === undefined) {
-          if (values.length === most) {
+          if (values.length >= 1024 && values.length * 2 > c) {
             const all: unknown[] = []
             for (let d = 0; d < n; d++) all.push(lookup(bags?.[d], path))
             return { kind: 'each', get: (d: number) => all[d] }
@@ -703,30 +717,26 @@ function thresholdClass(
   values: Float64Array,
   thresholds: readonly (readonly [string, number])[],
   fallback: string | undefined,
+  codes: Int32Array,
 ): ClassColumn {
   const ids = thresholds.map(([id]) => id)
+  if (thresholds.length === 0) return { codes: codes.fill(-1), values: [] }
   const fallbackCode = fallback === undefined ? -1 : ids.length
   if (fallback !== undefined) ids.push(fallback)
-  const codes = new Int32Array(values.length).fill(-1)
-  if (thresholds.length === 0) return { codes, values: [] }
+  const bounds = Float64Array.from(thresholds, ([, t]) => t)
+  const m = bounds.length
   for (let c = 0; c < values.length; c++) {
     const v = values[c]!
-    let code = fallbackCode
-    for (let t = 0; t < thresholds.length; t++) {
-      if (v >= thresholds[t]![1]) {
-        code = t
-        break
-      }
-    }
-    codes[c] = code
+    let t = 0
+    while (t < m && !(v >= bounds[t]!)) t++
+    codes[c] = t < m ? t : fallbackCode
   }
   return { codes, values: ids }
 }
 
 /** Grade and level together (`A1`), when the model has both. */
-function labels(grade: ClassColumn, level: ClassColumn, both: boolean): ClassColumn {
-  const codes = new Int32Array(grade.codes.length).fill(-1)
-  if (!both) return { codes, values: [] }
+function labels(grade: ClassColumn, level: ClassColumn, both: boolean, codes: Int32Array): ClassColumn {
+  if (!both) return { codes: codes.fill(-1), values: [] }
   const width = level.values.length
   const values = grade.values.flatMap((g) => level.values.map((l) => `${g}${l}`))
   for (let c = 0; c < codes.length; c++) {
