@@ -3,7 +3,7 @@
  * @module
  */
 import type { RowIssue } from '../io/index.js'
-import type { CliContext } from './context.js'
+import { type CliContext, textOf } from './context.js'
 
 const SHOWN = 10
 
@@ -25,10 +25,12 @@ export class BadRows {
   /** Writes the summary to stderr (nothing when there was no bad row). */
   report(ctx: CliContext): void {
     if (this.#count === 0) return
-    ctx.stderr.write(`${this.#count} bad row${this.#count === 1 ? '' : 's'} skipped:\n`)
+    const t = textOf(ctx)
+    ctx.stderr.write(`${t.t('badRows', { count: this.#count })}\n`)
+    // each row's own message comes from the reader (src/io), in English
     for (const issue of this.#shown) ctx.stderr.write(`  ${issue.message}\n`)
     if (this.#count > this.#shown.length)
-      ctx.stderr.write(`  ... and ${this.#count - this.#shown.length} more\n`)
-    ctx.stderr.write('hint: fix them and run again, or pass --strict to stop at the first one\n')
+      ctx.stderr.write(`${t.t('badRows.more', { n: this.#count - this.#shown.length })}\n`)
+    ctx.stderr.write(`${t.t('badRows.hint')}\n`)
   }
 }

@@ -161,4 +161,30 @@ describe('the CLI in the user language', () => {
       'error: Leadscore does not speak fr\nhint: use --lang with one of en, es, nl (or set LEADSCORE_LANG)\n',
     )
   })
+
+  it('explain: the ledger in the language, with the model labels of bands', async () => {
+    const argv = [
+      'explain',
+      '--model',
+      'model.yaml',
+      '--contacts',
+      'contacts.csv',
+      '--id',
+      'c1',
+      '--as-of',
+      '2026-11-02T10:00:00Z',
+    ]
+    const en = await run({}, ...argv)
+    expect(en.stdout).toContain('c1: 10 points as of 2026-11-02T10:00:00.000Z (model small)')
+    expect(en.stdout).toContain('band hot')
+    expect(en.stdout).toContain('FIT 10 (range 0 to 40)')
+    const nl = await run({}, '--lang', 'nl', ...argv)
+    expect(nl.stdout).toContain('c1: 10 punten per 2 nov 2026, 10:00:00 UTC (model small)')
+    expect(nl.stdout).toContain('categorie Warm [hot]')
+    expect(nl.stdout).toContain('PROFIEL 10 (bereik 0 tot 40)')
+    expect(nl.stdout).toContain('  segmenten: (geen)')
+    const es = await run({}, '--lang', 'es', ...argv)
+    expect(es.stdout).toContain('categoría Caliente [hot]')
+    expect(es.stdout).toContain('INTERACCIÓN 0 (rango de 0 a 0)')
+  })
 })

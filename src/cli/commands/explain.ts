@@ -5,8 +5,9 @@
 import { defineCommand } from 'citty'
 import { evaluateContact } from '../../core/evaluate.js'
 import type { ContactEvent } from '../../core/input.js'
+import { labelsOf } from '../../core/labels.js'
 import { BadRows } from '../bad-rows.js'
-import { cliContext } from '../context.js'
+import { cliContext, localeOf } from '../context.js'
 import { formatExplanation } from '../explain-format.js'
 import { help } from '../help.js'
 import { loadInputs } from '../load-inputs.js'
@@ -45,7 +46,17 @@ export const explainCommand = defineCommand({
       asOf,
     )
     if (args.json) ctx.stdout.write(`${JSON.stringify(result, null, 2)}\n`)
-    else ctx.stdout.write(formatExplanation(result, model.id, { all: args.all === true }))
+    else {
+      const locale = localeOf(ctx)
+      ctx.stdout.write(
+        formatExplanation(result, model.id, {
+          all: args.all === true,
+          locale,
+          // band, stage, journey and segment names of the model in that language (English shows the ids)
+          ...(locale === 'en' ? {} : { labels: labelsOf(model, locale) }),
+        }),
+      )
+    }
     badRows.report(ctx)
   },
 })
