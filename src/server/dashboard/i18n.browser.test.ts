@@ -171,6 +171,25 @@ describeInBrowser('dashboard in Spanish and Dutch', () => {
   )
 
   it(
+    'would see English: the same check on the English queue finds it (so the checks above can fail)',
+    async () => {
+      const other = await browser.newContext({ locale: 'en-US', viewport: { width: 1400, height: 900 } })
+      try {
+        const tab = await other.newPage()
+        await tab.goto(`${server.url}/#key=${ADMIN_KEY}`)
+        await tab.locator('tbody tr[data-contact]').first().waitFor()
+        await expect.poll(() => tab.locator('.page-head .sub').textContent(), POLL).not.toBe('')
+        const texts = (await tab.evaluate(PAGE_TEXTS)) as string[]
+        const found = englishLeftovers(texts, englishPieces(english, catalogs.es)).map((f) => f.english)
+        expect(found).toEqual(expect.arrayContaining(['Queue', 'Export CSV', 'Sign out', 'scored leads']))
+      } finally {
+        await other.close()
+      }
+    },
+    TIMEOUT,
+  )
+
+  it(
     'keeps the choice of an admin-key session in the browser',
     async () => {
       const other = await browser.newContext({ locale: 'nl-NL', viewport: { width: 1400, height: 900 } })
