@@ -127,9 +127,7 @@ export async function trainFromStore(
   const fitted = builder.finish(withRules === undefined ? {} : { model: withRules })
   const spec = {
     ...fitted,
-    properties: fitted.properties.filter(
-      (p) => !excluded.has(p) && !IDENTIFIER.test(p.replace(/^account\./, '')),
-    ),
+    properties: fitted.properties.filter((p) => !excluded.has(p) && !isIdentifier(p)),
   }
 
   // pass 2: the features, as of each contact's cut-off
@@ -327,12 +325,18 @@ function firstSeen(contact: StoredContact): number {
 }
 
 /**
- * Properties that name a person or a company rather than describe them (email, phone, names,
- * company, domain): never features. A model would learn who converted, not why, and their many
+ * Properties that name a person or a company rather than describe them (ids, email, phone,
+ * names, company, domain): never features. A model would learn who converted, not why, and their many
  * levels make training slow and the leak warnings noisy.
  */
-const IDENTIFIER =
-  /^(e-?mail(_?address)?|phone(_?number)?|mobile|(first|last|full|middle)_?name|name|company(_?name)?|domain|website|url)$/i
+function isIdentifier(property: string): boolean {
+  const name = property.replace(/^account\./, '')
+  return (
+    /^(id|.+_id|e-?mail(_?address)?|phone(_?number)?|mobile|(first|last|full|middle)_?name|name|company(_?name)?|domain|website|url)$/i.test(
+      name,
+    ) || /[a-z]Id$/.test(name)
+  )
+}
 
 /** A behaviour column of `behaviourTable` (not a property). */
 function isBehaviour(feature: string): boolean {
