@@ -78,7 +78,7 @@ function partLines(name: 'fit' | 'engagement', part: PartLedger, now: number, t:
 /** The lines of a ledger; their points add up to `ledger.total.points`. */
 export function ledgerLines(ledger: Ledger, now: number, t: T): LedgerLine[] {
   const lines = partLines('fit', ledger.fit, now, t)
-  lines.push(...capLines('fit', t.t('score.fit'), ledger.fit.caps, ledger.fit.points - ledger.fit.raw, t))
+  lines.push(...capLines('fit', t.t('lead.fit'), ledger.fit.caps, ledger.fit.points - ledger.fit.raw, t))
   lines.push(...partLines('engagement', ledger.engagement, now, t))
   const inactivity = ledger.engagement.inactivity
   if (inactivity?.applied && inactivity.points !== 0)
@@ -94,7 +94,7 @@ export function ledgerLines(ledger: Ledger, now: number, t: T): LedgerLine[] {
   lines.push(
     ...capLines(
       'engagement',
-      t.t('score.engagement'),
+      t.t('lead.engagement'),
       ledger.engagement.caps,
       ledger.engagement.points - ledger.engagement.raw,
       t,
@@ -111,7 +111,7 @@ export function ledgerLines(ledger: Ledger, now: number, t: T): LedgerLine[] {
       }),
     })
   lines.push(
-    ...capLines('total', t.t('score.total'), ledger.total.caps, ledger.total.points - ledger.total.raw, t),
+    ...capLines('total', t.t('ledger.total'), ledger.total.caps, ledger.total.points - ledger.total.raw, t),
   )
   return lines
 }
