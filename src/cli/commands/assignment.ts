@@ -44,19 +44,19 @@ async function show(ctx: CliContext, store: Store): Promise<void> {
 }
 
 const setCommand = defineCommand({
-  meta: { name: 'set', description: 'Give new MQLs owners, round robin over a list' },
+  meta: { name: 'set', description: help('help.assignment.set') },
   args: {
     ...dbArg,
     owners: {
       type: 'string',
-      description: 'Owners in turn order, comma-separated (e.g. e-mail addresses)',
+      description: help('help.assignment.owners'),
       required: true,
     },
     'weekly-capacity': {
       type: 'string',
-      description: 'The most new MQLs an owner gets per week (default: no limit)',
+      description: help('help.assignment.capacity'),
     },
-    disabled: { type: 'boolean', description: 'Store the rule but do not assign yet' },
+    disabled: { type: 'boolean', description: help('help.assignment.paused') },
   },
   async run({ args, data }) {
     const ctx = cliContext(data)
@@ -81,7 +81,7 @@ const setCommand = defineCommand({
 })
 
 const showCommand = defineCommand({
-  meta: { name: 'show', description: 'The rule and this week’s assignments per owner' },
+  meta: { name: 'show', description: help('help.assignment.show') },
   args: { ...dbArg },
   async run({ args, data }) {
     const ctx = cliContext(data)
@@ -90,7 +90,7 @@ const showCommand = defineCommand({
 })
 
 const clearCommand = defineCommand({
-  meta: { name: 'clear', description: 'Remove the rule (owners already given stay)' },
+  meta: { name: 'clear', description: help('help.assignment.clear') },
   args: { ...dbArg },
   async run({ args, data }) {
     const ctx = cliContext(data)

@@ -32,7 +32,7 @@ export const backupCommand = defineCommand({
   meta: { name: 'backup', description: help('help.backup') },
   args: {
     ...dbArg,
-    out: { type: 'string', description: 'The backup file to create', required: true, valueHint: 'FILE' },
+    out: { type: 'string', description: help('help.backup.out'), required: true, valueHint: 'FILE' },
   },
   async run({ args, data }) {
     const ctx = cliContext(data)
@@ -59,8 +59,8 @@ export const restoreCommand = defineCommand({
   meta: { name: 'restore', description: help('help.restore') },
   args: {
     ...dbArg,
-    file: { type: 'positional', description: 'The backup file', required: true },
-    force: { type: 'boolean', description: 'Replace an existing database' },
+    file: { type: 'positional', description: help('help.restore.file'), required: true },
+    force: { type: 'boolean', description: help('help.restore.force') },
   },
   async run({ args, data }) {
     const ctx = cliContext(data)

@@ -33,11 +33,11 @@ export const exportCommand = defineCommand({
   },
   args: {
     ...dbArg,
-    format: { type: 'string', description: 'csv (default) or ndjson' },
-    out: { type: 'string', description: 'The output file (default: stdout)', valueHint: 'FILE' },
-    model: { type: 'string', description: 'The model whose scores rank (default: the primary model)' },
+    format: { type: 'string', description: help('help.export.format') },
+    out: { type: 'string', description: help('help.export.out'), valueHint: 'FILE' },
+    model: { type: 'string', description: help('help.export.model') },
     sort: { type: 'string', description: `${CONTACT_SORTS.join(', ')} (default total)` },
-    ascending: { type: 'boolean', description: 'Lowest first' },
+    ascending: { type: 'boolean', description: help('help.export.asc') },
     band: filter('bands'),
     grade: filter('grades'),
     level: filter('levels'),
@@ -47,7 +47,7 @@ export const exportCommand = defineCommand({
     segment: filter('segments (contacts in all of them)'),
     owner: filter('owners'),
     account: filter('accounts'),
-    q: { type: 'string', description: 'Text in the name, email or company' },
+    q: { type: 'string', description: help('help.export.q') },
   },
   async run({ args, data }) {
     const ctx = cliContext(data)

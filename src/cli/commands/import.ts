@@ -29,8 +29,8 @@ const BATCH = 2000
 
 const common = {
   ...dbArg,
-  file: { type: 'positional', description: 'A CSV or NDJSON file (.gz too)', required: true },
-  strict: { type: 'boolean', description: 'Stop at the first bad row instead of skipping it' },
+  file: { type: 'positional', description: help('help.import.file'), required: true },
+  strict: { type: 'boolean', description: help('help.import.strict') },
 } as const
 
 async function run(
@@ -72,10 +72,10 @@ async function run(
 }
 
 const contactsCommand = defineCommand({
-  meta: { name: 'contacts', description: 'Contacts: an id column (contact_id or id) and their properties' },
+  meta: { name: 'contacts', description: help('help.import.contacts') },
   args: {
     ...common,
-    'id-column': { type: 'string', description: 'The id column (default contact_id, then id)' },
+    'id-column': { type: 'string', description: help('help.import.contactId') },
   },
   async run({ args, data }) {
     const ctx = cliContext(data)
@@ -96,10 +96,10 @@ const contactsCommand = defineCommand({
 })
 
 const accountsCommand = defineCommand({
-  meta: { name: 'accounts', description: 'Accounts: an id column (account_id or id) and their properties' },
+  meta: { name: 'accounts', description: help('help.import.accounts') },
   args: {
     ...common,
-    'id-column': { type: 'string', description: 'The id column (default account_id, then id)' },
+    'id-column': { type: 'string', description: help('help.import.accountId') },
   },
   async run({ args, data }) {
     const ctx = cliContext(data)
@@ -122,19 +122,19 @@ const accountsCommand = defineCommand({
 const eventsCommand = defineCommand({
   meta: {
     name: 'events',
-    description: 'Events: contact_id, event (name), timestamp, event_id (optional), properties',
+    description: help('help.import.events'),
   },
   args: {
     ...common,
     'contact-column': {
       type: 'string',
-      description: 'The contact id column (default contact_id, user_id, userId)',
+      description: help('help.import.contactColumn'),
     },
-    'event-column': { type: 'string', description: 'The event name column (default event, type, name)' },
-    'time-column': { type: 'string', description: 'The time column (default timestamp, ts, time)' },
+    'event-column': { type: 'string', description: help('help.import.eventColumn') },
+    'time-column': { type: 'string', description: help('help.import.timeColumn') },
     'id-column': {
       type: 'string',
-      description: 'The event id column (default event_id, message_id, messageId, id)',
+      description: help('help.import.eventIdColumn'),
     },
   },
   async run({ args, data }) {

@@ -59,23 +59,23 @@ export const predictCommand = defineCommand({
   args: {
     model: {
       type: 'string',
-      description: 'The model from leadscore train --out',
+      description: help('help.predict.model'),
       required: true,
       valueHint: 'FILE',
     },
     data: {
       type: 'string',
-      description: 'Leads: CSV with the columns the model was trained on',
+      description: help('help.predict.data'),
       required: true,
       valueHint: 'FILE',
     },
     explain: {
       type: 'boolean',
-      description: 'Add the features that raised and lowered each likelihood most',
+      description: help('help.predict.reasons'),
     },
     out: {
       type: 'string',
-      description: 'Write here (.csv, .json, .ndjson, .gz too; default: stdout)',
+      description: help('help.predict.out'),
       valueHint: 'FILE',
     },
     format: {

@@ -33,8 +33,7 @@ import { parseInterval } from './predictive-interval.js'
 export const dbArg = {
   db: {
     type: 'string',
-    description:
-      'The database: a SQLite file, or postgres://user:password@host/db (default $LEADSCORE_DB, else ./leadscore.db)',
+    description: help('help.serve.db'),
     valueHint: 'FILE|URL',
   },
 } as const
@@ -78,26 +77,23 @@ export const serveCommand = defineCommand({
     ...dbArg,
     host: {
       type: 'string',
-      description:
-        'The address to listen on (default 127.0.0.1: this machine only; 0.0.0.0: every interface)',
+      description: help('help.serve.host'),
     },
     port: { type: 'string', description: `The port (default $LEADSCORE_PORT, else ${DEFAULT_PORT})` },
     ack: {
       type: 'string',
-      description:
-        'When ingestion answers 2xx: stored (default: once the events are committed; contacts are rescored right after) or scored (once rescored too, slower under load)',
+      description: help('help.serve.ack'),
       valueHint: 'stored|scored',
     },
     'retrain-every': {
       type: 'string',
-      description:
-        'Retrain the predictive models this often, once across all processes (e.g. 7d; default $LEADSCORE_RETRAIN_EVERY, else never)',
+      description: help('help.serve.retrain'),
       valueHint: '7d',
     },
     demo: {
       type: 'boolean',
       default: true,
-      description: 'On the first start, fill the empty database with demo leads (--no-demo: start empty)',
+      description: help('help.serve.demo'),
     },
   },
   async run({ args, data }) {

@@ -22,20 +22,20 @@ import { asOfTime } from '../time.js'
 export const tableArgs = {
   'contacts-table': {
     type: 'string',
-    description: 'The contacts table (default contacts)',
+    description: help('help.sql.contactsTable'),
     valueHint: 'NAME',
   },
-  'events-table': { type: 'string', description: 'The events table (default events)', valueHint: 'NAME' },
+  'events-table': { type: 'string', description: help('help.sql.eventsTable'), valueHint: 'NAME' },
   'accounts-table': {
     type: 'string',
-    description: 'The accounts table (default: accounts when the model scores accounts)',
+    description: help('help.sql.accountsTable'),
     valueHint: 'NAME',
   },
-  'id-column': { type: 'string', description: 'The contacts id column (default contact_id)' },
-  'contact-column': { type: 'string', description: "The events' contact id column (default contact_id)" },
-  'event-column': { type: 'string', description: "The events' name column (default event)" },
-  'time-column': { type: 'string', description: "The events' time column (default timestamp)" },
-  'account-id-column': { type: 'string', description: "The accounts' id column (default account_id)" },
+  'id-column': { type: 'string', description: help('help.sql.idColumn') },
+  'contact-column': { type: 'string', description: help('help.sql.contactColumn') },
+  'event-column': { type: 'string', description: help('help.sql.eventColumn') },
+  'time-column': { type: 'string', description: help('help.sql.timeColumn') },
+  'account-id-column': { type: 'string', description: help('help.sql.accountIdColumn') },
 } as const
 
 /** The column names given on the command line. */
@@ -91,7 +91,7 @@ export const sqlCommand = defineCommand({
     dialect: {
       type: 'enum',
       options: [...DIALECTS],
-      description: 'The SQL engine: duckdb, postgres or clickhouse',
+      description: help('help.sql.engine'),
       required: true,
     },
     'as-of': {

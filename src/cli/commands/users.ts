@@ -65,18 +65,18 @@ async function password(ctx: CliContext, fromStdin: boolean): Promise<string> {
 }
 
 const addCommand = defineCommand({
-  meta: { name: 'add', description: 'Add a dashboard user' },
+  meta: { name: 'add', description: help('help.users.add') },
   args: {
     ...dbArg,
-    email: { type: 'positional', description: 'The email the user signs in with', required: true },
+    email: { type: 'positional', description: help('help.users.email'), required: true },
     role: {
       type: 'enum',
       options: ['admin', 'sales'],
       default: 'sales',
-      description: 'admin: everything; sales: read the queue',
+      description: help('help.users.role'),
     },
-    name: { type: 'string', description: 'The name shown in the dashboard' },
-    'password-stdin': { type: 'boolean', description: 'Read the password from standard input' },
+    name: { type: 'string', description: help('help.users.name') },
+    'password-stdin': { type: 'boolean', description: help('help.users.passwordStdin') },
   },
   async run({ args, data }) {
     const ctx = cliContext(data)
@@ -115,7 +115,7 @@ const addCommand = defineCommand({
 })
 
 const listCommand = defineCommand({
-  meta: { name: 'list', description: 'List the dashboard users' },
+  meta: { name: 'list', description: help('help.users.list') },
   args: { ...dbArg },
   async run({ args, data }) {
     const ctx = cliContext(data)
@@ -139,10 +139,10 @@ const listCommand = defineCommand({
 })
 
 const removeCommand = defineCommand({
-  meta: { name: 'remove', description: 'Remove a dashboard user and end their sessions' },
+  meta: { name: 'remove', description: help('help.users.remove') },
   args: {
     ...dbArg,
-    email: { type: 'positional', description: 'The email of the user', required: true },
+    email: { type: 'positional', description: help('help.users.emailOf'), required: true },
   },
   async run({ args, data }) {
     const ctx = cliContext(data)

@@ -27,10 +27,10 @@ async function withService<T>(
 const iso = (t: number | null) => (t === null ? '-' : new Date(t).toISOString())
 
 const addCommand = defineCommand({
-  meta: { name: 'add', description: 'Subscribe a URL to transitions; prints its signing secret (once)' },
+  meta: { name: 'add', description: help('help.webhooks.add') },
   args: {
     ...dbArg,
-    url: { type: 'positional', description: 'Where to POST deliveries (http or https)', required: true },
+    url: { type: 'positional', description: help('help.webhooks.url'), required: true },
     on: {
       type: 'string',
       description: `Event types, comma-separated: ${WEBHOOK_EVENT_TYPES.join(', ')}`,
@@ -38,10 +38,10 @@ const addCommand = defineCommand({
     },
     filter: {
       type: 'string',
-      description: "A condition on the contact, e.g. '{ score.grade: { in: [A, B] } }'",
+      description: help('help.webhooks.filter'),
     },
-    model: { type: 'string', description: 'Only this model’s transitions (default: the primary model)' },
-    description: { type: 'string', description: 'A note (e.g. "Salesforce production")' },
+    model: { type: 'string', description: help('help.webhooks.model') },
+    description: { type: 'string', description: help('help.webhooks.label') },
   },
   async run({ args, data }) {
     const ctx = cliContext(data)
@@ -67,8 +67,8 @@ const addCommand = defineCommand({
 })
 
 const listCommand = defineCommand({
-  meta: { name: 'list', description: 'List webhook endpoints (never their secrets)' },
-  args: { ...dbArg, json: { type: 'boolean', description: 'JSON for programs' } },
+  meta: { name: 'list', description: help('help.webhooks.list') },
+  args: { ...dbArg, json: { type: 'boolean', description: help('help.json') } },
   async run({ args, data }) {
     const ctx = cliContext(data)
     await withService(ctx, args.db, async (hooks, store) => {
@@ -92,11 +92,11 @@ const listCommand = defineCommand({
 })
 
 const idArg = {
-  id: { type: 'positional', description: 'The endpoint id (wh_..., from `webhooks list`)', required: true },
+  id: { type: 'positional', description: help('help.webhooks.id'), required: true },
 } as const
 
 const removeCommand = defineCommand({
-  meta: { name: 'remove', description: 'Delete an endpoint with its outbox and delivery log' },
+  meta: { name: 'remove', description: help('help.webhooks.remove') },
   args: { ...dbArg, ...idArg },
   async run({ args, data }) {
     const ctx = cliContext(data)
@@ -128,14 +128,14 @@ function statusCommand(name: 'pause' | 'resume') {
 const rotateCommand = defineCommand({
   meta: {
     name: 'rotate-secret',
-    description: 'A new signing secret; the old one stays valid for --grace-hours',
+    description: help('help.webhooks.rotate'),
   },
   args: {
     ...dbArg,
     ...idArg,
     'grace-hours': {
       type: 'string',
-      description: 'Hours both secrets sign (default 24; 0: the old one stops now)',
+      description: help('help.webhooks.grace'),
     },
   },
   async run({ args, data }) {
@@ -153,19 +153,19 @@ const rotateCommand = defineCommand({
 })
 
 const deliveriesCommand = defineCommand({
-  meta: { name: 'deliveries', description: 'The delivery log of an endpoint, newest first' },
+  meta: { name: 'deliveries', description: help('help.webhooks.deliveries') },
   args: {
     ...dbArg,
     ...idArg,
-    status: { type: 'string', description: 'pending, delivered or dead' },
-    limit: { type: 'string', description: 'How many (default 50, at most 500)' },
-    json: { type: 'boolean', description: 'JSON for programs' },
+    status: { type: 'string', description: help('help.webhooks.status') },
+    limit: { type: 'string', description: help('help.webhooks.limit') },
+    json: { type: 'boolean', description: help('help.json') },
   },
   async run({ args, data }) {
     const ctx = cliContext(data)
     const status = args.status as DeliveryStatus | undefined
     if (status !== undefined && !['pending', 'delivered', 'dead'].includes(status))
-      throw new CliError(`--status ${status} is not a status`, { hint: 'pending, delivered or dead' })
+      throw new CliError(`--status ${status} is not a status`, { hint: help('help.webhooks.status') })
     const limit = args.limit === undefined ? 50 : Number(args.limit)
     const page = await withService(ctx, args.db, (hooks) => hooks.deliveries(args.id, { status, limit }))
     if (args.json) {
@@ -185,11 +185,11 @@ const deliveriesCommand = defineCommand({
 const redeliverCommand = defineCommand({
   meta: {
     name: 'redeliver',
-    description: 'Send a delivery again (same delivery id), as soon as a server runs',
+    description: help('help.webhooks.retry'),
   },
   args: {
     ...dbArg,
-    delivery: { type: 'positional', description: 'The delivery id (dlv_...)', required: true },
+    delivery: { type: 'positional', description: help('help.webhooks.deliveryId'), required: true },
   },
   async run({ args, data }) {
     const ctx = cliContext(data)

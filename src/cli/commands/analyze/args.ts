@@ -18,12 +18,12 @@ export const leadArgs = {
   accounts: inputArgs.accounts,
   outcome: {
     type: 'string',
-    description: 'What a conversion is: event=NAME, stage=STAGE or property=NAME[:VALUE]',
+    description: help('help.analyze.outcome'),
     valueHint: 'SPEC',
   },
   'outcome-time': {
     type: 'string',
-    description: 'The contact property that holds the time of a stage or property outcome',
+    description: help('help.analyze.outcomeTime'),
     valueHint: 'COLUMN',
   },
   'id-column': inputArgs['id-column'],
@@ -42,7 +42,7 @@ export const modelArg = {
 export const daysArg = {
   days: {
     type: 'string',
-    description: 'Days after the date in which a conversion counts (default 90)',
+    description: help('help.analyze.days'),
     valueHint: 'N',
   },
 } as const

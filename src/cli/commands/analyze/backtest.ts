@@ -17,6 +17,7 @@ import {
 } from '../../../analysis/index.js'
 import { DAY_MS } from '../../../core/input.js'
 import { type CliContext, CliError, cliContext } from '../../context.js'
+import { help } from '../../help.js'
 import { loadModelFile } from '../../model-file.js'
 import {
   daysArg,
@@ -47,24 +48,24 @@ import {
 export const backtestCommand = defineCommand({
   meta: {
     name: 'backtest',
-    description: 'Score every lead as of a date and see who converted in the next days',
+    description: help('help.analyze.backtest'),
   },
   args: {
     ...modelArg,
-    compare: { type: 'string', description: 'A second model, side by side', valueHint: 'FILE' },
+    compare: { type: 'string', description: help('help.analyze.compare'), valueHint: 'FILE' },
     ...leadArgs,
     'as-of': {
       type: 'string',
-      description: 'Score as of this time (default: --days before the data ends)',
+      description: help('help.analyze.asOf'),
       valueHint: 'TIME',
     },
     ...daysArg,
     threshold: {
       type: 'string',
-      description: 'MQL is a total at or above this (default: the hand-off stage)',
+      description: help('help.analyze.mql'),
     },
-    weekly: { type: 'string', description: 'Run weekly over the N weeks before --as-of', valueHint: 'N' },
-    disagreements: { type: 'string', description: 'Leads listed where the models disagree (default 20)' },
+    weekly: { type: 'string', description: help('help.analyze.rolling'), valueHint: 'N' },
+    disagreements: { type: 'string', description: help('help.analyze.disagree') },
     ...outputArgs,
   },
   async run({ args, data }) {

@@ -6,6 +6,7 @@ import { defineCommand } from 'citty'
 import { dataEnd, drift } from '../../../analysis/index.js'
 import { DAY_MS } from '../../../core/input.js'
 import { cliContext } from '../../context.js'
+import { help } from '../../help.js'
 import { loadModelFile } from '../../model-file.js'
 import { leadArgs, leadFiles, modelArg, numberOption, stepProgress, timeOption } from './args.js'
 import { loadLeads } from './load-leads.js'
@@ -24,20 +25,20 @@ import {
 export const driftCommand = defineCommand({
   meta: {
     name: 'drift',
-    description: 'Conversion by band and the score mix per month, with warnings when they shift',
+    description: help('help.analyze.drift'),
   },
   args: {
     ...modelArg,
     ...leadArgs,
     from: {
       type: 'string',
-      description: 'The first month (default: 6 months before --to)',
+      description: help('help.analyze.from'),
       valueHint: 'TIME',
     },
-    to: { type: 'string', description: 'The last month (default: where the data ends)', valueHint: 'TIME' },
+    to: { type: 'string', description: help('help.analyze.to'), valueHint: 'TIME' },
     days: {
       type: 'string',
-      description: 'Days after each month start in which a conversion counts (default 30)',
+      description: help('help.analyze.monthDays'),
     },
     ...outputArgs,
   },

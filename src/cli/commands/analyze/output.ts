@@ -5,12 +5,13 @@
  */
 import { createScoreWriter } from '../../../io/index.js'
 import { type CliContext, CliError } from '../../context.js'
+import { help } from '../../help.js'
 
 export type OutputFormat = 'table' | 'json' | 'csv'
 
 export const outputArgs = {
-  json: { type: 'boolean', description: 'Print the whole report as JSON' },
-  csv: { type: 'boolean', description: 'Print the main table as CSV' },
+  json: { type: 'boolean', description: help('help.analyze.json') },
+  csv: { type: 'boolean', description: help('help.analyze.csv') },
 } as const
 
 export function outputFormat(args: { json?: boolean | undefined; csv?: boolean | undefined }): OutputFormat {

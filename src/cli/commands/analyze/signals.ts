@@ -5,6 +5,7 @@
 import { defineCommand } from 'citty'
 import { type Signal, signals } from '../../../analysis/index.js'
 import { cliContext } from '../../context.js'
+import { help } from '../../help.js'
 import { loadModelFile } from '../../model-file.js'
 import { daysArg, leadArgs, leadFiles, numberOption, timeOption } from './args.js'
 import { loadLeads } from './load-leads.js'
@@ -24,35 +25,34 @@ import {
 export const signalsCommand = defineCommand({
   meta: {
     name: 'signals',
-    description: 'Conversion rate of every rule, event and property value, with 95% intervals and lift',
+    description: help('help.analyze.signals'),
   },
   args: {
     data: {
       type: 'string',
-      description: 'A lead table (CSV or NDJSON) with a label column',
+      description: help('help.analyze.data'),
       valueHint: 'FILE',
     },
     label: {
       type: 'string',
-      description: 'The label column of --data (1/true/yes converted)',
+      description: help('help.analyze.label'),
       valueHint: 'COLUMN',
     },
-    positive: { type: 'string', description: 'The label value that means converted', valueHint: 'VALUE' },
+    positive: { type: 'string', description: help('help.analyze.positive'), valueHint: 'VALUE' },
     ...leadArgs,
-    model: { type: 'string', description: 'Also score the rules of this model', valueHint: 'FILE' },
+    model: { type: 'string', description: help('help.analyze.model'), valueHint: 'FILE' },
     'as-of': {
       type: 'string',
-      description:
-        'Signals as of this time, conversions in the --days after (default: events before each conversion)',
+      description: help('help.analyze.signalsAsOf'),
       valueHint: 'TIME',
     },
     ...daysArg,
     top: {
       type: 'string',
-      description: 'Rows in the table (default 40; JSON and CSV have all)',
+      description: help('help.analyze.top'),
       valueHint: 'N',
     },
-    'min-leads': { type: 'string', description: 'Mark signals on fewer leads (default 30)', valueHint: 'N' },
+    'min-leads': { type: 'string', description: help('help.analyze.minLeads'), valueHint: 'N' },
     ...outputArgs,
   },
   async run({ args, data }) {

@@ -8,6 +8,7 @@ import { resolve } from 'node:path'
 import { defineCommand } from 'citty'
 import { dataEnd, suggestPoints } from '../../../analysis/index.js'
 import { CliError, cliContext } from '../../context.js'
+import { help } from '../../help.js'
 import { loadModelFile, readInputText } from '../../model-file.js'
 import { daysArg, defaultAsOf, leadArgs, leadFiles, modelArg, numberOption, timeOption } from './args.js'
 import { loadLeads } from './load-leads.js'
@@ -16,26 +17,25 @@ import { count, day, fixed, outputArgs, outputFormat, pct, table, writeCsv, writ
 export const suggestCommand = defineCommand({
   meta: {
     name: 'suggest',
-    description: 'Points fitted to the outcomes: a draft model, a diff, and a check on held-out leads',
+    description: help('help.analyze.suggest'),
   },
   args: {
     ...modelArg,
     ...leadArgs,
     'as-of': {
       type: 'string',
-      description:
-        'Rules as of this time, conversions in the --days after (default: --days before the data ends)',
+      description: help('help.analyze.suggestAsOf'),
       valueHint: 'TIME',
     },
     ...daysArg,
     out: {
       type: 'string',
-      description: 'Write the draft here (default: MODEL.suggested.yaml)',
+      description: help('help.analyze.suggestOut'),
       valueHint: 'FILE',
     },
-    holdout: { type: 'string', description: 'Share of leads held out for the check (default 0.3)' },
-    candidates: { type: 'string', description: 'New event signals tried at most (default 10)' },
-    'min-leads': { type: 'string', description: 'Rules on fewer leads keep their points (default 30)' },
+    holdout: { type: 'string', description: help('help.analyze.holdout') },
+    candidates: { type: 'string', description: help('help.analyze.newSignals') },
+    'min-leads': { type: 'string', description: help('help.analyze.minRuleLeads') },
     ...outputArgs,
   },
   async run({ args, data }) {

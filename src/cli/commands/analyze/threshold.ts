@@ -6,6 +6,7 @@ import { defineCommand } from 'citty'
 import { dataEnd, thresholdForCapacity } from '../../../analysis/index.js'
 import { DAY_MS } from '../../../core/input.js'
 import { CliError, cliContext } from '../../context.js'
+import { help } from '../../help.js'
 import { loadModelFile } from '../../model-file.js'
 import { daysArg, leadArgs, leadFiles, modelArg, numberOption, stepProgress, timeOption } from './args.js'
 import { loadLeads } from './load-leads.js'
@@ -25,21 +26,21 @@ import {
 export const thresholdCommand = defineCommand({
   meta: {
     name: 'threshold',
-    description: 'The MQL threshold that would have sent sales the leads it can work each week',
+    description: help('help.analyze.threshold'),
   },
   args: {
     ...modelArg,
     capacity: {
       type: 'string',
-      description: 'Leads sales can work per week',
+      description: help('help.analyze.capacity'),
       required: true,
       valueHint: 'N',
     },
     ...leadArgs,
-    weeks: { type: 'string', description: 'Weeks looked back (default 12)', valueHint: 'N' },
+    weeks: { type: 'string', description: help('help.analyze.weeks'), valueHint: 'N' },
     'as-of': {
       type: 'string',
-      description: 'The end of the last week (default: --days before the data ends)',
+      description: help('help.analyze.weeksEnd'),
       valueHint: 'TIME',
     },
     ...daysArg,
