@@ -8,7 +8,8 @@ import type { CompiledModel } from '../core/compile.js'
 import { DAY_MS } from '../core/input.js'
 import type { LeadData } from './leads.js'
 import { mqlRule } from './mql.js'
-import { forEachSnapshot, type StepProgress, stepTimes } from './snapshots.js'
+import { mqlBound } from './mql-bound.js'
+import { inPlayRows, type StepProgress, scoreRows, stepTimes } from './snapshots.js'
 import { type Interval, wilsonInterval } from './wilson.js'
 
 export interface WeekRow {
@@ -45,6 +46,11 @@ export interface RollingOptions {
   readonly horizonDays?: number | undefined
   readonly threshold?: number | undefined
   readonly progress?: StepProgress | undefined
+  /**
+   * Score every lead in play every week. By default a lead is scored only when it may have
+   * become MQL since it was last scored (see `mqlBound`): the same report, much sooner.
+   */
+  readonly rescoreEveryLead?: boolean | undefined
 }
 
 /** Runs `model` weekly from `from` to `to`. */
@@ -61,52 +67,52 @@ export function rollingBacktest(
   const { converted, at } = data.outcomes
   const weeks: WeekRow[] = []
   let mqlAtStart = 0
-  forEachSnapshot(
-    model,
-    data,
-    times,
-    (k, { asOf: t, rows, scores }) => {
-      let fresh = 0
-      let good = 0
-      let conversions = 0
-      let fromMql = 0
-      const prev = k === 0 ? t : times[k - 1]!
-      const until = t + horizonDays * DAY_MS
-      if (k > 0) {
-        for (let c = 0; c < n; c++) {
-          if (converted[c] === 1 && at[c]! > prev && at[c]! <= t) {
-            conversions++
-            fromMql += handed[c]!
-          }
+  // a lead handed over once is not scored again; one that cannot have become MQL is not either
+  const bound = options.rescoreEveryLead === true ? null : mqlBound(model, data, options.threshold)
+  times.forEach((t, k) => {
+    bound?.advance(t)
+    let rows = inPlayRows(data, t, handed)
+    if (bound !== null) rows = bound.candidates(rows)
+    const { scores } = scoreRows(model, data, t, { rows })
+    let fresh = 0
+    let good = 0
+    let conversions = 0
+    let fromMql = 0
+    const prev = k === 0 ? t : times[k - 1]!
+    const until = t + horizonDays * DAY_MS
+    if (k > 0) {
+      for (let c = 0; c < n; c++) {
+        if (converted[c] === 1 && at[c]! > prev && at[c]! <= t) {
+          conversions++
+          fromMql += handed[c]!
         }
       }
-      for (let r = 0; r < rows.length; r++) {
-        const c = rows[r]!
-        if (handed[c] === 1 || !mql.isMql(scores, r)) continue
-        handed[c] = 1
-        if (k === 0) {
-          mqlAtStart++
-          continue
-        }
-        fresh++
-        if (converted[c] === 1 && (Number.isNaN(at[c]!) || at[c]! <= until)) good++
+    }
+    for (let r = 0; r < rows.length; r++) {
+      const c = rows[r]!
+      bound?.scored(c, scores.fit[r]!, scores.engagement[r]!)
+      if (!mql.isMql(scores, r)) continue
+      handed[c] = 1
+      if (k === 0) {
+        mqlAtStart++
+        continue
       }
-      if (k === 0) return
-      weeks.push({
-        from: prev,
-        to: t,
-        newMql: fresh,
-        converted: good,
-        precision: fresh === 0 ? 0 : good / fresh,
-        interval: wilsonInterval(good, fresh),
-        conversions,
-        conversionsFromMql: fromMql,
-      })
-    },
-    options.progress,
-    // a lead handed over once is not scored again
-    handed,
-  )
+      fresh++
+      if (converted[c] === 1 && (Number.isNaN(at[c]!) || at[c]! <= until)) good++
+    }
+    options.progress?.(k + 1, times.length)
+    if (k === 0) return
+    weeks.push({
+      from: prev,
+      to: t,
+      newMql: fresh,
+      converted: good,
+      precision: fresh === 0 ? 0 : good / fresh,
+      interval: wilsonInterval(good, fresh),
+      conversions,
+      conversionsFromMql: fromMql,
+    })
+  })
   return {
     model: model.id,
     definition: mql.description,

@@ -1,0 +1,308 @@
+/**
+ * Which leads cannot be MQL as of a later time, without scoring them: from the engagement a
+ * lead had when last scored, a bound on how much it can have gained since (each new event at
+ * most its rules' points; negative points fading at most to nothing), and what the MQL test
+ * needs of the total, the engagement and the fit. The rolling backtest scores only the
+ * leads this cannot rule out, and gets the same report as scoring every lead every week.
+ * @module
+ */
+
+import { usesHistory } from '../core/columnar/contact-conditions.js'
+import { candidateNames } from '../core/columnar/rule-points.js'
+import type { CompiledModel } from '../core/compile.js'
+import { DAY_MS } from '../core/input.js'
+import type { Condition } from '../core/model/types.js'
+import type { LeadData } from './leads.js'
+
+/** Lower bounds that a condition needs of the score parts (-Infinity: nothing known). */
+export interface Needs {
+  readonly total: number
+  readonly engagement: number
+  readonly fit: number
+}
+
+const NOTHING: Needs = {
+  total: Number.NEGATIVE_INFINITY,
+  engagement: Number.NEGATIVE_INFINITY,
+  fit: Number.NEGATIVE_INFINITY,
+}
+
+const PARTS = { 'score.total': 'total', 'score.engagement': 'engagement', 'score.fit': 'fit' } as const
+
+/**
+ * What `condition` needs of the total, the engagement and the fit to hold: only what follows
+ * from `gte`, `gt` and `eq` on those fields, through `all` and `any` (anything else needs
+ * nothing). A lead under one of these bounds fails the condition.
+ */
+export function needsOf(condition: Condition | undefined): Needs {
+  if (condition === undefined) return NOTHING
+  let needs = NOTHING
+  for (const [key, spec] of Object.entries(condition)) {
+    if (spec === undefined) continue
+    if (key === 'all')
+      for (const sub of spec as readonly Condition[]) needs = atLeastBoth(needs, needsOf(sub))
+    else if (key === 'any') {
+      const alternatives = (spec as readonly Condition[]).map(needsOf)
+      if (alternatives.length > 0) needs = atLeastBoth(needs, alternatives.reduce(eitherOf))
+    } else if (key in PARTS && typeof spec === 'object' && spec !== null && !Array.isArray(spec)) {
+      const ops = spec as Readonly<Record<string, unknown>>
+      let bound = Number.NEGATIVE_INFINITY
+      for (const op of ['gte', 'gt', 'eq']) {
+        const v = ops[op]
+        if (typeof v === 'number' && Number.isFinite(v) && v > bound) bound = v
+      }
+      const part = PARTS[key as keyof typeof PARTS]
+      if (bound > needs[part]) needs = { ...needs, [part]: bound }
+    }
+  }
+  return needs
+}
+
+function atLeastBoth(a: Needs, b: Needs): Needs {
+  return {
+    total: Math.max(a.total, b.total),
+    engagement: Math.max(a.engagement, b.engagement),
+    fit: Math.max(a.fit, b.fit),
+  }
+}
+
+function eitherOf(a: Needs, b: Needs): Needs {
+  return {
+    total: Math.min(a.total, b.total),
+    engagement: Math.min(a.engagement, b.engagement),
+    fit: Math.min(a.fit, b.fit),
+  }
+}
+
+/**
+ * What MQL needs: one entry per way of being MQL (`total ≥ threshold`, or each automatic
+ * stage from the hand-off on); null when some way needs nothing (then every lead may be).
+ */
+export function mqlNeeds(model: CompiledModel, threshold?: number): Needs[] | null {
+  if (threshold !== undefined) return [{ ...NOTHING, total: threshold }]
+  const from = model.stages.findIndex((s) => s.id === model.handoffStage)
+  // without an automatic stage holding, a lead is in the first stage: MQL when it is the hand-off
+  if (from <= 0) return null
+  const docs = model.document.stages ?? []
+  const out: Needs[] = []
+  for (let i = from; i < model.stages.length; i++) {
+    if (!model.stages[i]!.automatic) continue
+    const needs = needsOf(docs[i]?.when)
+    if (Object.values(needs).every((x) => x === Number.NEGATIVE_INFINITY)) return null
+    out.push(needs)
+  }
+  return out
+}
+
+/** A negative rule whose points fade (decay, window): it gives back at most its points per event seen, at most its floor. */
+interface Fading {
+  /** 1 for the event names it can select. */
+  readonly names: Uint8Array
+  readonly points: number
+  readonly floor: number
+  /** Per lead: events of those names seen so far. */
+  readonly seen: Int32Array
+}
+
+/** Margin for the rounding of sums: a bound closer than this to a need never rules a lead out. */
+const EPSILON = 1e-6
+
+/**
+ * Tracks, per lead, the engagement and fit of its last exact scoring and how much its
+ * engagement may have risen since, as time moves forward (`advance`). Null from
+ * {@link mqlBound} when the model's scores cannot be bounded this way.
+ */
+export class MqlBound {
+  readonly #model: CompiledModel
+  readonly #data: LeadData
+  readonly #needs: readonly Needs[]
+  /**
+   * Per event name: the points a new event of it may add at most (in a `sum` group every
+   * positive rule that can select it, in a `first` group the largest of them).
+   */
+  readonly #gain: Float64Array
+  /** Added to every bound: count rules (either way at most their points), positive inactivity. */
+  readonly #always: number
+  /** Negative inactivity: its points, given back at most once after a new event. */
+  readonly #inactivity: number
+  readonly #inactivityMs: number
+  /** 1 for the names whose every event is an activity event (so inactivity does not apply after one). */
+  readonly #active: Uint8Array
+  /** Negative rules that fade (decay, window): name marks, points, floor; events seen per lead. */
+  readonly #fading: readonly Fading[]
+  /** The predictive part of each lead's total. */
+  readonly #likelihood: Float64Array
+  readonly #cursor: Int32Array
+  readonly #scored: Uint8Array
+  readonly #engagement: Float64Array
+  readonly #fit: Float64Array
+  readonly #rise: Float64Array
+  /** 1 when the lead had events since its last scoring and inactivity may have applied then. */
+  readonly #revive: Uint8Array
+  /** The time of each lead's latest event of an activity name (-Infinity: none). */
+  readonly #lastActive: Float64Array
+  #now = Number.NEGATIVE_INFINITY
+
+  constructor(model: CompiledModel, data: LeadData, needs: readonly Needs[]) {
+    this.#model = model
+    this.#data = data
+    this.#needs = needs
+    const { events } = data
+    const n = data.contacts.length
+    const names = events.names.length
+    const ruleDocs = (model.document.engagement?.groups ?? []).flatMap((g) => [...g.rules])
+    const nameMarks = (r: number) => {
+      const marks = new Uint8Array(names)
+      const codes = candidateNames(events, ruleDocs[r]?.when)
+      if (codes === null) marks.fill(1)
+      else for (const code of codes) marks[code] = 1
+      return marks
+    }
+    this.#gain = new Float64Array(names)
+    let always = 0
+    const fading: Fading[] = []
+    for (const group of model.engagement.groups) {
+      const gain = new Float64Array(names)
+      for (const rule of group.rules) {
+        if (rule.count !== undefined) {
+          always += Math.abs(rule.points)
+          continue
+        }
+        const marks = nameMarks(rule.index)
+        if (rule.points > 0) {
+          for (let k = 0; k < names; k++) {
+            if (marks[k] === 0) continue
+            // in a `first` group an event counts for one rule only
+            gain[k] = group.mode === 'first' ? Math.max(gain[k]!, rule.points) : gain[k]! + rule.points
+          }
+        } else if (rule.points < 0 && (rule.decay.kind !== 'none' || rule.windowDays !== undefined)) {
+          const floor = rule.min !== undefined && rule.min <= 0 ? -rule.min : Number.POSITIVE_INFINITY
+          fading.push({ names: marks, points: -rule.points, floor, seen: new Int32Array(n) })
+        }
+      }
+      for (let k = 0; k < names; k++) this.#gain[k]! += gain[k]!
+    }
+    const inactivity = model.engagement.inactivity
+    const inactivityPoints = inactivity?.points ?? 0
+    if (inactivityPoints > 0) always += inactivityPoints
+    this.#always = always
+    this.#inactivity = inactivityPoints < 0 ? -inactivityPoints : 0
+    this.#inactivityMs = (inactivity?.afterDays ?? 0) * DAY_MS
+    this.#active = activityNames(model, events)
+    this.#fading = fading
+    this.#likelihood = new Float64Array(n)
+    const likelihood = data.contacts.likelihood
+    if (likelihood !== undefined)
+      for (let c = 0; c < n; c++) {
+        const l = likelihood[c]!
+        if (!Number.isNaN(l)) this.#likelihood[c] = (model.predictiveWeight * l) / 100
+      }
+    this.#cursor = new Int32Array(n)
+    for (let c = 0; c < n && c < events.contacts; c++) this.#cursor[c] = events.offsets[c]!
+    this.#scored = new Uint8Array(n)
+    this.#engagement = new Float64Array(n)
+    this.#fit = new Float64Array(n)
+    this.#rise = new Float64Array(n)
+    this.#revive = new Uint8Array(n)
+    this.#lastActive = new Float64Array(n).fill(Number.NEGATIVE_INFINITY)
+  }
+
+  /** Takes in every event up to `t` (inclusive), in time order per lead. */
+  advance(t: number): void {
+    this.#now = t
+    const { events } = this.#data
+    const { ts, name, offsets } = events
+    const gain = this.#gain
+    const fading = this.#fading
+    const active = this.#active
+    const m = Math.min(this.#cursor.length, events.contacts)
+    for (let c = 0; c < m; c++) {
+      let i = this.#cursor[c]!
+      const end = offsets[c + 1]!
+      if (i === end || ts[i]! > t) continue
+      let rise = 0
+      for (; i < end && ts[i]! <= t; i++) {
+        const code = name[i]!
+        rise += gain[code]!
+        if (active[code] === 1) this.#lastActive[c] = ts[i]!
+        for (const f of fading) if (f.names[code] === 1) f.seen[c]!++
+      }
+      this.#cursor[c] = i
+      this.#rise[c]! += rise
+      if (this.#revive[c] === 2) this.#revive[c] = 1
+    }
+  }
+
+  /** Records lead `c`'s exact scores as of the last `advance`. */
+  scored(c: number, fit: number, engagement: number): void {
+    this.#scored[c] = 1
+    this.#fit[c] = fit
+    this.#engagement[c] = engagement
+    this.#rise[c] = 0
+    // inactivity did not apply when an activity event is recent enough (else new events may lift it)
+    this.#revive[c] = this.#lastActive[c]! >= this.#now - this.#inactivityMs ? 0 : 2
+  }
+
+  /** The leads of `rows` that may be MQL as of the last `advance` (or were never scored). */
+  candidates(rows: Int32Array): Int32Array {
+    const out = new Int32Array(rows.length)
+    let k = 0
+    for (let r = 0; r < rows.length; r++) if (this.#mayBeMql(rows[r]!)) out[k++] = rows[r]!
+    return out.slice(0, k)
+  }
+
+  #mayBeMql(c: number): boolean {
+    if (this.#scored[c] === 0) return true
+    let rise = this.#always + this.#rise[c]! + (this.#revive[c] === 1 ? this.#inactivity : 0)
+    for (const f of this.#fading) rise += Math.min(f.floor, f.points * f.seen[c]!)
+    const engagement = Math.min(this.#engagement[c]! + rise, this.#model.engagement.max)
+    const fit = this.#fit[c]!
+    const total = Math.min(fit + engagement + this.#likelihood[c]!, this.#model.totalMax)
+    for (const needs of this.#needs) {
+      if (fit + EPSILON < needs.fit || engagement + EPSILON < needs.engagement) continue
+      if (needs.total > 0 && total + EPSILON < needs.total) continue
+      return true
+    }
+    return false
+  }
+}
+
+/**
+ * The event names whose every event counts as activity for inactivity: those it lists, or
+ * the names of positive rules that test the name only (`when: { event: Demo Requested }`).
+ */
+function activityNames(model: CompiledModel, events: LeadData['events']): Uint8Array {
+  const marks = new Uint8Array(events.names.length)
+  const inactivity = model.engagement.inactivity
+  if (inactivity === undefined) return marks
+  if (inactivity.activity !== null) {
+    events.names.forEach((name, k) => {
+      if (inactivity.activity!.has(name.trim().toLowerCase())) marks[k] = 1
+    })
+    return marks
+  }
+  const docs = (model.document.engagement?.groups ?? []).flatMap((g) => [...g.rules])
+  for (const rule of model.engagement.rules) {
+    const when = docs[rule.index]?.when
+    if (rule.points <= 0 || when === undefined || Object.keys(when).length !== 1) continue
+    const spec = when.event
+    const named = typeof spec === 'string' ? spec !== 'any' : Array.isArray(spec) && !spec.includes('any')
+    if (!named) continue
+    for (const code of candidateNames(events, when) ?? []) marks[code] = 1
+  }
+  return marks
+}
+
+/**
+ * A bound for the MQL test of `model` (with `threshold`, as {@link mqlRule}), or null when
+ * the model's scores cannot be bounded from the last scoring: when its fit or engagement
+ * rules read the event history, or when MQL needs nothing of the scores.
+ */
+export function mqlBound(model: CompiledModel, data: LeadData, threshold?: number): MqlBound | null {
+  const history =
+    (model.document.fit?.groups ?? []).some((g) => g.rules.some((r) => usesHistory(r.when))) ||
+    (model.document.engagement?.groups ?? []).some((g) => g.rules.some((r) => usesHistory(r.when)))
+  if (history) return null
+  const needs = mqlNeeds(model, threshold)
+  return needs === null ? null : new MqlBound(model, data, needs)
+}
