@@ -894,8 +894,10 @@ const resourceLimits = { maxYoungGenerationSizeMb: 24 }
  */
 function createWorker(path: string): Worker {
   const here = import.meta.url
-  // a worker inherits the process's flags; `--input-type` (from `node --input-type=module -e`) is refused there
-  const execArgv = process.execArgv.filter((arg) => !arg.startsWith('--input-type'))
+  // a worker inherits the process's flags, but refuses `--input-type` (from `node --input-type=module -e`)
+  // and the V8 heap sizes (`--max-semi-space-size`, `--max-old-space-size`: its `resourceLimits` set them)
+  const refused = ['--input-type', '--max-semi-space-size', '--max-old-space-size']
+  const execArgv = process.execArgv.filter((arg) => !refused.some((flag) => arg.startsWith(flag)))
   if (!here.endsWith('.ts')) {
     return new Worker(new URL('./event-columns-worker.js', here), {
       workerData: { path },

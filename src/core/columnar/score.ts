@@ -80,7 +80,9 @@ export function scoreColumns(
   const cache = options.cache ?? new ScoreCache()
   cache.begin(contacts, events)
   try {
-    return new BulkRun(model, contacts, events, asOf, cache).score(options.details === true)
+    return new BulkRun(model, contacts, events, asOf, cache, options.cache !== undefined).score(
+      options.details === true,
+    )
   } finally {
     cache.end()
   }
@@ -104,6 +106,8 @@ class BulkRun {
   readonly #events: EventColumns
   readonly #asOf: number
   readonly #cache: ScoreCache
+  /** Whether the cache outlives this scoring (the caller gave one). */
+  readonly #persistent: boolean
   readonly #n: number
   readonly #caseSensitive: boolean
   readonly #history = new Map<number, Uint8Array>()
@@ -116,7 +120,9 @@ class BulkRun {
     events: EventColumns,
     asOf: number,
     cache: ScoreCache,
+    persistent: boolean,
   ) {
+    this.#persistent = persistent
     this.#model = model
     this.#contacts = contacts
     this.#events = events
@@ -491,10 +497,13 @@ class BulkRun {
         this.#asOf,
         this.#n,
         this.#caseSensitive,
-        (name) =>
-          this.#cache.get(`decay:${name}:${canonicalJson(rule.decay)}:${this.#asOf}`, () =>
-            decayFactors(this.#events, name, rule.decay, this.#asOf),
-          ),
+        // decay factors per event are worth their memory (8 bytes an event) only when kept for the next scoring
+        this.#persistent
+          ? (name) =>
+              this.#cache.get(`decay:${name}:${canonicalJson(rule.decay)}:${this.#asOf}`, () =>
+                decayFactors(this.#events, name, rule.decay, this.#asOf),
+              )
+          : undefined,
       )
     })
   }
