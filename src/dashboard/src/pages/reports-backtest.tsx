@@ -11,7 +11,7 @@ import { count, day, fixed, score } from '../format.js'
 import { type DashboardKey, useT } from '../i18n.js'
 import { useLabels } from '../labels.js'
 import { useData } from '../use-data.js'
-import { interval, outcomeMeaning, rate, ratio, scopeQuery } from './reports-format.js'
+import { interval, mqlDefinition, outcomeMeaning, rate, ratio, scopeQuery } from './reports-format.js'
 import type { BacktestAnswer, ClassRow, ReportScope } from './reports-types.js'
 
 const DAY_MS = 86_400_000
@@ -87,7 +87,7 @@ function BacktestBody({ report }: { report: BacktestAnswer }) {
           </div>
           <p class="small muted">
             {t.t('backtest.mql', {
-              definition: report.mql.definition,
+              definition: mqlDefinition(t, report.mql.definition, labels.stage),
               count: report.mql.leads,
               converted: count(report.mql.conversions),
             })}

@@ -10,7 +10,7 @@ import { count, month as monthName } from '../format.js'
 import { useT } from '../i18n.js'
 import { useLabels } from '../labels.js'
 import { useData } from '../use-data.js'
-import { outcomeMeaning, rate } from './reports-format.js'
+import { driftWarningText, outcomeMeaning, rate } from './reports-format.js'
 import type { DriftAnswer, ReportScope } from './reports-types.js'
 
 const HORIZON = 30
@@ -49,7 +49,7 @@ function DriftBody({ report }: { report: DriftAnswer }) {
         <ul class="notice" style={{ paddingLeft: '1.6rem' }} aria-label={t.t('drift.warnings')}>
           {report.warnings.map((w) => (
             <li key={`${w.kind}${w.month}${w.band ?? ''}`}>
-              <strong>{monthName(w.month)}</strong>: {w.message}
+              <strong>{monthName(w.month)}</strong>: {driftWarningText(t, w, report, labels.band)}
             </li>
           ))}
         </ul>

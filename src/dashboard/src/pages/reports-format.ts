@@ -1,8 +1,8 @@
 /** How the reports show rates, intervals and the scope they were computed for, in the page's language. */
 import { query } from '../api.js'
-import { fixed, withPercent } from '../format.js'
+import { decimal, fixed, month as monthName, withPercent } from '../format.js'
 import type { T } from '../i18n.js'
-import type { RateInterval, ReportScope } from './reports-types.js'
+import type { DriftAnswer, RateInterval, ReportScope } from './reports-types.js'
 
 /** A proportion (0-1) as a percentage with one decimal: `12.5%` (`12,5 %`); `—` when unknown. */
 export function rate(p: number | null | undefined): string {
@@ -35,4 +35,57 @@ export function outcomeMeaning(t: T, outcome: string, stage: (id: string) => str
   if (kind === 'event') return t.t('reports.outcome.event', { event: what })
   if (kind === 'property') return t.t('reports.outcome.property', { property: what })
   return outcome
+}
+
+/**
+ * Who counts as an MQL in the backtest, from the analysis' definition (`stage mql or later`,
+ * `total ≥ 59`), in the page's language; the definition as is when it reads otherwise.
+ */
+export function mqlDefinition(t: T, definition: string, stage: (id: string) => string = (id) => id): string {
+  const threshold = /^total ≥ (\d+(?:\.\d+)?)$/.exec(definition)
+  if (threshold) return t.t('backtest.mqlThreshold', { threshold: decimal(Number(threshold[1])) })
+  const byStage = /^stage (\S+)( or later)?$/.exec(definition)
+  if (byStage)
+    return byStage[2]
+      ? t.t('backtest.mqlStageLater', { stage: stage(byStage[1]!) })
+      : t.t('backtest.mqlStage', { stage: stage(byStage[1]!) })
+  return definition
+}
+
+/**
+ * A drift warning in the page's language, from the report's numbers: a band converting less than
+ * in the months before (pooled over the complete ones), or the band or score mix moving away from
+ * the first month (PSI). The API's English message when the numbers are not there.
+ */
+export function driftWarningText(
+  t: T,
+  warning: DriftAnswer['warnings'][number],
+  report: Pick<DriftAnswer, 'months'>,
+  band: (id: string) => string = (id) => id,
+): string {
+  const first = report.months[0]
+  const month = report.months.find((m) => m.start === warning.month)
+  if (first === undefined || month === undefined) return warning.message
+  if (warning.kind === 'conversion' && warning.band !== null) {
+    const row = month.bands.find((b) => b.band === warning.band)
+    let leads = 0
+    let conversions = 0
+    for (const earlier of report.months) {
+      if (earlier.start >= warning.month || !earlier.complete) continue
+      const r = earlier.bands.find((b) => b.band === warning.band)
+      leads += r?.leads ?? 0
+      conversions += r?.conversions ?? 0
+    }
+    if (row !== undefined && leads > 0)
+      return t.t('drift.warning.conversion', {
+        band: band(warning.band),
+        rate: rate(row.rate),
+        before: rate(conversions / leads),
+      })
+  }
+  if (warning.kind === 'band-mix' && month.bandPsi !== undefined)
+    return t.t('drift.warning.bandMix', { first: monthName(first.start), psi: fixed(month.bandPsi, 2) })
+  if (warning.kind === 'score-mix' && month.scorePsi !== undefined)
+    return t.t('drift.warning.scoreMix', { first: monthName(first.start), psi: fixed(month.scorePsi, 2) })
+  return warning.message
 }

@@ -106,6 +106,9 @@ export interface DriftAnswer {
     complete: boolean
     bands: { band: string; leads: number; conversions: number; rate: number; interval: RateInterval }[]
     scores: { mean: number; percentiles: number[] }
+    /** Population stability of the band mix and of the score deciles against the first month. */
+    bandPsi?: number
+    scorePsi?: number
   }[]
   warnings: { kind: string; month: number; band: string | null; message: string }[]
 }
