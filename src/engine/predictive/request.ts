@@ -4,7 +4,7 @@
  * Checked once, where the request comes in (API, CLI, schedule), with errors that say what to write.
  * @module
  */
-import { type OutcomeSpec, parseOutcome } from '../../analysis/index.js'
+import { type OutcomeSpec, parseOutcome } from '../../analysis/leads.js'
 import { InvalidRequestError } from '../errors.js'
 
 /** The predictive model id used when none is named (`predictive: { model: conversions }`). */

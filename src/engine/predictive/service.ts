@@ -108,7 +108,8 @@ export class PredictiveService {
       this.running === undefined
     ) {
       this.lastRefresh = now
-      void this.refresh()
+      // a thread only when there is something to predict with
+      if ((await this.store.listPredictiveModels()).some((m) => m.active)) void this.refresh().catch(() => {})
     }
   }
 

@@ -9,7 +9,7 @@
  * columns to make; then the features), so only the feature table is held, never the events.
  * @module
  */
-import { CREATED_PROPERTIES, isPositive, STAGE_PROPERTIES, timeOf } from '../../analysis/index.js'
+import { CREATED_PROPERTIES, isPositive, STAGE_PROPERTIES, timeOf } from '../../analysis/leads.js'
 import { type CompiledModel, DAY_MS, type Properties } from '../../core/index.js'
 import {
   BehaviourSpecBuilder,
@@ -17,6 +17,7 @@ import {
   behaviourTable,
   concatTables,
   type LeadTable,
+  PredictInputError,
   type TrainingReport,
   type TrainingWarning,
   trainModel,
@@ -125,6 +126,12 @@ export async function trainFromStore(
   }
   const excluded = excludedProperties(outcome)
   const fitted = builder.finish(withRules === undefined ? {} : { model: withRules })
+  const unknown = request.exclude.filter((name) => !fitted.properties.includes(name))
+  if (unknown.length > 0)
+    throw new PredictInputError(
+      `no contact has the propert${unknown.length === 1 ? 'y' : 'ies'} ${unknown.map((n) => JSON.stringify(n)).join(', ')} (to exclude)`,
+      `names are case-sensitive; the properties are: ${fitted.properties.slice(0, 40).join(', ')}${fitted.properties.length > 40 ? ', ...' : ''}`,
+    )
   const spec = {
     ...fitted,
     properties: fitted.properties.filter((p) => !excluded.has(p) && !isIdentifier(p)),
