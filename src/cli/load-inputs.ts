@@ -96,9 +96,10 @@ export async function loadInputs(
     }
     done()
     if (files.only !== undefined && ids.length === 0) {
-      throw new CliError(`no contact ${files.only} in ${files.contacts}`, {
-        hint: 'check the id (ids are matched exactly, case-sensitive)',
-      })
+      throw new CliError(
+        { key: 'inputs.noContact', values: { id: files.only, file: files.contacts } },
+        { hint: { key: 'inputs.noContact.hint' } },
+      )
     }
 
     const key = model.accounts?.key ?? 'account_id'
@@ -163,7 +164,7 @@ export async function loadInputs(
   } catch (error) {
     done()
     if (error instanceof BadRowError) {
-      throw new CliError(error.message, { hint: 'fix the row, or run without --strict to skip bad rows' })
+      throw new CliError(error.message, { hint: { key: 'badRow.strict.hint' } })
     }
     if (error instanceof InputFileError)
       throw new CliError(error.message, error.hint ? { hint: error.hint } : {})

@@ -11,7 +11,7 @@ import type { Writable } from 'node:stream'
 import { defineCommand } from 'citty'
 import { exportContacts } from '../../engine/contact-export.js'
 import { CONTACT_SORTS, type ContactFilters, type ContactSort } from '../../store/index.js'
-import { CliError, cliContext } from '../context.js'
+import { CliError, cliContext, textOf } from '../context.js'
 import { help } from '../help.js'
 import { dbArg, openDatabase } from './serve.js'
 
@@ -53,12 +53,18 @@ export const exportCommand = defineCommand({
     const ctx = cliContext(data)
     const format = args.format ?? 'csv'
     if (format !== 'csv' && format !== 'ndjson')
-      throw new CliError(`--format ${format} is not a format`, {
-        hint: 'use --format csv or --format ndjson',
-      })
+      throw new CliError(
+        { key: 'export.format', values: { format } },
+        {
+          hint: { key: 'export.format.hint' },
+        },
+      )
     const sort = (args.sort ?? 'total') as ContactSort
     if (!CONTACT_SORTS.includes(sort))
-      throw new CliError(`--sort ${args.sort} is not a sort`, { hint: `one of ${CONTACT_SORTS.join(', ')}` })
+      throw new CliError(
+        { key: 'export.sort', values: { sort: args.sort } },
+        { hint: { key: 'export.sort.hint', values: { sorts: CONTACT_SORTS.join(', ') } } },
+      )
     const filters: ContactFilters = {
       band: list(args.band),
       grade: list(args.grade),
@@ -78,13 +84,19 @@ export const exportCommand = defineCommand({
       const models = await store.publishedModels()
       const model = args.model ?? models.find((m) => m.primary)?.id
       if (model === undefined)
-        throw new CliError('no model is published in this database', {
-          hint: 'run `leadscore serve` once, or publish a model',
-        })
+        throw new CliError(
+          { key: 'export.nonePublished' },
+          {
+            hint: { key: 'export.nonePublished.hint' },
+          },
+        )
       if (!models.some((m) => m.id === model))
-        throw new CliError(`model ${model} is not published`, {
-          hint: `published: ${models.map((m) => m.id).join(', ')}`,
-        })
+        throw new CliError(
+          { key: 'export.notPublished', values: { model } },
+          {
+            hint: { key: 'export.notPublished.hint', values: { models: models.map((m) => m.id).join(', ') } },
+          },
+        )
       if (args.out) {
         file = createWriteStream(resolve(ctx.cwd, args.out))
         await once(file, 'open')
@@ -100,14 +112,18 @@ export const exportCommand = defineCommand({
         file.end()
         await once(file, 'finish')
       }
+      const t = textOf(ctx)
       ctx.stderr.write(
-        `exported ${rows.toLocaleString('en-US')} ${rows === 1 ? 'contact' : 'contacts'}${args.out ? ` to ${args.out}` : ''}\n`,
+        `${t.t('export.done', { count: rows, to: args.out ? t.t('export.to', { file: args.out }) : '' })}\n`,
       )
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== undefined && file === undefined && args.out)
-        throw new CliError(`cannot write ${args.out}: ${(error as Error).message}`, {
-          hint: 'check that the folder exists and is writable',
-        })
+        throw new CliError(
+          { key: 'export.cannotWrite', values: { file: args.out, detail: (error as Error).message } },
+          {
+            hint: { key: 'export.cannotWrite.hint' },
+          },
+        )
       throw error
     } finally {
       file?.destroy()

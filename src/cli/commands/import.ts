@@ -19,7 +19,7 @@ import {
   rowIssue,
 } from '../../io/index.js'
 import { BadRows } from '../bad-rows.js'
-import { type CliContext, CliError, cliContext } from '../context.js'
+import { type CliContext, CliError, cliContext, textOf } from '../context.js'
 import { help } from '../help.js'
 import { FileProgress } from '../load-inputs.js'
 import { dbArg, openDatabase } from './serve.js'
@@ -56,13 +56,14 @@ async function run(
       await engine.close()
     }
     const seconds = (performance.now() - started) / 1000
+    const t = textOf(ctx)
     ctx.stderr.write(
-      `imported ${count.toLocaleString('en-US')} ${count === 1 ? what.replace(/s$/, '') : what} from ${file} in ${seconds.toFixed(1)} s; they are scored\n`,
+      `${t.t('import.done', { what, count, file, seconds: t.number(seconds, { minimumFractionDigits: 1, maximumFractionDigits: 1 }) })}\n`,
     )
     badRows.report(ctx)
   } catch (error) {
     if (error instanceof BadRowError)
-      throw new CliError(error.message, { hint: 'fix the row, or run without --strict to skip bad rows' })
+      throw new CliError(error.message, { hint: { key: 'badRow.strict.hint' } })
     if (error instanceof InputFileError)
       throw new CliError(error.message, error.hint ? { hint: error.hint } : {})
     throw error

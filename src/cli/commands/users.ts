@@ -11,8 +11,9 @@ import { defineCommand } from 'citty'
 import { systemClock } from '../../engine/index.js'
 import { addUser, UserError } from '../../server/dashboard/users.js'
 import { StoreInputError, StoreNotFoundError, type UserRole } from '../../store/index.js'
-import { type CliContext, CliError, cliContext } from '../context.js'
+import { type CliContext, CliError, cliContext, textOf } from '../context.js'
 import { help } from '../help.js'
+import { humanTime } from '../time.js'
 import { dbArg, openDatabase } from './serve.js'
 
 async function readStdin(): Promise<string> {
@@ -46,7 +47,8 @@ async function prompt(ctx: CliContext): Promise<string> {
   try {
     const first = await ask('password: ')
     const second = await ask('again: ')
-    if (first !== second) throw new CliError('the two passwords differ', { hint: 'run the command again' })
+    if (first !== second)
+      throw new CliError({ key: 'users.passwordsDiffer' }, { hint: { key: 'users.passwordsDiffer.hint' } })
     return first
   } finally {
     rl.close()
@@ -58,9 +60,12 @@ async function password(ctx: CliContext, fromStdin: boolean): Promise<string> {
   const env = ctx.env['LEADSCORE_USER_PASSWORD']
   if (env !== undefined && env !== '') return env
   if (!process.stdin.isTTY)
-    throw new CliError('no password given', {
-      hint: 'pipe it with --password-stdin, set LEADSCORE_USER_PASSWORD, or run in a terminal to be asked',
-    })
+    throw new CliError(
+      { key: 'users.noPassword' },
+      {
+        hint: { key: 'users.noPassword.hint' },
+      },
+    )
   return prompt(ctx)
 }
 
@@ -82,9 +87,12 @@ const addCommand = defineCommand({
     const ctx = cliContext(data)
     const role = args.role as UserRole
     if (role !== 'admin' && role !== 'sales')
-      throw new CliError(`--role ${String(args.role)} is not a role`, {
-        hint: 'use --role admin or --role sales',
-      })
+      throw new CliError(
+        { key: 'users.role', values: { role: String(args.role) } },
+        {
+          hint: { key: 'users.role.hint' },
+        },
+      )
     const secret = await password(ctx, args['password-stdin'] === true)
     const store = await openDatabase(ctx, args.db)
     try {
@@ -94,19 +102,14 @@ const addCommand = defineCommand({
         systemClock.now(),
       )
       ctx.stdout.write(`${user.id}\n`)
-      ctx.stderr.write(
-        `added ${user.role} user ${user.email}: they sign in at the dashboard with this email\n`,
-      )
+      ctx.stderr.write(`${textOf(ctx).t('users.added', { role: user.role, email: user.email })}\n`)
     } catch (error) {
       if (error instanceof UserError)
         throw new CliError(error.message, {
-          hint:
-            error.code === 'weak_password'
-              ? 'choose a longer password'
-              : 'list the users with `leadscore users list`',
+          hint: { key: error.code === 'weak_password' ? 'users.weakPassword.hint' : 'users.list.hint' },
         })
       if (error instanceof StoreInputError)
-        throw new CliError(error.message, { hint: 'give an email like ana@example.com' })
+        throw new CliError(error.message, { hint: { key: 'users.email.hint' } })
       throw error
     } finally {
       await store.close()
@@ -122,14 +125,17 @@ const listCommand = defineCommand({
     const store = await openDatabase(ctx, args.db)
     try {
       const users = await store.listUsers()
-      if (users.length === 0)
-        ctx.stderr.write('no users yet: leadscore users add EMAIL [--role admin|sales]\n')
+      const t = textOf(ctx)
+      if (users.length === 0) ctx.stderr.write(`${t.t('users.none')}\n`)
       for (const u of users) {
-        const seen =
-          u.lastSignInAt === null
-            ? 'never signed in'
-            : `last sign-in ${new Date(u.lastSignInAt).toISOString()}`
-        const status = u.disabledAt === null ? seen : `disabled ${new Date(u.disabledAt).toISOString()}`
+        const status = t.t(
+          'users.status',
+          u.disabledAt !== null
+            ? { status: 'disabled', at: humanTime(ctx, u.disabledAt) }
+            : u.lastSignInAt === null
+              ? { status: 'never', at: '' }
+              : { status: 'seen', at: humanTime(ctx, u.lastSignInAt) },
+        )
         ctx.stdout.write(`${u.id}\t${u.email}\t${u.role}\t${u.name ?? ''}\t${status}\n`)
       }
     } finally {
@@ -151,10 +157,13 @@ const removeCommand = defineCommand({
       const user = await store.findUserByEmail(args.email).catch(() => undefined)
       if (user === undefined) throw new StoreNotFoundError(args.email)
       await store.deleteUser(user.id)
-      ctx.stderr.write(`removed ${user.email}; their sessions have ended\n`)
+      ctx.stderr.write(`${textOf(ctx).t('users.removed', { email: user.email })}\n`)
     } catch (error) {
       if (error instanceof StoreNotFoundError)
-        throw new CliError(`no user ${args.email}`, { hint: 'list the users with `leadscore users list`' })
+        throw new CliError(
+          { key: 'users.unknown', values: { email: args.email } },
+          { hint: { key: 'users.list.hint' } },
+        )
       throw error
     } finally {
       await store.close()
