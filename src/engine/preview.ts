@@ -15,6 +15,7 @@ import {
   EventColumnsBuilder,
   evaluateContact,
   type Properties,
+  ScoreCache,
   scoreColumns,
 } from '../core/index.js'
 import type { ScoreRecord, Store } from '../store/index.js'
@@ -85,6 +86,11 @@ export interface PreviewSnapshot {
   /** Each contact's lifecycle stage as stored. */
   readonly stages: readonly (string | null)[]
   readonly events: EventColumns
+  /**
+   * What scoring these columns computed that the next preview may reuse: property columns,
+   * the fit part, and each engagement rule's points as of one time (see `ScoreCache`).
+   */
+  readonly cache?: ScoreCache
 }
 
 /**
@@ -155,7 +161,13 @@ export class PreviewSnapshots {
       }
     }
     const events = builder.finish()
-    return { at, contacts: { length: ids.length, ids, properties, accounts }, stages, events }
+    return {
+      at,
+      contacts: { length: ids.length, ids, properties, accounts },
+      stages,
+      events,
+      cache: new ScoreCache(),
+    }
   }
 }
 
@@ -194,7 +206,13 @@ export async function previewModel(
 ): Promise<PreviewResult> {
   const started = performance.now()
   const { contacts, events, stages: storedStages } = snapshot
-  const scores = scoreColumns(target.compiled, contacts, events, asOf)
+  const scores = scoreColumns(
+    target.compiled,
+    contacts,
+    events,
+    asOf,
+    snapshot.cache ? { cache: snapshot.cache } : {},
+  )
   const bands: Counts = { before: {}, after: {} }
   const stages: Counts = { before: {}, after: {} }
   const changes: PreviewChange[] = []
