@@ -63,6 +63,34 @@ describe('state codec', () => {
     expect(round).toEqual(state)
   })
 
+  it('writes each kept event once, and still reads states written by version 1', () => {
+    const model = compileModel(exampleModel)
+    const state = createState(model)
+    for (let i = 0; i < 6; i++) foldEvent(model, state, ev('page', i, { path: '/pricing' }, `p${i}`))
+    const data = serializeState(state)
+    expect(data.v).toBe(2)
+    expect(data.events).toHaveLength(6 * 3)
+    // what version 1 wrote: every map entry with its event
+    const v1 = {
+      v: 1,
+      names: ['page'],
+      rules: state.rules.map((map) =>
+        [...map].map(([key, e]) => [key === `e:${e.id}` ? null : key, e.id, 0, e.ts]),
+      ),
+      residuals: state.residuals.map(() => null),
+      history: state.history.map((map) => [...map.values()].map((e) => [e.id, 0, e.ts])),
+      historyResidual: [...state.historyResidual],
+      activity: [...state.activity.values()].map((e) => [e.id, 0, e.ts]),
+      activityResidual: '-Infinity',
+      horizon: '-Infinity',
+    }
+    expect(deserializeState(model, viaJson(v1))).toEqual(state)
+    expect(JSON.stringify(data).length).toBeLessThan(JSON.stringify(v1).length)
+    expect(() => deserializeState(model, { ...(viaJson(data) as object), activity: [99] })).toThrow(
+      /refers to event #99/,
+    )
+  })
+
   it('refuses data that is not a state of this model', () => {
     const model = compileModel(exampleModel)
     const other = compileModel({ ...exampleModel, engagement: { max: 10, groups: [] } })
