@@ -333,7 +333,7 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 7,
-    name: 'rescores owed to contacts, kept until they are done; merged contacts',
+    name: 'rescores owed to contacts, kept until they are done',
     statements: [
       `CREATE TABLE pending_rescores (
         seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -347,6 +347,12 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       )`,
       `CREATE INDEX pending_rescores_contact ON pending_rescores (contact_id)`,
       `CREATE INDEX pending_rescores_partition ON pending_rescores (partition, seq)`,
+    ],
+  },
+  {
+    version: 8,
+    name: 'contacts merged into another',
+    statements: [
       // a contact merged into another: where its messages go now
       `ALTER TABLE contacts ADD COLUMN merged_into TEXT COLLATE "C"`,
       `CREATE INDEX contacts_merged_into ON contacts (merged_into) WHERE merged_into IS NOT NULL`,
