@@ -14,7 +14,7 @@ import {
 } from '../../engine/assignment.js'
 import { systemClock } from '../../engine/index.js'
 import type { Store } from '../../store/index.js'
-import { type CliContext, CliError, cliContext } from '../context.js'
+import { type CliContext, CliError, cliContext, textOf } from '../context.js'
 import { help } from '../help.js'
 import { dbArg, openDatabase } from './serve.js'
 
@@ -31,15 +31,24 @@ async function show(ctx: CliContext, store: Store): Promise<void> {
   const now = systemClock.now()
   const rule = await readAssignmentRule(store)
   if (rule === null) {
-    ctx.stdout.write('no assignment rule: new MQLs keep the owner they have (or none)\n')
+    ctx.stdout.write(`${textOf(ctx).t('assignment.none')}\n`)
     return
   }
   const counts = await assignmentCounts(store, now)
+  const t = textOf(ctx)
   ctx.stdout.write(
-    `${rule.enabled ? 'enabled' : 'disabled'}: round robin over ${rule.owners.length} owners, ` +
-      `${rule.weeklyCapacity === null ? 'no weekly limit' : `at most ${rule.weeklyCapacity} new MQLs a week each`}\n`,
+    `${t.t('assignment.rule', {
+      enabled: rule.enabled ? 'yes' : 'no',
+      owners: rule.owners.length,
+      capacity: rule.weeklyCapacity ?? 'none',
+    })}\n`,
   )
-  ctx.stdout.write(`this week (from ${new Date(weekStart(now)).toISOString().slice(0, 10)}):\n`)
+  const start = weekStart(now)
+  const day =
+    t.locale === 'en'
+      ? new Date(start).toISOString().slice(0, 10)
+      : t.date(start, { dateStyle: 'medium', timeZone: 'UTC' })
+  ctx.stdout.write(`${t.t('assignment.week', { start: day })}\n`)
   for (const owner of rule.owners) ctx.stdout.write(`  ${owner}\t${counts[owner] ?? 0}\n`)
 }
 
@@ -62,9 +71,10 @@ const setCommand = defineCommand({
     const ctx = cliContext(data)
     const capacity = args['weekly-capacity']
     if (capacity !== undefined && !/^\d+$/.test(capacity))
-      throw new CliError(`--weekly-capacity ${capacity} is not a whole number`, {
-        hint: 'e.g. --weekly-capacity 40',
-      })
+      throw new CliError(
+        { key: 'assignment.capacity', values: { value: capacity } },
+        { hint: { key: 'assignment.capacity.hint' } },
+      )
     const rule = parseAssignmentRule({
       owners: args.owners
         .split(',')
@@ -97,7 +107,7 @@ const clearCommand = defineCommand({
     await withStore(ctx, args.db, (store) =>
       store.transaction((tx) => writeAssignmentRule(tx, null, systemClock.now())),
     )
-    ctx.stderr.write('assignment rule removed\n')
+    ctx.stderr.write(`${textOf(ctx).t('assignment.removed')}\n`)
   },
 })
 

@@ -8,25 +8,30 @@ import { basename, resolve } from 'node:path'
 import { defineCommand } from 'citty'
 import { createProgress } from '../../io/index.js'
 import { type BackupSummary, backupSqlite, restoreSqlite, StoreError } from '../../store/index.js'
-import { type CliContext, CliError, cliContext } from '../context.js'
+import { type CliContext, CliError, cliContext, textOf } from '../context.js'
 import { help } from '../help.js'
 import { databaseLocation, dbArg } from './serve.js'
 
 function sqliteOnly(ctx: CliContext, db: string | undefined, what: 'backup' | 'restore'): string {
   const location = databaseLocation(ctx, db)
   if (/^postgres(ql)?:\/\//i.test(location)) {
-    throw new CliError(`leadscore ${what} copies SQLite files; this database is PostgreSQL`, {
-      hint:
-        what === 'backup'
-          ? 'use pg_dump: pg_dump --format=custom --file leadscore.dump "$LEADSCORE_DB" (see README, "Backup and restore")'
-          : 'use pg_restore: pg_restore --clean --if-exists --dbname "$LEADSCORE_DB" leadscore.dump',
-    })
+    throw new CliError(
+      { key: 'backup.postgres', values: { what } },
+      { hint: { key: 'backup.postgres.hint', values: { what } } },
+    )
   }
   return location
 }
 
-const describe = (s: BackupSummary) =>
-  `${s.contacts.toLocaleString('en-US')} contacts, ${s.events.toLocaleString('en-US')} events, schema version ${s.schemaVersion}, ${(s.bytes / 1e6).toFixed(1)} MB`
+const describe = (ctx: CliContext, s: BackupSummary) => {
+  const t = textOf(ctx)
+  return t.t('backup.summary', {
+    contacts: s.contacts,
+    events: s.events,
+    schema: s.schemaVersion,
+    mb: t.number(s.bytes / 1e6, { minimumFractionDigits: 1, maximumFractionDigits: 1 }),
+  })
+}
 
 export const backupCommand = defineCommand({
   meta: { name: 'backup', description: help('help.backup') },
@@ -46,7 +51,9 @@ export const backupCommand = defineCommand({
         bar.update((p.totalPages - p.remainingPages) * 4096)
       })
       bar?.stop()
-      ctx.stderr.write(`backed up ${source} to ${args.out}: ${describe(summary)}\n`)
+      ctx.stderr.write(
+        `${textOf(ctx).t('backup.done', { source, file: args.out, summary: describe(ctx, summary) })}\n`,
+      )
     } catch (error) {
       bar?.stop()
       if (error instanceof StoreError) throw new CliError(error.message)
@@ -67,12 +74,14 @@ export const restoreCommand = defineCommand({
     const target = sqliteOnly(ctx, args.db, 'restore')
     try {
       const summary = restoreSqlite(resolve(ctx.cwd, args.file), target, args.force === true)
-      ctx.stderr.write(`restored ${args.file} into ${target}: ${describe(summary)}\n`)
+      ctx.stderr.write(
+        `${textOf(ctx).t('restore.done', { file: args.file, target, summary: describe(ctx, summary) })}\n`,
+      )
     } catch (error) {
       if (error instanceof StoreError)
         throw new CliError(
           error.message,
-          error.message.includes('--force') ? { hint: 'stop the server, then run again with --force' } : {},
+          error.message.includes('--force') ? { hint: { key: 'restore.force.hint' } } : {},
         )
       throw error
     }

@@ -7,7 +7,7 @@ import { defineCommand } from 'citty'
 import { systemClock } from '../../engine/index.js'
 import { WebhookService } from '../../engine/webhooks/service.js'
 import { type DeliveryStatus, type Store, WEBHOOK_EVENT_TYPES } from '../../store/index.js'
-import { type CliContext, CliError, cliContext } from '../context.js'
+import { type CliContext, CliError, cliContext, textOf } from '../context.js'
 import { help } from '../help.js'
 import { dbArg, openDatabase } from './serve.js'
 
@@ -58,9 +58,9 @@ const addCommand = defineCommand({
         description: args.description,
       })
       ctx.stdout.write(`${secret}\n`)
+      const t = textOf(ctx)
       ctx.stderr.write(
-        `created webhook ${endpoint.id} -> ${endpoint.url} on ${endpoint.types.join(', ')}\n` +
-          'the line above is its signing secret, shown once: verify the Leadscore-Signature header with it (see docs/webhooks.md)\n',
+        `${t.t('webhooks.created', { id: endpoint.id, url: endpoint.url, types: endpoint.types.join(', ') })}\n${t.t('webhooks.secretOnce')}\n`,
       )
     })
   },
@@ -77,8 +77,7 @@ const listCommand = defineCommand({
         ctx.stdout.write(`${JSON.stringify(list, null, 2)}\n`)
         return
       }
-      if (list.length === 0)
-        ctx.stderr.write('no webhooks yet: leadscore webhooks add URL --on mql.reached\n')
+      if (list.length === 0) ctx.stderr.write(`${textOf(ctx).t('webhooks.none')}\n`)
       for (const e of list) {
         const pending = await store.listDeliveries({ endpointId: e.id, status: 'pending', limit: 1000 })
         const dead = await store.listDeliveries({ endpointId: e.id, status: 'dead', limit: 1000 })
@@ -101,7 +100,7 @@ const removeCommand = defineCommand({
   async run({ args, data }) {
     const ctx = cliContext(data)
     await withService(ctx, args.db, (hooks) => hooks.remove(args.id))
-    ctx.stderr.write(`removed webhook ${args.id}\n`)
+    ctx.stderr.write(`${textOf(ctx).t('webhooks.removed', { id: args.id })}\n`)
   },
 })
 
@@ -109,10 +108,7 @@ function statusCommand(name: 'pause' | 'resume') {
   return defineCommand({
     meta: {
       name,
-      description:
-        name === 'pause'
-          ? 'Stop sending to an endpoint (deliveries wait)'
-          : 'Send to a paused endpoint again',
+      description: name === 'pause' ? help('help.webhooks.pause') : help('help.webhooks.resume'),
     },
     args: { ...dbArg, ...idArg },
     async run({ args, data }) {
@@ -120,7 +116,7 @@ function statusCommand(name: 'pause' | 'resume') {
       const e = await withService(ctx, args.db, (hooks) =>
         hooks.update(args.id, { status: name === 'pause' ? 'paused' : 'active' }),
       )
-      ctx.stderr.write(`webhook ${e.id} is ${e.status}\n`)
+      ctx.stderr.write(`${textOf(ctx).t('webhooks.status', { id: e.id, status: e.status })}\n`)
     },
   })
 }
@@ -141,13 +137,14 @@ const rotateCommand = defineCommand({
   async run({ args, data }) {
     const ctx = cliContext(data)
     const grace = args['grace-hours'] === undefined ? 24 : Number(args['grace-hours'])
-    if (!Number.isFinite(grace)) throw new CliError(`--grace-hours ${args['grace-hours']} is not a number`)
+    if (!Number.isFinite(grace))
+      throw new CliError({ key: 'webhooks.grace', values: { value: String(args['grace-hours']) } })
     const { endpoint, secret } = await withService(ctx, args.db, (hooks) =>
       hooks.rotateSecret(args.id, grace),
     )
     ctx.stdout.write(`${secret}\n`)
     ctx.stderr.write(
-      `new secret for ${endpoint.id}; the previous one is valid until ${iso(endpoint.previousSecretValidUntil)}\n`,
+      `${textOf(ctx).t('webhooks.rotated', { id: endpoint.id, until: iso(endpoint.previousSecretValidUntil) })}\n`,
     )
   },
 })
@@ -172,7 +169,7 @@ const deliveriesCommand = defineCommand({
       ctx.stdout.write(`${JSON.stringify(page, null, 2)}\n`)
       return
     }
-    if (page.deliveries.length === 0) ctx.stderr.write('no deliveries\n')
+    if (page.deliveries.length === 0) ctx.stderr.write(`${textOf(ctx).t('webhooks.noDeliveries')}\n`)
     for (const d of page.deliveries) {
       ctx.stdout.write(
         `${d.id}\t${d.type}\t${d.orderKey}\t${d.status}\t${d.attempts} attempts\t` +
@@ -194,7 +191,7 @@ const redeliverCommand = defineCommand({
   async run({ args, data }) {
     const ctx = cliContext(data)
     const d = await withService(ctx, args.db, (hooks) => hooks.redeliver(args.delivery))
-    ctx.stderr.write(`delivery ${d.id} is queued again\n`)
+    ctx.stderr.write(`${textOf(ctx).t('webhooks.requeued', { id: d.id })}\n`)
   },
 })
 
