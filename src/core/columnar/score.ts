@@ -136,7 +136,8 @@ class BulkRun {
     const model = this.#model
     const n = this.#n
     const asOf = this.#asOf
-    const engagementRaw = model.engagement.rules.map((rule, r) => this.#rulePoints(rule, r))
+    // a rule's points are computed when its group sums them (one group's rules at a time in memory)
+    const engagementRaw = (rule: CompiledEngagementRule) => this.#rulePoints(rule, rule.index)
 
     // the slots conditions read (score.group.x, score.rule.x) are kept as columns; all with details
     const wanted = new Set<string>()
@@ -174,7 +175,7 @@ class BulkRun {
       })
       const points = groupKept
         ? this.#engagementGroup(g, engagementRaw, keep, keepColumn)
-        : this.#cache.get(`group:${key}`, () => this.#engagementGroup(g, engagementRaw, keep, keepColumn))
+        : this.#remember(`group:${key}`, () => this.#engagementGroup(g, engagementRaw, keep, keepColumn))
       addColumn(engagementSum, points)
     })
     const inactivity = model.engagement.inactivity
@@ -243,14 +244,14 @@ class BulkRun {
   /** Engagement group `g`'s points per contact (clamped), keeping the rule and group columns asked for. */
   #engagementGroup(
     g: number,
-    engagementRaw: readonly Float64Array[],
+    engagementRaw: (rule: CompiledEngagementRule) => Float64Array,
     keep: (kind: Slot[0], i: number) => boolean,
     keepColumn: (kind: Slot[0], i: number, v: Float64Array) => void,
   ): Float64Array {
     const group = this.#model.engagement.groups[g]!
     const raw = new Float64Array(this.#n)
     for (const rule of group.rules) {
-      const values = engagementRaw[rule.index]!
+      const values = engagementRaw(rule)
       if (keep('engagementRule', rule.index)) {
         const points = clampColumn(values.slice(), rule.min, rule.max)
         addColumn(raw, points)
@@ -458,6 +459,11 @@ class BulkRun {
   }
 
   /** Engagement rule `r`'s points per contact before its caps. */
+  /** A value kept in the cache when the caller keeps the cache, else just made (and freed once used). */
+  #remember<T>(key: string, make: () => T): T {
+    return this.#persistent ? this.#cache.get(key, make) : make()
+  }
+
   /** What engagement rule points depend on: the rule as written (not its caps), earlier rules of a `first` group, the time. */
   #ruleKey(rule: CompiledEngagementRule): string {
     let keys = ruleKeys.get(this.#model)
@@ -485,7 +491,7 @@ class BulkRun {
     const group = model.engagement.groups[rule.groupIndex]!
     // in a `first` group an event counts for the first rule it matches only
     const earlier = group.mode === 'first' ? group.rules.slice(0, group.rules.indexOf(rule)) : []
-    return this.#cache.get(`rule:${this.#ruleKey(rule)}`, () => {
+    return this.#remember(`rule:${this.#ruleKey(rule)}`, () => {
       const when: Predicate =
         earlier.length === 0 ? rule.when : (s) => rule.when(s) && !earlier.some((e) => e.when(s))
       const fields = [rule.fields, ...earlier.map((e) => e.fields)].flat()
