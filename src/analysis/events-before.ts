@@ -8,12 +8,14 @@ import type { ContactColumns, EventColumns, PropertyColumn } from '../core/colum
 
 /**
  * The events of the contacts `select` (renumbered 0, 1, ... in that order), each contact's
- * cut to `ts < limit(c)`, as new columns sharing the dictionaries.
+ * cut to `ts < limit(c)`, as new columns sharing the dictionaries. With `only`, only
+ * those property columns (the others are left out, as the event ids are).
  */
 export function selectEvents(
   events: EventColumns,
   select: Int32Array,
   limit: (c: number) => number,
+  only?: ReadonlySet<string>,
 ): EventColumns {
   const { offsets, ts } = events
   const n = select.length
@@ -40,9 +42,10 @@ export function selectEvents(
     ts: new Float64Array(total),
     name: new Int32Array(total),
     idHash: new Float64Array(total),
-    ids: events.ids === undefined ? undefined : new Array<string>(total),
+    ids: events.ids === undefined || only !== undefined ? undefined : new Array<string>(total),
   }
-  const columns = [...events.properties].map(([key, column]) => ({
+  const kept = [...events.properties].filter(([key]) => only === undefined || only.has(key))
+  const columns = kept.map(([key, column]) => ({
     key,
     column,
     codes: new Int32Array(total),

@@ -123,6 +123,8 @@ export class MqlBound {
   readonly #gain: Float64Array
   /** Added to every bound: count rules (either way at most their points), positive inactivity. */
   readonly #always: number
+  /** The engagement of a lead before any event, its groups clamped (negative rules and inactivity left out). */
+  readonly #empty: number
   /** Negative inactivity: its points, given back at most once after a new event. */
   readonly #inactivity: number
   readonly #inactivityMs: number
@@ -182,6 +184,9 @@ export class MqlBound {
       }
       for (let k = 0; k < names; k++) this.#gain[k]! += gain[k]!
     }
+    let empty = 0
+    for (const group of model.engagement.groups) empty += clamp(0, group.min, group.max)
+    this.#empty = empty
     const inactivity = model.engagement.inactivity
     const inactivityPoints = inactivity?.points ?? 0
     if (inactivityPoints > 0) always += inactivityPoints
@@ -252,12 +257,24 @@ export class MqlBound {
   }
 
   #mayBeMql(c: number): boolean {
-    if (this.#scored[c] === 0) return true
-    let rise = this.#always + this.#rise[c]! + (this.#revive[c] === 1 ? this.#inactivity : 0)
-    for (const f of this.#fading) rise += Math.min(f.floor, f.points * f.seen[c]!)
-    const engagement = Math.min(this.#engagement[c]! + rise, this.#model.engagement.max)
-    const fit = this.#fit[c]!
-    const total = Math.min(fit + engagement + this.#likelihood[c]!, this.#model.totalMax)
+    const model = this.#model
+    let engagement: number
+    let fit: number
+    if (this.#scored[c] === 0) {
+      // never scored: every event so far at its most, negative points at none, the best fit
+      engagement = clamp(
+        this.#empty + this.#always + this.#rise[c]!,
+        model.engagement.min,
+        model.engagement.max,
+      )
+      fit = model.fit.max
+    } else {
+      let rise = this.#always + this.#rise[c]! + (this.#revive[c] === 1 ? this.#inactivity : 0)
+      for (const f of this.#fading) rise += Math.min(f.floor, f.points * f.seen[c]!)
+      engagement = Math.min(this.#engagement[c]! + rise, model.engagement.max)
+      fit = this.#fit[c]!
+    }
+    const total = Math.min(fit + engagement + this.#likelihood[c]!, model.totalMax)
     for (const needs of this.#needs) {
       if (fit + EPSILON < needs.fit || engagement + EPSILON < needs.engagement) continue
       if (needs.total > 0 && total + EPSILON < needs.total) continue
@@ -265,6 +282,11 @@ export class MqlBound {
     }
     return false
   }
+}
+
+/** `value` within `[min, max]` (absent bounds do not clamp). */
+function clamp(value: number, min: number | undefined, max: number | undefined): number {
+  return Math.min(Math.max(value, min ?? Number.NEGATIVE_INFINITY), max ?? Number.POSITIVE_INFINITY)
 }
 
 /**

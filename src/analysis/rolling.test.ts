@@ -12,7 +12,7 @@ const NAMES = ['page', 'Email Opened', 'Webinar Attended', 'Unsubscribed', 'Deal
 const rule = fc
   .record({
     name: fc.constantFrom(...NAMES.slice(0, 4), 'any'),
-    points: fc.integer({ min: -12, max: 25 }),
+    points: fc.integer({ min: -25, max: 25 }),
     decay: fc.constantFrom('', 'decay: none', 'decay: { halfLifeDays: 9 }', 'decay: { linearDays: 20 }'),
     window: fc.constantFrom('', '', 'window: { days: 10 }'),
     occurrences: fc.constantFrom('', '', 'occurrences: first', 'occurrences: { perDays: 5 }'),
@@ -43,6 +43,7 @@ const modelSource = fc
     inactivity: fc.constantFrom(
       '',
       'inactivity: { afterDays: 12, points: -7 }',
+      'inactivity: { afterDays: 6, points: -15, activity: [Email Opened] }',
       'inactivity: { afterDays: 20, points: 4 }',
     ),
     mql: fc.constantFrom(
@@ -55,7 +56,7 @@ const modelSource = fc
     (m) => `format: leadscore/v1
 id: random
 fit:
-  max: 30
+  max: 20
   groups:
     - id: plan
       rules:

@@ -77,12 +77,29 @@ export function scoreRows(
   const rows = options.rows ?? inPlayRows(data, asOf)
   const limit = options.limit ?? (() => asOf + 1)
   const contacts = selectContacts(data.contacts, rows)
-  const events = selectEvents(data.events, rows, limit)
+  const events = selectEvents(data.events, rows, limit, options.details ? undefined : eventFields(model))
   return {
     asOf,
     rows,
     scores: scoreColumns(model, contacts, events, asOf, { details: options.details === true }),
   }
+}
+
+const fieldsOfModel = new WeakMap<CompiledModel, ReadonlySet<string>>()
+
+/** The event properties a model's engagement rules read (their conditions, `distinct`). */
+export function eventFields(model: CompiledModel): ReadonlySet<string> {
+  let fields = fieldsOfModel.get(model)
+  if (fields === undefined) {
+    const set = new Set<string>()
+    for (const rule of model.engagement.rules) {
+      for (const f of rule.fields) set.add(f)
+      if (rule.distinct !== undefined) set.add(rule.distinct)
+    }
+    fields = set
+    fieldsOfModel.set(model, fields)
+  }
+  return fields
 }
 
 /**
