@@ -24,36 +24,12 @@ describe('columnar scorer', () => {
         fc.array(eventsArb, { minLength: 1, maxLength: 6 }),
         fc.integer({ min: -30, max: 30 }),
         (doc, perContact, shift) => {
-          const model = compileModel(doc)
-          const asOf = NOW + shift * 86_400_000
-          const properties = perContact.map((_, i) =>
-            titles[i % 4] === undefined ? {} : { title: titles[i % 4] },
-          )
-          const ids = perContact.map((_, i) => `c${i}`)
-          const bulk = scoreColumns(
-            model,
-            { length: ids.length, ids, properties },
-            eventColumnsOf(perContact),
-            asOf,
-            { details: true },
-          )
-          perContact.forEach((events, c) => {
-            const one = evaluateContact(model, { id: ids[c]!, properties: properties[c]! }, events, asOf)
-            expect(bulk.fit[c]).toBe(one.fit)
-            expect(bulk.engagement[c]).toBe(one.engagement)
-            expect(bulk.total[c]).toBe(one.total)
-            expect([
-              bulk.grade[c],
-              bulk.level[c],
-              bulk.label[c],
-              bulk.band[c],
-              bulk.stage[c],
-              bulk.journey[c],
-            ]).toEqual([one.grade, one.level, one.label, one.band, one.stage, one.journey])
-            expect(bulk.segments[c]).toEqual(one.segments)
-            expect(bulk.details![c]!.rules).toEqual(one.rules)
-            expect(bulk.details![c]!.groups).toEqual(one.groups)
-          })
+          const contacts = perContact.map((_, i) => ({
+            properties: titles[i % 4] === undefined ? {} : { title: titles[i % 4] },
+            account: undefined,
+            likelihood: undefined,
+          }))
+          expectEvaluatorResults(compileModel(doc), contacts, perContact, NOW + shift * 86_400_000)
         },
       ),
       { numRuns: 300 },
