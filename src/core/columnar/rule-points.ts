@@ -41,6 +41,7 @@ export function forEachMatch(
   names: Int32Array | null,
   test: EventTest,
   asOf: number,
+  indexed: boolean,
   visit: (i: number, c: number) => void,
 ): void {
   const { ts, offsets } = events
@@ -50,16 +51,26 @@ export function forEachMatch(
     while (offsets[c + 1]! <= i) c++
     visit(i, c)
   }
-  if (names === null) {
-    for (let i = 0; i < events.length; i++) scan(i)
+  const rows = names === null ? null : rowsOf(events, names, indexed)
+  if (rows instanceof Int32Array) {
+    for (let k = 0; k < rows.length; k++) scan(rows[k]!)
     return
   }
-  const rows = rowsOf(events, names)
-  for (let k = 0; k < rows.length; k++) scan(rows[k]!)
+  const name = events.name
+  for (let i = 0; i < events.length; i++) if (rows === null || rows[name[i]!] === 1) scan(i)
 }
 
-/** The rows of the events with one of `names`, in row order. */
-function rowsOf(events: EventColumns, names: Int32Array): Int32Array {
+/**
+ * The rows of the events with one of `names`, in row order, from the name index; without
+ * it (`indexed` false: the index costs 4 bytes an event), a mask of the names to scan all
+ * rows with.
+ */
+function rowsOf(events: EventColumns, names: Int32Array, indexed: boolean): Int32Array | Uint8Array {
+  if (!indexed) {
+    const mask = new Uint8Array(events.names.length)
+    for (const k of names) mask[k] = 1
+    return mask
+  }
   const { start, positions } = nameIndex(events)
   if (names.length === 1) return positions.subarray(start[names[0]!]!, start[names[0]! + 1]!)
   let total = 0
@@ -86,6 +97,7 @@ export function rulePoints(
   asOf: number,
   n: number,
   caseSensitive: boolean,
+  indexed: boolean,
   factors?: (name: number) => Float64Array,
 ): Float64Array {
   const out = new Float64Array(n)
@@ -106,7 +118,7 @@ export function rulePoints(
   const simple = !first && bucketMs === 0 && distinct === undefined && rule.windowDays === undefined && !count
 
   if (simple) {
-    if (names !== null && names.length === 1 && factors !== undefined) {
+    if (indexed && names !== null && names.length === 1 && factors !== undefined) {
       const answers = test.answersFor(names[0]!)
       if (answers !== undefined) {
         simpleOneName(events, names[0]!, answers, test.codes, factors(names[0]!), points, out)
@@ -115,12 +127,16 @@ export function rulePoints(
     }
     // the common rule: every selected event counts, decayed (as decayFactor does, inline)
     const { ts, offsets } = events
-    const rows = names === null ? null : rowsOf(events, names)
+    const selected = names === null ? null : rowsOf(events, names, indexed)
+    const rows = selected instanceof Int32Array ? selected : null
+    const nameMask = selected instanceof Uint8Array ? selected : null
     const total = rows === null ? events.length : rows.length
     const fast = test.table
+    const name = events.name
     let c = 0
     for (let k = 0; k < total; k++) {
       const i = rows === null ? k : rows[k]!
+      if (nameMask !== null && nameMask[name[i]!] === 0) continue
       const t = ts[i]!
       if (t > asOf) continue
       if (fast !== undefined) {
@@ -154,7 +170,7 @@ export function rulePoints(
         counted > 0 && count.test(counted) ? points * decayFactor(decay, (asOf - newest) / DAY_MS) : 0
     }
   }
-  forEachMatch(events, names, test, asOf, (i, c) => {
+  forEachMatch(events, names, test, asOf, indexed, (i, c) => {
     if (c !== current) {
       settle()
       current = c
@@ -290,10 +306,11 @@ export function countMatches(
   from: number,
   asOf: number,
   n: number,
+  indexed: boolean,
 ): Int32Array {
   const out = new Int32Array(n)
   const ts = events.ts
-  forEachMatch(events, names, test, asOf, (i, c) => {
+  forEachMatch(events, names, test, asOf, indexed, (i, c) => {
     if (ts[i]! >= from) out[c]!++
   })
   return out

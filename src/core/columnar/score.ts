@@ -503,6 +503,7 @@ class BulkRun {
         this.#asOf,
         this.#n,
         this.#caseSensitive,
+        this.#persistent,
         // decay factors per event are worth their memory (8 bytes an event) only when kept for the next scoring
         this.#persistent
           ? (name) =>
@@ -576,6 +577,7 @@ class BulkRun {
         from,
         this.#asOf,
         this.#n,
+        this.#persistent,
       )
       const out = new Uint8Array(this.#n)
       for (let c = 0; c < out.length; c++) out[c] = counts[c]! >= test.atLeast ? 1 : 0
