@@ -39,6 +39,7 @@ Options:
   --leadscore       also time \`node dist/cli/bin.js score\` on the same files (build it first:
                     npm run build), each run right after a DuckDB end-to-end run, and
                     compare its scores with DuckDB's for every contact
+  --cli <file>      the built CLI to time with --leadscore (default dist/cli/bin.js)
   --print-sql       print the SQL (read.sql, then score.sql) and exit
   -h, --help        show this help
 `
@@ -53,6 +54,7 @@ const { values } = parseArgs({
     threads: { type: 'string' },
     'print-sql': { type: 'boolean' },
     leadscore: { type: 'boolean' },
+    cli: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
   strict: true,
@@ -270,7 +272,7 @@ async function main(): Promise<void> {
 const leadscoreOut = join(dirname(outFile), 'leadscore-scores.csv')
 
 function runLeadscore(): { ms: number; peakRss: number } {
-  const cli = resolve('dist', 'cli', 'bin.js')
+  const cli = resolve(values.cli ?? join('dist', 'cli', 'bin.js'))
   const args = [
     ...['-f', '%e %M', process.execPath, cli, 'score', '--model', join(HERE, 'model.yaml')],
     ...['--contacts', files.contacts, '--accounts', files.accounts, '--events', files.events],

@@ -1,7 +1,7 @@
 /**
  * `npm run bench:score`: Leadscore's batch scoring on the benchmark data.
  *
- *   npx tsx bench/score.bench.ts [--dir bench/out] [--model bench/model.yaml] [--as-of 2026-11-01T00:00:00Z] [--runs 5] [--skip-cli]
+ *   npx tsx bench/score.bench.ts [--dir bench/out] [--model bench/model.yaml] [--as-of 2026-11-01T00:00:00Z] [--runs 5] [--skip-cli] [--cli dist/cli/bin.js]
  *
  * Measures, in one run:
  * - end to end: `node dist/cli/bin.js score` (read the CSV files, score, write a CSV) in a
@@ -32,6 +32,7 @@ const { values } = parseArgs({
     'as-of': { type: 'string', default: '2026-11-01T00:00:00Z' },
     runs: { type: 'string', default: '5' },
     'skip-cli': { type: 'boolean', default: false },
+    cli: { type: 'string', default: 'dist/cli/bin.js' },
   },
 })
 const dir = resolve(values.dir!)
@@ -48,8 +49,8 @@ for (const f of Object.values(files)) {
     process.exit(1)
   }
 }
-if (!values['skip-cli'] && !existsSync('dist/cli/bin.js')) {
-  console.error('missing dist/cli/bin.js: run `npm run build` first')
+if (!values['skip-cli'] && !existsSync(values.cli!)) {
+  console.error(`missing ${values.cli}: run \`npm run build\` first`)
   process.exit(1)
 }
 
@@ -72,7 +73,7 @@ function endToEnd(): void {
   // end to end, in a child process, measured by /usr/bin/time when the machine has it
   const args = [
     '--max-semi-space-size=64',
-    'dist/cli/bin.js',
+    values.cli!,
     'score',
     '--model',
     values.model!,
