@@ -240,6 +240,14 @@ for (const target of storeTargets()) {
         )
         expect(got.length).toBeGreaterThan(1)
       }
+      // the publish rolled up every account with members once, from their new scores
+      for (const { store } of [scored, stored]) {
+        const shadowAcme = (await store.accountScores('acme')).find((a) => a.modelId === 'shadow')
+        expect(shadowAcme).toMatchObject({ modelVersion: 1, contacts: 2 })
+        expect((await store.accountScores('beta')).find((a) => a.modelId === 'shadow')).toMatchObject({
+          contacts: 1,
+        })
+      }
     })
   })
 }

@@ -1,12 +1,14 @@
 /**
  * Retroactive rescoring after a publish: every contact without a score from the published
  * version is refolded from its events and scored with it, a page of contacts per transaction,
- * so ingestion commits keep going in between. A restarted engine resumes an interrupted job
- * (the contacts still to score are exactly those without a score from that version).
+ * so ingestion commits keep going in between; then every account with members is rolled up
+ * once from their new scores. A restarted engine resumes an interrupted job (the contacts
+ * still to score are exactly those without a score from that version; the accounts are all
+ * rolled up again).
  * @module
  */
 import { isUnavailable } from '../store/errors.js'
-import type { Store, TransitionCauseRef } from '../store/index.js'
+import type { Store, StoreOps, TransitionCauseRef } from '../store/index.js'
 import type { Clock } from './clock.js'
 import { type Logger, logRetriedFailure } from './logger.js'
 import type { ModelRegistry, PublishedModel } from './models.js'
@@ -22,6 +24,8 @@ import type { WebhookRegistry } from './webhooks/registry.js'
 
 /** Contacts per transaction of a publish job. */
 export const PUBLISH_PAGE = 200
+/** Accounts per transaction of a publish job, once its contacts are done. */
+const ACCOUNT_PAGE = 500
 /** How long a page waits before it is tried again when the database is out of reach. */
 const RETRY_MS = 2000
 
@@ -33,6 +37,8 @@ export interface PublishJob {
   status: 'running' | 'done' | 'failed' | 'superseded' | 'stopped'
   /** Contacts scored so far. */
   scored: number
+  /** Accounts rolled up so far (after the contacts). */
+  accounts: number
   readonly startedAt: number
   finishedAt: number | null
   error: string | null
@@ -61,6 +67,7 @@ export function startPublishJob(deps: PublishJobDeps, model: PublishedModel): Pu
     version,
     status: 'running',
     scored: 0,
+    accounts: 0,
     startedAt: deps.clock.now(),
     finishedAt: null,
     error: null,
@@ -103,71 +110,120 @@ async function run(deps: PublishJobDeps, model: PublishedModel, job: PublishJob)
   const { store } = deps
   const { id, version } = model.record
   const cause: TransitionCauseRef = { type: 'publish', modelId: id, version }
-  let after: string | null = null
-  for (;;) {
-    if (deps.signal.aborted) {
-      job.status = 'stopped'
-      return
+  // contacts first, then each account once (rolled up from its members' new scores)
+  for (const phase of ['contacts', 'accounts'] as const) {
+    if (phase === 'accounts' && model.compiled.accounts === undefined) return
+    let after: string | null = null as string | null
+    for (;;) {
+      if (deps.signal.aborted) {
+        job.status = 'stopped'
+        return
+      }
+      const current = deps.models.find(id)
+      if (current?.record.version !== version) {
+        job.status = 'superseded'
+        return
+      }
+      // every account with members is rolled up again: one rolled up by ingestion while the
+      // job ran may have counted members not yet rescored
+      const ids: string[] | undefined = await retried(deps, () =>
+        phase === 'contacts'
+          ? store.staleContacts({ model: id, version, after, limit: PUBLISH_PAGE })
+          : store.accountsWithMembers({ after, limit: ACCOUNT_PAGE }),
+      )
+      if (ids === undefined) continue
+      if (ids.length === 0) break
+      const written = await retried(deps, () =>
+        phase === 'contacts'
+          ? rescoreContactPage(deps, current, ids, cause)
+          : rescoreAccountPage(deps, current, ids, cause),
+      )
+      if (written === undefined) continue
+      after = ids.at(-1)!
+      if (phase === 'contacts') job.scored += ids.length
+      else job.accounts += ids.length
+      deps.onPage?.()
+      // let ingestion commits run between pages
+      await new Promise<void>((resolve) => setImmediate(resolve))
     }
-    const current = deps.models.find(id)
-    if (current?.record.version !== version) {
-      job.status = 'superseded'
-      return
-    }
-    let ids: string[]
-    try {
-      ids = await store.staleContacts({ model: id, version, after, limit: PUBLISH_PAGE })
-      if (ids.length === 0) return
-      await store.transaction(async (tx) => {
-        const now = deps.clock.now()
-        // lock and read the contacts (nothing changes): rescores of one contact never interleave
-        const contacts = await tx.upsertContacts(ids.map((contactId) => ({ id: contactId, at: now })))
-        const ctx: RescoreContext = {
-          tx,
-          models: [current],
-          primaryId: deps.models.primary?.record.id,
-          now,
-          accounts: new Map(),
-          webhooks: deps.webhooks,
-          partitionCount: store.partitionCount,
-        }
-        // changes owed to these contacts first, with every published model: the refold below
-        // is for this model only and would otherwise take them from the others
-        await rescoreOwed({ ...ctx, models: deps.models.published }, contacts)
-        const out = emptyOutput()
-        await rescoreContacts(
-          ctx,
-          contacts.map((contact) => ({ contact, newEvents: [], rebuild: true, cause })),
-          out,
-        )
-        const accounts = contacts.flatMap((c) => (c.accountId === null ? [] : [c.accountId]))
-        await rescoreAccounts(ctx, accounts, cause, out)
-        await writeRescore(tx, out)
-      })
-    } catch (error) {
-      if (!isUnavailable(error)) throw error
-      // a database restart: the page was not written; try it again shortly
-      logRetriedFailure(deps.logger, 'publish: a page of rescoring failed; retrying in 2 s', error, {
-        model: id,
-        version,
-      })
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, RETRY_MS)
-        deps.signal.addEventListener(
-          'abort',
-          () => {
-            clearTimeout(timer)
-            resolve()
-          },
-          { once: true },
-        )
-      })
-      continue
-    }
-    after = ids.at(-1)!
-    job.scored += ids.length
-    deps.onPage?.()
-    // let ingestion commits run between pages
-    await new Promise<void>((resolve) => setImmediate(resolve))
   }
+}
+
+/**
+ * Runs `work`; when the database is out of reach (a restart), waits and resolves undefined so
+ * the caller tries the page again. Other errors end the job.
+ */
+async function retried<T>(deps: PublishJobDeps, work: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await work()
+  } catch (error) {
+    if (!isUnavailable(error)) throw error
+    logRetriedFailure(deps.logger, 'publish: a page of rescoring failed; retrying in 2 s', error)
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, RETRY_MS)
+      deps.signal.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(timer)
+          resolve()
+        },
+        { once: true },
+      )
+    })
+    return undefined
+  }
+}
+
+function contextOf(deps: PublishJobDeps, current: PublishedModel, tx: StoreOps, now: number): RescoreContext {
+  return {
+    tx,
+    models: [current],
+    primaryId: deps.models.primary?.record.id,
+    now,
+    accounts: new Map(),
+    webhooks: deps.webhooks,
+    partitionCount: deps.store.partitionCount,
+  }
+}
+
+/** Refolds and scores a page of contacts with the published version (their accounts come after). */
+function rescoreContactPage(
+  deps: PublishJobDeps,
+  current: PublishedModel,
+  ids: readonly string[],
+  cause: TransitionCauseRef,
+): Promise<true> {
+  return deps.store.transaction(async (tx): Promise<true> => {
+    const now = deps.clock.now()
+    // lock and read the contacts (nothing changes): rescores of one contact never interleave
+    const contacts = await tx.upsertContacts(ids.map((contactId) => ({ id: contactId, at: now })))
+    const ctx = contextOf(deps, current, tx, now)
+    // changes owed to these contacts first, with every published model: the refold below
+    // is for this model only and would otherwise take them from the others
+    await rescoreOwed({ ...ctx, models: deps.models.published }, contacts)
+    const out = emptyOutput()
+    await rescoreContacts(
+      ctx,
+      contacts.map((contact) => ({ contact, newEvents: [], rebuild: true, cause })),
+      out,
+    )
+    await writeRescore(tx, out)
+    return true
+  })
+}
+
+/** Rolls up a page of accounts with the published version, from their members' scores. */
+function rescoreAccountPage(
+  deps: PublishJobDeps,
+  current: PublishedModel,
+  ids: readonly string[],
+  cause: TransitionCauseRef,
+): Promise<true> {
+  return deps.store.transaction(async (tx): Promise<true> => {
+    const ctx = contextOf(deps, current, tx, deps.clock.now())
+    const out = emptyOutput()
+    await rescoreAccounts(ctx, ids, cause, out)
+    await writeRescore(tx, out)
+    return true
+  })
 }

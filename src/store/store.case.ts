@@ -1149,6 +1149,27 @@ export function runStoreConformance(name: string, createStore: CreateStoreTarget
       })
     })
 
+    describe('accounts with members', () => {
+      it('lists the accounts that have members, by id, in keyset pages', async () => {
+        await store.upsertAccounts([
+          { id: 'a1', at: T0 },
+          { id: 'a2', at: T0 },
+          { id: 'a3', at: T0 },
+          { id: 'empty', at: T0 },
+        ])
+        await contacts(
+          { id: 'c1', accountId: 'a1', at: T0 },
+          { id: 'c2', accountId: 'a3', at: T0 },
+          { id: 'c3', accountId: 'a3', at: T0 },
+          { id: 'c4', accountId: 'a2', at: T0 },
+        )
+        await store.upsertContacts([{ id: 'c4', accountId: null, at: T0 + 1 }])
+        expect(await store.accountsWithMembers({ limit: 10 })).toEqual(['a1', 'a3'])
+        expect(await store.accountsWithMembers({ after: 'a1', limit: 10 })).toEqual(['a3'])
+        expect(await store.accountsWithMembers({ limit: 1 })).toEqual(['a1'])
+      })
+    })
+
     describe('rescores owed', () => {
       const owed = (contactId: string, at: number, extra: Partial<PendingRescoreWrite> = {}) => ({
         contactId,

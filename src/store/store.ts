@@ -51,6 +51,7 @@ import type {
   AccountMemberScore,
   AccountPage,
   AccountQuery,
+  AccountsWithMembersQuery,
   ContactEventList,
   ScoreWithState,
   StaleContactsQuery,
@@ -168,6 +169,8 @@ export interface StoreOps {
    * score.
    */
   staleContacts(query: StaleContactsQuery): Promise<string[]>
+  /** Ids of the accounts that have members, by id, in keyset pages. */
+  accountsWithMembers(query: AccountsWithMembersQuery): Promise<string[]>
   /** The scores of `contactIds` under one model (no state: lighter), in the order of `contactIds` (unscored ones left out). */
   scoresOf(modelId: string, contactIds: readonly string[]): Promise<ScoreRecord[]>
   /** The scores of `contactIds` under one model, with their stored state, in the order of `contactIds` (unscored ones left out). */

@@ -18,6 +18,13 @@ export interface StaleContactsQuery {
   readonly limit: number
 }
 
+/** Accounts that have members, by id, in keyset pages. */
+export interface AccountsWithMembersQuery {
+  /** Only account ids after this one; default: from the start. */
+  readonly after?: string | null | undefined
+  readonly limit: number
+}
+
 /** The events of one contact (see `contactEvents`), from a bulk read. */
 export interface ContactEventList {
   readonly contactId: string

@@ -10,6 +10,7 @@ import type {
   AccountMemberScore,
   AccountPage,
   AccountQuery,
+  AccountsWithMembersQuery,
   ContactEventList,
   ScoreWithState,
   StaleContactsQuery,
@@ -48,6 +49,27 @@ export async function staleContacts(exec: Executor, query: StaleContactsQuery): 
      LEFT JOIN contact_scores s ON s.model_id = ? AND s.contact_id = c.id AND s.model_version = ?
      WHERE s.contact_id IS NULL AND c.merged_into IS NULL ${after}
      ORDER BY c.id LIMIT ?`,
+    params,
+  )
+  return rows.map((r) => r.id)
+}
+
+export async function accountsWithMembers(
+  exec: Executor,
+  query: AccountsWithMembersQuery,
+): Promise<string[]> {
+  if (query === null || typeof query !== 'object') throw new StoreInputError('query', 'must be an object')
+  const params: SqlValue[] = []
+  let after = ''
+  if (query.after !== undefined && query.after !== null) {
+    after = 'AND a.id > ?'
+    params.push(v.text(query.after, 'after'))
+  }
+  params.push(v.positiveInteger(query.limit, 'limit'))
+  const rows = await exec.all<{ id: string }>(
+    `SELECT a.id AS id FROM accounts a
+     WHERE EXISTS (SELECT 1 FROM contacts c WHERE c.account_id = a.id) ${after}
+     ORDER BY a.id LIMIT ?`,
     params,
   )
   return rows.map((r) => r.id)

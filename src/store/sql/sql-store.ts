@@ -47,6 +47,7 @@ import type {
   AccountMemberScore,
   AccountPage,
   AccountQuery,
+  AccountsWithMembersQuery,
   ContactEventList,
   ScoreWithState,
   StaleContactsQuery,
@@ -185,6 +186,9 @@ export class SqlOps implements StoreOps {
   }
   staleContacts(query: StaleContactsQuery): Promise<string[]> {
     return rescore.staleContacts(this.exec, query)
+  }
+  accountsWithMembers(query: AccountsWithMembersQuery): Promise<string[]> {
+    return rescore.accountsWithMembers(this.exec, query)
   }
   scoresOf(modelId: string, contactIds: readonly string[]): Promise<ScoreRecord[]> {
     return rescore.scoresOf(this.exec, modelId, contactIds)
