@@ -200,10 +200,13 @@ export async function rescoreContacts(
   // stored states first, so the contacts that need all their events are read in one query
   const stored = new Map<string, Map<string, ScoreWithState>>()
   const refold = new Set<string>()
+  // when every contact is refolded (a publish), the stored states are not needed: read the scores alone
+  const allRebuilt = targets.every((t) => t.rebuild)
   for (const { record } of ctx.models) {
-    const byContact = new Map(
-      (await ctx.tx.scoresWithState(record.id, ids)).map((s) => [s.score.contactId, s]),
-    )
+    const rows: ScoreWithState[] = allRebuilt
+      ? (await ctx.tx.scoresOf(record.id, ids)).map((score) => ({ score, state: null }))
+      : await ctx.tx.scoresWithState(record.id, ids)
+    const byContact = new Map(rows.map((s) => [s.score.contactId, s]))
     stored.set(record.id, byContact)
     for (const t of targets) {
       const previous = byContact.get(t.contact.id)
