@@ -7,9 +7,10 @@
  *
  * Default: the three CSV files of bench/generate-data.ts (1M contacts, 20M events) loaded
  * into DuckDB tables with the types of bench/duckdb/read.sql (untimed), then each query run
- * `--runs` times into an in-memory table, alternating (the machine is shared: alternating
- * spreads its load over both), medians reported; then both results are compared contact by
- * contact (numbers within 1e-6, classes equal).
+ * `--runs` times into an in-memory table, alternating, and which goes first alternates too
+ * (the machine is shared: alternating spreads its load over both); medians of the wall time
+ * and of the process's CPU time reported; then both results are compared contact by contact
+ * (numbers within 1e-6, classes equal).
  *
  * `--parquet`: writes `--copies` copies of those files as Parquet (5 copies: 5M contacts,
  * 100M events; ids suffixed per copy), then scores them in a child process with DuckDB's
@@ -144,19 +145,27 @@ async function compare(): Promise<void> {
   const count = async (t: string) =>
     Number((await connection.runAndReadAll(`SELECT count(*) FROM ${t}`)).getRowsJS()[0]![0])
   const sql = compiledSql(await describeTables(connection))
-  const hand: number[] = []
-  const compiled: number[] = []
+  // wall time, and the process's CPU time (DuckDB's threads run in it): on a shared machine
+  // the CPU time is the steadier figure
+  const hand = { wall: [] as number[], cpu: [] as number[] }
+  const compiled = { wall: [] as number[], cpu: [] as number[] }
   for (let run = 0; run < runs; run++) {
-    for (const [name, query, times] of [
+    // alternate which goes first, so neither always runs after the other
+    const order = [
       ['hand', handSql, hand],
       ['compiled', sql, compiled],
-    ] as const) {
+    ] as const
+    for (const [name, query, times] of run % 2 === 0 ? order : [...order].reverse()) {
+      const cpuBefore = process.cpuUsage()
       const started = performance.now()
       await connection.run(`CREATE OR REPLACE TEMP TABLE scores_${name} AS ${query}`)
       const ms = performance.now() - started
-      times.push(ms)
+      const cpu = process.cpuUsage(cpuBefore)
+      const cpuMs = (cpu.user + cpu.system) / 1000
+      times.wall.push(ms)
+      times.cpu.push(cpuMs)
       process.stdout.write(
-        `${name === 'hand' ? 'hand-written' : 'compiled    '} SQL, run ${run + 1}: ${seconds(ms)}\n`,
+        `${name === 'hand' ? 'hand-written' : 'compiled    '} SQL, run ${run + 1}: ${seconds(ms)} wall, ${seconds(cpuMs)} CPU (load ${load()})\n`,
       )
     }
   }
@@ -175,9 +184,9 @@ async function compare(): Promise<void> {
     [
       '',
       `data:     ${(await count('contacts')).toLocaleString('en-US')} contacts, ${(await count('accounts')).toLocaleString('en-US')} accounts, ${(await count('events')).toLocaleString('en-US')} events (${dir}, loaded into tables in ${seconds(loadMs)}, untimed); DuckDB ${threads} threads`,
-      `hand-written bench/duckdb/score.sql: median ${seconds(median(hand))} of ${runs} [${hand.map(seconds).join(', ')}]`,
-      `compiled (leadscore sql --dialect duckdb): median ${seconds(median(compiled))} of ${runs} [${compiled.map(seconds).join(', ')}]`,
-      `ratio compiled / hand-written: ${(median(compiled) / median(hand)).toFixed(2)}`,
+      `hand-written bench/duckdb/score.sql: median ${seconds(median(hand.wall))} wall of ${runs} [${hand.wall.map(seconds).join(', ')}], CPU ${seconds(median(hand.cpu))} [${hand.cpu.map(seconds).join(', ')}]`,
+      `compiled (leadscore sql --dialect duckdb): median ${seconds(median(compiled.wall))} wall of ${runs} [${compiled.wall.map(seconds).join(', ')}], CPU ${seconds(median(compiled.cpu))} [${compiled.cpu.map(seconds).join(', ')}]`,
+      `ratio compiled / hand-written: ${(median(compiled.wall) / median(hand.wall)).toFixed(2)} wall, ${(median(compiled.cpu) / median(hand.cpu)).toFixed(2)} CPU`,
       `results: ${mismatches} contacts differ (fit, engagement, total within 1e-6; grade, level, label, band, stage)`,
       `load:     ${load()} (1, 5, 15 min) after the runs`,
       '',

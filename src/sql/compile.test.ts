@@ -107,6 +107,51 @@ describe('compiled SQL on DuckDB, construct by construct', () => {
     expect((await score(count, data)).get('c')!.engagement).toBeCloseTo(10 * 0.5 ** 0.1, 9)
   })
 
+  it('distinct and perDays rules on different events share one pass and keep their own values', async () => {
+    const doc: ModelDocument = {
+      format: 'leadscore/v1',
+      id: 'shared',
+      engagement: {
+        max: 100,
+        groups: [
+          {
+            id: 'g',
+            rules: [
+              { id: 'open', when: { event: 'Email Opened' }, points: 1, decay: 'none', distinct: 'email_id' },
+              { id: 'read', when: { event: 'page' }, points: 2, decay: 'none', distinct: 'path' },
+              { id: 'week', when: { event: 'Demo' }, points: 5, decay: 'none', occurrences: { perDays: 7 } },
+              { id: 'again', when: { event: 'page' }, points: 3, decay: 'none', distinct: 'email_id' },
+            ],
+          },
+        ],
+      },
+    }
+    const events = [
+      event('c', 'Email Opened', 3, { email_id: 'm1', path: '/a' }),
+      event('c', 'Email Opened', 2, { email_id: 'M1 ', path: '/b' }),
+      event('c', 'Email Opened', 1, { email_id: 'm2' }),
+      event('c', 'page', 3, { path: '/a', email_id: 'm1' }),
+      event('c', 'page', 2, { path: '/a' }),
+      event('c', 'page', 1, { path: '/b' }),
+      event('c', 'Demo', 0.1),
+      event('c', 'Demo', 0.2),
+      event('c', 'Demo', 30),
+    ]
+    const rows = await score(doc, { contacts: [contact('c'), contact('none')], accounts: [], events })
+    const buckets = new Set([0.1, 0.2, 30].map((d) => Math.floor((AS_OF - d * DAY_MS) / (7 * DAY_MS)))).size
+    // opens: m1, m2 (1 each); pages: /a, /b (2 each); demo: one per week; `again` reads pages
+    // by email_id: m1 and the missing value (3 each)
+    expect(rows.get('c')!.engagement).toBe(2 * 1 + 2 * 2 + 5 * buckets + 2 * 3)
+    expect(rows.get('none')!.engagement).toBe(0)
+    const engine = evaluateContact(
+      compileModel(doc),
+      { id: 'c', properties: {} },
+      events.map((e) => ({ id: e.id, name: e.name, ts: e.ts, properties: e.props })),
+      AS_OF,
+    )
+    expect(rows.get('c')!.engagement).toBeCloseTo(engine.engagement, 9)
+  })
+
   it('a count that holds with no event gives nothing, as evaluateContact says', async () => {
     const doc = oneRule({ when: { event: 'page' }, count: { lt: 3 } })
     const rows = await score(doc, { contacts: [contact('quiet')], accounts: [], events: [] })
@@ -214,6 +259,33 @@ describe('compiled SQL on DuckDB, construct by construct', () => {
       account_band: 'target',
     })
     expect(rows.get('solo')).toMatchObject({ account_id: null, account_engagement: null })
+  })
+
+  it('committee roles read a member’s numbers, not its classes, as the engine does', async () => {
+    const doc: ModelDocument = {
+      format: 'leadscore/v1',
+      id: 'roles',
+      engagement: {
+        max: 100,
+        groups: [{ id: 'g', rules: [{ id: 'r', when: { event: 'page' }, points: 10, decay: 'none' }] }],
+        levels: { 1: 5 },
+      },
+      accounts: {
+        engagement: { rollup: 'sum' },
+        committee: {
+          roles: [
+            { id: 'by-number', when: { 'score.engagement': { gte: 10 } }, points: 3 },
+            { id: 'by-level', when: { 'score.level': '1' }, points: 4 },
+          ],
+        },
+      },
+    }
+    const rows = await score(doc, {
+      contacts: [contact('m', { account_id: 'a1' })],
+      accounts: [{ id: 'a1', props: {} }],
+      events: [event('m', 'page', 1)],
+    })
+    expect(rows.get('m')).toMatchObject({ level: '1', account_engagement: 13 })
   })
 })
 

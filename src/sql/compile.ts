@@ -164,6 +164,15 @@ class QueryWriter {
   readonly #contactColumns = new Map<string, string>()
   readonly #accountColumns = new Map<string, string>()
   readonly #eventColumns = new Map<string, string>()
+  /** The event names the rules test, each mapped to a number once per event (`__k`). */
+  readonly #eventCodes = new Map<string, number>()
+  /**
+   * Per event property, the codes of the event names its readers select (null: some reader
+   * reads it on any event): its trimmed text is computed only for those events.
+   */
+  readonly #eventReaders = new Map<string, Set<number> | null>()
+  /** The codes of the names the rule being written selects (null: any event). */
+  #reader: ReadonlySet<number> | null = null
   readonly #asOf: string
 
   readonly model: CompiledModel
@@ -260,6 +269,7 @@ class QueryWriter {
       alias = `_${relation[0]}${map.size}`
       map.set(field, alias)
     }
+    if (relation === 'events') this.#noteEventReader(field)
     if ((relation === 'events' || relation === 'contacts') && type === 'text') {
       return {
         kind: type,
@@ -269,6 +279,45 @@ class QueryWriter {
       }
     }
     return { kind: type, sql: this.id(alias) }
+  }
+
+  /** The number of an event name (lower-cased), given on first use. */
+  eventCode(name: string): number {
+    let code = this.#eventCodes.get(name)
+    if (code === undefined) {
+      code = this.#eventCodes.size + 1
+      this.#eventCodes.set(name, code)
+    }
+    return code
+  }
+
+  /** Boolean: the event's name is one of `names` (compares its number, never NULL). */
+  eventIs(names: ReadonlySet<string>): string {
+    const codes = [...names].map((n) => this.eventCode(n))
+    const k = this.id('__k')
+    return codes.length === 1 ? `(${k} = ${codes[0]})` : `(${k} IN (${codes.join(', ')}))`
+  }
+
+  /** Runs `write` with the rule's event names as the readers of the event properties it reads. */
+  readingFor<T>(names: ReadonlySet<string> | null, write: () => T): T {
+    this.#reader = names === null ? null : new Set([...names].map((n) => this.eventCode(n)))
+    try {
+      return write()
+    } finally {
+      this.#reader = null
+    }
+  }
+
+  #noteEventReader(field: string): void {
+    const reader = this.#reader
+    if (!this.#eventReaders.has(field)) {
+      this.#eventReaders.set(field, reader === null ? null : new Set(reader))
+      return
+    }
+    const known = this.#eventReaders.get(field)
+    if (known === null || known === undefined) return
+    if (reader === null) this.#eventReaders.set(field, null)
+    else for (const c of reader) known.add(c)
   }
 
   decay(decay: CompiledDecay, ts: string): string {
@@ -352,13 +401,16 @@ class QueryWriter {
     const eventScope: ConditionScope = {
       field: (name) => this.propertyValue('events', name),
       history: () => undefined,
-      eventName: this.id('__lname'),
+      eventIs: (names) => this.eventIs(names),
     }
+    this.#eventReaders.clear()
     const ruleWhen = ruleDocs.map((r, i) =>
-      this.conditions.condition(
-        r.when,
-        eventScope,
-        `engagement.groups[${rules[i]!.groupIndex}].rules[${rulePosition(model, i)}].when`,
+      this.readingFor(ruleNames(r), () =>
+        this.conditions.condition(
+          r.when,
+          eventScope,
+          `engagement.groups[${rules[i]!.groupIndex}].rules[${rulePosition(model, i)}].when`,
+        ),
       ),
     )
     const matchColumns: [string, string][] = []
@@ -406,9 +458,11 @@ class QueryWriter {
     if (hasEvents) {
       const distinctKeys = rules.map((rule) => {
         if (rule.distinct === undefined || rule.occurrences.kind === 'first') return undefined
-        const value = this.propertyValue('events', rule.distinct)
-        if (value.kind === 'missing') return 'NULL'
-        return this.conditions.normalized(value, `engagement.rules[${rule.index}].distinct`) ?? 'NULL'
+        return this.readingFor(ruleNames(ruleDocs[rule.index]!), () => {
+          const value = this.propertyValue('events', rule.distinct!)
+          if (value.kind === 'missing') return 'NULL'
+          return this.conditions.normalized(value, `engagement.rules[${rule.index}].distinct`) ?? 'NULL'
+        })
       })
       const timeColumn = cols.time ?? 'timestamp'
       const timeType = this.columnType('events', timeColumn) ?? 'text'
@@ -418,30 +472,48 @@ class QueryWriter {
           : timeType === 'number'
             ? `CAST(${this.id(timeColumn)} AS ${d.name === 'clickhouse' ? 'Float64' : 'DOUBLE PRECISION'})`
             : d.parseEventTime(this.id(timeColumn))
+      const eventColumn = this.id(cols.event ?? 'event')
       const eventsSql = (names?: ReadonlySet<string> | null, trimmedNames?: ReadonlySet<string>) =>
         `SELECT ${[
           `${this.id(cols.contactId ?? 'contact_id')} AS ${this.id('__cid')}`,
           `${ts} AS ${this.id('__ts')}`,
-          `${this.id(cols.event ?? 'event')} AS ${this.id('__name')}`,
-          `${d.lower(this.id(cols.event ?? 'event'))} AS ${this.id('__lname')}`,
-          `${d.lower(d.trim(this.id(cols.event ?? 'event')))} AS ${this.id('__tname')}`,
-          ...[...this.#eventColumns].flatMap(([field, alias]) => {
-            // text properties also trimmed once per event (and lower-cased in the next step)
-            const raw = `${this.id(field)} AS ${this.id(alias)}`
-            if ((this.columnType('events', field) ?? 'text') !== 'text') return [raw]
-            return [raw, `${d.trim(this.id(field))} AS ${this.id(`${alias}t`)}`]
-          }),
+          `${d.lower(eventColumn)} AS ${this.id('__lname')}`,
+          `${d.lower(d.trim(eventColumn))} AS ${this.id('__tname')}`,
+          ...[...this.#eventColumns].map(([field, alias]) => `${this.id(field)} AS ${this.id(alias)}`),
         ].join(
           ', ',
         )}\n  FROM ${tableName(this.options.tables.events!, (p) => this.id(p))}\n  WHERE ${ts} <= ${asOf}${this.#nameFilter(names, trimmedNames)}`
-      const lowered = [...this.#eventColumns]
-        .filter(([field]) => (this.columnType('events', field) ?? 'text') === 'text')
-        .map(([, alias]) => `${d.lower(this.id(`${alias}t`))} AS ${this.id(`${alias}n`)}`)
+      // the name as a number, once per event: the rules compare numbers, not texts
+      const codes = [...this.#eventCodes]
+      const code =
+        codes.length === 0
+          ? []
+          : [
+              `(CASE ${codes.map(([name, k]) => `WHEN ${this.id('__lname')} = ${d.str(name)} THEN ${k}`).join(' ')} ELSE 0 END) AS ${this.id('__k')}`,
+            ]
+      // text properties trimmed once per event, only for the events whose rules read them
+      const textColumns = [...this.#eventColumns].filter(
+        ([field]) => (this.columnType('events', field) ?? 'text') === 'text',
+      )
+      const trimmed = textColumns.map(([field, alias]) => {
+        const readers = this.#eventReaders.get(field)
+        const trim = d.trim(this.id(alias))
+        const guarded =
+          readers === null || readers === undefined || readers.size === 0
+            ? trim
+            : `CASE WHEN ${this.id('__k')} IN (${[...readers].join(', ')}) THEN ${trim} END`
+        return `${guarded} AS ${this.id(`${alias}t`)}`
+      })
+      const lowered = textColumns.map(
+        ([, alias]) => `${d.lower(this.id(`${alias}t`))} AS ${this.id(`${alias}n`)}`,
+      )
+      const over = (sql: string, columns: readonly string[], alias: string) =>
+        columns.length === 0
+          ? sql
+          : `SELECT *, ${columns.join(', ')} FROM (${sql})${d.ctes ? ` AS ${this.id(alias)}` : ''}`
       // `names`: only events with these names (pushed down to the scan); the events a rule can select
       const evnSql = (names?: ReadonlySet<string> | null, trimmedNames?: ReadonlySet<string>) =>
-        lowered.length === 0
-          ? eventsSql(names, trimmedNames)
-          : `SELECT *, ${lowered.join(', ')} FROM (${eventsSql(names, trimmedNames)})${d.ctes ? ` AS ${this.id('e0')}` : ''}`
+        over(over(over(eventsSql(names, trimmedNames), code, 'e0'), trimmed, 'e1'), lowered, 'e2')
       // the main pass reads only the events some rule, history test or activity can match
       const used = usedNames(ruleDocs, model)
       const ev = this.relation('ev', evnSql(used?.names ?? null, used?.trimmed))
@@ -468,6 +540,37 @@ class QueryWriter {
       matched = this.layer('ea_in', this.layer('em', ev, matchColumns), emColumns)
 
       const tsCol = this.id('__ts')
+      const cid = this.id('__cid')
+      const bucketOf = (rule: CompiledEngagementRule, ts: string) =>
+        rule.occurrences.kind === 'perDays'
+          ? `floor(${ts} / ${this.num(rule.occurrences.days * DAY_MS)})`
+          : undefined
+      // `distinct` / `perDays` rules no two of which select the same event name: one pass over
+      // the events for all of them, grouped by every rule's value at once (an event has at most
+      // one), instead of one pass each
+      const batch = selectionBatch(rules, ruleDocs)
+      const firstLevel = new Map<number, string>()
+      let batchValues: string | undefined
+      const batchColumns: string[] = []
+      if (batch.length >= 2) {
+        const alias = (name: string) => (d.ctes ? ` AS ${this.id(name)}` : '')
+        const needed = [...new Set(batch.flatMap((i) => this.#selectionWhens(i)))].sort((x, y) => x - y)
+        const names = new Set(batch.flatMap((i) => [...(ruleNames(ruleDocs[i]!) ?? [])]))
+        const withWhen = `SELECT *, ${needed.map((k) => `${ruleWhen[k]} AS ${this.id(`_w${k}`)}`).join(', ')} FROM (${evnSql(names)})${alias('e')}`
+        const keyed = `SELECT ${[
+          cid,
+          tsCol,
+          ...batch.flatMap((i) => [
+            `${assigned[i]} AS ${this.id(`_sa${i}`)}`,
+            `(CASE WHEN ${assigned[i]} THEN ${distinctKeys[i] ?? bucketOf(rules[i]!, tsCol)} END) AS ${this.id(`_sd${i}`)}`,
+          ]),
+        ].join(', ')} FROM (${withWhen})${alias('w')}`
+        batchValues = this.relation(
+          'sel_value',
+          `SELECT ${[cid, ...batch.map((i) => `${d.aggIf('min', tsCol, this.id(`_sa${i}`))} AS ${this.id(`_v${i}`)}`)].join(', ')} FROM (${keyed})${alias('s')} GROUP BY ${[cid, ...batch.map((i) => this.id(`_sd${i}`))].join(', ')}`,
+        )
+        for (const i of batch) firstLevel.set(i, this.id(`_v${i}`))
+      }
       for (const rule of rules) {
         const i = rule.index
         const a = this.id(`_a${i}`)
@@ -481,15 +584,26 @@ class QueryWriter {
           sources.push({ kind: 'first', ts: this.id(`_t${i}`) })
         } else if (rule.distinct !== undefined || rule.occurrences.kind === 'perDays') {
           // the earliest event per distinct value, then (perDays) per bucket, then the window
-          const bucket = (ts: string) =>
-            rule.occurrences.kind === 'perDays'
-              ? `floor(${ts} / ${this.num(rule.occurrences.days * DAY_MS)})`
-              : undefined
-          const cid = this.id('__cid')
+          const bucket = (ts: string) => bucketOf(rule, ts)
           // each level names its earliest time anew: ClickHouse would read `min(x) AS x` in GROUP BY
           let selected: string
           let selTs = tsCol
-          if (rule.distinct !== undefined) {
+          // the batch's relation has a row per value of each rule: NULL in the other rules' rows
+          let nullable = false
+          const batchTs = firstLevel.get(i)
+          if (batchTs !== undefined && batchValues !== undefined) {
+            selected = batchValues
+            selTs = batchTs
+            nullable = true
+            if (rule.distinct !== undefined && rule.occurrences.kind === 'perDays') {
+              selected = this.relation(
+                `sel${i}_bucket`,
+                `SELECT ${cid}, min(${selTs}) AS ${this.id('__tb')} FROM ${selected} WHERE ${selTs} IS NOT NULL GROUP BY ${cid}, ${bucket(selTs)}`,
+              )
+              selTs = this.id('__tb')
+              nullable = false
+            }
+          } else if (rule.distinct !== undefined) {
             selected = this.relation(
               `sel${i}_value`,
               `SELECT ${cid}, min(${tsCol}) AS ${this.id('__tv')} FROM ${this.#selectionSource(evnSql(ruleNames(ruleDocs[i]!)), i, ruleWhen, assigned[i]!, distinctKeys[i])} GROUP BY ${cid}, ${this.id(`_d${i}`)}`,
@@ -510,19 +624,28 @@ class QueryWriter {
             )
             selTs = this.id('__tb')
           }
-          const t = d.true
           const selRange = (lo: number | undefined) =>
-            lo === undefined || !Number.isFinite(lo) ? t : `${selTs} >= ${this.num(lo)}`
+            lo === undefined || !Number.isFinite(lo)
+              ? nullable
+                ? `${selTs} IS NOT NULL`
+                : d.true
+              : `${selTs} >= ${this.num(lo)}`
           const columns = rule.count
             ? [
                 `${d.aggIf('count', '', selRange(from))} AS ${this.id(`_n${i}`)}`,
                 `${d.aggIf('max', selTs, selRange(from))} AS ${this.id(`_m${i}`)}`,
               ]
             : [`${d.aggIf('sum', this.points(rule, selTs), selRange(windowFrom))} AS ${this.id(`_s${i}`)}`]
-          selections.push([
-            this.relation(`sel${i}`, `SELECT ${cid}, ${columns.join(', ')} FROM ${selected} GROUP BY ${cid}`),
-            '__cid',
-          ])
+          if (selected === batchValues) batchColumns.push(...columns)
+          else {
+            selections.push([
+              this.relation(
+                `sel${i}`,
+                `SELECT ${cid}, ${columns.join(', ')} FROM ${selected} GROUP BY ${cid}`,
+              ),
+              '__cid',
+            ])
+          }
           sources.push(
             rule.count
               ? { kind: 'count', n: this.id(`_n${i}`), newest: this.id(`_m${i}`) }
@@ -536,6 +659,15 @@ class QueryWriter {
           aggregates.push([`_s${i}`, d.aggIf('sum', summed(rule), inRange(windowFrom, a))])
           sources.push({ kind: 'sum', column: this.id(`_s${i}`) })
         }
+      }
+      if (batchValues !== undefined && batchColumns.length > 0) {
+        selections.push([
+          this.relation(
+            'sel',
+            `SELECT ${cid}, ${batchColumns.join(', ')} FROM ${batchValues} GROUP BY ${cid}`,
+          ),
+          '__cid',
+        ])
       }
       model.history.forEach((test, k) => {
         const from = this.since(test.withinDays)
@@ -657,13 +789,18 @@ class QueryWriter {
     assigned: string,
     key: string | undefined,
   ): string {
-    const rule = this.model.engagement.rules[i]!
-    const group = this.model.engagement.groups[rule.groupIndex]!
-    const needed = group.mode === 'first' ? group.rules.filter((r) => r.index <= i).map((r) => r.index) : [i]
+    const needed = this.#selectionWhens(i)
     const alias = (name: string) => (this.d.ctes ? ` AS ${this.id(name)}` : '')
     const matches = needed.map((k) => `${ruleWhen[k]} AS ${this.id(`_w${k}`)}`).join(', ')
     const keyColumn = key === undefined ? '' : `, ${key} AS ${this.id(`_d${i}`)}`
     return `(SELECT ${this.id('__cid')}, ${this.id('__ts')}${keyColumn} FROM (SELECT *, ${matches} FROM (${evSql})${alias('e')})${alias('w')} WHERE ${assigned})${alias('s')}`
+  }
+
+  /** The rules whose `when` rule `i`'s selection reads: itself, and the rules before it in a `first` group. */
+  #selectionWhens(i: number): number[] {
+    const rule = this.model.engagement.rules[i]!
+    const group = this.model.engagement.groups[rule.groupIndex]!
+    return group.mode === 'first' ? group.rules.filter((r) => r.index <= i).map((r) => r.index) : [i]
   }
 
   #accountsRelation(): string | undefined {
@@ -938,7 +1075,8 @@ class QueryWriter {
     ])
     const accounts = doc.accounts
     if (accounts) {
-      const all = scoreScope(['grade', 'level', 'label', 'band', 'stage', 'journey'], true)
+      // as the engine reads a member (src/core/account.ts): its numbers, no classes, no segments
+      const all = scoreScope([], false)
       const committee: [string, string][] = (accounts.committee?.roles ?? []).map((r, i) => [
         `_role${i}`,
         this.conditions.condition(r.when, all, `accounts.committee.roles[${i}].when`),
@@ -1100,6 +1238,27 @@ class QueryWriter {
 function rulePosition(model: CompiledModel, index: number): number {
   const rule = model.engagement.rules[index]!
   return model.engagement.groups[rule.groupIndex]!.rules.findIndex((r) => r.index === index)
+}
+
+/**
+ * The `distinct` / `perDays` rules (indexes) that can share one pass over the events: each
+ * selects events by name (its top-level `event`), and no two select the same name.
+ */
+function selectionBatch(
+  rules: readonly CompiledEngagementRule[],
+  docs: readonly { readonly when: Condition }[],
+): number[] {
+  const batch: number[] = []
+  const taken = new Set<string>()
+  for (const rule of rules) {
+    if (rule.occurrences.kind === 'first') continue
+    if (rule.distinct === undefined && rule.occurrences.kind !== 'perDays') continue
+    const names = ruleNames(docs[rule.index]!)
+    if (names === null || names.size === 0 || [...names].some((n) => taken.has(n))) continue
+    for (const n of names) taken.add(n)
+    batch.push(rule.index)
+  }
+  return batch
 }
 
 /** The lower-cased names of the events a rule can match (its top-level `event`), or null for any. */

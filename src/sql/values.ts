@@ -44,8 +44,11 @@ export interface ConditionScope {
   field(name: string, path: string): SqlValue
   /** The boolean column of `did` test `test`, or undefined where history cannot be read. */
   history(test: HistoryTest, path: string): string | undefined
-  /** The event name lower-cased (not trimmed, as the engine matches `event`), in engagement rules. */
-  readonly eventName?: string | undefined
+  /**
+   * In engagement rules: a boolean (never NULL) that holds when the event's name, lower-cased
+   * (not trimmed, as the engine matches `event`), is one of `names` (lower-cased, not empty).
+   */
+  readonly eventIs?: ((names: ReadonlySet<string>) => string) | undefined
 }
 
 /** Writes conditions for one dialect, collecting what it cannot express. */
@@ -80,15 +83,11 @@ export class ConditionWriter {
       } else if (key === 'event') {
         const names = eventNames(spec as string | readonly string[])
         if (names === null) continue
-        if (scope.eventName === undefined) {
+        if (scope.eventIs === undefined) {
           parts.push(this.d.false)
           continue
         }
-        parts.push(
-          names.size === 0
-            ? this.d.false
-            : this.d.isTrue(`${scope.eventName} IN (${[...names].map((n) => this.d.str(n)).join(', ')})`),
-        )
+        parts.push(names.size === 0 ? this.d.false : scope.eventIs(names))
       } else {
         parts.push(this.valueTest(spec as Operators | Scalar | readonly Scalar[], scope.field(key, at), at))
       }
