@@ -38,33 +38,26 @@ export function selectEvents(
     total += i - from
     keep[k + 1] = total
   }
+  const copy = <T extends Float64Array | Int32Array>(source: T, target: T): T => {
+    copyRanges(source, target, starts, keep)
+    return target
+  }
+  let ids: string[] | undefined
+  if (events.ids !== undefined && only === undefined) {
+    ids = new Array<string>(total)
+    for (let k = 0; k < n; k++)
+      for (let j = 0, to = keep[k]!, length = keep[k + 1]! - to; j < length; j++)
+        ids[to + j] = events.ids[starts[k]! + j]!
+  }
   const out = {
-    ts: new Float64Array(total),
-    name: new Int32Array(total),
-    idHash: new Float64Array(total),
-    ids: events.ids === undefined || only !== undefined ? undefined : new Array<string>(total),
+    ts: copy(ts, new Float64Array(total)),
+    name: copy(events.name, new Int32Array(total)),
+    idHash: copy(events.idHash, new Float64Array(total)),
+    ids,
   }
-  const kept = [...events.properties].filter(([key]) => only === undefined || only.has(key))
-  const columns = kept.map(([key, column]) => ({
-    key,
-    column,
-    codes: new Int32Array(total),
-  }))
-  // element by element: a contact has a few dozen events, too few for a typed-array view each
-  const codes = columns.map((p) => [p.column.codes, p.codes] as const)
-  for (let k = 0; k < n; k++) {
-    const length = keep[k + 1]! - keep[k]!
-    if (length === 0) continue
-    const from = starts[k]!
-    const to = keep[k]!
-    for (let j = 0; j < length; j++) {
-      out.ts[to + j] = ts[from + j]!
-      out.name[to + j] = events.name[from + j]!
-      out.idHash[to + j] = events.idHash[from + j]!
-    }
-    if (out.ids !== undefined) for (let j = 0; j < length; j++) out.ids[to + j] = events.ids![from + j]!
-    for (const [source, target] of codes) for (let j = 0; j < length; j++) target[to + j] = source[from + j]!
-  }
+  const columns = [...events.properties]
+    .filter(([key]) => only === undefined || only.has(key))
+    .map(([key, column]) => ({ key, column, codes: copy(column.codes, new Int32Array(total)) }))
   const properties = new Map<string, PropertyColumn>()
   for (const p of columns) properties.set(p.key, { codes: p.codes, values: p.column.values })
   return {
@@ -77,6 +70,25 @@ export function selectEvents(
     idHash: out.idHash,
     ids: out.ids,
     properties,
+  }
+}
+
+/**
+ * Copies `source[starts[k] ..]` to `target[keep[k] .. keep[k + 1]]` for every k: element by
+ * element for the few events of most contacts, as a block for the many of some.
+ */
+function copyRanges(
+  source: Float64Array | Int32Array,
+  target: Float64Array | Int32Array,
+  starts: Int32Array,
+  keep: Int32Array,
+): void {
+  for (let k = 0; k < starts.length; k++) {
+    const to = keep[k]!
+    const length = keep[k + 1]! - to
+    const from = starts[k]!
+    if (length > 64) target.set(source.subarray(from, from + length), to)
+    else for (let j = 0; j < length; j++) target[to + j] = source[from + j]!
   }
 }
 

@@ -8,8 +8,9 @@
  */
 
 import { usesHistory } from '../core/columnar/contact-conditions.js'
+import { EventTest, nameIndex } from '../core/columnar/event-match.js'
 import { candidateNames } from '../core/columnar/rule-points.js'
-import type { CompiledModel } from '../core/compile.js'
+import type { CompiledEngagementRule, CompiledModel } from '../core/compile.js'
 import { DAY_MS } from '../core/input.js'
 import type { Condition } from '../core/model/types.js'
 import type { LeadData } from './leads.js'
@@ -96,8 +97,8 @@ export function mqlNeeds(model: CompiledModel, threshold?: number): Needs[] | nu
 
 /** A negative rule whose points fade (decay, window): it gives back at most its points per event seen, at most its floor. */
 interface Fading {
-  /** 1 for the event names it can select. */
-  readonly names: Uint8Array
+  /** 1 for the event rows it selects. */
+  readonly marks: Uint8Array
   readonly points: number
   readonly floor: number
   /** Per lead: events of those names seen so far. */
@@ -116,10 +117,7 @@ export class MqlBound {
   readonly #model: CompiledModel
   readonly #data: LeadData
   readonly #needs: readonly Needs[]
-  /**
-   * Per event name: the points a new event of it may add at most (in a `sum` group every
-   * positive rule that can select it, in a `first` group the largest of them).
-   */
+  /** Per event row: the points it may add at most (see the constructor). */
   readonly #gain: Float64Array
   /** Added to every bound: count rules (either way at most their points), positive inactivity. */
   readonly #always: number
@@ -128,7 +126,7 @@ export class MqlBound {
   /** Negative inactivity: its points, given back at most once after a new event. */
   readonly #inactivity: number
   readonly #inactivityMs: number
-  /** 1 for the names whose every event is an activity event (so inactivity does not apply after one). */
+  /** 1 for the event rows that are activity (inactivity does not apply for a while after one). */
   readonly #active: Uint8Array
   /** Negative rules that fade (decay, window): name marks, points, floor; events seen per lead. */
   readonly #fading: readonly Fading[]
@@ -151,39 +149,37 @@ export class MqlBound {
     this.#needs = needs
     const { events } = data
     const n = data.contacts.length
-    const names = events.names.length
     const ruleDocs = (model.document.engagement?.groups ?? []).flatMap((g) => [...g.rules])
-    const nameMarks = (r: number) => {
-      const marks = new Uint8Array(names)
-      const codes = candidateNames(events, ruleDocs[r]?.when)
-      if (codes === null) marks.fill(1)
-      else for (const code of codes) marks[code] = 1
-      return marks
-    }
-    this.#gain = new Float64Array(names)
+    // per event: the points it may add at most (in a `sum` group every positive rule that
+    // selects it, in a `first` group the largest of them); marks of the negative rules that fade
+    const gain = new Float64Array(events.length)
+    const inGroup = new Float64Array(events.length)
     let always = 0
     const fading: Fading[] = []
     for (const group of model.engagement.groups) {
-      const gain = new Float64Array(names)
+      inGroup.fill(0)
       for (const rule of group.rules) {
         if (rule.count !== undefined) {
           always += Math.abs(rule.points)
           continue
         }
-        const marks = nameMarks(rule.index)
-        if (rule.points > 0) {
-          for (let k = 0; k < names; k++) {
-            if (marks[k] === 0) continue
-            // in a `first` group an event counts for one rule only
-            gain[k] = group.mode === 'first' ? Math.max(gain[k]!, rule.points) : gain[k]! + rule.points
-          }
-        } else if (rule.points < 0 && (rule.decay.kind !== 'none' || rule.windowDays !== undefined)) {
+        const fades = rule.points < 0 && (rule.decay.kind !== 'none' || rule.windowDays !== undefined)
+        if (rule.points <= 0 && !fades) continue
+        const marks = fades ? new Uint8Array(events.length) : undefined
+        const p = rule.points
+        const first = group.mode === 'first'
+        forEachSelected(events, ruleDocs[rule.index]?.when, rule, (i) => {
+          if (marks !== undefined) marks[i] = 1
+          else inGroup[i] = first ? Math.max(inGroup[i]!, p) : inGroup[i]! + p
+        })
+        if (marks !== undefined) {
           const floor = rule.min !== undefined && rule.min <= 0 ? -rule.min : Number.POSITIVE_INFINITY
-          fading.push({ names: marks, points: -rule.points, floor, seen: new Int32Array(n) })
+          fading.push({ marks, points: -p, floor, seen: new Int32Array(n) })
         }
       }
-      for (let k = 0; k < names; k++) this.#gain[k]! += gain[k]!
+      for (let i = 0; i < gain.length; i++) gain[i]! += inGroup[i]!
     }
+    this.#gain = gain
     let empty = 0
     for (const group of model.engagement.groups) empty += clamp(0, group.min, group.max)
     this.#empty = empty
@@ -193,7 +189,7 @@ export class MqlBound {
     this.#always = always
     this.#inactivity = inactivityPoints < 0 ? -inactivityPoints : 0
     this.#inactivityMs = (inactivity?.afterDays ?? 0) * DAY_MS
-    this.#active = activityNames(model, events)
+    this.#active = activityRows(model, events)
     this.#fading = fading
     this.#likelihood = new Float64Array(n)
     const likelihood = data.contacts.likelihood
@@ -216,7 +212,7 @@ export class MqlBound {
   advance(t: number): void {
     this.#now = t
     const { events } = this.#data
-    const { ts, name, offsets } = events
+    const { ts, offsets } = events
     const gain = this.#gain
     const fading = this.#fading
     const active = this.#active
@@ -227,10 +223,9 @@ export class MqlBound {
       if (i === end || ts[i]! > t) continue
       let rise = 0
       for (; i < end && ts[i]! <= t; i++) {
-        const code = name[i]!
-        rise += gain[code]!
-        if (active[code] === 1) this.#lastActive[c] = ts[i]!
-        for (const f of fading) if (f.names[code] === 1) f.seen[c]!++
+        rise += gain[i]!
+        if (active[i] === 1) this.#lastActive[c] = ts[i]!
+        for (let f = 0; f < fading.length; f++) if (fading[f]!.marks[i] === 1) fading[f]!.seen[c]!++
       }
       this.#cursor[c] = i
       this.#rise[c]! += rise
@@ -284,34 +279,47 @@ export class MqlBound {
   }
 }
 
+/** Calls `visit(i)` for every event row that engagement `rule` (its `when` as written: `doc`) selects. */
+function forEachSelected(
+  events: LeadData['events'],
+  doc: Condition | undefined,
+  rule: CompiledEngagementRule,
+  visit: (i: number) => void,
+): void {
+  const test = new EventTest(events, rule.when, rule.fields)
+  const names = candidateNames(events, doc)
+  if (names === null) {
+    for (let i = 0; i < events.length; i++) if (test.matches(i)) visit(i)
+    return
+  }
+  const { start, positions } = nameIndex(events)
+  for (const code of names)
+    for (let k = start[code]!; k < start[code + 1]!; k++)
+      if (test.matches(positions[k]!)) visit(positions[k]!)
+}
+
 /** `value` within `[min, max]` (absent bounds do not clamp). */
 function clamp(value: number, min: number | undefined, max: number | undefined): number {
   return Math.min(Math.max(value, min ?? Number.NEGATIVE_INFINITY), max ?? Number.POSITIVE_INFINITY)
 }
 
-/**
- * The event names whose every event counts as activity for inactivity: those it lists, or
- * the names of positive rules that test the name only (`when: { event: Demo Requested }`).
- */
-function activityNames(model: CompiledModel, events: LeadData['events']): Uint8Array {
-  const marks = new Uint8Array(events.names.length)
+/** The event rows that count as activity for inactivity: of the names it lists, or selected by a rule with positive points. */
+function activityRows(model: CompiledModel, events: LeadData['events']): Uint8Array {
+  const marks = new Uint8Array(events.length)
   const inactivity = model.engagement.inactivity
   if (inactivity === undefined) return marks
-  if (inactivity.activity !== null) {
-    events.names.forEach((name, k) => {
-      if (inactivity.activity!.has(name.trim().toLowerCase())) marks[k] = 1
-    })
+  const activity = inactivity.activity
+  if (activity !== null) {
+    const named = events.names.map((name) => activity.has(name.trim().toLowerCase()))
+    for (let i = 0; i < events.length; i++) if (named[events.name[i]!]) marks[i] = 1
     return marks
   }
   const docs = (model.document.engagement?.groups ?? []).flatMap((g) => [...g.rules])
-  for (const rule of model.engagement.rules) {
-    const when = docs[rule.index]?.when
-    if (rule.points <= 0 || when === undefined || Object.keys(when).length !== 1) continue
-    const spec = when.event
-    const named = typeof spec === 'string' ? spec !== 'any' : Array.isArray(spec) && !spec.includes('any')
-    if (!named) continue
-    for (const code of candidateNames(events, when) ?? []) marks[code] = 1
-  }
+  for (const rule of model.engagement.rules)
+    if (rule.points > 0)
+      forEachSelected(events, docs[rule.index]?.when, rule, (i) => {
+        marks[i] = 1
+      })
   return marks
 }
 
