@@ -13,13 +13,16 @@ type Scratch = Uint8Array | Int32Array | Float64Array
 interface Entry {
   readonly value: unknown
   used: number
+  /** The entries its making read: a scoring that reuses it uses them too. */
+  readonly parts: readonly string[]
 }
 
 /**
  * A cache for `scoreColumns` over one set of contacts and events. Give the same cache to
  * successive scorings of the same columns (other columns reset it). It keeps what the last
- * two scorings used and drops the rest, so its size stays that of about two models'
- * columns (8 bytes per contact per engagement rule, 1 per fit rule).
+ * scoring used and drops the rest, so its size stays that of one model's columns (8 bytes
+ * per contact per engagement rule and group, 4 per property tested, and with rules over
+ * events of one name, 8 bytes per event per decay for the decay factors).
  *
  * @example
  * const cache = new ScoreCache()
@@ -37,6 +40,8 @@ export class ScoreCache {
   /** Scratch arrays by type and length: lent during a scoring, free after it. */
   readonly #free = new Map<string, Scratch[]>()
   readonly #lent: [string, Scratch][] = []
+  /** The keys read by each entry being made, innermost last. */
+  readonly #making: string[][] = []
 
   /** Starts a scoring of `contacts` and `events` (forgets everything when they differ from the last ones). */
   begin(contacts: ContactColumns, events: EventColumns): void {
@@ -52,16 +57,34 @@ export class ScoreCache {
 
   /** The value under `key`, made by `make` when absent. */
   get<T>(key: string, make: () => T): T {
+    this.#making.at(-1)?.push(key)
     const entry = this.#entries.get(key)
     if (entry !== undefined) {
-      entry.used = this.#generation
+      this.#use(entry)
       this.#hits++
       return entry.value as T
     }
-    const value = make()
-    this.#entries.set(key, { value, used: this.#generation })
+    const parts: string[] = []
+    this.#making.push(parts)
+    let value: T
+    try {
+      value = make()
+    } finally {
+      this.#making.pop()
+    }
+    this.#entries.set(key, { value, used: this.#generation, parts })
     this.#misses++
     return value
+  }
+
+  /** Marks an entry used by this scoring, and the entries it was made from. */
+  #use(entry: Entry): void {
+    if (entry.used === this.#generation) return
+    entry.used = this.#generation
+    for (const part of entry.parts) {
+      const used = this.#entries.get(part)
+      if (used !== undefined) this.#use(used)
+    }
   }
 
   /**
@@ -76,7 +99,7 @@ export class ScoreCache {
     return array
   }
 
-  /** Ends a scoring: drops what neither this scoring nor the one before used, frees the scratch arrays. */
+  /** Ends a scoring: drops what it did not use (an edit after an edit reuses the rules both keep), frees the scratch arrays. */
   end(): void {
     for (const [key, array] of this.#lent) {
       const list = this.#free.get(key)
@@ -84,7 +107,7 @@ export class ScoreCache {
       else this.#free.set(key, [array])
     }
     this.#lent.length = 0
-    for (const [key, entry] of this.#entries) if (entry.used < this.#generation - 1) this.#entries.delete(key)
+    for (const [key, entry] of this.#entries) if (entry.used < this.#generation) this.#entries.delete(key)
   }
 
   /** Values reused and computed by the last scoring. */

@@ -244,6 +244,44 @@ describe('columnar scorer on random conditions', () => {
     expect(new Set(bulk.fit)).toEqual(new Set([0, 10]))
   })
 
+  it('after scorings that reuse a whole group, an edit of one of its rules recomputes that rule and the group', () => {
+    const doc = (points: number): ModelDocument => ({
+      format: 'leadscore/v1',
+      id: 'groups',
+      engagement: {
+        max: 100,
+        decay: { halfLifeDays: 30 },
+        groups: [
+          {
+            id: 'web',
+            max: 30,
+            rules: [
+              { id: 'pricing', when: { event: 'page', path: { startsWith: '/pricing' } }, points, max: 20 },
+              { id: 'page', when: { event: 'page' }, points: 1 },
+            ],
+          },
+          { id: 'mail', rules: [{ id: 'open', when: { event: 'Email Opened' }, points: 2 }] },
+        ],
+      },
+    })
+    const perContact = [
+      [ev('page', 1, { path: '/pricing' }), ev('Email Opened', 2)],
+      [ev('page', 3, { path: '/docs' })],
+    ]
+    const contacts = { length: 2, ids: ['a', 'b'], properties: [{}, {}] }
+    const events = eventColumnsOf(perContact)
+    const cache = new ScoreCache()
+    for (let run = 0; run < 3; run++) scoreColumns(compileModel(doc(5)), contacts, events, NOW, { cache })
+    expect(cache.stats.computed).toBe(0)
+    const edited = compileModel(doc(6))
+    const bulk = scoreColumns(edited, contacts, events, NOW, { cache })
+    // the rule `pricing` and the group `web`; `page` and the group `mail` come from the cache
+    expect(cache.stats.computed).toBe(2)
+    expect(bulk.engagement[0]).toBe(
+      evaluateContact(edited, { id: 'a', properties: {} }, perContact[0]!, NOW).engagement,
+    )
+  })
+
   it('after a one-rule edit, recomputes only that rule', () => {
     const model = compileModel(exampleModel)
     const perContact = [
