@@ -11,7 +11,8 @@ import { runOnClickHouse } from '../../sql/engines/clickhouse.js'
 import { runOnDuckDb } from '../../sql/engines/duckdb.js'
 import { runOnPostgres, type TableNames } from '../../sql/engines/postgres.js'
 import type { EngineRun } from '../../sql/engines/run.js'
-import { type CliContext, CliError } from '../context.js'
+import { type CliContext, CliError, textOf } from '../context.js'
+import { humanTime } from '../time.js'
 import { dialectOf, readsAccounts, sqlColumns, unsupportedError } from './sql.js'
 
 export interface EngineArgs {
@@ -60,9 +61,7 @@ export async function scoreWithEngine(
   try {
     if (engine === 'duckdb') {
       if (args.source === undefined && args.contacts === undefined) {
-        throw new CliError('--engine duckdb reads files or a database', {
-          hint: 'name the files (--contacts contacts.parquet --events events.parquet) or the database (--source scores.duckdb)',
-        })
+        throw new CliError({ key: 'engine.duckdbInput' }, { hint: { key: 'engine.duckdbInput.hint' } })
       }
       started = await runOnDuckDb(
         model,
@@ -78,12 +77,10 @@ export async function scoreWithEngine(
       )
     } else {
       if (args.source === undefined) {
-        throw new CliError(`--engine ${engine} needs --source`, {
-          hint:
-            engine === 'postgres'
-              ? 'give the database URL: --source postgres://user:password@host:5432/db'
-              : 'give the HTTP URL of the server: --source http://localhost:8123',
-        })
+        throw new CliError(
+          { key: 'engine.needsSource', values: { engine } },
+          { hint: { key: 'engine.needsSource.hint', values: { engine } } },
+        )
       }
       started =
         engine === 'postgres'
@@ -93,9 +90,10 @@ export async function scoreWithEngine(
   } catch (error) {
     const failure = unsupportedError(error)
     if (failure instanceof CliError) throw failure
-    throw new CliError(`${engine} failed: ${(failure as Error).message}`, {
-      hint: 'check the source, the table and column names (--contacts-table, --time-column, ...)',
-    })
+    throw new CliError(
+      { key: 'engine.failed', values: { engine, detail: (failure as Error).message } },
+      { hint: { key: 'engine.failed.hint' } },
+    )
   }
   const writer = createScoreWriter(
     args.out ? resolve(ctx.cwd, args.out) : ctx.stdout,
@@ -104,8 +102,18 @@ export async function scoreWithEngine(
   )
   for await (const batch of started.rows) await writer.writeAll(batch)
   await writer.end()
-  const seconds = ((performance.now() - run.started) / 1000).toFixed(2)
+  const t = textOf(ctx)
+  const seconds = t.number((performance.now() - run.started) / 1000, {
+    minimumFractionDigits: 2,
+    maximumFractionDigits: 2,
+  })
   ctx.stderr.write(
-    `scored ${writer.rows.toLocaleString('en-US')} contacts on ${engine} as of ${new Date(run.asOf).toISOString()} in ${seconds} s${args.out ? ` → ${args.out}` : ''}\n`,
+    `${t.t('engine.done', {
+      count: writer.rows,
+      engine,
+      asOf: humanTime(ctx, run.asOf),
+      seconds,
+      out: args.out ? ` → ${args.out}` : '',
+    })}\n`,
   )
 }

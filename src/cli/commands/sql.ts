@@ -63,16 +63,17 @@ export function readsAccounts(model: CompiledModel): boolean {
 /** The dialect named by `--dialect` / `--engine`. */
 export function dialectOf(value: string | undefined, option: string): DialectName {
   if (value !== undefined && (DIALECTS as readonly string[]).includes(value)) return value as DialectName
-  throw new CliError(`${option} ${value ?? ''} is not a SQL engine leadscore writes for`.replace('  ', ' '), {
-    hint: `use one of ${DIALECTS.join(', ')}`,
-  })
+  throw new CliError(
+    { key: 'sql.dialect', values: { spec: value === undefined ? option : `${option} ${value}` } },
+    { hint: { key: 'sql.dialect.hint', values: { dialects: DIALECTS.join(', ') } } },
+  )
 }
 
 /** A compile failure as a CliError that lists the constructs. */
 export function unsupportedError(error: unknown): unknown {
   if (!(error instanceof SqlUnsupportedError)) return error
   return new CliError(error.message.split('\n').slice(0, -1).join('\n'), {
-    hint: "rewrite those conditions, or score this model with leadscore's own engine (no --engine)",
+    hint: { key: 'sql.unsupported.hint' },
   })
 }
 

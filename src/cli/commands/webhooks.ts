@@ -162,7 +162,10 @@ const deliveriesCommand = defineCommand({
     const ctx = cliContext(data)
     const status = args.status as DeliveryStatus | undefined
     if (status !== undefined && !['pending', 'delivered', 'dead'].includes(status))
-      throw new CliError(`--status ${status} is not a status`, { hint: help('help.webhooks.status') })
+      throw new CliError(
+        { key: 'webhooks.badStatus', values: { status: String(status) } },
+        { hint: { key: 'help.webhooks.status' } },
+      )
     const limit = args.limit === undefined ? 50 : Number(args.limit)
     const page = await withService(ctx, args.db, (hooks) => hooks.deliveries(args.id, { status, limit }))
     if (args.json) {
