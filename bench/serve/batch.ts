@@ -37,7 +37,7 @@ export function batchSection(ctx: SectionContext, sizes: BatchSizes): Promise<Se
     const { catchUp, problems } = verified
     ctx.log(
       catchUp.rescorePendingGauge
-        ? `  scoring caught up ${catchUp.seconds} s after the load (at most ${count(catchUp.maxPending)} contacts pending; the server's store → rescore delay p99 ≤ ${verified.api.rescoreDelayP99Ms} ms)`
+        ? `  scoring caught up ${catchUp.seconds} s after the load by the gauge, ${catchUp.apiSeconds ?? 'never (30 s)'} s by the API's counts (at most ${count(catchUp.maxPending)} contacts pending; the server's store → rescore delay p99 ≤ ${verified.api.rescoreDelayP99Ms} ms)`
         : `  no pending-rescoring gauge (leadscore_rescore_pending or _backlog): the server scores before it acknowledges (queue empty ${catchUp.seconds} s after the load)`,
     )
     ctx.log(`  ${verdict(verified, result.acknowledged)}`)
@@ -53,7 +53,7 @@ export function batchSection(ctx: SectionContext, sizes: BatchSizes): Promise<Se
           load: load(),
           note: [
             catchUp.rescorePendingGauge
-              ? `scoring caught up ${catchUp.seconds} s after the load`
+              ? `scoring caught up ${catchUp.apiSeconds ?? catchUp.seconds} s after the load`
               : 'scored before acknowledged (no rescore_pending gauge)',
             problems.length === 0 ? 'every one committed and scored' : problems.join('; '),
             clientCpu,
