@@ -11,7 +11,7 @@ import type { Reason } from '../../predict/explain.js'
 import { type PredictiveModel, parsePredictiveModel } from '../../predict/model.js'
 import { predictTable } from '../../predict/predict.js'
 import { PredictInputError } from '../../predict/table.js'
-import { type CliContext, CliError, cliContext } from '../context.js'
+import { type CliContext, CliError, cliContext, textOf } from '../context.js'
 import { help } from '../help.js'
 import { outputFormat } from './score.js'
 import { asCliError, readLeadTable } from './train.js'
@@ -23,17 +23,21 @@ export async function loadPredictiveModel(ctx: CliContext, path: string): Promis
     text = await readFile(resolve(ctx.cwd, path), 'utf8')
   } catch (error) {
     const code = (error as { code?: unknown }).code
-    throw new CliError(`${path}: ${code === 'ENOENT' ? 'no such file' : String(error)}`, {
-      hint: 'train a model first: leadscore train --data leads.csv --label converted --out model.json',
-    })
+    throw new CliError(
+      code === 'ENOENT'
+        ? { key: 'predict.noFile', values: { path } }
+        : { key: 'predict.unreadable', values: { path, detail: String(error) } },
+      { hint: { key: 'predict.noFile.hint' } },
+    )
   }
   let json: unknown
   try {
     json = JSON.parse(text)
   } catch (error) {
-    throw new CliError(`${path}: not JSON (${(error as Error).message})`, {
-      hint: 'give the model file written by leadscore train --out',
-    })
+    throw new CliError(
+      { key: 'predict.notJson', values: { path, detail: (error as Error).message } },
+      { hint: { key: 'predict.notJson.hint' } },
+    )
   }
   try {
     return parsePredictiveModel(json)
@@ -93,12 +97,19 @@ export const predictCommand = defineCommand({
     const known = new Set(table.header)
     const absent = model.features.features.filter((f) => !known.has(f.name)).map((f) => f.name)
     if (absent.length === model.features.features.length)
-      throw new CliError(`none of the model's columns is in ${args.data}`, {
-        hint: `the model reads ${model.features.features.map((f) => f.name).join(', ')}`,
-      })
+      throw new CliError(
+        { key: 'predict.noColumns', values: { file: args.data } },
+        {
+          hint: {
+            key: 'predict.noColumns.hint',
+            values: { columns: model.features.features.map((f) => f.name).join(', ') },
+          },
+        },
+      )
+    const t = textOf(ctx)
     if (absent.length > 0)
       ctx.stderr.write(
-        `${absent.length} of the model's columns are not in ${args.data} and read as missing: ${absent.join(', ')}\n`,
+        `${t.t('predict.someColumns', { count: absent.length, file: args.data, columns: absent.join(', ') })}\n`,
       )
     let predictions: ReturnType<typeof predictTable>
     try {
@@ -128,7 +139,15 @@ export const predictCommand = defineCommand({
     await writer.writeAll(rows())
     await writer.end()
     ctx.stderr.write(
-      `predicted ${table.rowCount.toLocaleString('en-US')} leads with a ${model.learner.kind} model in ${((performance.now() - started) / 1000).toFixed(2)} s${args.out ? ` → ${args.out}` : ''}\n`,
+      `${t.t('predict.done', {
+        count: table.rowCount,
+        learner: model.learner.kind,
+        seconds: t.number((performance.now() - started) / 1000, {
+          minimumFractionDigits: 2,
+          maximumFractionDigits: 2,
+        }),
+        out: args.out ? ` → ${args.out}` : '',
+      })}\n`,
     )
   },
 })
