@@ -84,13 +84,23 @@ function layout(data: EncodedFeatures): Layout {
   return { columns, offsets, perRow, mean, std, median }
 }
 
-function sparseRows(data: EncodedFeatures, lay: Layout): { index: Int32Array; value: Float64Array } {
+/**
+ * The rows as compressed sparse rows of their non-zero values (row `i`: `start[i]` to
+ * `start[i + 1]`, columns rising). Numbers are scaled but not centred, so the many zeros of
+ * behaviour counts stay zeros (the unpenalised intercept absorbs the centring: the optimum's
+ * margins are the same), which makes the Hessian's cost per row that of its non-zeros.
+ */
+function sparseRows(
+  data: EncodedFeatures,
+  lay: Layout,
+): { start: Int32Array; index: Int32Array; value: Float64Array } {
   const n = data.rowCount
-  const k = lay.perRow
-  const index = new Int32Array(n * k)
-  const value = new Float64Array(n * k)
+  const start = new Int32Array(n + 1)
+  const index = new Int32Array(n * lay.perRow)
+  const value = new Float64Array(n * lay.perRow)
+  let p = 0
   for (let i = 0; i < n; i++) {
-    let p = i * k
+    start[i] = p
     data.features.forEach((feature, f) => {
       const x = data.values[f]![i]!
       const o = lay.offsets[f]!
@@ -99,16 +109,20 @@ function sparseRows(data: EncodedFeatures, lay: Layout): { index: Int32Array; va
         value[p++] = 1
       } else {
         const missing = Number.isNaN(x)
-        index[p] = o
-        value[p++] = ((missing ? lay.median[f]! : x) - lay.mean[f]!) / lay.std[f]!
-        if (feature.missingRate > 0) {
+        const v = (missing ? lay.median[f]! : x) / lay.std[f]!
+        if (v !== 0) {
+          index[p] = o
+          value[p++] = v
+        }
+        if (missing && feature.missingRate > 0) {
           index[p] = o + 1
-          value[p++] = missing ? 1 : 0
+          value[p++] = 1
         }
       }
     })
   }
-  return { index, value }
+  start[n] = p
+  return { start, index, value }
 }
 
 /** Fits the model to `labels` (0/1 per row of `data`). */
@@ -120,9 +134,8 @@ export function fitLogistic(
   const c = params.c ?? 1
   const maxIterations = params.maxIterations ?? 50
   const lay = layout(data)
-  const { index, value } = sparseRows(data, lay)
+  const { start, index, value } = sparseRows(data, lay)
   const n = data.rowCount
-  const k = lay.perRow
   const p = lay.columns + 1 // last: intercept
   const w = new Float64Array(p)
   let positives = 0
@@ -133,7 +146,7 @@ export function fitLogistic(
   const computeMargins = (weights: Float64Array) => {
     for (let i = 0; i < n; i++) {
       let m = weights[p - 1]!
-      for (let j = i * k; j < (i + 1) * k; j++) m += weights[index[j]!]! * value[j]!
+      for (let j = start[i]!, end = start[i + 1]!; j < end; j++) m += weights[index[j]!]! * value[j]!
       margin[i] = m
     }
   }
@@ -159,19 +172,15 @@ export function fitLogistic(
       const prob = sigmoid(margin[i]!)
       const r = prob - labels[i]!
       const s = Math.max(prob * (1 - prob), 1e-12)
-      const base = i * k
+      const end = start[i + 1]!
       // upper triangle only (indices rise along a row); mirrored after the pass
-      for (let a = base; a < base + k; a++) {
+      for (let a = start[i]!; a < end; a++) {
         const ia = index[a]!
         const va = value[a]!
-        if (va === 0) continue
         gradient[ia]! += r * va
         const row = ia * p
         const sva = s * va
-        for (let b = a; b < base + k; b++) {
-          const vb = value[b]!
-          if (vb !== 0) hessian[row + index[b]!]! += sva * vb
-        }
+        for (let b = a; b < end; b++) hessian[row + index[b]!]! += sva * value[b]!
         hessian[row + p - 1]! += sva
       }
       gradient[p - 1]! += r
@@ -202,6 +211,11 @@ export function fitLogistic(
     for (let j = 0; j < p; j++) largest = Math.max(largest, Math.abs(scale * step[j]!))
     if (!improved || largest < 1e-9) break
   }
+  // the fit's numbers were not centred: the model's terms are, so the intercept takes the difference
+  let intercept = w[p - 1]!
+  data.features.forEach((feature, f) => {
+    if (feature.kind === 'numeric') intercept += (w[lay.offsets[f]!]! * lay.mean[f]!) / lay.std[f]!
+  })
   const terms = data.features.map((feature, f): LogisticTerm => {
     const o = lay.offsets[f]!
     if (feature.kind === 'categorical')
@@ -220,7 +234,7 @@ export function fitLogistic(
     for (let i = 0; i < n; i++) sum += logisticTerm(terms[f]!, data.values[f]![i]!)
     return n === 0 ? 0 : sum / n
   })
-  return { kind: 'logistic', c, intercept: w[p - 1]!, terms, termMeans }
+  return { kind: 'logistic', c, intercept, terms, termMeans }
 }
 
 /** The value term `term` adds to the margin for feature value `x` (NaN = missing; a level code for categoricals). */
