@@ -473,16 +473,22 @@ class QueryWriter {
             ? `CAST(${this.id(timeColumn)} AS ${d.name === 'clickhouse' ? 'Float64' : 'DOUBLE PRECISION'})`
             : d.parseEventTime(this.id(timeColumn))
       const eventColumn = this.id(cols.event ?? 'event')
-      const eventsSql = (names?: ReadonlySet<string> | null, trimmedNames?: ReadonlySet<string>) =>
-        `SELECT ${[
+      const over = (sql: string, columns: readonly string[], alias: string) =>
+        columns.length === 0
+          ? sql
+          : `SELECT *, ${columns.join(', ')} FROM (${sql})${d.ctes ? ` AS ${this.id(alias)}` : ''}`
+      const eventsTable = tableName(this.options.tables.events!, (p) => this.id(p))
+      const eventColumns = (extra: readonly string[]) =>
+        [
           `${this.id(cols.contactId ?? 'contact_id')} AS ${this.id('__cid')}`,
           `${ts} AS ${this.id('__ts')}`,
           `${d.lower(eventColumn)} AS ${this.id('__lname')}`,
           `${d.lower(d.trim(eventColumn))} AS ${this.id('__tname')}`,
+          ...extra,
           ...[...this.#eventColumns].map(([field, alias]) => `${this.id(field)} AS ${this.id(alias)}`),
-        ].join(
-          ', ',
-        )}\n  FROM ${tableName(this.options.tables.events!, (p) => this.id(p))}\n  WHERE ${ts} <= ${asOf}${this.#nameFilter(names, trimmedNames)}`
+        ].join(', ')
+      const eventsSql = (names?: ReadonlySet<string> | null, trimmedNames?: ReadonlySet<string>) =>
+        `SELECT ${eventColumns([])}\n  FROM ${eventsTable}\n  WHERE ${ts} <= ${asOf}${this.#nameFilter(names, trimmedNames)}`
       // the name as a number, once per event: the rules compare numbers, not texts
       const codes = [...this.#eventCodes]
       const code =
@@ -491,6 +497,30 @@ class QueryWriter {
           : [
               `(CASE ${codes.map(([name, k]) => `WHEN ${this.id('__lname')} = ${d.str(name)} THEN ${k}`).join(' ')} ELSE 0 END) AS ${this.id('__k')}`,
             ]
+      /**
+       * The events with these names, each with its name's number. `join` (DuckDB, for the main
+       * pass, which keeps most events): a join with the list of names selects the events and
+       * numbers them in one step, where a name filter on the scan and a CASE after it would
+       * lower-case and compare every name twice. A pass that keeps few events (one rule's
+       * names) is cheaper with the filter on the scan.
+       */
+      const codedEvents = (
+        names: ReadonlySet<string> | null | undefined,
+        trimmedNames: ReadonlySet<string> | undefined,
+        join: boolean,
+      ) => {
+        const byJoin =
+          join &&
+          d.name === 'duckdb' &&
+          names !== undefined &&
+          names !== null &&
+          names.size > 0 &&
+          (trimmedNames === undefined || trimmedNames.size === 0)
+        if (!byJoin) return over(eventsSql(names, trimmedNames), code, 'e0')
+        const list = [...names].map((n) => `(${d.str(n)}, ${this.eventCode(n)})`).join(', ')
+        const named = `${this.id('__names')}(${this.id('__n')}, ${this.id('__code')})`
+        return `SELECT ${eventColumns([`${this.id('__code')} AS ${this.id('__k')}`])}\n  FROM ${eventsTable} JOIN (VALUES ${list}) AS ${named} ON ${d.lower(eventColumn)} = ${this.id('__n')}\n  WHERE ${ts} <= ${asOf}`
+      }
       // text properties trimmed once per event, only for the events whose rules read them
       const textColumns = [...this.#eventColumns].filter(
         ([field]) => (this.columnType('events', field) ?? 'text') === 'text',
@@ -507,16 +537,12 @@ class QueryWriter {
       const lowered = textColumns.map(
         ([, alias]) => `${d.lower(this.id(`${alias}t`))} AS ${this.id(`${alias}n`)}`,
       )
-      const over = (sql: string, columns: readonly string[], alias: string) =>
-        columns.length === 0
-          ? sql
-          : `SELECT *, ${columns.join(', ')} FROM (${sql})${d.ctes ? ` AS ${this.id(alias)}` : ''}`
       // `names`: only events with these names (pushed down to the scan); the events a rule can select
-      const evnSql = (names?: ReadonlySet<string> | null, trimmedNames?: ReadonlySet<string>) =>
-        over(over(over(eventsSql(names, trimmedNames), code, 'e0'), trimmed, 'e1'), lowered, 'e2')
+      const evnSql = (names?: ReadonlySet<string> | null, trimmedNames?: ReadonlySet<string>, join = false) =>
+        over(over(codedEvents(names, trimmedNames, join), trimmed, 'e1'), lowered, 'e2')
       // the main pass reads only the events some rule, history test or activity can match
       const used = usedNames(ruleDocs, model)
-      const ev = this.relation('ev', evnSql(used?.names ?? null, used?.trimmed))
+      const ev = this.relation('ev', evnSql(used?.names ?? null, used?.trimmed, true))
       const emColumns: [string, string][] = rules.map((_, i) => [`_a${i}`, assigned[i]!])
       // each decay of the rules summed in the main pass, once per event (not once per rule)
       const decayColumns = new Map<string, string>()
