@@ -156,21 +156,33 @@ export class MqlBound {
     const inGroup = new Float64Array(events.length)
     let always = 0
     const fading: Fading[] = []
+    // activity for inactivity: events of the names it lists, else those a positive rule selects
+    const named = activityByName(model, events)
+    const active = named ?? new Uint8Array(events.length)
+    const byRules = named === undefined && model.engagement.inactivity !== undefined
     for (const group of model.engagement.groups) {
       inGroup.fill(0)
       for (const rule of group.rules) {
+        const p = rule.points
+        const doc = ruleDocs[rule.index]?.when
         if (rule.count !== undefined) {
-          always += Math.abs(rule.points)
+          always += Math.abs(p)
+          if (byRules && p > 0)
+            forEachSelected(events, doc, rule, (i) => {
+              active[i] = 1
+            })
           continue
         }
-        const fades = rule.points < 0 && (rule.decay.kind !== 'none' || rule.windowDays !== undefined)
-        if (rule.points <= 0 && !fades) continue
+        const fades = p < 0 && (rule.decay.kind !== 'none' || rule.windowDays !== undefined)
+        if (p <= 0 && !fades) continue
         const marks = fades ? new Uint8Array(events.length) : undefined
-        const p = rule.points
         const first = group.mode === 'first'
-        forEachSelected(events, ruleDocs[rule.index]?.when, rule, (i) => {
+        forEachSelected(events, doc, rule, (i) => {
           if (marks !== undefined) marks[i] = 1
-          else inGroup[i] = first ? Math.max(inGroup[i]!, p) : inGroup[i]! + p
+          else {
+            inGroup[i] = first ? Math.max(inGroup[i]!, p) : inGroup[i]! + p
+            if (byRules) active[i] = 1
+          }
         })
         if (marks !== undefined) {
           const floor = rule.min !== undefined && rule.min <= 0 ? -rule.min : Number.POSITIVE_INFINITY
@@ -189,7 +201,7 @@ export class MqlBound {
     this.#always = always
     this.#inactivity = inactivityPoints < 0 ? -inactivityPoints : 0
     this.#inactivityMs = (inactivity?.afterDays ?? 0) * DAY_MS
-    this.#active = activityRows(model, events)
+    this.#active = active
     this.#fading = fading
     this.#likelihood = new Float64Array(n)
     const likelihood = data.contacts.likelihood
@@ -303,23 +315,13 @@ function clamp(value: number, min: number | undefined, max: number | undefined):
   return Math.min(Math.max(value, min ?? Number.NEGATIVE_INFINITY), max ?? Number.POSITIVE_INFINITY)
 }
 
-/** The event rows that count as activity for inactivity: of the names it lists, or selected by a rule with positive points. */
-function activityRows(model: CompiledModel, events: LeadData['events']): Uint8Array {
+/** The event rows of the names inactivity lists as activity (undefined when it lists none). */
+function activityByName(model: CompiledModel, events: LeadData['events']): Uint8Array | undefined {
+  const activity = model.engagement.inactivity?.activity
+  if (activity === undefined || activity === null) return undefined
   const marks = new Uint8Array(events.length)
-  const inactivity = model.engagement.inactivity
-  if (inactivity === undefined) return marks
-  const activity = inactivity.activity
-  if (activity !== null) {
-    const named = events.names.map((name) => activity.has(name.trim().toLowerCase()))
-    for (let i = 0; i < events.length; i++) if (named[events.name[i]!]) marks[i] = 1
-    return marks
-  }
-  const docs = (model.document.engagement?.groups ?? []).flatMap((g) => [...g.rules])
-  for (const rule of model.engagement.rules)
-    if (rule.points > 0)
-      forEachSelected(events, docs[rule.index]?.when, rule, (i) => {
-        marks[i] = 1
-      })
+  const named = events.names.map((name) => activity.has(name.trim().toLowerCase()))
+  for (let i = 0; i < events.length; i++) if (named[events.name[i]!]) marks[i] = 1
   return marks
 }
 

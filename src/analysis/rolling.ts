@@ -9,7 +9,7 @@ import { DAY_MS } from '../core/input.js'
 import type { LeadData } from './leads.js'
 import { mqlRule } from './mql.js'
 import { mqlBound } from './mql-bound.js'
-import { inPlayRows, type StepProgress, scoreRows, stepTimes } from './snapshots.js'
+import { inPlayRows, type StepProgress, scoreRows, slimContacts, stepTimes } from './snapshots.js'
 import { type Interval, wilsonInterval } from './wilson.js'
 
 export interface WeekRow {
@@ -69,11 +69,13 @@ export function rollingBacktest(
   let mqlAtStart = 0
   // a lead handed over once is not scored again; one that cannot have become MQL is not either
   const bound = options.rescoreEveryLead === true ? null : mqlBound(model, data, options.threshold)
+  // scored again and again: only the properties the model reads
+  const slim = { ...data, contacts: slimContacts(model, data.contacts) }
   times.forEach((t, k) => {
     bound?.advance(t)
     let rows = inPlayRows(data, t, handed)
     if (bound !== null) rows = bound.candidates(rows)
-    const { scores } = scoreRows(model, data, t, { rows })
+    const { scores } = scoreRows(model, slim, t, { rows })
     let fresh = 0
     let good = 0
     let conversions = 0

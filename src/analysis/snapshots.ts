@@ -4,7 +4,8 @@
  * Only those leads are scored, with only their events up to the time.
  * @module
  */
-import { type BulkScores, scoreColumns } from '../core/columnar/index.js'
+import { conditionFieldNames } from '../core/columnar/contact-conditions.js'
+import { type BulkScores, type ContactColumns, scoreColumns } from '../core/columnar/index.js'
 import type { CompiledModel } from '../core/compile.js'
 import { DAY_MS } from '../core/input.js'
 import { selectContacts, selectEvents } from './events-before.js'
@@ -83,6 +84,33 @@ export function scoreRows(
     rows,
     scores: scoreColumns(model, contacts, events, asOf, { details: options.details === true }),
   }
+}
+
+/**
+ * The contacts with only the properties `model` reads (its fit rules and classifiers), for
+ * scoring them again and again: the scorer looks each property up in small objects.
+ */
+export function slimContacts(model: CompiledModel, contacts: ContactColumns): ContactColumns {
+  const doc = model.document
+  const fields = new Set<string>()
+  const conditions = [
+    ...(doc.fit?.groups ?? []).flatMap((g) => g.rules.map((r) => r.when)),
+    ...(doc.bands ?? []).map((b) => b.when),
+    ...(doc.stages ?? []).map((s) => s.when),
+    ...(doc.journey ?? []).map((j) => j.when),
+    ...(doc.segments ?? []).map((s) => s.when),
+    ...(doc.accounts?.committee?.roles ?? []).map((r) => r.when),
+    doc.accounts?.committee?.engagedWhen,
+  ]
+  for (const condition of conditions) conditionFieldNames(condition, fields)
+  // a dotted path is looked up as a key first, then through its first part
+  const keys = [...new Set([...fields].flatMap((f) => [f, f.split('.')[0]!]))]
+  const properties = contacts.properties.map((bag) => {
+    const slim: Record<string, unknown> = {}
+    if (bag !== undefined) for (const key of keys) if (Object.hasOwn(bag, key)) slim[key] = bag[key]
+    return slim
+  })
+  return { ...contacts, properties }
 }
 
 const fieldsOfModel = new WeakMap<CompiledModel, ReadonlySet<string>>()
