@@ -440,7 +440,8 @@ export async function rescoreAccounts(
   for (const id of ids) {
     const account = await accountOf(ctx, id)
     if (account === undefined) continue
-    for (const s of await ctx.tx.accountScores(id)) previous.set(`${s.modelId}\u0000${id}`, s)
+    // locked (in id order) before the members are read: concurrent rollups of one account queue up
+    for (const s of await ctx.tx.lockAccountScores(id)) previous.set(`${s.modelId}\u0000${id}`, s)
   }
   for (const model of ctx.models) {
     const { compiled, record } = model

@@ -144,6 +144,11 @@ export interface StoreOps {
   accountContacts(accountId: string): Promise<ContactRecord[]>
   /** An account's scores, one per model. */
   accountScores(accountId: string): Promise<AccountScoreRecord[]>
+  /**
+   * `accountScores`, locked until the transaction ends (PostgreSQL): a rollup takes it before
+   * it reads the members, so two rollups of one account never write a stale view over a fresh one.
+   */
+  lockAccountScores(accountId: string): Promise<AccountScoreRecord[]>
 
   // scores
 

@@ -288,9 +288,13 @@ export async function accountContacts(exec: Executor, accountId: string): Promis
   return rows.map(contactFromRow)
 }
 
-export async function accountScores(exec: Executor, accountId: string): Promise<AccountScoreRecord[]> {
+export async function accountScores(
+  exec: Executor,
+  accountId: string,
+  options: { lock?: boolean } = {},
+): Promise<AccountScoreRecord[]> {
   const rows = await exec.all(
-    `SELECT ${ACCOUNT_SCORE_COLUMNS.join(', ')} FROM account_scores WHERE account_id = ? ORDER BY model_id`,
+    `SELECT ${ACCOUNT_SCORE_COLUMNS.join(', ')} FROM account_scores WHERE account_id = ? ORDER BY model_id${options.lock ? exec.dialect.forUpdate : ''}`,
     [v.text(accountId, 'accountId')],
   )
   return rows.map(accountScoreFromRow)

@@ -166,6 +166,9 @@ export class SqlOps implements StoreOps {
   accountScores(accountId: string): Promise<AccountScoreRecord[]> {
     return contacts.accountScores(this.exec, accountId)
   }
+  lockAccountScores(accountId: string): Promise<AccountScoreRecord[]> {
+    return contacts.accountScores(this.exec, accountId, { lock: true })
+  }
   applyScores(batch: ScoreBatch): Promise<void> {
     return scores.applyScores(this.exec, batch, this.partitionCount)
   }
