@@ -7,7 +7,7 @@
 import { runBatchLoad, WINDOW_SECONDS } from './batch-load.js'
 import { withFreshServer } from './bench-server.js'
 import type { SectionContext, SectionResult } from './section.js'
-import { count, latency, latencyText, load, round } from './stats.js'
+import { bound, count, latency, latencyText, load, round } from './stats.js'
 import { verdict, verifyLoad } from './verify.js'
 
 export interface BatchSizes {
@@ -37,7 +37,7 @@ export function batchSection(ctx: SectionContext, sizes: BatchSizes): Promise<Se
     const { catchUp, problems } = verified
     ctx.log(
       catchUp.rescorePendingGauge
-        ? `  scoring caught up ${catchUp.seconds} s after the load by the gauge, ${catchUp.apiSeconds ?? 'never (30 s)'} s by the API's counts (at most ${count(catchUp.maxPending)} contacts pending; the server's store → rescore delay p99 ≤ ${verified.api.rescoreDelayP99Ms} ms)`
+        ? `  scoring caught up ${catchUp.seconds} s after the load by the gauge, ${catchUp.apiSeconds ?? 'never (30 s)'} s by the API's counts (at most ${count(catchUp.maxPending)} contacts pending; the server's store → rescore delay p99 ${bound(verified.api.rescoreDelayP99Ms)})`
         : `  no pending-rescoring gauge (leadscore_rescore_pending or _backlog): the server scores before it acknowledges (queue empty ${catchUp.seconds} s after the load)`,
     )
     ctx.log(`  ${verdict(verified, result.acknowledged)}`)

@@ -16,7 +16,7 @@ import { runBatchLoad } from './batch-load.js'
 import { histogramQuantileMs, withFreshServer } from './bench-server.js'
 import type { HttpClient } from './http-client.js'
 import type { SectionContext, SectionResult } from './section.js'
-import { count, latency, latencyText, load } from './stats.js'
+import { bound, count, latency, latencyText, load, ms } from './stats.js'
 
 export interface LatencySizes extends BatchSizes {
   /** Contacts the probes take turns on. */
@@ -131,8 +131,9 @@ export function latencySection(ctx: SectionContext, sizes: LatencySizes): Promis
           ),
         ])
         if (d === undefined || q === undefined) timeouts++
-        if (d !== undefined) detail.push(d)
-        if (q !== undefined) queue.push(q)
+        // a probe never shown counts as never (Infinity), so the quantiles do not leave it out
+        detail.push(d ?? Number.POSITIVE_INFINITY)
+        queue.push(q ?? Number.POSITIVE_INFINITY)
       }
     }
     await Promise.all(Array.from({ length: sizes.workers }, (_, w) => worker(w)))
@@ -145,7 +146,7 @@ export function latencySection(ctx: SectionContext, sizes: LatencySizes): Promis
     }
     if (serverDelay.p99 !== undefined)
       ctx.log(
-        `  the server's own delay from storing to rescoring (leadscore_rescore_delay_seconds): p50 ≤ ${serverDelay.p50} ms, p99 ≤ ${serverDelay.p99} ms`,
+        `  the server's own delay from storing to rescoring (leadscore_rescore_delay_seconds): p50 ${bound(serverDelay.p50)}, p99 ${bound(serverDelay.p99)}`,
       )
     const detailLatency = latency(detail)
     const queueLatency = latency(queue)
@@ -159,7 +160,10 @@ export function latencySection(ctx: SectionContext, sizes: LatencySizes): Promis
     ctx.log(
       `  shown by the first poll: ${firstPoll(detailPolls)} of ${detailPolls.length} (contact), ${firstPoll(queuePolls)} of ${queuePolls.length} (queue); most polls ${Math.max(0, ...detailPolls, ...queuePolls)}`,
     )
-    if (timeouts > 0) ctx.log(`  ${timeouts} probes not visible after ${GIVE_UP_MS / 1000} s`)
+    if (timeouts > 0)
+      ctx.log(
+        `  ${timeouts} of ${detail.length} probes not visible after ${GIVE_UP_MS / 1000} s (counted as never)`,
+      )
     const worst = Math.max(detailLatency.p99, queueLatency.p99)
     const common = { data, load: load(), limit: LATENCY_TARGET_MS }
     return {
@@ -167,18 +171,18 @@ export function latencySection(ctx: SectionContext, sizes: LatencySizes): Promis
         {
           ...common,
           target: `2xx → new score readable, GET /api/contacts/:id: p99 ≤ ${LATENCY_TARGET_MS} ms under the batch load`,
-          measured: `p50 ${detailLatency.p50} ms, p99 ${detailLatency.p99} ms`,
-          value: detailLatency.p99,
+          measured: `p50 ${ms(detailLatency.p50)}, p99 ${ms(detailLatency.p99)}`,
+          value: finite(detailLatency.p99),
           met: detailLatency.p99 <= LATENCY_TARGET_MS && timeouts === 0,
           note: `under ${count(rate)} events/s of batch load; probe send → 2xx p99 ${ackLatency.p99} ms`,
         },
         {
           ...common,
           target: `2xx → new score readable, ranked queue GET /api/contacts: p99 ≤ ${LATENCY_TARGET_MS} ms under the batch load`,
-          measured: `p50 ${queueLatency.p50} ms, p99 ${queueLatency.p99} ms`,
-          value: queueLatency.p99,
+          measured: `p50 ${ms(queueLatency.p50)}, p99 ${ms(queueLatency.p99)}`,
+          value: finite(queueLatency.p99),
           met: queueLatency.p99 <= LATENCY_TARGET_MS && timeouts === 0,
-          note: `sort=last_activity&limit=50; ${timeouts} probes timed out`,
+          note: `sort=last_activity&limit=50; ${timeouts} of ${queue.length} probes not shown within ${GIVE_UP_MS / 1000} s`,
         },
       ],
       figures: {
@@ -206,4 +210,9 @@ export async function primaryModel(admin: HttpClient): Promise<string> {
   const primary = models.find((m) => m.published?.primary)
   if (primary === undefined) throw new Error('the server has no primary model')
   return primary.id
+}
+
+/** A figure for the JSON file: never (Infinity) is the give-up time, as a lower bound. */
+function finite(n: number): number {
+  return Number.isFinite(n) ? n : GIVE_UP_MS
 }

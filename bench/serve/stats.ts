@@ -43,7 +43,12 @@ export function round(n: number): number {
 export function latencyText(l: Latency): string {
   return l.n === 0
     ? 'no samples'
-    : `p50 ${l.p50} ms, p99 ${l.p99} ms, max ${l.max} ms (${count(l.n)} samples)`
+    : `p50 ${ms(l.p50)}, p99 ${ms(l.p99)}, max ${ms(l.max)} (${count(l.n)} samples)`
+}
+
+/** `12.3 ms`; a sample that never came (Infinity) is `never`. */
+export function ms(n: number): string {
+  return Number.isFinite(n) ? `${n} ms` : 'never'
 }
 
 export function count(n: number): string {
@@ -69,4 +74,9 @@ export function machine(): Machine {
 /** The 1, 5 and 15-minute load averages, rounded. */
 export function load(): number[] {
   return loadavg().map((l) => Math.round(l * 100) / 100)
+}
+
+/** A histogram quantile's bucket bound: `≤ 500 ms`, or beyond the largest bucket. */
+export function bound(n: number | undefined): string {
+  return n === undefined ? 'n/a' : Number.isFinite(n) ? `≤ ${n} ms` : 'beyond the largest bucket'
 }
