@@ -36,7 +36,7 @@ const MODEL = [
   '      rules:',
   '        - { id: vp, when: { title: vp }, points: 10 }',
   'bands:',
-  '  - { id: hot, label: { en: Hot, es: Caliente, nl: Warm }, when: { score.total: { gte: 10 } } }',
+  '  - { id: hot, label: { en: Hot, es: Caliente, nl: Heet }, when: { score.total: { gte: 10 } } }',
   '  - { id: cold }',
   '',
 ].join('\n')
@@ -180,7 +180,7 @@ describe('the CLI in the user language', () => {
     expect(en.stdout).toContain('FIT 10 (range 0 to 40)')
     const nl = await run({}, '--lang', 'nl', ...argv)
     expect(nl.stdout).toContain('c1: 10 punten per 2 nov 2026, 10:00:00 UTC (model small)')
-    expect(nl.stdout).toContain('categorie Warm [hot]')
+    expect(nl.stdout).toContain('categorie Heet [hot]')
     expect(nl.stdout).toContain('PROFIEL 10 (bereik 0 tot 40)')
     expect(nl.stdout).toContain('  segmenten: (geen)')
     const es = await run({}, '--lang', 'es', ...argv)

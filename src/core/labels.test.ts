@@ -38,7 +38,7 @@ function errors(source: string) {
 describe('labels in several languages', () => {
   const compiled = load(
     model(
-      '  - id: hot\n    label: { en: Hot, es: Caliente, nl: Warm }\n    when: { score.total: { gte: 5 } }\n  - id: cold\n    label: Cold',
+      '  - id: hot\n    label: { en: Hot, es: Caliente, nl: Heet }\n    when: { score.total: { gte: 5 } }\n  - id: cold\n    label: Cold',
     ),
   )
 
@@ -49,7 +49,7 @@ describe('labels in several languages', () => {
       journey: { discovery: 'discovery' },
       segments: { nurture: 'Nutrición' },
     })
-    expect(labelsOf(compiled, 'nl-BE').bands).toEqual({ hot: 'Warm', cold: 'Cold' })
+    expect(labelsOf(compiled, 'nl-BE').bands).toEqual({ hot: 'Heet', cold: 'Cold' })
     expect(labelsOf(compiled, 'en').segments).toEqual({ nurture: 'nurture' })
     expect(labelsOf(compiled, 'fr').bands).toEqual({ hot: 'Hot', cold: 'Cold' })
   })
@@ -98,12 +98,12 @@ describe('labels in several languages', () => {
         path: 'bands[0].label',
         line: 6,
         message: 'a label needs a text in at least one language',
-        hint: 'write `label: { en: Hot, es: Caliente, nl: Warm }` or `label: Hot`',
+        hint: 'write `label: { en: Hot, es: Caliente, nl: Heet }` or `label: Hot`',
       },
     ])
     expect(errors(model('  - id: hot\n    label: 3'))[0]).toMatchObject({
       code: 'invalid-type',
-      hint: 'write the name shown to people, e.g. `label: Hot` or `label: { en: Hot, es: Caliente, nl: Warm }`',
+      hint: 'write the name shown to people, e.g. `label: Hot` or `label: { en: Hot, es: Caliente, nl: Heet }`',
     })
   })
 

@@ -35,7 +35,7 @@ describe('model labels in the request language', () => {
     ).json()) as {
       labels: Record<string, Record<string, string>>
     }
-    expect(nl.labels.bands).toEqual({ hot: 'Warm', warm: 'Lauw', cold: 'Koud' })
+    expect(nl.labels.bands).toEqual({ hot: 'Heet', warm: 'Warm', cold: 'Koud' })
     expect(nl.labels.stages?.sql).toBe('Sales-gekwalificeerde lead (SQL)')
     const fr = (await (
       await get('/api/models/b2b-saas/versions/1', { 'accept-language': 'fr-FR, de;q=0.8' })

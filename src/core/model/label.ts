@@ -1,6 +1,6 @@
 /**
  * Labels of bands, stages, journey entries and segments in several languages: `label: Hot`, or
- * `label: { en: Hot, es: Caliente, nl: Warm }`. The ids stay the same in every language.
+ * `label: { en: Hot, es: Caliente, nl: Heet }`. The ids stay the same in every language.
  * @module
  */
 
@@ -11,7 +11,7 @@
 export const LABEL_LANGUAGES = ['en', 'es', 'nl'] as const
 export type LabelLanguage = (typeof LABEL_LANGUAGES)[number]
 
-/** A label per language: `{ en: Hot, es: Caliente, nl: Warm }`. At least one language. */
+/** A label per language: `{ en: Hot, es: Caliente, nl: Heet }`. At least one language. */
 export type LocalizedText = Readonly<Partial<Record<LabelLanguage, string>>>
 
 /** A label as the model writes it: one text for every language, or a text per language. */

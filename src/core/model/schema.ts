@@ -23,7 +23,7 @@ import type { Condition, Decay, ModelDocument } from './types.js'
 
 const LANGUAGE_NAMES: Readonly<Record<LabelLanguage, string>> = { en: 'English', es: 'Spanish', nl: 'Dutch' }
 const CLASSIFIER_LISTS: ReadonlySet<string> = new Set(['bands', 'stages', 'journey', 'segments'])
-const LABEL_EXAMPLES: Readonly<Record<LabelLanguage, string>> = { en: 'Hot', es: 'Caliente', nl: 'Warm' }
+const LABEL_EXAMPLES: Readonly<Record<LabelLanguage, string>> = { en: 'Hot', es: 'Caliente', nl: 'Heet' }
 
 /** JSON Schema annotations attached to schema nodes (descriptions, `$defs` names, extra keywords). */
 export interface SchemaAnnotation {
@@ -389,7 +389,7 @@ const classifierLabel = doc(
             params: {
               code: 'empty-label',
               hintKey: 'hint.empty-label',
-              hint: 'write `label: { en: Hot, es: Caliente, nl: Warm }` or `label: Hot`',
+              hint: 'write `label: { en: Hot, es: Caliente, nl: Heet }` or `label: Hot`',
             },
           }),
         { minProperties: 1 },
@@ -400,7 +400,7 @@ const classifierLabel = doc(
   {
     id: 'Label',
     description:
-      'The name shown to people: one text (`Hot`), or a text per language (`{ en: Hot, es: Caliente, nl: Warm }`); a language without its own text shows the English one.',
+      'The name shown to people: one text (`Hot`), or a text per language (`{ en: Hot, es: Caliente, nl: Heet }`); a language without its own text shows the English one.',
   },
 ).exactOptional()
 
@@ -808,7 +808,7 @@ function toIssues({ issue, path }: FlatIssue, input: unknown, locate: Locate): I
       return {
         key: 'hint.classifier-label',
         params: { verb },
-        text: `${verb} the name shown to people, e.g. \`label: Hot\` or \`label: { en: Hot, es: Caliente, nl: Warm }\``,
+        text: `${verb} the name shown to people, e.g. \`label: Hot\` or \`label: { en: Hot, es: Caliente, nl: Heet }\``,
       }
     if (path.at(-2) === 'label' && isLabelLanguage(key)) {
       return {

@@ -146,7 +146,7 @@ export interface EngagementPart {
 
 export interface Classifier {
   readonly id: string
-  /** The name shown to people: one text, or a text per language (`{ en: Hot, es: Caliente, nl: Warm }`). */
+  /** The name shown to people: one text, or a text per language (`{ en: Hot, es: Caliente, nl: Heet }`). */
   readonly label?: Label
   readonly when?: Condition
 }

@@ -524,7 +524,7 @@ describe('dashboard language', () => {
         })
       ).json()) as Json
     expect((await ask('es')).bands.map((b: Json) => b.label)).toEqual(['Caliente', 'Templado', 'Frío'])
-    expect((await ask('nl')).bands.map((b: Json) => b.label)).toEqual(['Warm', 'Lauw', 'Koud'])
+    expect((await ask('nl')).bands.map((b: Json) => b.label)).toEqual(['Heet', 'Warm', 'Koud'])
     expect((await ask('fr')).bands.map((b: Json) => b.label)).toEqual(['Hot', 'Warm', 'Cold'])
   })
 })
