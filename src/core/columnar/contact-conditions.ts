@@ -202,18 +202,5 @@ export function usesHistory(condition: Condition | undefined): boolean {
   return false
 }
 
-/** Every field name a condition tests (not `event`, not combinators). */
-export function conditionFieldNames(
-  condition: Condition | undefined,
-  into: Set<string> = new Set(),
-): Set<string> {
-  if (condition === undefined) return into
-  for (const [key, spec] of Object.entries(condition)) {
-    if (spec === undefined) continue
-    if (key === 'all' || key === 'any')
-      for (const sub of spec as readonly Condition[]) conditionFieldNames(sub, into)
-    else if (key === 'not') conditionFieldNames(spec as Condition, into)
-    else if (key !== 'did' && key !== 'didNot' && key !== 'event') into.add(key)
-  }
-  return into
-}
+/** Every field name a condition tests (not `event`, not combinators): `conditionFields` of fields.ts. */
+export { conditionFields as conditionFieldNames } from '../fields.js'

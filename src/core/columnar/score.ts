@@ -12,16 +12,11 @@
 import { aggregateFields, createAggregate, pointsById } from '../aggregate.js'
 import type { CompiledEngagementRule, CompiledModel } from '../compile.js'
 import type { Predicate } from '../conditions.js'
+import { conditionFields } from '../fields.js'
 import { DAY_MS, type Properties } from '../input.js'
 import type { Condition, FitGroup } from '../model/types.js'
 import { lookup } from '../values.js'
-import {
-  conditionFieldNames,
-  conditionMask,
-  type FieldColumn,
-  type MaskContext,
-  usesHistory,
-} from './contact-conditions.js'
+import { conditionMask, type FieldColumn, type MaskContext, usesHistory } from './contact-conditions.js'
 import { EventTest } from './event-match.js'
 import type { EventColumns } from './events.js'
 import { candidateNames, countMatches, decayFactors, latestMatch, rulePoints } from './rule-points.js'
@@ -837,7 +832,7 @@ function classifierFields(model: CompiledModel): Set<string> {
     ...(doc.accounts?.committee?.roles ?? []).map((r) => r.when),
     doc.accounts?.committee?.engagedWhen,
   ]
-  for (const condition of conditions) conditionFieldNames(condition, fields)
+  for (const condition of conditions) conditionFields(condition, fields)
   return fields
 }
 
