@@ -362,6 +362,17 @@ describe('dashboard API', () => {
     ).json()) as Json
     expect(check.ok).toBe(false)
     expect(check.issues[0]).toMatchObject({ severity: 'error', line: 4 })
+    // the editor's inline issues come in the reader's language, with the same code and place
+    const spanish = (await (
+      await json(
+        'POST',
+        '/api/dashboard/models/check',
+        { source: 'format: leadscore/v1\nid: x\nfit:\n  max: nope\n' },
+        { ...admin, 'accept-language': 'es' },
+      )
+    ).json()) as Json
+    expect(spanish.issues[0]).toMatchObject({ code: check.issues[0].code, line: 4 })
+    expect(spanish.issues[0].message).not.toBe(check.issues[0].message)
     const model = (await (await request('/api/dashboard/model', { headers: admin })).json()) as Json
     expect(model.bands.map((b: Json) => b.id)).toEqual(['hot', 'warm', 'cold'])
     expect(model.bands[0].min).toBe(60)

@@ -16,6 +16,7 @@ import {
 } from '../../core/index.js'
 import { modelJsonSchema } from '../../core/model/index.js'
 import { compileSource, type Engine, InvalidRequestError, NotFoundError } from '../../engine/index.js'
+import { localizeIssues } from '../../i18n/model.js'
 import type { Store, StoredEvent } from '../../store/index.js'
 import { type AppEnv, requireKey } from '../auth.js'
 import { requestLocale } from '../locale.js'
@@ -118,9 +119,10 @@ export function modelToolRoutes(app: Hono<AppEnv>, deps: ModelToolDeps): void {
     const { source } = await readJson(c.req.raw, sourceBody, maxBytes)
     try {
       const { compiled, warnings } = compileSource(source)
-      return c.json({ ok: true, id: compiled.id, issues: warnings })
+      return c.json({ ok: true, id: compiled.id, issues: localizeIssues(warnings, requestLocale(c)) })
     } catch (error) {
-      if (error instanceof InvalidRequestError) return c.json({ ok: false, id: null, issues: error.issues })
+      if (error instanceof InvalidRequestError)
+        return c.json({ ok: false, id: null, issues: localizeIssues(error.issues, requestLocale(c)) })
       throw error
     }
   })
