@@ -9,10 +9,12 @@
 
 import { usesHistory } from '../core/columnar/contact-conditions.js'
 import { EventTest, nameIndex } from '../core/columnar/event-match.js'
+import { scoreColumns } from '../core/columnar/index.js'
 import { candidateNames } from '../core/columnar/rule-points.js'
 import type { CompiledEngagementRule, CompiledModel } from '../core/compile.js'
 import { DAY_MS } from '../core/input.js'
 import type { Condition } from '../core/model/types.js'
+import { selectEvents } from './events-before.js'
 import type { LeadData } from './leads.js'
 
 /** Lower bounds that a condition needs of the score parts (-Infinity: nothing known). */
@@ -214,7 +216,13 @@ export class MqlBound {
     for (let c = 0; c < n && c < events.contacts; c++) this.#cursor[c] = events.offsets[c]!
     this.#scored = new Uint8Array(n)
     this.#engagement = new Float64Array(n)
-    this.#fit = new Float64Array(n)
+    // the fit reads no event (else there is no bound): scored once for every lead, without events
+    const none = selectEvents(
+      events,
+      Int32Array.from({ length: n }, (_, c) => c),
+      () => Number.NEGATIVE_INFINITY,
+    )
+    this.#fit = scoreColumns(model, data.contacts, none, 0).fit
     this.#rise = new Float64Array(n)
     this.#revive = new Uint8Array(n)
     this.#lastActive = new Float64Array(n).fill(Number.NEGATIVE_INFINITY)
@@ -246,9 +254,8 @@ export class MqlBound {
   }
 
   /** Records lead `c`'s exact scores as of the last `advance`. */
-  scored(c: number, fit: number, engagement: number): void {
+  scored(c: number, engagement: number): void {
     this.#scored[c] = 1
-    this.#fit[c] = fit
     this.#engagement[c] = engagement
     this.#rise[c] = 0
     // inactivity did not apply when an activity event is recent enough (else new events may lift it)
@@ -266,20 +273,18 @@ export class MqlBound {
   #mayBeMql(c: number): boolean {
     const model = this.#model
     let engagement: number
-    let fit: number
+    const fit = this.#fit[c]!
     if (this.#scored[c] === 0) {
-      // never scored: every event so far at its most, negative points at none, the best fit
+      // never scored: every event so far at its most, negative points at none
       engagement = clamp(
         this.#empty + this.#always + this.#rise[c]!,
         model.engagement.min,
         model.engagement.max,
       )
-      fit = model.fit.max
     } else {
       let rise = this.#always + this.#rise[c]! + (this.#revive[c] === 1 ? this.#inactivity : 0)
       for (const f of this.#fading) rise += Math.min(f.floor, f.points * f.seen[c]!)
       engagement = Math.min(this.#engagement[c]! + rise, model.engagement.max)
-      fit = this.#fit[c]!
     }
     const total = Math.min(fit + engagement + this.#likelihood[c]!, model.totalMax)
     for (const needs of this.#needs) {

@@ -68,9 +68,9 @@ export function rollingBacktest(
   const weeks: WeekRow[] = []
   let mqlAtStart = 0
   // a lead handed over once is not scored again; one that cannot have become MQL is not either
-  const bound = options.rescoreEveryLead === true ? null : mqlBound(model, data, options.threshold)
   // scored again and again: only the properties the model reads
   const slim = { ...data, contacts: slimContacts(model, data.contacts) }
+  const bound = options.rescoreEveryLead === true ? null : mqlBound(model, slim, options.threshold)
   times.forEach((t, k) => {
     bound?.advance(t)
     let rows = inPlayRows(data, t, handed)
@@ -92,7 +92,7 @@ export function rollingBacktest(
     }
     for (let r = 0; r < rows.length; r++) {
       const c = rows[r]!
-      bound?.scored(c, scores.fit[r]!, scores.engagement[r]!)
+      bound?.scored(c, scores.engagement[r]!)
       if (!mql.isMql(scores, r)) continue
       handed[c] = 1
       if (k === 0) {
