@@ -702,14 +702,15 @@ class ScoringEngine implements Engine {
     readonly compiled: CompiledModel
   }): Promise<PreviewResult> {
     const base = this.models.find(target.id) ?? this.models.primary
-    const now = this.clock.now()
-    const snapshot = await this.previews.get(now)
+    const snapshot = await this.previews.get(this.clock.now())
+    // as of the snapshot's time (at most a minute old, like its data): the rules an edit did not
+    // change are reused from the snapshot's cache instead of recomputed
     return previewModel(
       this.store,
       snapshot,
       target,
       base ? { id: base.record.id, version: base.record.version } : null,
-      now,
+      snapshot.at,
     )
   }
 
