@@ -47,15 +47,17 @@ export class RescoreBacklog {
   private backoffMs = 0
   private closed = false
   private closing = false
+  /** Contacts of the page being rescored. */
+  private inFlight = 0
   private readonly idle: (() => void)[] = []
 
   constructor(deps: RescoreBacklogDeps) {
     this.deps = deps
   }
 
-  /** Contacts waiting in this process. */
+  /** Contacts waiting in this process, or being rescored now. */
   get size(): number {
-    return this.waiting.size
+    return this.waiting.size + this.inFlight
   }
 
   /** Queues contacts whose rescores were just recorded; rescoring starts at once. */
@@ -117,6 +119,7 @@ export class RescoreBacklog {
         if (page.length === size) break
       }
       for (const id of page) this.waiting.delete(id)
+      this.inFlight = page.length
       try {
         await this.rescore(page)
         this.backoffMs = 0
@@ -147,6 +150,8 @@ export class RescoreBacklog {
           this.kick()
         }, wait).unref()
         return
+      } finally {
+        this.inFlight = 0
       }
     }
   }
