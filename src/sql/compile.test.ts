@@ -152,6 +152,15 @@ describe('compiled SQL on DuckDB, construct by construct', () => {
     expect(rows.get('c')!.engagement).toBeCloseTo(engine.engagement, 9)
   })
 
+  it('stages without conditions: every contact is in the first stage', async () => {
+    const doc: ModelDocument = {
+      ...oneRule({ when: { event: 'page' } }),
+      stages: [{ id: 'lead' }, { id: 'customer' }],
+    }
+    const rows = await score(doc, { contacts: [contact('c')], accounts: [], events: [event('c', 'page', 1)] })
+    expect(rows.get('c')).toMatchObject({ engagement: 10, stage: 'lead' })
+  })
+
   it('a count that holds with no event gives nothing, as evaluateContact says', async () => {
     const doc = oneRule({ when: { event: 'page' }, count: { lt: 3 } })
     const rows = await score(doc, { contacts: [contact('quiet')], accounts: [], events: [] })
@@ -261,7 +270,7 @@ describe('compiled SQL on DuckDB, construct by construct', () => {
     expect(rows.get('solo')).toMatchObject({ account_id: null, account_engagement: null })
   })
 
-  it('committee roles read a member’s numbers, not its classes, as the engine does', async () => {
+  it('committee roles read a member’s numbers, not its classes or history, as the engine does', async () => {
     const doc: ModelDocument = {
       format: 'leadscore/v1',
       id: 'roles',
@@ -276,6 +285,7 @@ describe('compiled SQL on DuckDB, construct by construct', () => {
           roles: [
             { id: 'by-number', when: { 'score.engagement': { gte: 10 } }, points: 3 },
             { id: 'by-level', when: { 'score.level': '1' }, points: 4 },
+            { id: 'by-history', when: { did: { event: 'page' } }, points: 5 },
           ],
         },
       },

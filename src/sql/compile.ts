@@ -1061,13 +1061,15 @@ class QueryWriter {
     const stage =
       stages.length === 0
         ? 'NULL'
-        : `(CASE ${[...automatic]
-            .reverse()
-            .map(
-              ([s, i]) =>
-                `WHEN ${this.conditions.condition(s.when, stageScope, `stages[${i}].when`)} THEN ${d.str(s.id)}`,
-            )
-            .join(' ')} ELSE ${d.str(stages[0]!.id)} END)`
+        : automatic.length === 0
+          ? d.str(stages[0]!.id)
+          : `(CASE ${[...automatic]
+              .reverse()
+              .map(
+                ([s, i]) =>
+                  `WHEN ${this.conditions.condition(s.when, stageScope, `stages[${i}].when`)} THEN ${d.str(s.id)}`,
+              )
+              .join(' ')} ELSE ${d.str(stages[0]!.id)} END)`
     layers.push(['stage', [['_stage', stage]]])
     layers.push([
       'journey',
@@ -1101,8 +1103,9 @@ class QueryWriter {
     ])
     const accounts = doc.accounts
     if (accounts) {
-      // as the engine reads a member (src/core/account.ts): its numbers, no classes, no segments
-      const all = scoreScope([], false)
+      // as the engine reads a member (src/core/account.ts): its numbers and properties; no
+      // classes, no segments, no history (`did` never holds)
+      const all: ConditionScope = { ...scoreScope([], false), history: () => undefined }
       const committee: [string, string][] = (accounts.committee?.roles ?? []).map((r, i) => [
         `_role${i}`,
         this.conditions.condition(r.when, all, `accounts.committee.roles[${i}].when`),
