@@ -3,7 +3,8 @@
  * split.
  * @module
  */
-import { createRandom, type Random, shuffleInPlace } from '../random.js'
+import { Mt19937 } from '../mt19937.js'
+import { type Random, shuffleInPlace } from '../random.js'
 
 /** One train/test split: row indices, ascending. */
 export interface Split {
@@ -12,11 +13,11 @@ export interface Split {
 }
 
 /**
- * The test fold (0..k-1) of every row, stratified as scikit-learn's
- * `StratifiedKFold(k, shuffle=True)` does it: the rows of each class are dealt to the folds so
- * every fold holds the same share of each class (counts differ by at most one), the fold
- * assignment within a class shuffled with `seed` (a different random stream than numpy's, so
- * the folds are not row-for-row scikit-learn's).
+ * The test fold (0..k-1) of every row, exactly as scikit-learn's
+ * `StratifiedKFold(k, shuffle=True, random_state=seed)` assigns it: the rows of each class are
+ * dealt to the folds so every fold holds the same share of each class (counts differ by at most
+ * one), and the fold assignment within each class is shuffled by numpy's `RandomState(seed)`
+ * (see `Mt19937`), so the folds are row for row scikit-learn's.
  */
 export function stratifiedFoldOf(labels: ArrayLike<number>, k: number, seed: number): Int32Array {
   const n = labels.length
@@ -24,31 +25,24 @@ export function stratifiedFoldOf(labels: ArrayLike<number>, k: number, seed: num
   const negatives: number[] = []
   const positives: number[] = []
   for (let i = 0; i < n; i++) (labels[i] === 1 ? positives : negatives).push(i)
-  // scikit-learn deals the sorted labels round-robin: fold i gets y_sorted[i::k].
-  const allocation = (cls: 0 | 1) => {
-    const counts = new Int32Array(k)
-    for (let j = 0; j < n; j++) {
-      const label = j < negatives.length ? 0 : 1
-      if (label === cls) counts[j % k]!++
-    }
-    return counts
-  }
-  const random = createRandom(seed)
+  // scikit-learn numbers the classes in order of appearance (the first row's class is 0),
+  // sorts the numbered labels and deals them round-robin: fold i gets y_sorted[i::k]
+  const classes = n > 0 && labels[0] === 1 ? [positives, negatives] : [negatives, positives]
+  const random = new Mt19937(seed)
   const foldOf = new Int32Array(n)
-  for (const [cls, members] of [
-    [0, negatives],
-    [1, positives],
-  ] as const) {
-    const counts = allocation(cls)
+  classes.forEach((members, cls) => {
+    const counts = new Int32Array(k)
+    const before = cls === 0 ? 0 : classes[0]!.length
+    for (let j = before; j < before + members.length; j++) counts[j % k]!++
     const folds: number[] = []
     counts.forEach((count, fold) => {
       for (let c = 0; c < count; c++) folds.push(fold)
     })
-    shuffleInPlace(folds, random)
+    random.shuffle(folds)
     members.forEach((row, j) => {
       foldOf[row] = folds[j]!
     })
-  }
+  })
   return foldOf
 }
 
