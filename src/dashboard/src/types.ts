@@ -121,6 +121,26 @@ export interface ContactDetail {
   events: number
   history: { at: number; fit: number; engagement: number; total: number }[]
   stageHistory: Transition[]
+  /** The stored likelihood of each predictive model, with what raised and lowered it most. */
+  predictions?: Prediction[]
+}
+
+/** One feature's push on a prediction, in likelihood points. */
+export interface PredictionReason {
+  feature: string
+  value: string
+  points: number
+}
+
+export interface Prediction {
+  model: string
+  version: number
+  likelihood: number
+  predictedAt: number
+  /** The likelihood of an average lead, percent. */
+  base: number | null
+  raised: PredictionReason[]
+  lowered: PredictionReason[]
 }
 
 export interface CommitteeRole {

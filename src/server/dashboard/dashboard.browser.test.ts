@@ -95,6 +95,35 @@ describeInBrowser('dashboard in a browser', () => {
       await page.locator('.chart canvas').first().waitFor()
       await shot('lead')
 
+      // a stored prediction shows with what raised and lowered it
+      await server.store.writePredictions({
+        modelId: 'conversions',
+        modelVersion: 1,
+        predictedAt: Date.now(),
+        predictions: [
+          {
+            contactId: target.id,
+            likelihood: 37.5,
+            reasons: {
+              base: 12,
+              raised: [
+                { feature: 'source', value: 'Referral', points: 12.4, text: 'source = Referral +12.4 pts' },
+              ],
+              lowered: [{ feature: 'employees', value: '1-10', points: -3, text: 'employees = 1-10 -3 pts' }],
+            },
+          },
+        ],
+        scoringModels: [],
+      })
+      await page.reload()
+      const card = page.locator('[data-prediction="conversions"]')
+      await card.waitFor()
+      expect(await card.textContent()).toContain('38%')
+      expect(await page.locator('[data-reasons="raised"]').textContent()).toMatch(
+        /\+12\.4 pts source = Referral/,
+      )
+      expect(await page.locator('[data-reasons="lowered"]').textContent()).toMatch(/−3 pts employees = 1-10/)
+
       await page.getByLabel('Event', { exact: true }).fill('Demo Requested')
       await page.getByRole('button', { name: 'Try it' }).click()
       const after = Number(await page.locator('[data-what-if]').getAttribute('data-what-if'))

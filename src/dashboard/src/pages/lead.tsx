@@ -203,6 +203,40 @@ export function LeadPage({ params }: PageProps) {
           <Card title={t.t('lead.why')}>
             <LedgerView ledger={live.ledger} asOf={live.asOf} />
           </Card>
+          {(d.predictions ?? []).map((p) => (
+            <Card key={p.model} title={t.t('lead.prediction.title', { model: p.model, version: p.version })}>
+              <p class="row" style={{ alignItems: 'baseline', gap: '0.5rem' }} data-prediction={p.model}>
+                <span class="value">{percent(p.likelihood)}</span>
+                <span class="muted small">
+                  {p.base === null
+                    ? t.t('lead.prediction.when', { when: day(p.predictedAt) })
+                    : t.t('lead.prediction.base', { base: percent(p.base), when: day(p.predictedAt) })}
+                </span>
+              </p>
+              {(
+                [
+                  ['raised', t.t('lead.prediction.raised'), p.raised],
+                  ['lowered', t.t('lead.prediction.lowered'), p.lowered],
+                ] as const
+              ).map(([kind, title, reasons]) =>
+                reasons.length === 0 ? null : (
+                  <div key={kind}>
+                    <h3 class="small muted">{title}</h3>
+                    <ul class="reasons" data-reasons={kind}>
+                      {reasons.map((r) => (
+                        <li key={`${r.feature}=${r.value}`}>
+                          <span class={r.points >= 0 ? 'pos' : 'neg'}>
+                            {t.t('lead.prediction.points', { points: fmtPoints(r.points) })}
+                          </span>{' '}
+                          {t.t('lead.prediction.reason', { feature: r.feature, value: r.value })}
+                        </li>
+                      ))}
+                    </ul>
+                  </div>
+                ),
+              )}
+            </Card>
+          ))}
           <Card title={t.t('lead.timeline', { count: d.events })}>
             <div class="table-wrap">
               <table class="timeline">
