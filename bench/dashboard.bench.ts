@@ -77,7 +77,8 @@ console.log(
 const PAGES: { name: string; path: string; ready: string }[] = [
   { name: 'queue', path: '/', ready: 'tbody tr[data-contact]' },
   { name: 'lead', path: `/leads/${encodeURIComponent(top.items[0]?.id ?? '')}`, ready: '.breakdown li' },
-  { name: 'accounts', path: '/accounts', ready: 'tbody tr td.lead' },
+  // a database without accounts shows its empty state: that is the page's content too
+  { name: 'accounts', path: '/accounts', ready: 'tbody tr td.lead, p.empty' },
   { name: 'model (editor)', path: '/model', ready: '.cm-content' },
   {
     name: 'settings',

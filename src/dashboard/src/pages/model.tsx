@@ -185,16 +185,20 @@ export function ModelPage(_: PageProps) {
   const [previewing, setPreviewing] = useState(false)
   const [error, setError] = useState<Error | undefined>(undefined)
   const [job, setJob] = useState<PublishJob | undefined>(undefined)
+  // the counts read every score: asked for once the editor has what it needs, so on a large
+  // database they do not hold up its first render
   const current = useData(
     () =>
-      Promise.all(
-        (['band', 'stage'] as const).map((by) =>
-          api<{ counts: { value: string | null; count: number }[] }>(`/api/contacts/counts?by=${by}`).then(
-            (r) => Object.fromEntries(r.counts.map((c) => [c.value ?? NONE, c.count])),
+      loaded === undefined
+        ? Promise.resolve(undefined)
+        : Promise.all(
+            (['band', 'stage'] as const).map((by) =>
+              api<{ counts: { value: string | null; count: number }[] }>(
+                `/api/contacts/counts?by=${by}`,
+              ).then((r) => Object.fromEntries(r.counts.map((c) => [c.value ?? NONE, c.count]))),
+            ),
           ),
-        ),
-      ),
-    [job?.status === 'done'],
+    [job?.status === 'done', loaded !== undefined],
   )
   const [diffWith, setDiffWith] = useState<{ version: number; source: string } | undefined>(undefined)
   const box = useRef<HTMLDivElement>(null)
