@@ -14,6 +14,7 @@ import { type Logger, logRetriedFailure } from './logger.js'
 import type { ModelRegistry, PublishedModel } from './models.js'
 import {
   emptyOutput,
+  publishedContext,
   type RescoreContext,
   rescoreAccounts,
   rescoreContacts,
@@ -175,15 +176,8 @@ async function retried<T>(deps: PublishJobDeps, work: () => Promise<T>): Promise
 }
 
 function contextOf(deps: PublishJobDeps, current: PublishedModel, tx: StoreOps, now: number): RescoreContext {
-  return {
-    tx,
-    models: [current],
-    primaryId: deps.models.primary?.record.id,
-    now,
-    accounts: new Map(),
-    webhooks: deps.webhooks,
-    partitionCount: deps.store.partitionCount,
-  }
+  const all = publishedContext(tx, deps.models, now, deps.webhooks, deps.store.partitionCount)
+  return { ...all, models: [current] }
 }
 
 /** Refolds and scores a page of contacts with the published version (their accounts come after). */

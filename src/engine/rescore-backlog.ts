@@ -12,7 +12,7 @@ import type { Store } from '../store/index.js'
 import type { Clock } from './clock.js'
 import { type Logger, logRetriedFailure } from './logger.js'
 import type { ModelRegistry } from './models.js'
-import { type RescoreContext, rescoreOwed } from './rescore.js'
+import { publishedContext, rescoreOwed } from './rescore.js'
 import type { WebhookRegistry } from './webhooks/registry.js'
 
 /** Contacts per transaction when nothing waits to be stored. */
@@ -162,15 +162,7 @@ export class RescoreBacklog {
       const now = clock.now()
       // lock and read the contacts: rescores of one contact never interleave (PostgreSQL)
       const contacts = await tx.upsertContacts(ids.map((id) => ({ id, at: now })))
-      const ctx: RescoreContext = {
-        tx,
-        models: models.published,
-        primaryId: models.primary?.record.id,
-        now,
-        accounts: new Map(),
-        webhooks: this.deps.webhooks,
-        partitionCount: store.partitionCount,
-      }
+      const ctx = publishedContext(tx, models, now, this.deps.webhooks, store.partitionCount)
       const out = await rescoreOwed(ctx, contacts)
       return [...out.owedSince.values()].map((since) => Math.max(0, now - since))
     })

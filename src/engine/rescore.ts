@@ -36,7 +36,7 @@ import type {
 import { DEFAULT_PARTITION_COUNT } from '../store/partition.js'
 import { deserializeState, serializeState } from '../store/state-codec.js'
 import { assignOwner } from './assignment.js'
-import type { PublishedModel } from './models.js'
+import type { ModelRegistry, PublishedModel } from './models.js'
 import { nextChangeAt } from './next-change.js'
 import type { WebhookRegistry } from './webhooks/registry.js'
 
@@ -68,6 +68,25 @@ export interface RescoreContext {
   readonly webhooks?: WebhookRegistry | undefined
   /** The store's partition count (for the order keys of account deliveries). */
   readonly partitionCount?: number | undefined
+}
+
+/** The context of a rescore in `tx` as of `now` with every published model of `models`. */
+export function publishedContext(
+  tx: StoreOps,
+  models: ModelRegistry,
+  now: number,
+  webhooks: WebhookRegistry | undefined,
+  partitionCount: number,
+): RescoreContext {
+  return {
+    tx,
+    models: models.published,
+    primaryId: models.primary?.record.id,
+    now,
+    accounts: new Map(),
+    webhooks,
+    partitionCount,
+  }
 }
 
 /** Everything a rescore writes, and the fresh results. */

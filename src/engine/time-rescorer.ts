@@ -11,13 +11,7 @@ import { hostname } from 'node:os'
 import type { LeaseGrant, Store, TransitionCauseRef } from '../store/index.js'
 import type { Logger } from './logger.js'
 import type { ModelRegistry } from './models.js'
-import {
-  emptyOutput,
-  type RescoreContext,
-  rescoreAccounts,
-  rescoreContacts,
-  writeRescore,
-} from './rescore.js'
+import { emptyOutput, publishedContext, rescoreAccounts, rescoreContacts, writeRescore } from './rescore.js'
 import type { WebhookRegistry } from './webhooks/registry.js'
 
 /** Contacts per transaction. */
@@ -102,15 +96,7 @@ export class TimeRescorer {
         return false
       }
       const contacts = await tx.upsertContacts(ids.map((id) => ({ id, at: now })))
-      const ctx: RescoreContext = {
-        tx,
-        models: models.published,
-        primaryId: models.primary?.record.id,
-        now,
-        accounts: new Map(),
-        webhooks: this.deps.webhooks,
-        partitionCount: store.partitionCount,
-      }
+      const ctx = publishedContext(tx, models, now, this.deps.webhooks, store.partitionCount)
       const out = emptyOutput()
       await rescoreContacts(
         ctx,
