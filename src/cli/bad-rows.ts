@@ -3,7 +3,8 @@
  * @module
  */
 import type { RowIssue } from '../io/index.js'
-import { type CliContext, textOf } from './context.js'
+import { type CliContext, localeOf, textOf } from './context.js'
+import { rowIssueText } from './row-issue-text.js'
 
 const SHOWN = 10
 
@@ -27,8 +28,7 @@ export class BadRows {
     if (this.#count === 0) return
     const t = textOf(ctx)
     ctx.stderr.write(`${t.t('badRows', { count: this.#count })}\n`)
-    // each row's own message comes from the reader (src/io), in English
-    for (const issue of this.#shown) ctx.stderr.write(`  ${issue.message}\n`)
+    for (const issue of this.#shown) ctx.stderr.write(`  ${rowIssueText(issue, localeOf(ctx))}\n`)
     if (this.#count > this.#shown.length)
       ctx.stderr.write(`${t.t('badRows.more', { n: this.#count - this.#shown.length })}\n`)
     ctx.stderr.write(`${t.t('badRows.hint')}\n`)

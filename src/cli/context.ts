@@ -20,8 +20,17 @@ export interface CliContext {
   command: string
 }
 
-/** A human text of a CLI error: English as is, or a message of the `cli` catalog. */
-export type CliErrorText = string | CliText
+/** A text said by its own function in each language (a text of another catalog than `cli`). */
+export interface SaidText {
+  readonly said: (locale: Locale) => string
+}
+
+/** A human text of a CLI error: English as is, a message of the `cli` catalog, or a {@link SaidText}. */
+export type CliErrorText = string | CliText | SaidText
+
+function say(text: CliText | SaidText, locale: Locale): string {
+  return 'said' in text ? text.said(locale) : sayCli(text, locale)
+}
 
 /** An expected failure: printed as `error: message` (and its hint) with no stack, exit code 1 (or `code`). */
 export class CliError extends Error {
@@ -30,17 +39,17 @@ export class CliError extends Error {
   /** The message and hint in another language; undefined when only English exists. */
   readonly say: ((locale: Locale) => { message: string; hint: string | undefined }) | undefined
   constructor(message: CliErrorText, options: { hint?: CliErrorText; exitCode?: number } = {}) {
-    super(typeof message === 'string' ? message : sayCli(message, 'en'))
+    super(typeof message === 'string' ? message : say(message, 'en'))
     this.name = 'CliError'
     const hint = options.hint
-    this.hint = hint === undefined || typeof hint === 'string' ? hint : sayCli(hint, 'en')
+    this.hint = hint === undefined || typeof hint === 'string' ? hint : say(hint, 'en')
     this.exitCode = options.exitCode ?? 1
     this.say =
-      typeof message === 'string'
+      typeof message === 'string' && (hint === undefined || typeof hint === 'string')
         ? undefined
         : (locale) => ({
-            message: sayCli(message, locale),
-            hint: hint === undefined || typeof hint === 'string' ? hint : sayCli(hint, locale),
+            message: typeof message === 'string' ? message : say(message, locale),
+            hint: hint === undefined || typeof hint === 'string' ? hint : say(hint, locale),
           })
   }
 }

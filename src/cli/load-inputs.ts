@@ -10,10 +10,8 @@ import type { CompiledModel } from '../core/compile.js'
 import { contactProperties, eventProperties } from '../core/fields.js'
 import type { Properties } from '../core/input.js'
 import {
-  BadRowError,
   createProgress,
   IdIndex,
-  InputFileError,
   type ReadOptions,
   readAccounts,
   readContacts,
@@ -21,6 +19,7 @@ import {
 } from '../io/index.js'
 import type { BadRows } from './bad-rows.js'
 import { type CliContext, CliError } from './context.js'
+import { inputCliError } from './input-error.js'
 
 export interface InputFiles {
   readonly contacts: string
@@ -163,12 +162,7 @@ export async function loadInputs(
     }
   } catch (error) {
     done()
-    if (error instanceof BadRowError) {
-      throw new CliError(error.message, { hint: { key: 'badRow.strict.hint' } })
-    }
-    if (error instanceof InputFileError)
-      throw new CliError(error.message, error.hint ? { hint: error.hint } : {})
-    throw error
+    throw inputCliError(error) ?? error
   }
 }
 

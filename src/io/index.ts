@@ -78,7 +78,14 @@ export {
   readEventColumns,
 } from './read-event-columns.js'
 export { type EventRow, type ReadEventsOptions, readEvents } from './read-events.js'
-export { BadRowError, type RowIssue, type RowIssueKind, rowIssue } from './row-issue.js'
+export {
+  BadRowError,
+  type RowIssue,
+  type RowIssueCode,
+  type RowIssueKind,
+  type RowIssueParams,
+  rowIssue,
+} from './row-issue.js'
 export type { ReadOptions, ReadStats, RowSource } from './row-source.js'
 export {
   createScoreWriter,

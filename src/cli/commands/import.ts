@@ -11,7 +11,6 @@ import { defineCommand } from 'citty'
 import { createEngine, type Engine, systemClock } from '../../engine/index.js'
 import {
   BadRowError,
-  InputFileError,
   type ReadOptions,
   readAccounts,
   readContacts,
@@ -19,8 +18,9 @@ import {
   rowIssue,
 } from '../../io/index.js'
 import { BadRows } from '../bad-rows.js'
-import { type CliContext, CliError, cliContext, textOf } from '../context.js'
+import { type CliContext, cliContext, textOf } from '../context.js'
 import { help } from '../help.js'
+import { inputCliError } from '../input-error.js'
 import { FileProgress } from '../load-inputs.js'
 import { dbArg, openDatabase } from './serve.js'
 
@@ -62,11 +62,7 @@ async function run(
     )
     badRows.report(ctx)
   } catch (error) {
-    if (error instanceof BadRowError)
-      throw new CliError(error.message, { hint: { key: 'badRow.strict.hint' } })
-    if (error instanceof InputFileError)
-      throw new CliError(error.message, error.hint ? { hint: error.hint } : {})
-    throw error
+    throw inputCliError(error) ?? error
   } finally {
     await store.close()
   }
@@ -170,7 +166,7 @@ const eventsCommand = defineCommand({
             rejection.reason,
             'fix the row and import the file again',
           )
-          if (args.strict === true) throw new CliError(issue.message)
+          if (args.strict === true) throw new BadRowError(issue)
           badRows.add(issue)
         }
         n += result.accepted + result.duplicates

@@ -21,13 +21,11 @@ import type { CompiledModel } from '../../../core/compile.js'
 import { contactProperties, eventProperties } from '../../../core/fields.js'
 import type { Properties } from '../../../core/input.js'
 import {
-  BadRowError,
   CONTACT_ID_COLUMNS,
   CsvTokenizer,
   createProgress,
   csvFields,
   IdIndex,
-  InputFileError,
   type ReadOptions,
   readAccounts,
   readContacts,
@@ -35,6 +33,7 @@ import {
 } from '../../../io/index.js'
 import { BadRows } from '../../bad-rows.js'
 import { type CliContext, CliError } from '../../context.js'
+import { inputCliError } from '../../input-error.js'
 
 /** The files and options that say where the leads are. */
 export interface LeadFiles {
@@ -76,11 +75,7 @@ export async function loadLeads(
       ? await leadTable(ctx, files, badRows)
       : await contactsAndEvents(ctx, files, badRows, models, options.allProperties === true)
   } catch (error) {
-    if (error instanceof BadRowError)
-      throw new CliError(error.message, { hint: 'fix the row, or run without --strict to skip bad rows' })
-    if (error instanceof InputFileError)
-      throw new CliError(error.message, error.hint ? { hint: error.hint } : {})
-    throw error
+    throw inputCliError(error) ?? error
   } finally {
     badRows.report(ctx)
   }
