@@ -22,6 +22,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
+import { servingUrl } from '../src/cli/serve-banner.js'
 import { seeded, trafficBatch } from '../src/server/test-support/traffic.js'
 
 const { values } = parseArgs({
@@ -73,8 +74,8 @@ let log = ''
 const url = await new Promise<string>((resolve, reject) => {
   server.stderr.on('data', (chunk: Buffer) => {
     log += chunk.toString('utf8')
-    const m = /is running at (http:\/\/[\d.]+:\d+)/.exec(log)
-    if (m) resolve(m[1]!)
+    const found = servingUrl(log)
+    if (found !== undefined) resolve(found)
   })
   server.on('exit', (code) => reject(new Error(`the server exited (${code}):\n${log}`)))
 })

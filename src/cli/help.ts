@@ -5,22 +5,26 @@
  * @module
  */
 import type { ArgDef, ArgsDef, CommandDef, CommandMeta, SubCommandsDef } from 'citty'
-import { type CliKey, cliCatalogs, cliTranslator } from '../i18n/cli.js'
+import { type CliKey, type CliText, cliTranslator } from '../i18n/cli.js'
 import type { Locale } from '../i18n/locale.js'
+import type { MessageValues } from '../i18n/translator.js'
 
-const KEYS = new Map<string, CliKey>()
+const TEXTS = new Map<string, CliText>()
 
-/** The English text of a help message of the `cli` catalog, remembered so that help can say it in another language. */
-export function help(key: CliKey): string {
-  const text = cliCatalogs.en[key]
-  KEYS.set(text, key)
+/**
+ * The English text of a help message of the `cli` catalog (with its values), remembered so that
+ * help can say it in another language.
+ */
+export function help(key: CliKey, values?: MessageValues): string {
+  const text = cliTranslator('en').t(key, values)
+  TEXTS.set(text, values === undefined ? { key } : { key, values })
   return text
 }
 
 /** A help text in `locale` (as written when it is not a catalog text). */
 function helpIn(text: string | undefined, locale: Locale): string | undefined {
-  const key = text === undefined ? undefined : KEYS.get(text)
-  return key === undefined ? text : cliTranslator(locale).t(key)
+  const said = text === undefined ? undefined : TEXTS.get(text)
+  return said === undefined ? text : cliTranslator(locale).t(said.key, said.values)
 }
 
 type Resolvable<T> = T | Promise<T> | (() => T) | (() => Promise<T>)

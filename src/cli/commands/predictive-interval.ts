@@ -11,8 +11,9 @@ export function parseInterval(text: string, name: string): number {
   const match = /^\s*(\d+(?:\.\d+)?)\s*([mhdw])\s*$/i.exec(text)
   const ms = match ? Number(match[1]) * UNITS[match[2]!.toLowerCase()]! : Number.NaN
   if (!(ms >= 60_000))
-    throw new CliError(`${name} is "${text}"`, {
-      hint: 'give a duration of at least a minute: 30m, 12h, 7d or 2w',
-    })
+    throw new CliError(
+      { key: 'duration.invalid', values: { name, value: text } },
+      { hint: { key: 'duration.invalid.hint' } },
+    )
   return Math.round(ms)
 }

@@ -23,10 +23,11 @@ import { PredictiveService } from '../../engine/predictive/index.js'
 import { createApp, DEFAULT_PORT, listen, type RunningServer } from '../../server/index.js'
 import { DEFAULT_RATE_LIMITS, type RateLimit, type RateLimits } from '../../server/rate-limit.js'
 import { openStore, type Store, StoreError } from '../../store/index.js'
-import { type CliContext, CliError, cliContext } from '../context.js'
+import { type CliContext, CliError, cliContext, textOf } from '../context.js'
 import { help } from '../help.js'
 import { VERSION } from '../main.js'
 import { displayPath } from '../paths.js'
+import { bannerLines, type FirstStart } from '../serve-banner.js'
 import { parseInterval } from './predictive-interval.js'
 
 /** The `--db` option shared by the commands that open the database. */
@@ -63,9 +64,7 @@ export async function openDatabase(ctx: CliContext, db: string | undefined): Pro
     return await openStore(location)
   } catch (error) {
     if (error instanceof StoreError) {
-      throw new CliError(error.message, {
-        hint: 'check --db (or LEADSCORE_DB): a writable SQLite file path, or a reachable postgres:// URL',
-      })
+      throw new CliError(error.message, { hint: { key: 'serve.db.hint' } })
     }
     throw error
   }
@@ -79,7 +78,7 @@ export const serveCommand = defineCommand({
       type: 'string',
       description: help('help.serve.host'),
     },
-    port: { type: 'string', description: `The port (default $LEADSCORE_PORT, else ${DEFAULT_PORT})` },
+    port: { type: 'string', description: help('help.serve.port', { port: String(DEFAULT_PORT) }) },
     ack: {
       type: 'string',
       description: help('help.serve.ack'),
@@ -102,14 +101,18 @@ export const serveCommand = defineCommand({
     const host = args.host ?? ctx.env['LEADSCORE_HOST'] ?? '127.0.0.1'
     const level = ctx.env['LEADSCORE_LOG_LEVEL']
     if (level !== undefined && parseLogLevel(level) === undefined) {
-      throw new CliError(`LEADSCORE_LOG_LEVEL=${level} is not a log level`, {
-        hint: 'use debug, info, warn or error',
-      })
+      throw new CliError(
+        { key: 'serve.logLevel', values: { level } },
+        { hint: { key: 'serve.logLevel.hint' } },
+      )
     }
     const logger = createJsonLogger({ stream: ctx.stderr, level: parseLogLevel(level) ?? 'info' })
     const acknowledge = args.ack ?? ctx.env['LEADSCORE_ACK'] ?? 'stored'
     if (acknowledge !== 'stored' && acknowledge !== 'scored') {
-      throw new CliError(`--ack ${acknowledge} is not a choice`, { hint: 'use --ack stored or --ack scored' })
+      throw new CliError(
+        { key: 'serve.ack', values: { ack: acknowledge } },
+        { hint: { key: 'serve.ack.hint' } },
+      )
     }
     const location = databaseLocation(ctx, args.db)
     const store = await openDatabase(ctx, args.db)
@@ -145,27 +148,24 @@ export const serveCommand = defineCommand({
         server = await listen(app, { host, port })
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code
-        throw new CliError(`cannot listen on ${host}:${port}: ${(error as Error).message}`, {
-          hint:
-            code === 'EADDRINUSE'
-              ? `another program uses port ${port}: stop it, or pass --port`
-              : 'check --host and --port',
-        })
-      }
-      logger.info('listening', { url: server.url, store: store.dialect })
-      const banner: string[] = [
-        '',
-        `Leadscore ${VERSION} is running at ${server.url}`,
-        `  database: ${shownLocation(ctx, location)} (${store.dialect})`,
-      ]
-      if (fresh) {
-        banner.push(...(await firstStart(ctx, engine, logger, args.demo, server.url)))
-      } else {
-        banner.push(
-          '  keys: the ones printed at the first start (create more: leadscore keys create --kind admin|write)',
+        throw new CliError(
+          { key: 'serve.listen', values: { host, port: String(port), detail: (error as Error).message } },
+          {
+            hint:
+              code === 'EADDRINUSE'
+                ? { key: 'serve.listen.inUse.hint', values: { port: String(port) } }
+                : { key: 'serve.listen.hint' },
+          },
         )
       }
-      banner.push(`  API docs: ${server.url}/docs`, '  stop: Ctrl-C', '')
+      logger.info('listening', { url: server.url, store: store.dialect })
+      const banner = bannerLines(textOf(ctx), {
+        version: VERSION,
+        url: server.url,
+        database: shownLocation(ctx, location),
+        dialect: store.dialect,
+        ...(fresh ? { firstStart: await firstStart(ctx, engine, logger, args.demo) } : {}),
+      })
       // listen for signals before saying we run: a supervisor may stop us the moment it reads it
       const stopped = untilSignal(logger)
       ctx.stderr.write(`${banner.join('\n')}\n`)
@@ -192,9 +192,10 @@ export function webhookSettings(ctx: CliContext): WebhookSenderSettings {
     if (value === undefined || value === '') return undefined
     const n = Number(value)
     if (!Number.isSafeInteger(n) || n < 1)
-      throw new CliError(`${name}=${value} is not a positive whole number`, {
-        hint: `unset ${name} for the default`,
-      })
+      throw new CliError(
+        { key: 'serve.envNumber', values: { name, value } },
+        { hint: { key: 'serve.envNumber.hint', values: { name } } },
+      )
     return n
   }
   const policy: Record<string, number> = {}
@@ -216,9 +217,10 @@ export function rateLimits(ctx: CliContext): RateLimits {
     if (value === undefined || value === '') return fallback
     const n = Number(value)
     if (!Number.isFinite(n) || n < 0)
-      throw new CliError(`${name}=${value} is not a number of requests per second`, {
-        hint: `e.g. ${name}=500, or 0 for no limit`,
-      })
+      throw new CliError(
+        { key: 'serve.rate', values: { name, value } },
+        { hint: { key: 'serve.rate.hint', values: { name } } },
+      )
     return n === 0 ? null : { perSecond: n, burst: Math.max(1, Math.ceil(2 * n)) }
   }
   return {
@@ -231,47 +233,29 @@ function portOf(value: string | undefined): number {
   if (value === undefined || value === '') return DEFAULT_PORT
   const n = Number(value)
   if (!Number.isInteger(n) || n < 0 || n > 65_535) {
-    throw new CliError(`--port ${value} is not a port number`, {
-      hint: `give a number from 1 to 65535 (default ${DEFAULT_PORT})`,
-    })
+    throw new CliError(
+      { key: 'serve.port', values: { value } },
+      { hint: { key: 'serve.port.hint', values: { port: String(DEFAULT_PORT) } } },
+    )
   }
   return n
 }
 
-/** Keys (and the demo) for a new database; returns the banner lines. */
+/** Keys (and the demo) for a new database, for the banner. */
 async function firstStart(
   ctx: CliContext,
   engine: Engine,
   logger: Logger,
   demo: boolean,
-  url: string,
-): Promise<string[]> {
-  const lines: string[] = []
-  const admin =
-    ctx.env['LEADSCORE_ADMIN_KEY'] ?? (await engine.keys.create('admin', 'created at first start')).secret
-  const write =
-    ctx.env['LEADSCORE_WRITE_KEY'] ?? (await engine.keys.create('write', 'created at first start')).secret
-  if (demo) {
-    logger.info('first start: generating a demo workspace (use --no-demo to start empty)')
-    const summary = await seedDemoWorkspace(engine)
-    logger.info('demo workspace ready', { ...summary })
-    lines.push(
-      `  demo workspace: ${summary.contacts.toLocaleString('en-US')} contacts, ${summary.accounts} accounts, ${summary.events.toLocaleString('en-US')} events (generated, seed 42)`,
-    )
-  }
-  lines.push(
-    '',
-    '  These keys are shown once; keep them somewhere safe:',
-    `    admin key (API and dashboard): ${admin}`,
-    `    write key (sending events):   ${write}`,
-    '',
-    `  Open the ranked queue: ${url}/#key=${admin}`,
-    '  Send an event:',
-    `    curl -u '${write}:' ${url}/v1/track -d '{"userId":"jane@example.com","event":"Demo Requested","properties":{"form_id":"demo"}}'`,
-    `  Read it back scored: curl -H 'Authorization: Bearer ${admin}' ${url}/api/contacts/jane@example.com`,
-    '  Segment or RudderStack SDKs: set the host / dataPlaneUrl to the URL above and the writeKey to the write key.',
-  )
-  return lines
+): Promise<FirstStart> {
+  const label = textOf(ctx).t('serve.keyLabel')
+  const adminKey = ctx.env['LEADSCORE_ADMIN_KEY'] ?? (await engine.keys.create('admin', label)).secret
+  const writeKey = ctx.env['LEADSCORE_WRITE_KEY'] ?? (await engine.keys.create('write', label)).secret
+  if (!demo) return { adminKey, writeKey }
+  logger.info('first start: generating a demo workspace (use --no-demo to start empty)')
+  const summary = await seedDemoWorkspace(engine)
+  logger.info('demo workspace ready', { ...summary })
+  return { adminKey, writeKey, demo: summary }
 }
 
 /** Resolves at the first SIGTERM or SIGINT. */

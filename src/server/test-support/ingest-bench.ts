@@ -13,6 +13,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
+import { servingUrl } from '../../cli/serve-banner.js'
 import { seeded, trafficBatch } from './traffic.js'
 
 const { values } = parseArgs({
@@ -45,8 +46,8 @@ let log = ''
 const url = await new Promise<string>((resolve, reject) => {
   server.stderr.on('data', (chunk: Buffer) => {
     log += chunk.toString('utf8')
-    const m = /is running at (http:\/\/[\d.]+:\d+)/.exec(log)
-    if (m) resolve(m[1]!)
+    const found = servingUrl(log)
+    if (found !== undefined) resolve(found)
   })
   server.on('exit', (code) => reject(new Error(`server exited ${code}:\n${log}`)))
 })

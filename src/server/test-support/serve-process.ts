@@ -5,6 +5,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { join } from 'node:path'
+import { servingUrl } from '../../cli/serve-banner.js'
 
 const ROOT = join(import.meta.dirname, '..', '..', '..')
 export const WRITE = 'process-write-key'
@@ -39,10 +40,10 @@ export function startServer(db: string, env: Record<string, string> = {}): Promi
     const timer = setTimeout(() => reject(new Error(`the server did not start:\n${log}`)), 30_000)
     proc.stderr!.on('data', (chunk: Buffer) => {
       log += chunk.toString('utf8')
-      const match = /is running at (http:\/\/[\d.]+:\d+)/.exec(log)
-      if (match) {
+      const url = servingUrl(log)
+      if (url !== undefined) {
         clearTimeout(timer)
-        resolve({ proc, url: match[1]!, log: () => log })
+        resolve({ proc, url, log: () => log })
       }
     })
     proc.on('exit', (code) => {
