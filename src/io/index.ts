@@ -36,6 +36,10 @@
  * `readEvents` (`contactIndex`) resolves a whole batch at once, about three times faster,
  * and hands each row its contact's dense index.
  *
+ * Contacts in bulk: {@link readContactColumns} reads a CSV contacts file into columns (the
+ * ids, each property dictionary-encoded), no object per contact; {@link readScoreColumns}
+ * reads the files of a bulk scoring so, the event parsers starting first on the other cores.
+ *
  * Events in bulk: {@link readEventColumns} reads the same events, with the same rules and
  * bad-row messages, as column batches (typed arrays and dictionaries, no object per event)
  * for `EventColumnsBuilder.addColumns`. It parses UTF-8 bytes in place and, for a plain file
@@ -66,6 +70,11 @@ export {
   readAccounts,
 } from './read-accounts.js'
 export {
+  type ContactColumnsRead,
+  type ReadContactColumnsOptions,
+  readContactColumns,
+} from './read-contact-columns.js'
+export {
   CONTACT_ID_COLUMNS,
   type ContactRow,
   type ReadContactsOptions,
@@ -78,6 +87,12 @@ export {
   readEventColumns,
 } from './read-event-columns.js'
 export { type EventRow, type ReadEventsOptions, readEvents } from './read-events.js'
+export {
+  type ReadScoreColumnsOptions,
+  readScoreColumns,
+  type ScoreColumns,
+  type ScoreFiles,
+} from './read-score-columns.js'
 export {
   BadRowError,
   type RowIssue,

@@ -4,11 +4,17 @@
  */
 import type { Properties } from '../core/input.js'
 import { type ColumnRole, orList, pickColumn, pickKey } from './columns.js'
-import { csvField } from './csv-tokenizer.js'
+import { type CsvRecord, csvField } from './csv-tokenizer.js'
 import type { IdIndex } from './id-index.js'
 import { idValue } from './id-value.js'
 import { csvProperties, jsonProperties, member } from './properties.js'
-import { createRowSource, keptProperties, type ReadOptions, type RowSource } from './row-source.js'
+import {
+  type BadRow,
+  createRowSource,
+  keptProperties,
+  type ReadOptions,
+  type RowSource,
+} from './row-source.js'
 
 /** One row of a contacts or accounts file. */
 export interface PropertyRow {
@@ -45,30 +51,13 @@ export function readPropertyRows(
   return createRowSource<PropertyRow>(path, options, (bad) => ({
     ...(finish === undefined ? {} : { finish }),
     csv(header, headerLine) {
-      const idIndex = pickColumn(path, headerLine, header, role, explicit, true)
-      const idName = header[idIndex]!
-      const width = header.length
+      const { idIndex, id } = csvRowId(path, header, headerLine, role, explicit, bad)
       const properties = csvProperties(header, [idIndex], keep)
       return (record, line) => {
-        if (record.count !== width) {
-          return bad(
-            line,
-            'column-count',
-            `${record.count} fields where the header has ${width} columns`,
-            'quote fields that contain commas, and give every column a value (or an empty cell)',
-          )
-        }
-        const id = csvField(record, idIndex)
-        if (id === '') {
-          return bad(
-            line,
-            'missing-id',
-            `empty ${role.what} in column "${idName}"`,
-            'fill it in or remove the row',
-            idName,
-          )
-        }
-        return { id, index: -1, properties: properties(record), line }
+        const rowId = id(record, line)
+        return rowId === undefined
+          ? undefined
+          : { id: rowId, index: -1, properties: properties(record), line }
       }
     },
     json(value, line) {
@@ -90,6 +79,49 @@ export function readPropertyRows(
       return properties === undefined ? undefined : { id, index: -1, properties, line }
     },
   }))
+}
+
+/**
+ * The id column of a CSV header (found by `role`, or the `explicit` one), and the reader of
+ * a record's id: undefined, reported as a bad row, when the record has another field count
+ * than the header or an empty id.
+ * @throws {InputFileError} when the header has no id column.
+ */
+export function csvRowId(
+  path: string,
+  header: readonly string[],
+  headerLine: number,
+  role: ColumnRole,
+  explicit: string | undefined,
+  bad: BadRow,
+): { idIndex: number; id: (record: CsvRecord, line: number) => string | undefined } {
+  const idIndex = pickColumn(path, headerLine, header, role, explicit, true)
+  const idName = header[idIndex]!
+  const width = header.length
+  return {
+    idIndex,
+    id(record, line) {
+      if (record.count !== width) {
+        return bad(
+          line,
+          'column-count',
+          `${record.count} fields where the header has ${width} columns`,
+          'quote fields that contain commas, and give every column a value (or an empty cell)',
+        )
+      }
+      const id = csvField(record, idIndex)
+      if (id === '') {
+        return bad(
+          line,
+          'missing-id',
+          `empty ${role.what} in column "${idName}"`,
+          'fill it in or remove the row',
+          idName,
+        )
+      }
+      return id
+    },
+  }
 }
 
 /** Sets the `index` of a batch of rows, and shares the index's copy of each id. */

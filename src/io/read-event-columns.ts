@@ -121,6 +121,15 @@ export interface EventColumnSource {
    * read so far: known after the first chunk (a few megabytes), then refined.
    */
   readonly estimatedRows: number | undefined
+  /**
+   * Starts the next iteration's parsing now, on the worker threads only: the main thread is
+   * free to do something else first (read the contacts that `contactIndex` is filled from:
+   * the index is read only once the batches are asked for). The workers parse up to about
+   * 256 MB of the file ahead meanwhile. Iterate `batches()` next, or {@link stop}.
+   */
+  start(): void
+  /** Stops a read started by {@link start} whose batches were not asked for (after an error elsewhere). */
+  stop(): Promise<void>
 }
 
 const DEFAULT_BATCH = 65_536
@@ -128,6 +137,8 @@ const PARALLEL_MIN_BYTES = 16 << 20
 const PARALLEL_MIN_GZIP_BYTES = 4 << 20
 const MIN_CHUNK = 1 << 20
 const MAX_CHUNK = 16 << 20
+/** The bytes the workers parse ahead when started early (`start()`). */
+const PREFETCH_BYTES = 256 << 20
 /** Up to this many contacts in a `skip` join are given to the parsers. */
 const ONLY_CONTACTS = 4096
 /** Reader code not looked up yet. */
@@ -156,23 +167,38 @@ export function readEventColumns(path: string, options: ReadEventColumnsOptions)
     threads: 0,
   }
   let estimatedRows: number | undefined
+  let started: ColumnRead | undefined
+  const begin = (): ColumnRead => {
+    stats.rows = 0
+    stats.badRows = 0
+    stats.bytesRead = 0
+    stats.totalBytes = 0
+    stats.unknownContactRows = 0
+    stats.threads = 0
+    stats.badRowsByKind = {}
+    estimatedRows = undefined
+    return new ColumnRead(path, options, stats, (rows) => {
+      estimatedRows = rows
+    })
+  }
   return {
     stats,
     get estimatedRows() {
       return estimatedRows
     },
+    start() {
+      if (started !== undefined) return
+      started = begin()
+      started.start()
+    },
+    async stop() {
+      const read = started
+      started = undefined
+      await read?.close()
+    },
     async *batches() {
-      stats.rows = 0
-      stats.badRows = 0
-      stats.bytesRead = 0
-      stats.totalBytes = 0
-      stats.unknownContactRows = 0
-      stats.threads = 0
-      stats.badRowsByKind = {}
-      estimatedRows = undefined
-      const read = new ColumnRead(path, options, stats, (rows) => {
-        estimatedRows = rows
-      })
+      const read = started ?? begin()
+      started = undefined
       try {
         yield* read.run()
       } finally {
@@ -305,7 +331,33 @@ class ColumnRead {
     this.#derived = new DerivedIdHash(this.#idPrefix)
   }
 
+  /** Where the records start (line, offset), once the parsers are started; undefined for a CSV file without a header. */
+  #begun: Promise<{ line: number; offset: number } | undefined> | undefined
+  /** Started by `start()`: the main thread parses only once the batches are asked for. */
+  #early = false
+  #startMain: (() => void) | undefined
+
+  /** Starts the workers now (see `EventColumnSource.start`). */
+  start(): void {
+    this.#early = true
+    this.#begun = this.#begin()
+    // an error is seen again by run()
+    this.#begun.catch(() => undefined)
+  }
+
   async *run(): AsyncGenerator<EventColumnBatch, void, undefined> {
+    this.#begun ??= this.#begin()
+    const begun = await this.#begun
+    if (begun === undefined) return
+    if (this.#early) {
+      this.#maxAhead = this.#stats.threads + 1
+      this.#startMain?.()
+    }
+    yield* this.#consume(begun.line, begun.offset)
+  }
+
+  /** Starts the parsers; see {@link #begun}. */
+  async #begin(): Promise<{ line: number; offset: number } | undefined> {
     const path = this.#path
     const options = this.#options
     const kind = inputKind(path, options.format)
@@ -329,9 +381,9 @@ class ColumnRead {
       keep: options.properties === undefined ? undefined : [...options.properties],
       keepIds: options.keepIds === true,
       // A small index (`explain`'s one contact): the parsers leave the other contacts' events
-      // out before reading their ids and properties.
+      // out before reading their ids and properties. (Started early, the index is not filled yet.)
       contacts:
-        !this.#add && this.#index.size <= ONLY_CONTACTS
+        !this.#add && !this.#early && this.#index.size <= ONLY_CONTACTS
           ? Array.from({ length: this.#index.size }, (_, i) => this.#index.id(i)!)
           : undefined,
       strict: options.strict === true,
@@ -371,8 +423,7 @@ class ColumnRead {
           : this.#parseChunk(parser, chunk)
         this.#mainLoop = parse.catch((error: unknown) => this.#fail(error)).finally(() => this.#notify())
       }
-      yield* this.#consume(1)
-      return
+      return { line: 1, offset: 0 }
     }
 
     // Chunks of a plain file.
@@ -380,7 +431,7 @@ class ColumnRead {
     let dataLine = 1
     if (kind.format === 'csv') {
       const header = await this.#readHeader()
-      if (header === undefined) return
+      if (header === undefined) return undefined
       this.#config = { ...this.#config, layout: header.layout }
       dataStart = header.end
       dataLine = 1 + header.lines
@@ -393,6 +444,9 @@ class ColumnRead {
     const chunkBytes = Math.floor(
       options.chunkBytes ?? Math.min(MAX_CHUNK, Math.max(MIN_CHUNK, (size - dataStart) / (threads * 4))),
     )
+    // started early: the workers parse ahead while the main thread does something else
+    if (this.#early && parallel)
+      this.#maxAhead = Math.max(threads + 1, Math.ceil(PREFETCH_BYTES / chunkBytes))
     for (let from = dataStart; from < size || from === dataStart; from += Math.max(1, chunkBytes)) {
       const first = from === dataStart
       const stop = Math.min(size, from + Math.max(1, chunkBytes))
@@ -406,19 +460,24 @@ class ColumnRead {
     }
     if (parallel) for (let w = 0; w < workers; w++) this.#startWorker(this.#config)
     if (mainParses) {
-      const parser = this.#hereParser()
-      this.#mainLoop = this.#parseHere(parser)
-        .catch((error: unknown) => this.#fail(error))
-        .finally(() => this.#notify())
+      const startMain = () => {
+        const parser = this.#hereParser()
+        this.#mainLoop = this.#parseHere(parser)
+          .catch((error: unknown) => this.#fail(error))
+          .finally(() => this.#notify())
+      }
+      if (this.#early && parallel) this.#startMain = startMain
+      else startMain()
     }
     this.#dispatch()
-    yield* this.#consume(dataLine, dataStart)
+    return { line: dataLine, offset: dataStart }
   }
 
   /** Stops the workers and the main-thread parser. */
   async close(): Promise<void> {
     this.#closed = true
     this.#notify()
+    await this.#begun?.catch(() => undefined) // every parser started
     await Promise.all(this.#parsers.map((p) => p.worker?.terminate()))
     await this.#mainLoop
     await this.#file?.close()

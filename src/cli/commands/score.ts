@@ -4,12 +4,21 @@
  */
 import { extname, resolve } from 'node:path'
 import { defineCommand } from 'citty'
-import { scoreAccountsFromColumns, scoreColumns } from '../../core/columnar/index.js'
-import { createScoreWriter, type ScoreFormat, type ScoreRow } from '../../io/index.js'
+import { contactProperty, scoreAccountsFromColumns, scoreColumns } from '../../core/columnar/index.js'
+import type { CompiledModel } from '../../core/compile.js'
+import {
+  BadRowError,
+  createScoreWriter,
+  InputFileError,
+  inputKind,
+  readScoreColumns,
+  type ScoreFormat,
+  type ScoreRow,
+} from '../../io/index.js'
 import { BadRows } from '../bad-rows.js'
-import { CliError, cliContext, textOf } from '../context.js'
+import { type CliContext, CliError, cliContext, textOf } from '../context.js'
 import { help } from '../help.js'
-import { type InputFiles, loadInputs } from '../load-inputs.js'
+import { FileProgress, type InputFiles, type LoadedInputs, loadInputs } from '../load-inputs.js'
 import { loadModelFile } from '../model-file.js'
 import { asOfTime, humanTime } from '../time.js'
 import { scoreWithEngine } from './score-engine.js'
@@ -122,7 +131,7 @@ export const scoreCommand = defineCommand({
       throw new CliError({ key: 'score.missingContacts' }, { hint: { key: 'score.missingContacts.hint' } })
     }
     const badRows = new BadRows()
-    const inputs = await loadInputs(ctx, model, inputFiles({ ...args, contacts: args.contacts }), badRows)
+    const inputs = await readInputs(ctx, model, inputFiles({ ...args, contacts: args.contacts }), badRows)
     const loaded = performance.now()
     const scores = scoreColumns(model, inputs.contacts, inputs.events, asOf)
     const accounts = model.accounts
@@ -150,7 +159,7 @@ export const scoreCommand = defineCommand({
           segments: scores.segments[c]!.join('|'),
         }
         if (accounts) {
-          const id = contacts.properties[c]?.[key]
+          const id = contactProperty(contacts, key, c)
           const account = id === undefined || id === null ? undefined : accounts.get(String(id))
           row.account_id = account?.accountId
           row.account_engagement = account?.engagement
@@ -198,6 +207,47 @@ export const scoreCommand = defineCommand({
     badRows.report(ctx)
   },
 })
+
+/**
+ * The inputs as columns: a CSV contacts file straight into columns while the events are
+ * parsed on the other cores (`readScoreColumns`), other contacts files by `loadInputs`.
+ */
+async function readInputs(
+  ctx: CliContext,
+  model: CompiledModel,
+  files: InputFiles,
+  badRows: BadRows,
+): Promise<LoadedInputs> {
+  if (inputKind(files.contacts).format !== 'csv') return loadInputs(ctx, model, files, badRows)
+  const progress = new FileProgress(ctx)
+  const path = (file: string | undefined) => (file ? resolve(ctx.cwd, file) : undefined)
+  try {
+    return await readScoreColumns(
+      model,
+      {
+        contacts: path(files.contacts)!,
+        events: path(files.events),
+        accounts: path(files.accounts),
+        idColumn: files.idColumn,
+      },
+      {
+        strict: files.strict,
+        onBadRow: badRows.add,
+        progress: (file) => progress.options(file),
+        fileDone: () => progress.done(),
+      },
+    )
+  } catch (error) {
+    // as loadInputs reports them
+    if (error instanceof BadRowError)
+      throw new CliError(error.message, { hint: { key: 'badRow.strict.hint' } })
+    if (error instanceof InputFileError)
+      throw new CliError(error.message, error.hint ? { hint: error.hint } : {})
+    throw error
+  } finally {
+    progress.done()
+  }
+}
 
 export function outputFormat(format: string | undefined, out: string | undefined): ScoreFormat {
   if (format === 'csv' || format === 'json' || format === 'ndjson') return format

@@ -6,7 +6,7 @@
 import { type AccountResult, rollupAccount } from '../account.js'
 import type { CompiledModel } from '../compile.js'
 import type { Properties } from '../input.js'
-import type { BulkScores, ContactColumns } from './score.js'
+import { type BulkScores, type ContactColumns, contactProperty } from './score.js'
 
 /** Scores every account that has at least one contact, by account id. */
 export function scoreAccountsFromColumns(
@@ -20,7 +20,7 @@ export function scoreAccountsFromColumns(
   const key = model.accounts.key
   const members = new Map<string, number[]>()
   for (let c = 0; c < contacts.length; c++) {
-    const id = contacts.properties[c]?.[key]
+    const id = contactProperty(contacts, key, c)
     if (id === undefined || id === null || id === '') continue
     const k = String(id)
     const list = members.get(k)

@@ -18,7 +18,7 @@ import type { Condition, FitGroup } from '../model/types.js'
 import { lookup } from '../values.js'
 import { conditionMask, type FieldColumn, type MaskContext, usesHistory } from './contact-conditions.js'
 import { EventTest } from './event-match.js'
-import type { EventColumns } from './events.js'
+import type { EventColumns, PropertyColumn } from './events.js'
 import { candidateNames, countMatches, decayFactors, latestMatch, rulePoints } from './rule-points.js'
 import { canonicalJson, ScoreCache } from './score-cache.js'
 
@@ -26,11 +26,33 @@ import { canonicalJson, ScoreCache } from './score-cache.js'
 export interface ContactColumns {
   readonly length: number
   readonly ids: readonly string[]
+  /** Each contact's properties (may be empty when `columns` holds them). */
   readonly properties: readonly Properties[]
   /** Each contact's account properties, if any. */
   readonly accounts?: readonly (Properties | undefined)[]
   /** Predictive likelihood per contact (NaN when unknown). */
   readonly likelihood?: Float64Array
+  /**
+   * The properties as columns (a columnar reader's), read instead of `properties` and
+   * `accounts`: each a code per contact into its values (-1: absent). `contact` by field,
+   * `account` by account field (the value of the contact's account). A field that is not a
+   * key reads from `properties` / `accounts`.
+   */
+  readonly columns?: ContactPropertyColumns
+}
+
+/** Contact and account property columns by field; see {@link ContactColumns.columns}. */
+export interface ContactPropertyColumns {
+  readonly contact: ReadonlyMap<string, PropertyColumn>
+  readonly account?: ReadonlyMap<string, PropertyColumn> | undefined
+}
+
+/** Contact `c`'s property `key` (its own, not a nested path): from its column when there is one. */
+export function contactProperty(contacts: ContactColumns, key: string, c: number): unknown {
+  const column = contacts.columns?.contact.get(key)
+  if (column === undefined) return contacts.properties[c]?.[key]
+  const code = column.codes[c]!
+  return code < 0 ? undefined : column.values[code]
 }
 
 export interface BulkScores {
@@ -498,7 +520,7 @@ class BulkRun {
         this.#asOf,
         this.#n,
         this.#caseSensitive,
-        this.#persistent,
+        process.env.LS_INDEXED === '1' || this.#persistent,
         // decay factors per event are worth their memory (8 bytes an event) only when kept for the next scoring
         this.#persistent
           ? (name) =>
@@ -631,6 +653,9 @@ class BulkRun {
    */
   #propertyColumn(source: 'contact' | 'account', path: string): FieldColumn {
     return this.#cache.get(`${source}:${path}`, () => {
+      const given = this.#contacts.columns?.[source]?.get(path)
+      if (given !== undefined)
+        return { kind: 'coded', codes: given.codes, values: given.values, missing: undefined }
       const bags = source === 'contact' ? this.#contacts.properties : this.#contacts.accounts
       const n = this.#n
       const codes = new Int32Array(n)

@@ -1,0 +1,216 @@
+/**
+ * Reading the files of a bulk scoring (a CSV contacts file, optionally accounts and events)
+ * into the columns `scoreColumns` takes, on every core.
+ * @module
+ */
+
+import type { PropertyColumn } from '../core/columnar/events.js'
+import { type ContactColumns, type EventColumns, EventColumnsBuilder } from '../core/columnar/index.js'
+import type { CompiledModel } from '../core/compile.js'
+import { contactProperties, eventProperties } from '../core/fields.js'
+import type { Properties } from '../core/input.js'
+import { lookup } from '../core/values.js'
+import { IdIndex } from './id-index.js'
+import { readAccounts } from './read-accounts.js'
+import { readContactColumns } from './read-contact-columns.js'
+import { readEventColumns } from './read-event-columns.js'
+import type { ReadOptions } from './row-source.js'
+
+/** The files to read. */
+export interface ScoreFiles {
+  /** A CSV contacts file (optionally `.gz`). */
+  readonly contacts: string
+  readonly events?: string | undefined
+  readonly accounts?: string | undefined
+  /** The contacts' id column, instead of `contact_id` or `id`. */
+  readonly idColumn?: string | undefined
+}
+
+/** Options of {@link readScoreColumns}. */
+export interface ReadScoreColumnsOptions extends Pick<ReadOptions, 'strict' | 'onBadRow'> {
+  /** The progress option of each file as it is read. */
+  readonly progress?: (file: string) => Pick<ReadOptions, 'progress'>
+  /** Called after each file is read. */
+  readonly fileDone?: () => void
+}
+
+/** What {@link readScoreColumns} read. */
+export interface ScoreColumns {
+  /** The contacts, with their contact and account properties as columns. */
+  readonly contacts: ContactColumns
+  readonly events: EventColumns
+  /** Account properties by account id (the first row of each id). */
+  readonly accounts: ReadonlyMap<string, Properties>
+  readonly stats: {
+    readonly eventRows: number
+    /** Events of contacts not in the contacts file: left out. */
+    readonly unknownContactEvents: number
+    /** Contact rows whose id an earlier row has: left out. */
+    readonly duplicateContacts: number
+    /** Contacts whose account is not in the accounts file (0 without one). */
+    readonly accountsWithoutFile: number
+  }
+}
+
+/**
+ * Reads the inputs of a bulk scoring of `model`: only the properties the model reads, the
+ * contacts as columns (`readContactColumns`), the events as columns joined to the contacts
+ * (`readEventColumns`, events of unknown contacts left out and counted). The event parsers
+ * start first, on the other cores, while this thread reads the accounts and the contacts.
+ * Bad rows are those of the row readers (`strict` throws the first one).
+ * @throws {InputFileError} for an unusable file; {@link BadRowError} in strict mode.
+ */
+export async function readScoreColumns(
+  model: CompiledModel,
+  files: ScoreFiles,
+  options: ReadScoreColumnsOptions = {},
+): Promise<ScoreColumns> {
+  const needed = contactProperties(model.document)
+  const kept = eventProperties(model.document)
+  const common = (file: string): ReadOptions => ({
+    ...(options.strict === undefined ? {} : { strict: options.strict }),
+    ...(options.onBadRow === undefined ? {} : { onBadRow: options.onBadRow }),
+    ...options.progress?.(file),
+  })
+  const index = new IdIndex(1 << 16)
+  // The events' progress is shown once their turn comes, not while the workers parse ahead.
+  const eventsProgress = files.events === undefined ? undefined : common(files.events).progress
+  let eventsTurn = false
+  let eventsBytes: [number, number] | undefined
+  const events =
+    files.events === undefined
+      ? undefined
+      : readEventColumns(files.events, {
+          ...common(files.events),
+          progress: (bytes, total) => {
+            if (eventsTurn) eventsProgress?.(bytes, total)
+            else eventsBytes = [bytes, total]
+          },
+          properties: kept,
+          contactIndex: index,
+          unknownContacts: 'skip',
+        })
+  events?.start()
+  try {
+    const accounts = new Map<string, Properties>()
+    const accountRows: Properties[] = []
+    if (files.accounts) {
+      const source = readAccounts(files.accounts, { ...common(files.accounts), properties: needed.account })
+      for await (const rows of source.batches()) {
+        for (const row of rows) {
+          if (accounts.has(row.id)) continue
+          accounts.set(row.id, row.properties)
+          accountRows.push(row.properties)
+        }
+      }
+      options.fileDone?.()
+    }
+
+    const read = await readContactColumns(files.contacts, {
+      ...common(files.contacts),
+      properties: needed.contact,
+      index,
+      ...(files.idColumn ? { idColumn: files.idColumn } : {}),
+    })
+    options.fileDone?.()
+    const n = read.ids.length
+    const key = model.accounts?.key ?? 'account_id'
+    const joined = accountOf(read.columns.get(key), n, accounts)
+
+    const builder = new EventColumnsBuilder({ contacts: n, properties: kept })
+    let eventRows = 0
+    let unknownContactEvents = 0
+    if (events !== undefined) {
+      eventsTurn = true
+      if (eventsBytes !== undefined) eventsProgress?.(...eventsBytes)
+      let reserved = 0
+      for await (const batch of events.batches()) {
+        const wanted = builder.length + batch.length
+        const estimate = events.estimatedRows
+        if (wanted > reserved && estimate !== undefined) {
+          // one allocation of about the right size instead of growing (and copying) the columns
+          reserved = Math.max(wanted, Math.ceil(estimate * 1.03))
+          builder.reserve(reserved)
+        }
+        builder.addColumns(batch)
+      }
+      eventRows = events.stats.rows
+      unknownContactEvents = events.stats.unknownContactRows
+      options.fileDone?.()
+    }
+    return {
+      contacts: {
+        length: n,
+        ids: read.ids,
+        properties: [],
+        columns: { contact: read.columns, account: accountColumns(needed.account, joined.rows, accountRows) },
+      },
+      events: builder.finish(),
+      accounts,
+      stats: {
+        eventRows,
+        unknownContactEvents,
+        duplicateContacts: read.duplicates,
+        accountsWithoutFile: files.accounts ? joined.withoutFile : 0,
+      },
+    }
+  } finally {
+    await events?.stop()
+  }
+}
+
+/**
+ * Each contact's row in the accounts file (-1: none) from its account key column, and the
+ * contacts whose key is not in the file. A key is looked up once per distinct value.
+ */
+function accountOf(
+  keys: PropertyColumn | undefined,
+  n: number,
+  accounts: ReadonlyMap<string, Properties>,
+): { rows: Int32Array; withoutFile: number } {
+  const rows = new Int32Array(n).fill(-1)
+  if (keys === undefined) return { rows, withoutFile: 0 }
+  const position = new Map<string, number>()
+  for (const id of accounts.keys()) position.set(id, position.size)
+  const rowOfCode = Int32Array.from(keys.values, (id) =>
+    id === undefined || id === null ? -2 : (position.get(String(id)) ?? -1),
+  )
+  let withoutFile = 0
+  const codes = keys.codes
+  for (let c = 0; c < n; c++) {
+    const code = codes[c]!
+    if (code < 0) continue
+    const row = rowOfCode[code]!
+    if (row === -1) withoutFile++
+    rows[c] = row < 0 ? -1 : row
+  }
+  return { rows, withoutFile }
+}
+
+/** Each account field per contact (the value of its account, as `lookup` reads it), as columns. */
+function accountColumns(
+  fields: Iterable<string>,
+  rows: Int32Array,
+  accountRows: readonly Properties[],
+): Map<string, PropertyColumn> {
+  const out = new Map<string, PropertyColumn>()
+  for (const field of fields) {
+    const values: unknown[] = []
+    const codeOf = new Map<unknown, number>()
+    const byRow = Int32Array.from(accountRows, (properties) => {
+      const value = lookup(properties, field)
+      if (value === undefined) return -1
+      let code = codeOf.get(value)
+      if (code === undefined) {
+        code = values.length
+        values.push(value)
+        codeOf.set(value, code)
+      }
+      return code
+    })
+    const codes = new Int32Array(rows.length)
+    for (let c = 0; c < rows.length; c++) codes[c] = rows[c]! < 0 ? -1 : byRow[rows[c]!]!
+    out.set(field, { codes, values })
+  }
+  return out
+}
