@@ -14,14 +14,12 @@
  */
 import { existsSync, statSync } from 'node:fs'
 import { cpus, loadavg, totalmem } from 'node:os'
-import { Writable } from 'node:stream'
 import { parseArgs } from 'node:util'
-import { readLeadTable } from '../src/cli/commands/train.js'
-import type { CliContext } from '../src/cli/context.js'
 import { encodeTable } from '../src/predict/features/encode.js'
 import { readLabels } from '../src/predict/label.js'
 import { fitLearner } from '../src/predict/learners/learner.js'
 import type { LearnerName } from '../src/predict/model.js'
+import { readLeadCsv } from '../src/predict/test-support/read-lead-csv.js'
 import { trainModel } from '../src/predict/train.js'
 import { DATA_DIR, DATASETS } from './predict/datasets.js'
 
@@ -35,15 +33,6 @@ const { values } = parseArgs({
 const runs = Math.max(1, Number(values.runs))
 const learners = values.learners!.split(',') as (LearnerName | 'auto')[]
 
-const quiet = new Writable({ write: (_c, _e, done) => done() })
-const ctx: CliContext = {
-  stdout: quiet,
-  stderr: quiet,
-  cwd: process.cwd(),
-  env: {},
-  exitCode: 0,
-  command: '',
-}
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!
 const f4 = (x: number) => x.toFixed(4)
 const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`
@@ -64,7 +53,7 @@ for (const dataset of DATASETS) {
     )
     continue
   }
-  const { table } = await readLeadTable(ctx, dataset.file)
+  const table = await readLeadCsv(dataset.file)
   const labels = readLabels(table, dataset.label)
   const best = Math.max(...Object.values(dataset.baselines))
   console.log(

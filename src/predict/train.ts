@@ -22,7 +22,7 @@ import {
 } from './metrics.js'
 import { type LearnerName, MODEL_FORMAT, MODEL_VERSION, type PredictiveModel } from './model.js'
 import { columnIndex, type LeadTable, PredictInputError } from './table.js'
-import { stratifiedKFold, timeSplit } from './validation/folds.js'
+import { foldsOf, stratifiedFoldOf, timeSplit } from './validation/folds.js'
 import { aucWarning, leakWarnings, sizeWarnings, type TrainingWarning, timeShiftWarning } from './warnings.js'
 
 /** Options of {@link trainModel}. */
@@ -167,12 +167,13 @@ export function trainModel(table: LeadTable, options: TrainOptions): TrainResult
       'add more leads with known outcomes, or pass a smaller --cv',
     )
   const data = encodeTable(spec, table, labels.rows)
-  warnings.push(...leakWarnings(data, y))
+  const foldOf = stratifiedFoldOf(y, k, seed)
+  warnings.push(...leakWarnings(data, y, foldOf))
 
   const params: LearnerParams = { seed, ...options.params }
   const names: LearnerName[] =
     options.learner === undefined || options.learner === 'auto' ? ['logistic', 'gbdt'] : [options.learner]
-  const folds = stratifiedKFold(y, k, seed)
+  const folds = foldsOf(foldOf, k)
   const oof = new Map<LearnerName, Float64Array>()
   const candidates: CandidateResult[] = names.map((name) => {
     const margins = new Float64Array(n)

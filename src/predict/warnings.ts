@@ -5,6 +5,7 @@
 import type { EncodedFeatures } from './features/encode.js'
 import { MISSING_BIN } from './features/spec.js'
 import { rocAuc } from './metrics.js'
+import { stratifiedFoldOf } from './validation/folds.js'
 
 /** What is wrong, why it matters and what to do. */
 export interface TrainingWarning {
@@ -57,10 +58,20 @@ export function sizeWarnings(rows: number, positives: number): TrainingWarning[]
 }
 
 /**
- * The AUC of one feature alone: each group of rows (a level, or one of 20 quantile groups of a
- * number, missing apart) scored by its own conversion rate. `known` leaves the missing rows out.
+ * The AUC of one feature alone, out of fold: in each fold (`foldOf`), each group of rows (a
+ * level, or one of 20 quantile groups of a number, missing apart) is scored by the conversion
+ * rate of that group in the other folds, never by its own rows; the folds' AUCs are averaged. Scored in-sample, a column with many small
+ * levels (a first name, a city) looks predictive by chance alone; out of fold it does not,
+ * while a column that really gives the label away keeps its AUC. `known` leaves the missing
+ * rows out.
  */
-export function featureAuc(data: EncodedFeatures, f: number, labels: Uint8Array, known: boolean): number {
+export function featureAuc(
+  data: EncodedFeatures,
+  f: number,
+  labels: Uint8Array,
+  known: boolean,
+  foldOf: Int32Array,
+): number {
   const feature = data.features[f]!
   const bins = data.bins[f]!
   const groups = feature.kind === 'categorical' ? feature.levels.length : 21
@@ -70,38 +81,78 @@ export function featureAuc(data: EncodedFeatures, f: number, labels: Uint8Array,
     return Math.floor((b * 20) / (feature.thresholds.length + 1))
   }
   const isMissing = (g: number) => (feature.kind === 'categorical' ? g === 0 : g === 20)
-  const count = new Float64Array(groups)
-  const positives = new Float64Array(groups)
+  let k = 0
+  for (let i = 0; i < foldOf.length; i++) k = Math.max(k, foldOf[i]! + 1)
+  // counts per group and fold, and per fold
+  const count = new Float64Array(groups * k)
+  const positives = new Float64Array(groups * k)
+  const foldCount = new Float64Array(k)
+  const foldPositives = new Float64Array(k)
   const rows: number[] = []
   for (let i = 0; i < data.rowCount; i++) {
     const g = groupOf(bins[i]!)
     if (known && isMissing(g)) continue
     rows.push(i)
-    count[g]!++
-    positives[g]! += labels[i]!
+    const fold = foldOf[i]!
+    count[g * k + fold]!++
+    positives[g * k + fold]! += labels[i]!
+    foldCount[fold]!++
+    foldPositives[fold]! += labels[i]!
   }
   if (rows.length === 0) return Number.NaN
-  const scores = Float64Array.from(rows, (i) => {
-    const g = groupOf(bins[i]!)
-    return positives[g]! / count[g]!
-  })
-  return rocAuc(
-    scores,
-    Uint8Array.from(rows, (i) => labels[i]!),
-  )
+  const groupCount = new Float64Array(groups)
+  const groupPositives = new Float64Array(groups)
+  for (let g = 0; g < groups; g++)
+    for (let fold = 0; fold < k; fold++) {
+      groupCount[g]! += count[g * k + fold]!
+      groupPositives[g]! += positives[g * k + fold]!
+    }
+  let total = 0
+  let totalPositives = 0
+  for (let fold = 0; fold < k; fold++) {
+    total += foldCount[fold]!
+    totalPositives += foldPositives[fold]!
+  }
+  // the mean of the folds' AUCs: within a fold every row of a group has the same score
+  let sum = 0
+  let measured = 0
+  for (let fold = 0; fold < k; fold++) {
+    const n0 = total - foldCount[fold]!
+    const prior = n0 === 0 ? 0 : (totalPositives - foldPositives[fold]!) / n0
+    const members = rows.filter((i) => foldOf[i] === fold)
+    const scores = Float64Array.from(members, (i) => {
+      const g = groupOf(bins[i]!)
+      const n = groupCount[g]! - count[g * k + fold]!
+      // a group the other folds never saw gets their overall rate
+      return n === 0 ? prior : (groupPositives[g]! - positives[g * k + fold]!) / n
+    })
+    const auc = rocAuc(
+      scores,
+      Uint8Array.from(members, (i) => labels[i]!),
+    )
+    if (Number.isNaN(auc)) continue
+    sum += auc
+    measured++
+  }
+  return measured === 0 ? Number.NaN : sum / measured
 }
 
 /**
- * Features that alone predict the label almost perfectly (AUC ≥ {@link LEAK_AUC} on all rows,
- * or on the rows where the feature is known when that is at least a fifth of them): usually a
- * value written after the outcome was known.
+ * Features that alone predict the label almost perfectly (out-of-fold AUC ≥ {@link LEAK_AUC} on
+ * all rows, or on the rows where the feature is known when that is at least a fifth of them):
+ * usually a value written after the outcome was known. `foldOf` gives each row's fold (the
+ * cross-validation's; default: 5 stratified folds, seed 0).
  */
-export function leakWarnings(data: EncodedFeatures, labels: Uint8Array): TrainingWarning[] {
+export function leakWarnings(
+  data: EncodedFeatures,
+  labels: Uint8Array,
+  foldOf: Int32Array = stratifiedFoldOf(labels, 5, 0),
+): TrainingWarning[] {
   const warnings: TrainingWarning[] = []
   data.features.forEach((feature, f) => {
-    const all = featureAuc(data, f, labels, false)
+    const all = featureAuc(data, f, labels, false, foldOf)
     const knownShare = 1 - feature.missingRate
-    const known = knownShare >= 0.2 ? featureAuc(data, f, labels, true) : Number.NaN
+    const known = knownShare >= 0.2 ? featureAuc(data, f, labels, true, foldOf) : Number.NaN
     const auc = Math.max(all, Number.isNaN(known) ? 0 : known)
     if (!(auc >= LEAK_AUC)) return
     const where = auc === all ? '' : ` on the ${Math.round(knownShare * 100)}% of leads where it is filled in`

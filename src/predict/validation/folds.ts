@@ -48,8 +48,12 @@ export function stratifiedFoldOf(labels: ArrayLike<number>, k: number, seed: num
 
 /** The `k` splits of {@link stratifiedFoldOf}. */
 export function stratifiedKFold(labels: ArrayLike<number>, k: number, seed: number): Split[] {
-  const foldOf = stratifiedFoldOf(labels, k, seed)
-  return Array.from({ length: k }, (_, fold) => splitBy((i) => foldOf[i] === fold, labels.length))
+  return foldsOf(stratifiedFoldOf(labels, k, seed), k)
+}
+
+/** The `k` splits of a fold assignment (fold `f` tests the rows whose `foldOf` is `f`). */
+export function foldsOf(foldOf: Int32Array, k: number): Split[] {
+  return Array.from({ length: k }, (_, fold) => splitBy((i) => foldOf[i] === fold, foldOf.length))
 }
 
 /** A stratified random holdout of about `fraction` of the rows as the test part. */
