@@ -21,11 +21,13 @@ import type {
   Store,
   TrainingJobRecord,
 } from '../../store/index.js'
-import { type CliContext, CliError, cliContext } from '../context.js'
+import { type CliContext, CliError, cliContext, localeOf } from '../context.js'
 import { help } from '../help.js'
-import { count, day, pct, table, writeJson } from './analyze/output.js'
+import { type HumanFormat, humanFormat } from '../human-format.js'
+import { table, writeJson } from './analyze/output.js'
 import { dbArg, openDatabase } from './serve.js'
-import { evaluationBlocks, listOption, progressLine, warningLines } from './train.js'
+import { evaluationBlocks, f4, listOption, progressLine, warningLines } from './train.js'
+import { progressText } from './train-text.js'
 
 async function withStore<T>(
   ctx: CliContext,
@@ -44,25 +46,54 @@ async function withStore<T>(
   }
 }
 
-const f4 = (x: number) => (Number.isFinite(x) ? x.toFixed(4) : 'n/a')
+/** When a version was trained: `2026-11-02 09:30 UTC` in English, the language's date and time otherwise. */
+function trainedAt(f: HumanFormat, time: number): string {
+  if (f.t.locale === 'en') return `${new Date(time).toISOString().replace('T', ' ').slice(0, 16)} UTC`
+  return `${f.t.date(time, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' })} UTC`
+}
 
 /** A version's evaluation for people. */
-export function formatVersion(record: PredictiveModelSummary): string {
+export function formatVersion(f: HumanFormat, record: PredictiveModelSummary): string {
+  const { t } = f
   const e = record.evaluation as StoredEvaluation
   const outcome = record.outcome as { description?: string; text?: string }
   const warnings = record.warnings as TrainingWarning[]
   const parts = [
-    `${record.id} version ${record.version}${record.active ? ' (active)' : ''}: ${e.learner}, trained ${new Date(e.trainedAt).toISOString().replace('T', ' ').slice(0, 16)} UTC in ${e.seconds.toFixed(1)} s`,
-    `outcome: ${outcome.description ?? outcome.text ?? 'unknown'} (${outcome.text ?? ''})`,
-    `contacts: ${count(e.contacts)}, converted ${count(e.conversions)} (${pct(e.conversionRate)})${e.untimedConversions > 0 ? `, ${count(e.untimedConversions)} at an unknown time` : ''}; ${e.features} features`,
-    `cross-validation (${e.folds} stratified folds, seed ${e.seed}): AUC ${f4(e.auc)} ± ${f4(e.aucStd)}, log loss ${f4(e.logLoss)}, Brier ${f4(e.brier)}, top-decile lift ${e.topDecileLift.toFixed(2)}`,
+    t.t('predictive.version', {
+      id: record.id,
+      version: String(record.version),
+      active: record.active ? 'yes' : 'no',
+      learner: e.learner,
+      at: trainedAt(f, e.trainedAt),
+      seconds: f.fixed(e.seconds, 1),
+    }),
+    t.t('predictive.outcome', {
+      outcome: outcome.description ?? outcome.text ?? t.t('predictive.outcome.unknown'),
+      text: outcome.text ?? '',
+    }),
+    t.t('predictive.contacts', {
+      contacts: e.contacts,
+      conversions: e.conversions,
+      rate: f.pct(e.conversionRate),
+      untimed: e.untimedConversions,
+      features: e.features,
+    }),
+    t.t('predictive.cv', {
+      folds: e.folds,
+      seed: String(e.seed),
+      auc: f4(f, e.auc),
+      std: f4(f, e.aucStd),
+      logLoss: f4(f, e.logLoss),
+      brier: f4(f, e.brier),
+      lift: f.fixed(e.topDecileLift),
+    }),
     '',
-    ...evaluationBlocks({
+    ...evaluationBlocks(f, {
       liftByDecile: e.liftByDecile,
       calibration: e.calibration,
       importance: e.importance,
     }),
-    ...warningLines(warnings),
+    ...warningLines(f, warnings),
   ]
   return `${parts.join('\n')}\n`
 }
@@ -70,50 +101,49 @@ export function formatVersion(record: PredictiveModelSummary): string {
 const trainCommand = defineCommand({
   meta: {
     name: 'train',
-    description:
-      'Train a predictive model from the stored contacts, store it as a new version, predict every contact',
+    description: help('help.predictive.train'),
   },
   args: {
     ...dbArg,
     outcome: {
       type: 'string',
-      description: 'What a conversion is: stage=customer, property=converted[:VALUE], or event=Closed Won',
+      description: help('help.predictive.outcome'),
       required: true,
       valueHint: 'KIND=WHAT',
     },
     'outcome-time': {
       type: 'string',
-      description: 'For a property outcome: the property with when it converted (else: as of now)',
+      description: help('help.predictive.outcomeTime'),
       valueHint: 'PROPERTY',
     },
     id: {
       type: 'string',
-      description: `The predictive model id (default ${DEFAULT_PREDICTIVE_ID})`,
+      description: help('help.predictive.id', { id: DEFAULT_PREDICTIVE_ID }),
       valueHint: 'ID',
     },
     learner: {
       type: 'enum',
       options: ['auto', 'logistic', 'gbdt'],
-      description: 'auto (default): the better in cross-validation',
+      description: help('help.predictive.learner'),
     },
-    cv: { type: 'string', description: 'Cross-validation folds (default 5)', valueHint: 'N' },
-    seed: { type: 'string', description: 'Random seed (default 0)', valueHint: 'N' },
+    cv: { type: 'string', description: help('help.train.cv'), valueHint: 'N' },
+    seed: { type: 'string', description: help('help.predictive.seed'), valueHint: 'N' },
     exclude: {
       type: 'string',
-      description: 'Properties not to learn from, comma-separated',
+      description: help('help.predictive.exclude'),
       valueHint: 'a,b',
     },
     'missing-values': {
       type: 'string',
-      description: 'Values that mean "not answered" (e.g. Select)',
+      description: help('help.predictive.missing'),
       valueHint: 'a,b',
     },
     activate: {
       type: 'boolean',
       default: true,
-      description: 'Make it the active version (--no-activate: keep the current one)',
+      description: help('help.predictive.activate'),
     },
-    json: { type: 'boolean', description: 'Print the job and the version as JSON' },
+    json: { type: 'boolean', description: help('help.predictive.json') },
   },
   async run({ args, data }) {
     const ctx = cliContext(data)
@@ -130,6 +160,8 @@ const trainCommand = defineCommand({
     }
     await withStore(ctx, args.db, async (store) => {
       const progress = progressLine(ctx)
+      const f = humanFormat(ctx)
+      const locale = localeOf(ctx)
       const service = new PredictiveService({ store, clock: systemClock, refreshEveryMs: 0 })
       let jobId = ''
       const watch = setInterval(() => {
@@ -137,7 +169,12 @@ const trainCommand = defineCommand({
           (job) =>
             job &&
             progress.say(
-              `predictive: ${job.step}${job.total > 0 ? ` (${count(job.done)} of ${count(job.total)})` : job.done > 0 ? ` (${count(job.done)})` : ''}`,
+              f.t.t('predictive.progress', {
+                step: progressText(job.step, locale),
+                done: job.done,
+                total: job.total,
+                counted: job.total > 0 ? 'of' : job.done > 0 ? 'done' : 'none',
+              }),
             ),
           () => {},
         )
@@ -147,10 +184,15 @@ const trainCommand = defineCommand({
         const start = await service.train(request, 'cli')
         if (!start.created)
           throw new CliError(
-            `a training of ${start.job.modelId} is already running (job ${start.job.id}, ${start.job.step})`,
             {
-              hint: 'wait for it to finish: leadscore predictive list shows the versions',
+              key: 'predictive.running',
+              values: {
+                model: start.job.modelId,
+                job: start.job.id,
+                step: progressText(start.job.step, locale),
+              },
             },
+            { hint: { key: 'predictive.running.hint' } },
           )
         jobId = start.job.id
         done = await service.waitFor(jobId)
@@ -160,12 +202,13 @@ const trainCommand = defineCommand({
         await service.close()
       }
       if (done.status !== 'succeeded')
-        throw new CliError(`the training failed: ${done.error ?? 'unknown error'}`, {
-          hint: 'see docs/predictive.md for what the outcome and the data need',
-        })
+        throw new CliError(
+          { key: 'predictive.failed', values: { error: done.error ?? 'none' } },
+          { hint: { key: 'predictive.failed.hint' } },
+        )
       const record = await store.getPredictiveModel(done.modelId, done.modelVersion!)
       if (args.json) writeJson(ctx, { job: done, model: summary(record!) })
-      else ctx.stdout.write(`${formatVersion(record!)}\n${done.step}\n`)
+      else ctx.stdout.write(`${formatVersion(f, record!)}\n${progressText(done.step, locale)}\n`)
     })
   },
 })
@@ -178,51 +221,56 @@ function summary(record: PredictiveModelRecord): PredictiveModelSummary {
 function wholeNumber(value: string, name: string): number {
   const n = Number(value)
   if (!Number.isInteger(n) || n < 0)
-    throw new CliError(`${name} is "${value}"`, { hint: 'give a whole number' })
+    throw new CliError(
+      { key: 'option.notWhole', values: { name, value } },
+      { hint: { key: 'option.notWhole.hint', values: { min: '0' } } },
+    )
   return n
 }
 
 const listCommand = defineCommand({
-  meta: { name: 'list', description: 'The stored predictive model versions' },
-  args: { ...dbArg, json: { type: 'boolean', description: 'Print JSON' } },
+  meta: { name: 'list', description: help('help.predictive.list') },
+  args: { ...dbArg, json: { type: 'boolean', description: help('help.json') } },
   async run({ args, data }) {
     const ctx = cliContext(data)
     await withStore(ctx, args.db, async (store) => {
       const models = await store.listPredictiveModels()
       if (args.json) return writeJson(ctx, { models })
+      const f = humanFormat(ctx)
+      const { t } = f
       if (models.length === 0) {
-        ctx.stderr.write('no predictive model yet: leadscore predictive train --outcome stage=customer\n')
+        ctx.stderr.write(`${t.t('predictive.none')}\n`)
         return
       }
       ctx.stdout.write(
         table(
           [
             'id',
-            'version',
-            'active',
-            'created',
-            'outcome',
-            'contacts',
-            'converted',
+            t.t('col.version'),
+            t.t('col.active'),
+            t.t('col.created'),
+            t.t('col.outcome'),
+            t.t('col.contacts'),
+            t.t('col.converted'),
             'AUC',
-            'log loss',
-            'lift',
-            'warnings',
+            t.t('col.logLoss'),
+            t.t('col.lift'),
+            t.t('col.warnings'),
           ],
           models.map((m) => {
             const e = m.evaluation as StoredEvaluation
             return [
               m.id,
               String(m.version),
-              m.active ? 'yes' : '',
-              day(m.createdAt),
+              m.active ? t.t('yes') : '',
+              f.day(m.createdAt),
               (m.outcome as { text?: string }).text ?? '',
-              count(e.contacts),
-              count(e.conversions),
-              f4(e.auc),
-              f4(e.logLoss),
-              e.topDecileLift.toFixed(2),
-              String(m.warnings.length),
+              f.count(e.contacts),
+              f.count(e.conversions),
+              f4(f, e.auc),
+              f4(f, e.logLoss),
+              f.fixed(e.topDecileLift),
+              f.count(m.warnings.length),
             ]
           }),
           ['left', 'right', 'left', 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'right'],
@@ -233,16 +281,16 @@ const listCommand = defineCommand({
 })
 
 const showCommand = defineCommand({
-  meta: { name: 'show', description: 'A version with its evaluation and warnings (default: the active one)' },
+  meta: { name: 'show', description: help('help.predictive.show') },
   args: {
     ...dbArg,
     id: {
       type: 'positional',
       required: false,
-      description: `The predictive model id (default ${DEFAULT_PREDICTIVE_ID})`,
+      description: help('help.predictive.id', { id: DEFAULT_PREDICTIVE_ID }),
     },
-    version: { type: 'string', description: 'The version (default: the active one)', valueHint: 'N' },
-    json: { type: 'boolean', description: 'Print JSON (with the serialized model)' },
+    version: { type: 'string', description: help('help.predictive.versionOption'), valueHint: 'N' },
+    json: { type: 'boolean', description: help('help.predictive.showJson') },
   },
   async run({ args, data }) {
     const ctx = cliContext(data)
@@ -254,17 +302,17 @@ const showCommand = defineCommand({
         args.version === undefined ? undefined : wholeNumber(args.version, '--version'),
       )
       if (args.json) writeJson(ctx, record)
-      else ctx.stdout.write(formatVersion(record))
+      else ctx.stdout.write(formatVersion(humanFormat(ctx), record))
     })
   },
 })
 
 const activateCommand = defineCommand({
-  meta: { name: 'activate', description: 'Make a version the active one and predict every contact with it' },
+  meta: { name: 'activate', description: help('help.predictive.activateCommand') },
   args: {
     ...dbArg,
-    id: { type: 'positional', required: true, description: 'The predictive model id' },
-    version: { type: 'positional', required: true, description: 'The version' },
+    id: { type: 'positional', required: true, description: help('help.predictive.modelId') },
+    version: { type: 'positional', required: true, description: help('help.predictive.versionArg') },
   },
   async run({ args, data }) {
     const ctx = cliContext(data)
@@ -274,7 +322,11 @@ const activateCommand = defineCommand({
       try {
         const result = await (await service.activate(args.id, version)).predictions
         ctx.stderr.write(
-          `${args.id} version ${version} is active; ${count(result?.kind === 'refresh' ? result.predicted : 0)} contacts predicted\n`,
+          `${humanFormat(ctx).t.t('predictive.activated', {
+            id: args.id,
+            version: String(version),
+            count: result?.kind === 'refresh' ? result.predicted : 0,
+          })}\n`,
         )
       } finally {
         await service.close()
@@ -284,7 +336,7 @@ const activateCommand = defineCommand({
 })
 
 const refreshCommand = defineCommand({
-  meta: { name: 'refresh', description: 'Predict the contacts that changed since their last prediction' },
+  meta: { name: 'refresh', description: help('help.predictive.refresh') },
   args: { ...dbArg },
   async run({ args, data }) {
     const ctx = cliContext(data)
@@ -293,7 +345,7 @@ const refreshCommand = defineCommand({
       try {
         const result = await service.refresh()
         const predicted = result?.kind === 'refresh' ? result.predicted : 0
-        ctx.stderr.write(`${count(predicted)} contact${predicted === 1 ? '' : 's'} predicted\n`)
+        ctx.stderr.write(`${humanFormat(ctx).t.t('predictive.refreshed', { count: predicted })}\n`)
       } finally {
         await service.close()
       }

@@ -9,12 +9,17 @@ import { defineCommand } from 'citty'
 import { CsvTokenizer, createProgress, csvFields, InputFileError, inputKind } from '../../io/index.js'
 import { readText } from '../../io/read-text.js'
 import type { LearnerName } from '../../predict/model.js'
-import { detectSeparator, type LeadTable, PredictInputError, swapSeparator } from '../../predict/table.js'
+import { detectSeparator, type LeadTable, swapSeparator } from '../../predict/table.js'
 import { type TrainingReport, trainModel } from '../../predict/train.js'
 import type { TrainingWarning } from '../../predict/warnings.js'
-import { type CliContext, CliError, cliContext } from '../context.js'
+import { type CliContext, CliError, cliContext, localeOf } from '../context.js'
 import { help } from '../help.js'
-import { count, pct, table, writeJson } from './analyze/output.js'
+import { type HumanFormat, humanFormat } from '../human-format.js'
+import { inputCliError } from '../input-error.js'
+import { table, writeJson } from './analyze/output.js'
+import { asCliError, progressText, warningText } from './train-text.js'
+
+export { asCliError } from './train-text.js'
 
 /** A lead table read from a file, and the rows that could not be read. */
 export interface ReadTable {
@@ -69,20 +74,20 @@ export async function readLeadTable(ctx: CliContext, path: string): Promise<Read
       bar.stop()
     }
     if (header === undefined)
-      throw new CliError(`${path} is empty`, {
-        hint: 'give a CSV file with a header row and one row per lead',
-      })
+      throw new CliError({ key: 'train.empty', values: { path } }, { hint: { key: 'train.empty.hint' } })
     const names = header
     const seen = new Set<string>()
     names.forEach((name, c) => {
       if (name === '')
-        throw new CliError(`${path}:1: column ${c + 1} of the header has no name`, {
-          hint: 'give every column a name in the header row',
-        })
+        throw new CliError(
+          { key: 'train.unnamed', values: { path, column: String(c + 1) } },
+          { hint: { key: 'train.unnamed.hint' } },
+        )
       if (seen.has(name))
-        throw new CliError(`${path}:1: the header names "${name}" twice`, {
-          hint: 'give every column its own name',
-        })
+        throw new CliError(
+          { key: 'train.twice', values: { path, name } },
+          { hint: { key: 'train.twice.hint' } },
+        )
       seen.add(name)
     })
     const columns = names.map((_, c) => rows.map((row) => row[c]!))
@@ -93,9 +98,9 @@ export async function readLeadTable(ctx: CliContext, path: string): Promise<Read
       badRows,
     }
   } catch (error) {
-    if (error instanceof InputFileError) throw new CliError(error.message, { hint: error.hint })
+    if (error instanceof InputFileError) throw inputCliError(error)
     if ((error as { code?: unknown }).code === 'ENOENT')
-      throw new CliError(`${path}: no such file`, { hint: 'check the path given to --data' })
+      throw new CliError({ key: 'train.noFile', values: { path } }, { hint: { key: 'train.noFile.hint' } })
     throw error
   }
 }
@@ -124,11 +129,6 @@ export function progressLine(ctx: CliContext): { say(message: string): void; don
   }
 }
 
-/** A {@link PredictInputError} as a CLI error; other errors unchanged. */
-export function asCliError(error: unknown): unknown {
-  return error instanceof PredictInputError ? new CliError(error.message, { hint: error.hint }) : error
-}
-
 export const trainCommand = defineCommand({
   meta: {
     name: 'train',
@@ -137,50 +137,50 @@ export const trainCommand = defineCommand({
   args: {
     data: {
       type: 'string',
-      description: 'Past leads: CSV (, ; tab or | separated, .gz too), one row per lead',
+      description: help('help.train.data'),
       required: true,
       valueHint: 'FILE',
     },
     label: {
       type: 'string',
-      description: 'The column saying whether the lead converted',
+      description: help('help.train.label'),
       required: true,
       valueHint: 'COLUMN',
     },
     positive: {
       type: 'string',
-      description: 'The label value that means converted (default: 1, yes, true, ...)',
+      description: help('help.train.positive'),
       valueHint: 'VALUE',
     },
-    exclude: { type: 'string', description: 'Columns not to learn from, comma-separated', valueHint: 'a,b' },
+    exclude: { type: 'string', description: help('help.train.exclude'), valueHint: 'a,b' },
     id: {
       type: 'string',
-      description: 'The lead id column (kept out of the features, copied to predictions)',
+      description: help('help.train.id'),
       valueHint: 'COLUMN',
     },
     time: {
       type: 'string',
-      description: 'A column with when each lead came in: adds a forward-in-time check',
+      description: help('help.train.time'),
       valueHint: 'COLUMN',
     },
     'missing-values': {
       type: 'string',
-      description: 'Cell values that mean "not answered", comma-separated (e.g. Select)',
+      description: help('help.train.missing'),
       valueHint: 'a,b',
     },
-    cv: { type: 'string', description: 'Cross-validation folds (default 5)', valueHint: 'N' },
+    cv: { type: 'string', description: help('help.train.cv'), valueHint: 'N' },
     learner: {
       type: 'enum',
       options: ['auto', 'logistic', 'gbdt'],
-      description: 'auto (default): the better of logistic and gbdt in cross-validation',
+      description: help('help.train.learner'),
     },
     seed: {
       type: 'string',
-      description: 'Random seed of the folds and the trees (default 0)',
+      description: help('help.train.seed'),
       valueHint: 'N',
     },
-    out: { type: 'string', description: 'Write the model here (JSON)', valueHint: 'FILE' },
-    json: { type: 'boolean', description: 'Print the evaluation as JSON' },
+    out: { type: 'string', description: help('help.train.out'), valueHint: 'FILE' },
+    json: { type: 'boolean', description: help('help.train.json') },
   },
   async run({ args, data }) {
     const ctx = cliContext(data)
@@ -189,9 +189,14 @@ export const trainCommand = defineCommand({
     const seed = integerOption(args.seed, '--seed', 0, 0)
     const path = resolve(ctx.cwd, args.data)
     const read = await readLeadTable(ctx, path)
+    const f = humanFormat(ctx)
     if (read.badRows > 0)
       ctx.stderr.write(
-        `${read.badRows} rows of ${args.data} were skipped: another number of fields than the header, or bad quotes (lines ${read.badLines.join(', ')}${read.badRows > read.badLines.length ? ', ...' : ''})\n`,
+        `${f.t.t('train.badRows', {
+          count: read.badRows,
+          file: args.data,
+          lines: read.badLines.join(', ') + (read.badRows > read.badLines.length ? ', ...' : ''),
+        })}\n`,
       )
     const progress = progressLine(ctx)
     let result: ReturnType<typeof trainModel>
@@ -206,7 +211,8 @@ export const trainCommand = defineCommand({
         folds,
         seed,
         learner: (args.learner ?? 'auto') as LearnerName | 'auto',
-        onProgress: (message) => progress.say(`train: ${message}`),
+        onProgress: (message) =>
+          progress.say(f.t.t('train.progress', { step: progressText(message, localeOf(ctx)) })),
       })
     } catch (error) {
       throw asCliError(error)
@@ -226,7 +232,7 @@ export const trainCommand = defineCommand({
     if (args.json) {
       writeJson(ctx, { ...report, seconds: Number(seconds.toFixed(3)), model: args.out ?? null })
     } else {
-      ctx.stdout.write(formatReport(report, basename(path), seconds, args.out))
+      ctx.stdout.write(formatReport(f, report, basename(path), seconds, args.out))
     }
   },
 })
@@ -235,115 +241,165 @@ function integerOption(value: string | undefined, name: string, fallback: number
   if (value === undefined) return fallback
   const n = Number(value)
   if (!Number.isInteger(n) || n < min)
-    throw new CliError(`${name} is "${value}"`, { hint: `give a whole number of at least ${min}` })
+    throw new CliError(
+      { key: 'option.notWhole', values: { name, value } },
+      { hint: { key: 'option.notWhole.hint', values: { min: String(min) } } },
+    )
   return n
 }
 
-const f4 = (x: number) => (Number.isFinite(x) ? x.toFixed(4) : 'n/a')
+/** AUC, log loss and Brier with four decimals; `n/a` when not a number. */
+export const f4 = (f: HumanFormat, x: number): string =>
+  Number.isFinite(x) ? f.fixed(x, 4) : f.t.t('notAvailable')
 
-/** The evaluation for people. */
 /** An aligned table without its final newline (the report joins its parts with newlines). */
 const tableBlock = (...args: Parameters<typeof table>): string => table(...args).trimEnd()
 
+/** The reasons a column was not used, said (an id, constant, empty). */
+const IGNORED = {
+  identifier: 'train.ignored.identifier',
+  constant: 'train.ignored.constant',
+  empty: 'train.ignored.empty',
+} as const
+
+/** The evaluation for people. */
 export function formatReport(
+  f: HumanFormat,
   report: TrainingReport,
   file: string,
   seconds: number,
   out: string | undefined,
 ): string {
+  const { t } = f
   const parts: string[] = []
   parts.push(
-    `trained ${report.learner} on ${count(report.rows)} leads of ${file} (${count(report.positives)} converted, ${pct(report.positiveRate)}) in ${seconds.toFixed(1)} s` +
-      (report.unlabelled > 0 ? `; ${report.unlabelled} rows without a label left out` : ''),
+    t.t('train.head', {
+      learner: report.learner,
+      rows: report.rows,
+      file,
+      positives: report.positives,
+      rate: f.pct(report.positiveRate),
+      seconds: f.fixed(seconds, 1),
+    }) + (report.unlabelled > 0 ? t.t('train.unlabelled', { count: report.unlabelled }) : ''),
   )
   parts.push('')
-  parts.push(`cross-validation (${report.folds} stratified folds, seed ${report.seed}):`)
+  parts.push(t.t('train.cv', { folds: report.folds, seed: String(report.seed) }))
   parts.push(
     tableBlock(
-      ['learner', 'AUC', '± std', 'log loss', ''],
+      [t.t('col.learner'), 'AUC', t.t('col.std'), t.t('col.logLoss'), ''],
       report.candidates.map((c) => [
         c.learner,
-        f4(c.auc),
-        f4(c.aucStd),
-        f4(c.logLoss),
-        c.learner === report.learner ? 'chosen' : '',
+        f4(f, c.auc),
+        f4(f, c.aucStd),
+        f4(f, c.logLoss),
+        c.learner === report.learner ? t.t('train.chosen') : '',
       ]),
       ['left', 'right', 'right', 'right', 'left'],
     ),
   )
   parts.push('')
   parts.push(
-    `likelihood (calibrated, out of fold): AUC ${f4(report.auc)} ± ${f4(report.aucStd)}, log loss ${f4(report.logLoss)}, Brier ${f4(report.brier)}, top-decile lift ${report.topDecileLift.toFixed(2)}`,
+    t.t('train.likelihood', {
+      auc: f4(f, report.auc),
+      std: f4(f, report.aucStd),
+      logLoss: f4(f, report.logLoss),
+      brier: f4(f, report.brier),
+      lift: f.fixed(report.topDecileLift),
+    }),
   )
   if (report.timeSplit) {
-    const t = report.timeSplit
+    const s = report.timeSplit
     parts.push(
-      `forward in time (${t.column} from ${new Date(t.cutoff).toISOString().slice(0, 10)}: ${t.testRows} test leads after ${t.trainRows}): AUC ${f4(t.auc)}, log loss ${f4(t.logLoss)}, converted ${pct(t.testRate)} vs ${pct(t.trainRate)} before`,
+      t.t('train.forward', {
+        column: s.column,
+        from: f.day(s.cutoff),
+        test: s.testRows,
+        train: s.trainRows,
+        auc: f4(f, s.auc),
+        logLoss: f4(f, s.logLoss),
+        now: f.pct(s.testRate),
+        before: f.pct(s.trainRate),
+      }),
     )
   }
   parts.push('')
-  parts.push(...evaluationBlocks(report))
-  const ignored = report.dropped.filter(
-    (d) => d.reason === 'identifier' || d.reason === 'constant' || d.reason === 'empty',
+  parts.push(...evaluationBlocks(f, report))
+  const ignored = report.dropped.flatMap((d) =>
+    d.reason === 'identifier' || d.reason === 'constant' || d.reason === 'empty'
+      ? [t.t('train.ignored.column', { column: d.column, reason: t.t(IGNORED[d.reason]) })]
+      : [],
   )
-  if (ignored.length > 0)
-    parts.push(
-      `\nnot used: ${ignored.map((d) => `${d.column} (${d.reason === 'identifier' ? 'an id: a different value in nearly every row' : d.reason})`).join(', ')}`,
-    )
-  parts.push(...warningLines(report.warnings))
-  parts.push(out ? `model written to ${out}` : 'model not saved: pass --out model.json to keep it')
+  if (ignored.length > 0) parts.push(`\n${t.t('train.ignored', { columns: ignored.join(', ') })}`)
+  parts.push(...warningLines(f, report.warnings))
+  parts.push(out ? t.t('train.written', { out }) : t.t('train.notSaved'))
   return `${parts.join('\n')}\n`
 }
 
 /** Lift by decile, calibration and the most important features, as text blocks (shared with `leadscore predictive`). */
 export function evaluationBlocks(
+  f: HumanFormat,
   report: Pick<TrainingReport, 'liftByDecile' | 'calibration' | 'importance'>,
 ): string[] {
+  const { t } = f
+  const range = (low: number, high: number, digits: number) =>
+    t.t('train.likelihoodRange', { low: f.fixed(low * 100, digits), high: f.fixed(high * 100, digits) })
   return [
-    'lift by decile (best-scored tenth first):',
+    t.t('train.lift'),
     tableBlock(
-      ['decile', 'leads', 'converted', 'rate', 'lift', 'cum. capture', 'likelihood'],
+      [
+        t.t('col.decile'),
+        t.t('col.leads'),
+        t.t('col.converted'),
+        t.t('col.rate'),
+        t.t('col.lift'),
+        t.t('col.cumCapture'),
+        t.t('col.likelihood'),
+      ],
       report.liftByDecile.map((b) => [
         String(b.bin),
-        String(b.count),
-        String(b.positives),
-        pct(b.rate),
-        b.lift.toFixed(2),
-        pct(b.cumulativeCapture),
-        `${(b.minScore * 100).toFixed(1)}-${(b.maxScore * 100).toFixed(1)}%`,
+        f.count(b.count),
+        f.count(b.positives),
+        f.pct(b.rate),
+        f.fixed(b.lift),
+        f.pct(b.cumulativeCapture),
+        range(b.minScore, b.maxScore, 1),
       ]),
       ['right', 'right', 'right', 'right', 'right', 'right', 'right'],
     ),
     '',
-    'calibration (predicted against observed):',
+    t.t('train.calibration'),
     tableBlock(
-      ['likelihood', 'leads', 'predicted', 'observed'],
+      [t.t('col.likelihood'), t.t('col.leads'), t.t('col.predicted'), t.t('col.observed')],
       report.calibration
         .filter((b) => b.count > 0)
         .map((b) => [
-          `${Math.round(b.lower * 100)}-${Math.round(b.upper * 100)}%`,
-          String(b.count),
-          pct(b.meanPredicted),
-          pct(b.observedRate),
+          range(b.lower, b.upper, 0),
+          f.count(b.count),
+          f.pct(b.meanPredicted),
+          f.pct(b.observedRate),
         ]),
       ['left', 'right', 'right', 'right'],
     ),
     '',
-    'most important features (share of mean |contribution|):',
+    t.t('train.importance'),
     tableBlock(
-      ['feature', 'share'],
-      report.importance.slice(0, 10).map((f) => [f.feature, pct(f.importance)]),
+      [t.t('col.feature'), t.t('col.share')],
+      report.importance.slice(0, 10).map((x) => [x.feature, f.pct(x.importance)]),
       ['left', 'right'],
     ),
   ]
 }
 
-/** The warnings with what to do, as lines (none when there is none). */
-export function warningLines(warnings: readonly TrainingWarning[]): string[] {
+/** The warnings with what to do, as lines (none when there is none); their codes never change. */
+export function warningLines(f: HumanFormat, warnings: readonly TrainingWarning[]): string[] {
   if (warnings.length === 0) return []
+  const { t } = f
   return [
     '',
-    `warnings (${warnings.length}):`,
-    ...warnings.map((w) => `  [${w.code}] ${w.message}\n    what to do: ${w.action}`),
+    t.t('train.warnings', { count: warnings.length }),
+    ...warnings.map((w) => {
+      const said = warningText(w, t.locale)
+      return `  [${w.code}] ${said.message}\n    ${t.t('train.whatToDo', { action: said.action })}`
+    }),
   ]
 }
