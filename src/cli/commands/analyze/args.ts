@@ -6,8 +6,10 @@
 import type { StepProgress } from '../../../analysis/index.js'
 import { DAY_MS } from '../../../core/input.js'
 import { parseTimestamp } from '../../../io/index.js'
-import { type CliContext, CliError } from '../../context.js'
+import { type CliContext, CliError, textOf } from '../../context.js'
 import { help } from '../../help.js'
+import { humanFormat } from '../../human-format.js'
+import { humanTime } from '../../time.js'
 import { inputArgs } from '../score.js'
 import type { LeadFiles } from './load-leads.js'
 
@@ -79,9 +81,10 @@ export function timeOption(name: string, value: string | undefined): number | un
   if (value === undefined || value === '') return undefined
   const t = parseTimestamp(value)
   if (t === undefined) {
-    throw new CliError(`--${name} ${value} is not a time`, {
-      hint: 'write an ISO-8601 date or time (2026-11-01, 2026-11-01T09:30:00Z) or epoch milliseconds',
-    })
+    throw new CliError(
+      { key: 'time.invalid', values: { name, value } },
+      { hint: { key: 'asOf.invalid.hint' } },
+    )
   }
   return t
 }
@@ -91,7 +94,10 @@ export function numberOption(name: string, value: string | undefined, fallback: 
   if (value === undefined || value === '') return fallback
   const n = Number(value.replaceAll('_', ''))
   if (!Number.isFinite(n) || n <= 0)
-    throw new CliError(`--${name} ${value} is not a number above 0`, { hint: `e.g. --${name} ${fallback}` })
+    throw new CliError(
+      { key: 'number.notPositive', values: { name, value } },
+      { hint: { key: 'number.example', values: { name, value: String(fallback) } } },
+    )
   return n
 }
 
@@ -99,23 +105,32 @@ export function numberOption(name: string, value: string | undefined, fallback: 
 export function optionalNumber(name: string, value: string | undefined): number | undefined {
   if (value === undefined || value === '') return undefined
   const n = Number(value)
-  if (!Number.isFinite(n)) throw new CliError(`--${name} ${value} is not a number`)
+  if (!Number.isFinite(n)) throw new CliError({ key: 'number.invalid', values: { name, value } })
   return n
 }
 
 /** The default cut-off: the horizon before the end of the data, so every outcome is observed. */
-export function defaultAsOf(ctx: CliContext, end: number, horizonDays: number, what = '--as-of'): number {
+export function defaultAsOf(ctx: CliContext, end: number, horizonDays: number): number {
   const t = end - horizonDays * DAY_MS
   ctx.stderr.write(
-    `${what} not given: using ${new Date(t).toISOString()}, ${horizonDays} days before the data ends (${new Date(end).toISOString()})\n`,
+    `${textOf(ctx).t('asOf.default', { time: humanTime(ctx, t), days: horizonDays, end: humanTime(ctx, end) })}\n`,
   )
   return t
 }
 
-/** A step counter on stderr when it is a terminal (`scoring 3/52`), for runs that score many times. */
-export function stepProgress(ctx: CliContext, label: string): StepProgress | undefined {
+/**
+ * A step counter on stderr when it is a terminal (`scoring week 3/52`), for runs that score many
+ * times; `model` names the model when two are scored.
+ */
+export function stepProgress(
+  ctx: CliContext,
+  unit: 'week' | 'month',
+  model?: string,
+): StepProgress | undefined {
   if (ctx.stderr.isTTY !== true) return undefined
+  const { t, count } = humanFormat(ctx)
   return (done, total) => {
-    ctx.stderr.write(`\r${label} ${done}/${total}${done === total ? '\n' : ''}`)
+    const step = t.t('progress.scoring', { unit, done: count(done), total: count(total) })
+    ctx.stderr.write(`\r${model === undefined ? step : `${model}: ${step}`}${done === total ? '\n' : ''}`)
   }
 }

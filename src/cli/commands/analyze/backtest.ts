@@ -18,6 +18,7 @@ import {
 import { DAY_MS } from '../../../core/input.js'
 import { type CliContext, CliError, cliContext } from '../../context.js'
 import { help } from '../../help.js'
+import { type HumanFormat, humanFormat } from '../../human-format.js'
 import { loadModelFile } from '../../model-file.js'
 import {
   daysArg,
@@ -30,20 +31,8 @@ import {
   stepProgress,
   timeOption,
 } from './args.js'
-import { loadLeads } from './load-leads.js'
-import {
-  count,
-  day,
-  fixed,
-  interval,
-  type OutputFormat,
-  outputArgs,
-  outputFormat,
-  pct,
-  table,
-  writeCsv,
-  writeJson,
-} from './output.js'
+import { loadLeads, outcomeText } from './load-leads.js'
+import { type OutputFormat, outputArgs, outputFormat, table, writeCsv, writeJson } from './output.js'
 
 export const backtestCommand = defineCommand({
   meta: {
@@ -86,10 +75,10 @@ export const backtestCommand = defineCommand({
             to: asOf,
             horizonDays,
             threshold,
-            progress: stepProgress(ctx, `${m.id}: scoring week`),
+            progress: stepProgress(ctx, 'week', m.id),
           }),
         )
-        return await printRolling(ctx, format, reports, leads.outcome)
+        return await printRolling(ctx, format, reports, leads.outcome, outcomeText(ctx, leads))
       }
       const options = { asOf, horizonDays, threshold }
       if (other) {
@@ -97,13 +86,19 @@ export const backtestCommand = defineCommand({
           ...options,
           limit: numberOption('disagreements', args.disagreements, 20),
         })
-        return await printComparison(ctx, format, cmp, leads.outcome)
+        return await printComparison(ctx, format, cmp, leads.outcome, outcomeText(ctx, leads))
       }
       const { report } = scoredBacktest(model, leads.data, options)
-      return await printBacktest(ctx, format, report, leads.outcome)
+      return await printBacktest(ctx, format, report, leads.outcome, outcomeText(ctx, leads))
     } catch (error) {
       if (error instanceof NoMqlDefinitionError)
-        throw new CliError(error.message, { hint: 'pass --threshold N: MQL is then a total of N or more' })
+        throw new CliError(
+          {
+            key: 'backtest.noHandoff',
+            values: { model: /^the model (.*) has no/s.exec(error.message)?.[1] ?? '' },
+          },
+          { hint: { key: 'backtest.noHandoff.hint' } },
+        )
       throw error
     }
   },
@@ -158,57 +153,91 @@ function classCsvRows(r: BacktestReport): Record<string, unknown>[] {
   return rows
 }
 
-function header(r: BacktestReport, outcome: string): string {
-  const warning = r.outcomeTimesKnown
-    ? ''
-    : 'warning: some conversions have no time; they count whenever they happened (pass --outcome-time)\n'
+/** What MQL meant (`total ≥ 60`, `stage mql or later`), said in the language. */
+export function mqlText(f: HumanFormat, definition: string): string {
+  const threshold = /^total ≥ (.+)$/.exec(definition)
+  if (threshold) return f.t.t('mql.threshold', { threshold: threshold[1] })
+  const stage = /^stage (\S+)( or later)?$/.exec(definition)
+  if (stage) return f.t.t('mql.stage', { stage: stage[1], later: stage[2] ? 'yes' : 'no' })
+  return definition
+}
+
+function header(f: HumanFormat, r: BacktestReport, outcome: string): string {
+  const { t } = f
+  const warning = r.outcomeTimesKnown ? '' : `${t.t('backtest.untimed')}\n`
   return (
-    `backtest of ${r.model} as of ${day(r.asOf)}, conversions (${outcome}) within ${r.horizonDays} days\n` +
-    `${count(r.leads)} leads in play, ${count(r.conversions)} converted (${pct(r.baseRate)})\n${warning}`
+    `${t.t('backtest.head', { model: r.model, asOf: f.day(r.asOf), outcome, days: r.horizonDays })}\n` +
+    `${t.t('backtest.inPlay', { leads: r.leads, conversions: r.conversions, rate: f.pct(r.baseRate) })}\n${warning}`
   )
 }
 
-function summary(r: BacktestReport): string {
+function summary(f: HumanFormat, r: BacktestReport): string {
+  const { t } = f
   const m = r.mql
   return (
-    `ROC AUC of the total ${fixed(r.auc, 3)}; top decile lift ${fixed(r.deciles[0]?.lift ?? Number.NaN)}\n` +
-    `MQL (${m.definition}): ${count(m.leads)} leads, ${count(m.conversions)} converted; ` +
-    `precision ${pct(m.precision)} (${interval(m.precisionInterval)}), recall ${pct(m.recall)}\n`
+    `${t.t('backtest.auc', { auc: f.fixed(r.auc, 3), lift: f.fixed(r.deciles[0]?.lift ?? Number.NaN) })}\n` +
+    `${t.t('backtest.mql', {
+      definition: mqlText(f, m.definition),
+      leads: m.leads,
+      conversions: m.conversions,
+      precision: f.pct(m.precision),
+      interval: f.interval(m.precisionInterval),
+      recall: f.pct(m.recall),
+    })}\n`
   )
 }
 
-function classTable(title: string, rows: readonly ClassRow[], base: number): string {
+type Section = 'band' | 'grade' | 'stage' | 'label'
+
+function classTable(f: HumanFormat, section: Section, rows: readonly ClassRow[], base: number): string {
   if (rows.length === 0) return ''
-  return `\n${title}\n${table(
-    [title.replace('by ', ''), 'leads', 'converted', 'rate', '95% interval', 'lift'],
+  const { t } = f
+  return `\n${t.t('backtest.by', { section })}\n${table(
+    [
+      t.t('backtest.section', { section }),
+      t.t('col.leads'),
+      t.t('col.converted'),
+      t.t('col.rate'),
+      t.t('col.interval'),
+      t.t('col.lift'),
+    ],
     rows.map((c) => [
       c.value,
-      count(c.leads),
-      count(c.conversions),
-      pct(c.rate),
-      interval(c.interval),
-      fixed(base > 0 ? c.rate / base : Number.NaN),
+      f.count(c.leads),
+      f.count(c.conversions),
+      f.pct(c.rate),
+      f.interval(c.interval),
+      f.fixed(base > 0 ? c.rate / base : Number.NaN),
     ]),
     ['left', 'right', 'right', 'right', 'right', 'right'],
   )}`
 }
 
-function reportText(r: BacktestReport): string {
-  let text = summary(r)
-  text += classTable('by band', r.byBand, r.baseRate)
-  text += classTable('by grade', r.byGrade, r.baseRate)
-  text += classTable('by stage', r.byStage, r.baseRate)
-  if (r.byLabel.length <= 24) text += classTable('by label', r.byLabel, r.baseRate)
-  text += `\nlift by decile (highest totals first)\n${table(
-    ['decile', 'leads', 'converted', 'rate', 'lift', 'cumulative capture', 'totals'],
+function reportText(f: HumanFormat, r: BacktestReport): string {
+  const { t } = f
+  let text = summary(f, r)
+  text += classTable(f, 'band', r.byBand, r.baseRate)
+  text += classTable(f, 'grade', r.byGrade, r.baseRate)
+  text += classTable(f, 'stage', r.byStage, r.baseRate)
+  if (r.byLabel.length <= 24) text += classTable(f, 'label', r.byLabel, r.baseRate)
+  text += `\n${t.t('backtest.deciles')}\n${table(
+    [
+      t.t('col.decile'),
+      t.t('col.leads'),
+      t.t('col.converted'),
+      t.t('col.rate'),
+      t.t('col.lift'),
+      t.t('col.cumulativeCapture'),
+      t.t('col.totals'),
+    ],
     r.deciles.map((d) => [
       String(d.bin),
-      count(d.count),
-      count(d.positives),
-      pct(d.rate),
-      fixed(d.lift),
-      pct(d.cumulativeCapture),
-      `${fixed(d.minScore, 1)} to ${fixed(d.maxScore, 1)}`,
+      f.count(d.count),
+      f.count(d.positives),
+      f.pct(d.rate),
+      f.fixed(d.lift),
+      f.pct(d.cumulativeCapture),
+      t.t('range', { low: f.fixed(d.minScore, 1), high: f.fixed(d.maxScore, 1) }),
     ]),
     ['right', 'right', 'right', 'right', 'right', 'right', 'right'],
   )}`
@@ -220,10 +249,12 @@ async function printBacktest(
   format: OutputFormat,
   r: BacktestReport,
   outcome: string,
+  said: string,
 ): Promise<void> {
   if (format === 'json') return writeJson(ctx, { outcome, ...r })
   if (format === 'csv') return writeCsv(ctx, CLASS_COLUMNS, classCsvRows(r))
-  ctx.stdout.write(header(r, outcome) + reportText(r))
+  const f = humanFormat(ctx)
+  ctx.stdout.write(header(f, r, said) + reportText(f, r))
 }
 
 async function printComparison(
@@ -231,44 +262,60 @@ async function printComparison(
   format: OutputFormat,
   cmp: Comparison,
   outcome: string,
+  said: string,
 ): Promise<void> {
   if (format === 'json') return writeJson(ctx, { outcome, ...cmp })
   if (format === 'csv') return writeCsv(ctx, CLASS_COLUMNS, [...classCsvRows(cmp.a), ...classCsvRows(cmp.b)])
+  const f = humanFormat(ctx)
+  const { t } = f
   const { a, b } = cmp
-  const row = (name: string, f: (r: BacktestReport) => string) => [name, f(a), f(b)]
-  let text = header(a, outcome)
+  const row = (name: string, of: (r: BacktestReport) => string) => [name, of(a), of(b)]
+  let text = header(f, a, said)
   text += `\n${table(
     ['', a.model, b.model],
     [
-      row('ROC AUC', (r) => fixed(r.auc, 3)),
-      row('top decile lift', (r) => fixed(r.deciles[0]?.lift ?? Number.NaN)),
-      row('MQL', (r) => r.mql.definition),
-      row('MQL leads', (r) => count(r.mql.leads)),
-      row('MQL precision', (r) => pct(r.mql.precision)),
-      row('MQL recall', (r) => pct(r.mql.recall)),
+      row('ROC AUC', (r) => f.fixed(r.auc, 3)),
+      row(t.t('compare.lift'), (r) => f.fixed(r.deciles[0]?.lift ?? Number.NaN)),
+      row('MQL', (r) => mqlText(f, r.mql.definition)),
+      row(t.t('compare.mqlLeads'), (r) => f.count(r.mql.leads)),
+      row(t.t('compare.precision'), (r) => f.pct(r.mql.precision)),
+      row(t.t('compare.recall'), (r) => f.pct(r.mql.recall)),
     ],
     ['left', 'right', 'right'],
   )}`
   const better =
     cmp.better === null
-      ? 'the two models rank leads equally well'
-      : `${cmp.better === 'a' ? a.model : b.model} ranks converters higher (AUC)`
+      ? t.t('compare.equal')
+      : t.t('compare.better', { model: cmp.better === 'a' ? a.model : b.model })
   text += `\n${better}\n`
-  text += `MQL by ${a.model} only: ${count(cmp.onlyA.leads)} leads, ${count(cmp.onlyA.conversions)} converted; by ${b.model} only: ${count(cmp.onlyB.leads)} leads, ${count(cmp.onlyB.conversions)} converted\n`
+  text += `${t.t('compare.only', {
+    a: a.model,
+    aLeads: cmp.onlyA.leads,
+    aConversions: cmp.onlyA.conversions,
+    b: b.model,
+    bLeads: cmp.onlyB.leads,
+    bConversions: cmp.onlyB.conversions,
+  })}\n`
   if (cmp.disagreements.length > 0) {
-    text += `\nleads they disagree on (converted first)\n${table(
-      ['contact', 'MQL by', `total ${a.model}`, `total ${b.model}`, 'converted'],
+    text += `\n${t.t('compare.disagree')}\n${table(
+      [
+        t.t('col.contact'),
+        t.t('col.mqlBy'),
+        t.t('col.totalOf', { model: a.model }),
+        t.t('col.totalOf', { model: b.model }),
+        t.t('col.converted'),
+      ],
       cmp.disagreements.map((d) => [
         d.contactId,
         d.mqlBy === 'a' ? a.model : b.model,
-        fixed(d.totalA, 1),
-        fixed(d.totalB, 1),
-        d.converted ? 'yes' : 'no',
+        f.fixed(d.totalA, 1),
+        f.fixed(d.totalB, 1),
+        d.converted ? t.t('yes') : t.t('no'),
       ]),
       ['left', 'left', 'right', 'right', 'left'],
     )}`
   }
-  text += `\n${a.model}\n${reportText(a)}\n${b.model}\n${reportText(b)}`
+  text += `\n${a.model}\n${reportText(f, a)}\n${b.model}\n${reportText(f, b)}`
   ctx.stdout.write(text)
 }
 
@@ -277,6 +324,7 @@ async function printRolling(
   format: OutputFormat,
   reports: readonly RollingReport[],
   outcome: string,
+  said: string,
 ): Promise<void> {
   if (format === 'json') return writeJson(ctx, { outcome, models: reports })
   if (format === 'csv') {
@@ -310,20 +358,30 @@ async function printRolling(
       ),
     )
   }
+  const f = humanFormat(ctx)
+  const { t } = f
   let text = ''
   for (const r of reports) {
-    text += `${r.model}: MQL (${r.definition}) week by week; conversions (${outcome}) within ${r.horizonDays} days\n`
-    text += `${count(r.mqlAtStart)} leads were MQL before the first week; then ${fixed(r.meanPerWeek, 1)} new MQLs a week\n`
+    text += `${t.t('rolling.head', { model: r.model, definition: mqlText(f, r.definition), outcome: said, days: r.horizonDays })}\n`
+    text += `${t.t('rolling.start', { count: r.mqlAtStart, perWeek: f.fixed(r.meanPerWeek, 1) })}\n`
     text += table(
-      ['week to', 'new MQL', 'converted', 'precision', '95% interval', 'conversions', 'of them MQL before'],
+      [
+        t.t('col.weekTo'),
+        t.t('col.newMql'),
+        t.t('col.converted'),
+        t.t('col.precision'),
+        t.t('col.interval'),
+        t.t('col.conversions'),
+        t.t('col.fromMql'),
+      ],
       r.weeks.map((w) => [
-        day(w.to),
-        count(w.newMql),
-        count(w.converted),
-        pct(w.precision),
-        interval(w.interval),
-        count(w.conversions),
-        count(w.conversionsFromMql),
+        f.day(w.to),
+        f.count(w.newMql),
+        f.count(w.converted),
+        f.pct(w.precision),
+        f.interval(w.interval),
+        f.count(w.conversions),
+        f.count(w.conversionsFromMql),
       ]),
       ['left', 'right', 'right', 'right', 'right', 'right', 'right'],
     )

@@ -3,24 +3,15 @@
  * @module
  */
 import { defineCommand } from 'citty'
-import { dataEnd, drift } from '../../../analysis/index.js'
+import { type DriftReport, dataEnd, drift } from '../../../analysis/index.js'
 import { DAY_MS } from '../../../core/input.js'
 import { cliContext } from '../../context.js'
 import { help } from '../../help.js'
+import { type HumanFormat, humanFormat } from '../../human-format.js'
 import { loadModelFile } from '../../model-file.js'
 import { leadArgs, leadFiles, modelArg, numberOption, stepProgress, timeOption } from './args.js'
-import { loadLeads } from './load-leads.js'
-import {
-  count,
-  fixed,
-  interval,
-  outputArgs,
-  outputFormat,
-  pct,
-  table,
-  writeCsv,
-  writeJson,
-} from './output.js'
+import { loadLeads, outcomeText } from './load-leads.js'
+import { outputArgs, outputFormat, table, writeCsv, writeJson } from './output.js'
 
 export const driftCommand = defineCommand({
   meta: {
@@ -55,7 +46,7 @@ export const driftCommand = defineCommand({
       to,
       horizonDays: numberOption('days', args.days, 30),
       dataEnd: end,
-      progress: stepProgress(ctx, 'scoring month'),
+      progress: stepProgress(ctx, 'month'),
     })
     if (format === 'json') return writeJson(ctx, { outcome: leads.outcome, ...r })
     const month = (t: number) => new Date(t).toISOString().slice(0, 7)
@@ -90,36 +81,104 @@ export const driftCommand = defineCommand({
         ),
       )
     }
+    const f = humanFormat(ctx)
+    const { t } = f
     const bands = r.bands
-    let text = `${r.model}: leads in play at each month's start, conversions (${leads.outcome}) within ${r.horizonDays} days\n\nconversion by band\n`
+    let text = `${t.t('drift.head', { model: r.model, outcome: outcomeText(ctx, leads), days: r.horizonDays })}\n\n${t.t('drift.byBand')}\n`
     text += table(
-      ['month', 'leads', ...bands],
+      [t.t('col.month'), t.t('col.leads'), ...bands],
       r.months.map((m) => [
-        `${month(m.start)}${m.complete ? '' : ' (incomplete)'}`,
-        count(m.leads),
+        m.complete ? f.month(m.start) : t.t('drift.incomplete', { month: f.month(m.start) }),
+        f.count(m.leads),
         ...bands.map((b) => {
           const row = m.bands.find((x) => x.band === b)
-          return row ? `${pct(row.rate)} of ${count(row.leads)} (${interval(row.interval)})` : '-'
+          return row
+            ? t.t('drift.cell', {
+                rate: f.pct(row.rate),
+                leads: f.count(row.leads),
+                interval: f.interval(row.interval),
+              })
+            : '-'
         }),
       ]),
       ['left', 'right', ...bands.map(() => 'right' as const)],
     )
-    text += `\nscores and mix (PSI against ${r.months[0] ? month(r.months[0].start) : '-'})\n`
+    text += `\n${t.t('drift.mix', { first: r.months[0] ? f.month(r.months[0].start) : '-' })}\n`
     text += table(
-      ['month', 'mean', 'p10', 'p25', 'median', 'p75', 'p90', 'band PSI', 'score PSI'],
+      [
+        t.t('col.month'),
+        t.t('col.mean'),
+        'p10',
+        'p25',
+        t.t('col.median'),
+        'p75',
+        'p90',
+        t.t('col.bandPsi'),
+        t.t('col.scorePsi'),
+      ],
       r.months.map((m) => [
-        month(m.start),
-        fixed(m.scores.mean, 1),
-        ...m.scores.percentiles.map((p) => fixed(p, 1)),
-        fixed(m.bandPsi, 3),
-        fixed(m.scorePsi, 3),
+        f.month(m.start),
+        f.fixed(m.scores.mean, 1),
+        ...m.scores.percentiles.map((p) => f.fixed(p, 1)),
+        f.fixed(m.bandPsi, 3),
+        f.fixed(m.scorePsi, 3),
       ]),
       ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
     )
     text +=
       r.warnings.length === 0
-        ? '\nno warnings\n'
-        : `\n${r.warnings.map((w) => `warning: ${w.message}`).join('\n')}\n`
+        ? `\n${t.t('drift.noWarnings')}\n`
+        : `\n${r.warnings.map((w) => t.t('drift.warning', { message: driftWarningText(f, w, r) })).join('\n')}\n`
     ctx.stdout.write(text)
   },
 })
+
+/**
+ * A drift warning in the language, from the report's numbers (as the dashboard says it): a band
+ * converting less than in the complete months before, or the band or score mix moving away from
+ * the first month. The analysis's English message when the numbers are not there.
+ */
+export function driftWarningText(
+  f: HumanFormat,
+  warning: DriftReport['warnings'][number],
+  report: Pick<DriftReport, 'months'>,
+): string {
+  const { t } = f
+  const first = report.months[0]
+  const month = report.months.find((m) => m.start === warning.month)
+  if (f.t.locale === 'en' || first === undefined || month === undefined) return warning.message
+  const at = f.month(month.start)
+  if (warning.kind === 'conversion' && warning.band !== null) {
+    const row = month.bands.find((b) => b.band === warning.band)
+    let leads = 0
+    let conversions = 0
+    for (const earlier of report.months) {
+      if (earlier.start >= warning.month || !earlier.complete) continue
+      const r = earlier.bands.find((b) => b.band === warning.band)
+      leads += r?.leads ?? 0
+      conversions += r?.conversions ?? 0
+    }
+    const p = /\(p = ([^)]+)\)$/.exec(warning.message)?.[1]
+    if (row !== undefined && leads > 0)
+      return t.t('drift.warning.conversion', {
+        month: at,
+        band: warning.band,
+        rate: f.pct(row.rate),
+        before: f.pct(conversions / leads),
+        p: p === undefined ? '-' : t.number(Number(p), { maximumSignificantDigits: 2 }),
+      })
+  }
+  if (warning.kind === 'band-mix')
+    return t.t('drift.warning.bandMix', {
+      month: at,
+      first: f.month(first.start),
+      psi: f.fixed(month.bandPsi, 2),
+    })
+  if (warning.kind === 'score-mix')
+    return t.t('drift.warning.scoreMix', {
+      month: at,
+      first: f.month(first.start),
+      psi: f.fixed(month.scorePsi, 2),
+    })
+  return warning.message
+}

@@ -32,7 +32,7 @@ import {
   readEventColumns,
 } from '../../../io/index.js'
 import { BadRows } from '../../bad-rows.js'
-import { type CliContext, CliError } from '../../context.js'
+import { type CliContext, CliError, textOf } from '../../context.js'
 import { inputCliError } from '../../input-error.js'
 
 /** The files and options that say where the leads are. */
@@ -54,8 +54,21 @@ export interface LoadedLeads {
   readonly data: LeadData
   /** Properties and event names that are the outcome itself: never a signal. */
   readonly exclude: readonly string[]
-  /** How the outcome was defined, for the report header. */
+  /** How the outcome was defined, as `--outcome` writes it (`label = 1, true or yes` for a lead table): for programs. */
   readonly outcome: string
+  /** A lead table's label column and the value that means converted, for people. */
+  readonly label?: { readonly column: string; readonly positive: string | undefined }
+}
+
+/** How the outcome was defined, for people. */
+export function outcomeText(ctx: CliContext, leads: LoadedLeads): string {
+  if (leads.label === undefined) return leads.outcome
+  const { column, positive } = leads.label
+  return textOf(ctx).t('outcome.label', {
+    column,
+    given: positive === undefined ? 'no' : 'yes',
+    positive: positive ?? '',
+  })
 }
 
 /**
@@ -95,9 +108,7 @@ async function leadTable(ctx: CliContext, files: LeadFiles, badRows: BadRows): P
   const file = files.data!
   const label = files.label
   if (label === undefined) {
-    throw new CliError('--data needs --label: the column that says whether a lead converted', {
-      hint: 'e.g. --label Converted (1/0, true/false, yes/no), or --label status --positive won',
-    })
+    throw new CliError({ key: 'leads.needsLabel' }, { hint: { key: 'leads.needsLabel.hint' } })
   }
   const path = resolve(ctx.cwd, file)
   const idColumn = files.idColumn ?? (await defaultIdColumn(path))
@@ -123,17 +134,18 @@ async function leadTable(ctx: CliContext, files: LeadFiles, badRows: BadRows): P
   }
   bars.done()
   if (ids.length > 0 && !properties.some((p) => label in p) && unlabelled === 0) {
-    throw new CliError(`no column ${label} in ${file}`, {
-      hint: 'name the label column exactly as in the header',
-    })
+    throw new CliError(
+      { key: 'leads.noLabelColumn', values: { label, file } },
+      { hint: { key: 'leads.noLabelColumn.hint' } },
+    )
   }
   if (ids.length === 0) {
-    throw new CliError(`no lead of ${file} has a value in column ${label}`, {
-      hint: 'check the column name (it is matched exactly) and that the file has rows',
-    })
+    throw new CliError(
+      { key: 'leads.noLabels', values: { label, file } },
+      { hint: { key: 'leads.noLabels.hint' } },
+    )
   }
-  if (unlabelled > 0)
-    ctx.stderr.write(`${unlabelled.toLocaleString('en-US')} leads without a ${label} were left out\n`)
+  if (unlabelled > 0) ctx.stderr.write(`${textOf(ctx).t('leads.unlabelled', { count: unlabelled, label })}\n`)
   const contacts = { length: ids.length, ids, properties }
   const events = new EventColumnsBuilder({ contacts: ids.length }).finish()
   const positive = files.positive === undefined ? '1, true or yes' : files.positive
@@ -141,6 +153,7 @@ async function leadTable(ctx: CliContext, files: LeadFiles, badRows: BadRows): P
     data: { contacts, events, outcomes: labelOutcomes(labels) },
     exclude: [label, idColumn],
     outcome: `${label} = ${positive}`,
+    label: { column: label, positive: files.positive },
   }
 }
 
@@ -180,17 +193,13 @@ async function contactsAndEvents(
   allProperties: boolean,
 ): Promise<LoadedLeads> {
   if (files.contacts === undefined) {
-    throw new CliError('no leads given', {
-      hint: 'pass --contacts FILE --events FILE --outcome event=Deal Won, or a lead table: --data FILE --label COLUMN',
-    })
+    throw new CliError({ key: 'leads.none' }, { hint: { key: 'leads.none.hint' } })
   }
   if (files.outcome === undefined) {
-    throw new CliError('--contacts needs --outcome: what counts as a conversion', {
-      hint: 'e.g. --outcome event=Deal Won, --outcome stage=customer, --outcome property=converted',
-    })
+    throw new CliError({ key: 'leads.needsOutcome' }, { hint: { key: 'leads.needsOutcome.hint' } })
   }
   const spec = parseOutcome(files.outcome)
-  if ('error' in spec) throw new CliError(spec.error)
+  if ('error' in spec) throw new CliError({ key: 'outcome.invalid', values: { outcome: files.outcome } })
   const bars = new Bars()
   const accounts = new Map<string, Properties>()
   const model = models[0]
@@ -251,11 +260,11 @@ async function contactsAndEvents(
     bars.done()
     if (source.stats.unknownContactRows > 0) {
       ctx.stderr.write(
-        `${source.stats.unknownContactRows.toLocaleString('en-US')} events belong to contacts that are not in ${files.contacts}; they were ignored\n`,
+        `${textOf(ctx).t('score.unknownContactEvents', { count: source.stats.unknownContactRows, file: files.contacts })}\n`,
       )
     }
   } else if (spec.kind === 'event') {
-    throw new CliError(`--outcome ${files.outcome} needs the events: pass --events FILE`)
+    throw new CliError({ key: 'leads.needsEvents', values: { outcome: files.outcome } })
   }
   const contacts = {
     length: ids.length,

@@ -15,8 +15,7 @@ export const outputArgs = {
 } as const
 
 export function outputFormat(args: { json?: boolean | undefined; csv?: boolean | undefined }): OutputFormat {
-  if (args.json && args.csv)
-    throw new CliError('--json and --csv cannot be used together', { hint: 'pick one' })
+  if (args.json && args.csv) throw new CliError({ key: 'output.both' }, { hint: { key: 'output.both.hint' } })
   return args.json ? 'json' : args.csv ? 'csv' : 'table'
 }
 
@@ -62,9 +61,3 @@ export function table(
 function width(text: string): number {
   return [...text].length
 }
-
-export const pct = (x: number): string => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : '-')
-export const count = (n: number): string => n.toLocaleString('en-US')
-export const fixed = (x: number, digits = 2): string => (Number.isFinite(x) ? x.toFixed(digits) : '-')
-export const day = (t: number): string => new Date(t).toISOString().slice(0, 10)
-export const interval = (i: { low: number; high: number }): string => `${pct(i.low)} to ${pct(i.high)}`

@@ -6,21 +6,11 @@ import { defineCommand } from 'citty'
 import { type Signal, signals } from '../../../analysis/index.js'
 import { cliContext } from '../../context.js'
 import { help } from '../../help.js'
+import { humanFormat } from '../../human-format.js'
 import { loadModelFile } from '../../model-file.js'
 import { daysArg, leadArgs, leadFiles, numberOption, timeOption } from './args.js'
-import { loadLeads } from './load-leads.js'
-import {
-  count,
-  day,
-  fixed,
-  interval,
-  outputArgs,
-  outputFormat,
-  pct,
-  table,
-  writeCsv,
-  writeJson,
-} from './output.js'
+import { loadLeads, outcomeText } from './load-leads.js'
+import { outputArgs, outputFormat, table, writeCsv, writeJson } from './output.js'
 
 export const signalsCommand = defineCommand({
   meta: {
@@ -72,45 +62,52 @@ export const signalsCommand = defineCommand({
       return writeCsv(ctx, CSV_COLUMNS, report.signals.map(csvRow))
     }
     const top = numberOption('top', args.top, 40)
+    const f = humanFormat(ctx)
+    const { t } = f
     const when =
       report.asOf === null
-        ? 'events before each conversion'
-        : `as of ${day(report.asOf)}, converting within ${report.horizonDays} days`
+        ? t.t('signals.whenBefore')
+        : t.t('signals.whenAsOf', { asOf: f.day(report.asOf), days: report.horizonDays })
     ctx.stdout.write(
-      `${count(report.leads)} leads, ${count(report.conversions)} converted (${pct(report.baseRate)}; ${leads.outcome}); ${when}\n` +
-        `signals by evidence (standard errors from the base rate), ${Math.min(top, report.signals.length)} of ${count(report.signals.length)}:\n\n`,
+      `${t.t('signals.head', {
+        leads: report.leads,
+        conversions: report.conversions,
+        rate: f.pct(report.baseRate),
+        outcome: outcomeText(ctx, leads),
+        when,
+      })}\n${t.t('signals.shown', { shown: Math.min(top, report.signals.length), count: report.signals.length })}\n\n`,
     )
     const shown = report.signals.slice(0, top)
     // a lead table has no times: leave the column out
     const timed = shown.some((s) => s.medianDays !== null)
-    const columns = [
-      'kind',
-      'signal',
-      'leads',
-      'converted',
-      'rate',
-      '95% interval',
-      'lift',
-      'evidence',
-      ...(timed ? ['median days'] : []),
-      'note',
-    ]
+    const left = [true, true, false, false, false, false, false, false, ...(timed ? [false] : []), true]
     ctx.stdout.write(
       table(
-        columns,
+        [
+          t.t('col.kind'),
+          t.t('col.signal'),
+          t.t('col.leads'),
+          t.t('col.converted'),
+          t.t('col.rate'),
+          t.t('col.interval'),
+          t.t('col.lift'),
+          t.t('col.evidence'),
+          ...(timed ? [t.t('col.medianDays')] : []),
+          t.t('col.note'),
+        ],
         shown.map((s) => [
-          s.kind,
+          t.t('signal.kind', { kind: s.kind }),
           signalName(s),
-          count(s.leads),
-          count(s.conversions),
-          pct(s.rate),
-          interval(s.interval),
-          fixed(s.lift),
-          fixed(s.evidence, 1),
-          ...(timed ? [s.medianDays === null ? '-' : fixed(s.medianDays, 1)] : []),
-          s.fewLeads ? 'few leads' : s.significant ? '' : 'not significant',
+          f.count(s.leads),
+          f.count(s.conversions),
+          f.pct(s.rate),
+          f.interval(s.interval),
+          f.fixed(s.lift),
+          f.fixed(s.evidence, 1),
+          ...(timed ? [s.medianDays === null ? '-' : f.fixed(s.medianDays, 1)] : []),
+          s.fewLeads ? t.t('signals.fewLeads') : s.significant ? '' : t.t('signals.notSignificant'),
         ]),
-        columns.map((c) => (c === 'kind' || c === 'signal' || c === 'note' ? 'left' : 'right')),
+        left.map((l) => (l ? 'left' : 'right')),
       ),
     )
   },

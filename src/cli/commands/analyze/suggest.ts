@@ -9,10 +9,11 @@ import { defineCommand } from 'citty'
 import { dataEnd, suggestPoints } from '../../../analysis/index.js'
 import { CliError, cliContext } from '../../context.js'
 import { help } from '../../help.js'
+import { humanFormat } from '../../human-format.js'
 import { loadModelFile, readInputText } from '../../model-file.js'
 import { daysArg, defaultAsOf, leadArgs, leadFiles, modelArg, numberOption, timeOption } from './args.js'
-import { loadLeads } from './load-leads.js'
-import { count, day, fixed, outputArgs, outputFormat, pct, table, writeCsv, writeJson } from './output.js'
+import { loadLeads, outcomeText } from './load-leads.js'
+import { outputArgs, outputFormat, table, writeCsv, writeJson } from './output.js'
 
 export const suggestCommand = defineCommand({
   meta: {
@@ -48,7 +49,10 @@ export const suggestCommand = defineCommand({
     const asOf = timeOption('as-of', args['as-of']) ?? defaultAsOf(ctx, dataEnd(leads.data), horizonDays)
     const holdout = numberOption('holdout', args.holdout, 0.3)
     if (holdout >= 1)
-      throw new CliError(`--holdout ${args.holdout} must be below 1`, { hint: 'e.g. --holdout 0.3' })
+      throw new CliError(
+        { key: 'suggest.holdout', values: { value: String(args.holdout) } },
+        { hint: { key: 'number.example', values: { name: 'holdout', value: '0.3' } } },
+      )
     const s = suggestPoints(model, source, leads.data, {
       asOf,
       horizonDays,
@@ -84,39 +88,59 @@ export const suggestCommand = defineCommand({
         ],
       )
     }
+    const f = humanFormat(ctx)
+    const { t } = f
     const h = s.holdout
-    const verdict = h.atLeastAsGood
-      ? `the suggestion ranks held-out leads at least as well: AUC ${fixed(h.suggested.auc, 3)} against ${fixed(h.current.auc, 3)}`
-      : `warning: the suggestion is NOT as good on held-out leads: AUC ${fixed(h.suggested.auc, 3)} against ${fixed(h.current.auc, 3)} now; keep the current points`
+    const auc = { suggested: f.fixed(h.suggested.auc, 3), current: f.fixed(h.current.auc, 3) }
+    const verdict = h.atLeastAsGood ? t.t('suggest.asGood', auc) : t.t('suggest.worse', auc)
+    const changes = [
+      ...s.rules.filter((r) => r.from !== r.to).map((r) => `${r.rule}: ${r.from} → ${r.to}`),
+      ...s.added.map((a) => t.t('suggest.diffNew', { event: a.event, points: a.points })),
+    ]
     let text =
-      `suggested points for ${s.model}: rules as of ${day(s.asOf)}, conversions (${leads.outcome}) within ${s.horizonDays} days\n` +
-      `fitted on ${count(s.trainLeads)} leads (${count(s.trainConversions)} converted), ${fixed(s.scale, 1)} points per unit of log-odds\n\n` +
-      `${s.diff}\n\n`
+      `${t.t('suggest.head', { model: s.model, asOf: f.day(s.asOf), outcome: outcomeText(ctx, leads), days: s.horizonDays })}\n` +
+      `${t.t('suggest.fitted', {
+        leads: s.trainLeads,
+        conversions: s.trainConversions,
+        scale: f.fixed(s.scale, 1),
+      })}\n\n` +
+      `${changes.length === 0 ? t.t('suggest.noChange') : changes.join('; ')}\n\n`
     text += table(
-      ['rule', 'part', 'points now', 'suggested', 'log-odds', 'leads', ''],
+      [
+        t.t('col.rule'),
+        t.t('col.part'),
+        t.t('col.pointsNow'),
+        t.t('col.suggested'),
+        t.t('col.logOdds'),
+        t.t('col.leads'),
+        '',
+      ],
       s.rules.map((r) => [
         r.label ? `${r.rule} (${r.label})` : r.rule,
-        r.part,
+        t.t('suggest.part', { part: r.part }),
         String(r.from),
         String(r.to),
-        fixed(r.weight),
-        count(r.leads),
-        s.kept.includes(r.rule) ? 'kept: too few leads' : '',
+        f.fixed(r.weight),
+        f.count(r.leads),
+        s.kept.includes(r.rule) ? t.t('suggest.kept') : '',
       ]),
       ['left', 'left', 'right', 'right', 'right', 'right', 'left'],
     )
     if (s.added.length > 0) {
-      text += `\nnew signals (event names no rule uses)\n${table(
-        ['rule', 'event', 'points', 'log-odds', 'leads'],
-        s.added.map((a) => [a.id, a.event, String(a.points), fixed(a.weight), count(a.leads)]),
+      text += `\n${t.t('suggest.newSignals')}\n${table(
+        [t.t('col.rule'), t.t('col.event'), t.t('col.points'), t.t('col.logOdds'), t.t('col.leads')],
+        s.added.map((a) => [a.id, a.event, String(a.points), f.fixed(a.weight), f.count(a.leads)]),
         ['left', 'left', 'right', 'right', 'right'],
       )}`
     }
-    if (s.fitScaledBy !== null)
-      text += `\nfit points scaled by ${fixed(s.fitScaledBy)} to keep fit at most half of the total\n`
-    text += `\nheld out: ${count(h.leads)} leads, ${count(h.conversions)} converted (${pct(h.leads === 0 ? 0 : h.conversions / h.leads)})\n${verdict}\n`
-    text += `top decile lift ${fixed(h.suggested.topDecileLift)} against ${fixed(h.current.topDecileLift)}\n`
-    text += `draft written to ${out}: review it, then \`leadscore model validate ${out}\`\n`
+    if (s.fitScaledBy !== null) text += `\n${t.t('suggest.scaled', { by: f.fixed(s.fitScaledBy) })}\n`
+    text += `\n${t.t('suggest.heldOut', {
+      leads: h.leads,
+      conversions: h.conversions,
+      rate: f.pct(h.leads === 0 ? 0 : h.conversions / h.leads),
+    })}\n${verdict}\n`
+    text += `${t.t('suggest.lift', { suggested: f.fixed(h.suggested.topDecileLift), current: f.fixed(h.current.topDecileLift) })}\n`
+    text += `${t.t('suggest.written', { out })}\n`
     ctx.stdout.write(text)
   },
 })

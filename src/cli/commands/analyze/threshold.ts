@@ -7,21 +7,11 @@ import { dataEnd, thresholdForCapacity } from '../../../analysis/index.js'
 import { DAY_MS } from '../../../core/input.js'
 import { CliError, cliContext } from '../../context.js'
 import { help } from '../../help.js'
+import { humanFormat } from '../../human-format.js'
 import { loadModelFile } from '../../model-file.js'
 import { daysArg, leadArgs, leadFiles, modelArg, numberOption, stepProgress, timeOption } from './args.js'
 import { loadLeads } from './load-leads.js'
-import {
-  count,
-  day,
-  fixed,
-  interval,
-  outputArgs,
-  outputFormat,
-  pct,
-  table,
-  writeCsv,
-  writeJson,
-} from './output.js'
+import { outputArgs, outputFormat, table, writeCsv, writeJson } from './output.js'
 
 export const thresholdCommand = defineCommand({
   meta: {
@@ -51,9 +41,10 @@ export const thresholdCommand = defineCommand({
     const format = outputFormat(args)
     const capacity = Number(args.capacity)
     if (!(capacity > 0)) {
-      throw new CliError(`--capacity ${args.capacity} is not a number of leads above 0`, {
-        hint: 'e.g. --capacity 150 (leads a week)',
-      })
+      throw new CliError(
+        { key: 'threshold.capacity', values: { value: args.capacity } },
+        { hint: { key: 'threshold.capacity.hint' } },
+      )
     }
     const model = await loadModelFile(ctx, args.model)
     const leads = await loadLeads(ctx, leadFiles(args), [model])
@@ -65,7 +56,7 @@ export const thresholdCommand = defineCommand({
       to,
       weeks: numberOption('weeks', args.weeks, 12),
       horizonDays,
-      progress: stepProgress(ctx, 'scoring week'),
+      progress: stepProgress(ctx, 'week'),
     })
     if (format === 'json') return writeJson(ctx, { outcome: leads.outcome, ...r })
     if (format === 'csv') {
@@ -73,22 +64,32 @@ export const thresholdCommand = defineCommand({
       rows.push({ threshold: r.threshold, per_week: r.perWeek, chosen: true })
       return writeCsv(ctx, ['threshold', 'per_week', 'chosen'], rows)
     }
+    const f = humanFormat(ctx)
+    const { t } = f
     let text =
-      `${r.model}: capacity ${count(capacity)} leads a week, over the ${r.weeks} weeks to ${day(to)}\n` +
-      (r.belowCapacity
-        ? `even the lowest threshold sends fewer leads than that: threshold ${fixed(r.threshold, 1)} (every lead in play)\n`
-        : `threshold: total ≥ ${fixed(r.threshold, 1)}; half a point lower would send more than that\n`) +
-      `it would have sent ${fixed(r.perWeek, 1)} leads a week (${count(r.handed)} in all): ${count(r.converted)} converted within ${r.horizonDays} days, ` +
-      `precision ${pct(r.precision)} (${interval(r.precisionInterval)})\n` +
-      `missed: ${count(r.missed)} of the ${count(r.conversions)} conversions in those weeks came from leads below the threshold\n\n`
+      `${t.t('threshold.head', { model: r.model, capacity, weeks: r.weeks, to: f.day(to) })}\n` +
+      `${
+        r.belowCapacity
+          ? t.t('threshold.below', { threshold: f.fixed(r.threshold, 1) })
+          : t.t('threshold.found', { threshold: f.fixed(r.threshold, 1) })
+      }\n` +
+      `${t.t('threshold.sent', {
+        perWeek: f.fixed(r.perWeek, 1),
+        handed: r.handed,
+        converted: r.converted,
+        days: r.horizonDays,
+        precision: f.pct(r.precision),
+        interval: f.interval(r.precisionInterval),
+      })}\n` +
+      `${t.t('threshold.missed', { missed: r.missed, conversions: r.conversions })}\n\n`
     text += table(
-      ['week to', 'sent'],
-      r.weekly.map((v, k) => [day(to - (r.weeks - 1 - k) * 7 * DAY_MS), count(v)]),
+      [t.t('col.weekTo'), t.t('col.sent')],
+      r.weekly.map((v, k) => [f.day(to - (r.weeks - 1 - k) * 7 * DAY_MS), f.count(v)]),
       ['left', 'right'],
     )
-    text += `\nleads a week by threshold\n${table(
-      ['threshold', 'leads a week'],
-      r.curve.map((p) => [fixed(p.threshold, 0), fixed(p.perWeek, 1)]),
+    text += `\n${t.t('threshold.curve')}\n${table(
+      [t.t('col.threshold'), t.t('col.perWeek')],
+      r.curve.map((p) => [f.fixed(p.threshold, 0), f.fixed(p.perWeek, 1)]),
       ['right', 'right'],
     )}`
     ctx.stdout.write(text)
