@@ -130,6 +130,47 @@ describe('liftByDecile', () => {
       ),
     )
   })
+
+  it('cuts the leads in the order of a stable sort by score, descending, whatever the ties', () => {
+    // the reference: a comparator sort, equal scores (0 and -0 too) in input order
+    const reference = (scores: number[], labels: boolean[], bins: number) => {
+      const order = scores.map((_, i) => i).sort((a, b) => scores[b]! - scores[a]! || a - b)
+      const size = Math.floor(scores.length / bins)
+      const larger = scores.length % bins
+      const out: { positives: number; min: number; max: number }[] = []
+      for (let b = 0, at = 0; b < bins && at < scores.length; b++) {
+        const rows = order.slice(at, at + size + (b < larger ? 1 : 0))
+        at += rows.length
+        out.push({
+          positives: rows.filter((i) => labels[i]).length,
+          min: scores[rows.at(-1)!]!,
+          max: scores[rows[0]!]!,
+        })
+      }
+      return out
+    }
+    const score = fc.oneof(
+      fc.constantFrom(0, -0, 1, 2, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY),
+      fc.double({ noNaN: true }),
+    )
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(score, fc.boolean()), { minLength: 1, maxLength: 80 }),
+        fc.integer({ min: 1, max: 12 }),
+        (rows, bins) => {
+          const scores = rows.map((r) => r[0])
+          const labels = rows.map((r) => r[1])
+          const got = liftByDecile(scores, labels, bins).map((b) => ({
+            positives: b.positives,
+            min: b.minScore,
+            max: b.maxScore,
+          }))
+          expect(got).toEqual(reference(scores, labels, bins))
+        },
+      ),
+      { numRuns: 300 },
+    )
+  })
 })
 
 describe('calibrationTable', () => {

@@ -53,14 +53,43 @@ function checkLengths(scores: ArrayLike<number>, labels: ArrayLike<BinaryLabel>)
   return scores.length
 }
 
-/** Indices 0..n-1 ordered by score, descending; equal scores keep index order (stable). */
+/**
+ * Indices 0..n-1 ordered by score, descending; equal scores keep index order (stable).
+ * A comparator sort of a million indices takes a second; this sorts the scores natively,
+ * ranks each index's score among the distinct values (binary search) and places the indices
+ * by rank with a counting sort, which keeps index order within a rank.
+ */
 function orderByScoreDescending(scores: ArrayLike<number>): Uint32Array {
-  const order = new Uint32Array(scores.length)
-  for (let i = 0; i < order.length; i++) {
-    if (Number.isNaN(scores[i])) throw new RangeError(`score ${i} is NaN: every score must be a number`)
-    order[i] = i
+  const n = scores.length
+  const sorted = new Float64Array(n)
+  for (let i = 0; i < n; i++) {
+    const s = scores[i]!
+    if (Number.isNaN(s)) throw new RangeError(`score ${i} is NaN: every score must be a number`)
+    sorted[i] = s + 0 // -0 and 0 are one score (the comparison treats them as equal)
   }
-  return order.sort((a, b) => scores[b]! - scores[a]! || a - b)
+  sorted.sort()
+  // the distinct scores, highest first
+  const distinct = new Float64Array(n)
+  let m = 0
+  for (let i = n - 1; i >= 0; i--) if (m === 0 || sorted[i] !== distinct[m - 1]) distinct[m++] = sorted[i]!
+  const rank = new Uint32Array(n)
+  const start = new Uint32Array(m + 1)
+  for (let i = 0; i < n; i++) {
+    const s = scores[i]! + 0
+    let lo = 0
+    let hi = m - 1
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      if (distinct[mid]! > s) lo = mid + 1
+      else hi = mid
+    }
+    rank[i] = lo
+    start[lo + 1]!++
+  }
+  for (let r = 0; r < m; r++) start[r + 1]! += start[r]!
+  const order = new Uint32Array(n)
+  for (let i = 0; i < n; i++) order[start[rank[i]!]!++] = i
+  return order
 }
 
 /**
