@@ -2,19 +2,21 @@
  * `npm run bench:predict`: predictive scoring on the public lead datasets, against the
  * scikit-learn / XGBoost baselines of issue #5.
  *
- *   npx tsx bench/predict.bench.ts [--runs 3] [--learners auto,logistic,gbdt] [--only bank]
+ *   npx tsx bench/predict.bench.ts [--runs 3] [--learners auto,logistic,gbdt] [--only bank] [--threads 1,2]
  *
  * Per dataset (honest feature sets, see /work/shared/data/README.md) and learner: 5-fold
  * stratified cross-validation (shuffled, seed 0) as `leadscore train` runs it: ROC AUC mean
  * and std, log loss, Brier score, top-decile lift (calibrated out-of-fold probabilities), the
  * gap to the best baseline, and the time of the whole training (cross-validation and the final
- * fit; wall and CPU, medians of --runs) and the wall time of the final fit alone. On a machine
- * shared with other work, the CPU time is the better guide to the quiet wall time (the training
- * runs on one thread).
+ * fit; wall and CPU of every thread, medians of --runs) and the wall time of the final fit
+ * alone, with the fits in this thread (`--threads 1`: `trainModel`) and spread over worker
+ * threads (`trainModelInThreads`, same result). On a machine shared with other work, the CPU
+ * time is the better guide to the quiet time.
  */
 import { existsSync, statSync } from 'node:fs'
 import { cpus, loadavg, totalmem } from 'node:os'
 import { parseArgs } from 'node:util'
+import { trainModelInThreads } from '../src/engine/predictive/fold-pool.js'
 import { encodeTable } from '../src/predict/features/encode.js'
 import { readLabels } from '../src/predict/label.js'
 import { fitLearner } from '../src/predict/learners/learner.js'
@@ -28,8 +30,10 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '3' },
     learners: { type: 'string', default: 'auto,logistic,gbdt' },
     only: { type: 'string' },
+    threads: { type: 'string', default: '1,2' },
   },
 })
+const threadCounts = values.threads!.split(',').map(Number)
 const runs = Math.max(1, Number(values.runs))
 const learners = values.learners!.split(',') as (LearnerName | 'auto')[]
 
@@ -66,37 +70,43 @@ for (const dataset of DATASETS) {
       .join(', ')}`,
   )
   console.log(
-    '| learner | chosen | AUC mean | AUC std | gap to best | log loss | Brier | top-decile lift | train (CV + fit) wall | train CPU | final fit wall |',
+    '| learner | threads | chosen | AUC mean | AUC std | gap to best | log loss | Brier | top-decile lift | train (CV + fit) wall | train CPU | final fit wall |',
   )
-  console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
-  for (const learner of learners) {
-    const times: number[] = []
-    const cpu: number[] = []
-    let result: ReturnType<typeof trainModel> | undefined
-    for (let r = 0; r < runs; r++) {
+  console.log('|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
+  for (const learner of learners)
+    for (const threads of threadCounts) {
+      const times: number[] = []
+      const cpu: number[] = []
+      let result: ReturnType<typeof trainModel> | undefined
+      for (let r = 0; r < runs; r++) {
+        const t = performance.now()
+        const c = process.cpuUsage()
+        const options = {
+          label: dataset.label,
+          exclude: dataset.exclude,
+          missingValues: dataset.missingValues,
+          learner,
+          folds: 5,
+          seed: 0,
+        }
+        // one thread: trainModel itself; more: the fits in worker threads (same result)
+        result =
+          threads <= 1
+            ? trainModel(table, options)
+            : await trainModelInThreads(table, { ...options, threads })
+        times.push(performance.now() - t)
+        const used = process.cpuUsage(c) // every thread of the process
+        cpu.push((used.user + used.system) / 1000)
+      }
+      const report = result!.report
+      const data = encodeTable(result!.model.features, table, labels.rows)
       const t = performance.now()
-      const c = process.cpuUsage()
-      result = trainModel(table, {
-        label: dataset.label,
-        exclude: dataset.exclude,
-        missingValues: dataset.missingValues,
-        learner,
-        folds: 5,
-        seed: 0,
-      })
-      times.push(performance.now() - t)
-      const used = process.cpuUsage(c)
-      cpu.push((used.user + used.system) / 1000)
+      fitLearner(report.learner, data, labels.values, { seed: 0 })
+      const fit = performance.now() - t
+      const gap = report.auc - best
+      console.log(
+        `| ${learner} | ${threads} | ${report.learner} | ${f4(report.auc)} | ${f4(report.aucStd)} | ${gap >= 0 ? '+' : ''}${f4(gap)} | ${report.logLoss.toFixed(6)} | ${f4(report.brier)} | ${report.topDecileLift.toFixed(2)} | ${secs(median(times))} | ${secs(median(cpu))} | ${secs(fit)} |`,
+      )
     }
-    const report = result!.report
-    const data = encodeTable(result!.model.features, table, labels.rows)
-    const t = performance.now()
-    fitLearner(report.learner, data, labels.values, { seed: 0 })
-    const fit = performance.now() - t
-    const gap = report.auc - best
-    console.log(
-      `| ${learner} | ${report.learner} | ${f4(report.auc)} | ${f4(report.aucStd)} | ${gap >= 0 ? '+' : ''}${f4(gap)} | ${f4(report.logLoss)} | ${f4(report.brier)} | ${report.topDecileLift.toFixed(2)} | ${secs(median(times))} | ${secs(median(cpu))} | ${secs(fit)} |`,
-    )
-  }
   console.log('')
 }

@@ -5,7 +5,7 @@
  */
 import { fitPlatt } from './calibration.js'
 import { featureImportance } from './explain.js'
-import { encodeTable, selectRows } from './features/encode.js'
+import { type EncodedFeatures, encodeTable, selectRows } from './features/encode.js'
 import { type DroppedColumn, fitFeatureSpec } from './features/spec.js'
 import { readLabels } from './label.js'
 import { explainer, fitLearner, type LearnerParams, predictMargins } from './learners/learner.js'
@@ -20,9 +20,15 @@ import {
   rocAuc,
   topDecileLift,
 } from './metrics.js'
-import { type LearnerName, MODEL_FORMAT, MODEL_VERSION, type PredictiveModel } from './model.js'
+import {
+  type LearnerModel,
+  type LearnerName,
+  MODEL_FORMAT,
+  MODEL_VERSION,
+  type PredictiveModel,
+} from './model.js'
 import { columnIndex, type LeadTable, PredictInputError } from './table.js'
-import { foldsOf, stratifiedFoldOf, timeSplit } from './validation/folds.js'
+import { foldsOf, type Split, stratifiedFoldOf, timeSplit } from './validation/folds.js'
 import { aucWarning, leakWarnings, sizeWarnings, type TrainingWarning, timeShiftWarning } from './warnings.js'
 
 /** Options of {@link trainModel}. */
@@ -122,10 +128,54 @@ export function parseTime(text: string): number {
 }
 
 /**
- * Trains and evaluates a model on `table`.
+ * One fit of the training: learner `learner` fitted on rows `train` of the encoded table (all
+ * of them when null) and, when `test` is given, its margins on those rows. Fits are independent
+ * of each other and deterministic, so they may run anywhere in any order (see
+ * {@link trainingSteps}): the results are the same.
+ */
+export interface FitJob {
+  readonly learner: LearnerName
+  readonly train: Int32Array | null
+  readonly test: Int32Array | null
+  /** What it is, for a progress line (`cross-validating gbdt: fold 2 of 5`). */
+  readonly label: string
+}
+
+/** What a {@link FitJob} gives back: the model when it was fitted on all rows, the test margins when asked. */
+export interface FitOutput {
+  readonly model: LearnerModel | null
+  readonly margins: Float64Array | null
+}
+
+/** What every fit of one training shares: the encoded rows, their labels, the learners' settings. */
+export interface FitData {
+  readonly data: EncodedFeatures
+  readonly labels: Uint8Array
+  readonly params: LearnerParams
+}
+
+/** Runs one {@link FitJob} (in this thread or a worker's). */
+export function runFitJob(shared: FitData, job: FitJob): FitOutput {
+  const { data, labels, params } = shared
+  const train = job.train === null ? data : selectRows(data, job.train)
+  const y = job.train === null ? labels : pick(labels, job.train)
+  const model = fitLearner(job.learner, train, y, params)
+  const margins = job.test === null ? null : predictMargins(model, selectRows(data, job.test))
+  return { model: job.train === null ? model : null, margins }
+}
+
+/**
+ * The training as steps: it first yields the data every fit shares, then batches of
+ * {@link FitJob}s (the cross-validation's folds; then the final fit and the forward-in-time
+ * check), each resumed with the batch's outputs in order, and returns the result. A driver
+ * runs the jobs: {@link trainModel} in this thread, one after the other; a thread pool in
+ * parallel. Either way the model and the report are the same.
  * @throws {PredictInputError} for an unknown column, a label that is not binary or has one class.
  */
-export function trainModel(table: LeadTable, options: TrainOptions): TrainResult {
+export function* trainingSteps(
+  table: LeadTable,
+  options: TrainOptions,
+): Generator<FitData | readonly FitJob[], TrainResult, readonly FitOutput[] | undefined> {
   const progress = options.onProgress ?? (() => {})
   const seed = options.seed ?? 0
   const k = options.folds ?? 5
@@ -171,16 +221,26 @@ export function trainModel(table: LeadTable, options: TrainOptions): TrainResult
   warnings.push(...leakWarnings(data, y, foldOf))
 
   const params: LearnerParams = { seed, ...options.params }
+  yield { data, labels: y, params }
   const names: LearnerName[] =
     options.learner === undefined || options.learner === 'auto' ? ['logistic', 'gbdt'] : [options.learner]
   const folds = foldsOf(foldOf, k)
+  const cvJobs = names.flatMap((name) =>
+    folds.map(
+      (split, f): FitJob => ({
+        learner: name,
+        train: split.train,
+        test: split.test,
+        label: `cross-validating ${name}: fold ${f + 1} of ${k}`,
+      }),
+    ),
+  )
+  const cvOutputs = yield cvJobs
   const oof = new Map<LearnerName, Float64Array>()
-  const candidates: CandidateResult[] = names.map((name) => {
+  const candidates: CandidateResult[] = names.map((name, c) => {
     const margins = new Float64Array(n)
     const foldAuc = folds.map((split, f) => {
-      progress(`cross-validating ${name}: fold ${f + 1} of ${k}`)
-      const model = fitLearner(name, selectRows(data, split.train), pick(y, split.train), params)
-      const m = predictMargins(model, selectRows(data, split.test))
+      const m = cvOutputs![c * k + f]!.margins!
       split.test.forEach((row, j) => {
         margins[row] = m[j]!
       })
@@ -201,22 +261,36 @@ export function trainModel(table: LeadTable, options: TrainOptions): TrainResult
   )
   warnings.push(...aucWarning(honest.mean))
 
-  let timeResult: TimeSplitResult | null = null
+  const finalJobs: FitJob[] = [
+    { learner: best.learner, train: null, test: null, label: `fitting ${best.learner} on all ${n} leads` },
+  ]
+  let times: Float64Array | undefined
+  let split: (Split & { readonly cutoff: number }) | undefined
   if (options.timeColumn !== undefined) {
     const cells = table.columns[table.header.indexOf(options.timeColumn)]!
-    const times = Float64Array.from(labels.rows, (r) => parseTime(cells[r]!))
+    times = Float64Array.from(labels.rows, (r) => parseTime(cells[r]!))
     const known = times.filter((t) => !Number.isNaN(t)).length
     if (known < 0.5 * n)
       throw new PredictInputError(
         `only ${known} of ${n} cells of the time column "${options.timeColumn}" are times`,
         'give ISO-8601 times (2024-03-01 or 2024-03-01T09:30:00Z) or epoch milliseconds',
       )
-    const split = timeSplit(times, 0.2)
-    progress(`forward-in-time check on the latest ${split.test.length} leads`)
+    split = timeSplit(times, 0.2)
+    finalJobs.push({
+      learner: best.learner,
+      train: split.train,
+      test: split.test,
+      label: `forward-in-time check on the latest ${split.test.length} leads`,
+    })
+  }
+  const finalOutputs = yield finalJobs
+  const learner = finalOutputs![0]!.model!
+
+  let timeResult: TimeSplitResult | null = null
+  if (split !== undefined && options.timeColumn !== undefined) {
+    const m = finalOutputs![1]!.margins!
     const yTrain = pick(y, split.train)
     const yTest = pick(y, split.test)
-    const model = fitLearner(best.learner, selectRows(data, split.train), yTrain, params)
-    const m = predictMargins(model, selectRows(data, split.test))
     const trainRate = mean(yTrain)
     const testRate = mean(yTest)
     timeResult = {
@@ -231,9 +305,7 @@ export function trainModel(table: LeadTable, options: TrainOptions): TrainResult
     }
     warnings.push(...timeShiftWarning(trainRate, testRate, split.test.length))
   }
-
-  progress(`fitting ${best.learner} on all ${n} leads`)
-  const learner = fitLearner(best.learner, data, y, params)
+  progress('explaining the features')
   const importance = featureImportance(explainer(learner, data.features.length), data)
   const report: TrainingReport = {
     learner: best.learner,
@@ -278,6 +350,30 @@ export function trainModel(table: LeadTable, options: TrainOptions): TrainResult
     },
   }
   return { model, report }
+}
+
+/**
+ * Trains and evaluates a model on `table`, every fit in this thread (a thread pool that runs
+ * the same {@link trainingSteps} in parallel gives the same result).
+ * @throws {PredictInputError} for an unknown column, a label that is not binary or has one class.
+ */
+export function trainModel(table: LeadTable, options: TrainOptions): TrainResult {
+  const progress = options.onProgress ?? (() => {})
+  const steps = trainingSteps(table, options)
+  const first = steps.next(undefined)
+  if (first.done === true) return first.value
+  const shared = first.value as FitData
+  let step = steps.next(undefined)
+  while (step.done !== true) {
+    const jobs = step.value as readonly FitJob[]
+    step = steps.next(
+      jobs.map((job) => {
+        progress(job.label)
+        return runFitJob(shared, job)
+      }),
+    )
+  }
+  return step.value
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * Runs a predictive task in a worker thread (`worker.ts`) on its own store connection: the
  * compiled worker next to this module, or, from the TypeScript sources (tests, tsx), the source
- * through tsx, as `src/io` starts its parser threads.
+ * through tsx, as `src/io` starts its parser threads. `startWorker` starts the fold workers too.
  * @module
  */
 import { createRequire } from 'node:module'
@@ -24,7 +24,7 @@ export function runInWorker(
   task: PredictiveTask,
   onProgress: (p: Progress) => void,
 ): WorkerRun {
-  const worker = createWorker({ location, task })
+  const worker = startWorker('worker', { location, task })
   let settled = false
   const result = new Promise<TaskResult>((resolve, reject) => {
     worker.on(
@@ -56,14 +56,18 @@ export function runInWorker(
   }
 }
 
-function createWorker(workerData: { location: string; task: PredictiveTask }): Worker {
+/**
+ * Starts the worker module `name` of this folder (`worker`, `fold-worker`): the compiled one
+ * next to this module, or from the TypeScript sources the source through tsx.
+ */
+export function startWorker(name: string, workerData?: unknown): Worker {
   const here = import.meta.url
   // a worker inherits the process's flags; `--input-type` (from `node --input-type=module -e`) is refused there
   const execArgv = process.execArgv.filter((arg) => !arg.startsWith('--input-type'))
-  if (!here.endsWith('.ts')) return new Worker(new URL('./worker.js', here), { workerData, execArgv })
+  if (!here.endsWith('.ts')) return new Worker(new URL(`./${name}.js`, here), { workerData, execArgv })
   const loader = createRequire(here).resolve('tsx')
   const tsx = pathToFileURL(join(dirname(loader), 'esm', 'api', 'index.mjs')).href
-  const source = new URL('./worker.ts', here).href
+  const source = new URL(`./${name}.ts`, here).href
   const code = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(source)}) })`
   return new Worker(code, { eval: true, workerData, execArgv })
 }
