@@ -23,8 +23,9 @@ const list = (value: string | undefined): string[] | undefined => {
   return items === undefined || items.length === 0 ? undefined : items
 }
 
-const filter = (what: string) =>
-  ({ type: 'string', description: `Only these ${what} (comma-separated)` }) as const
+type Filtered = 'band' | 'grade' | 'level' | 'label' | 'stage' | 'journey' | 'segment' | 'owner' | 'account'
+const filter = (what: Filtered) =>
+  ({ type: 'string', description: help('help.export.filter', { what }) }) as const
 
 export const exportCommand = defineCommand({
   meta: {
@@ -36,17 +37,17 @@ export const exportCommand = defineCommand({
     format: { type: 'string', description: help('help.export.format') },
     out: { type: 'string', description: help('help.export.out'), valueHint: 'FILE' },
     model: { type: 'string', description: help('help.export.model') },
-    sort: { type: 'string', description: `${CONTACT_SORTS.join(', ')} (default total)` },
+    sort: { type: 'string', description: help('help.export.sort', { sorts: CONTACT_SORTS.join(', ') }) },
     ascending: { type: 'boolean', description: help('help.export.asc') },
-    band: filter('bands'),
-    grade: filter('grades'),
-    level: filter('levels'),
-    label: filter('labels (A1, B2, ...)'),
-    stage: filter('lifecycle stages'),
-    journey: filter('journey stages'),
-    segment: filter('segments (contacts in all of them)'),
-    owner: filter('owners'),
-    account: filter('accounts'),
+    band: filter('band'),
+    grade: filter('grade'),
+    level: filter('level'),
+    label: filter('label'),
+    stage: filter('stage'),
+    journey: filter('journey'),
+    segment: filter('segment'),
+    owner: filter('owner'),
+    account: filter('account'),
     q: { type: 'string', description: help('help.export.q') },
   },
   async run({ args, data }) {

@@ -104,7 +104,11 @@ describe('leadscore webhooks and assignment', () => {
     expect(added.stdout).toMatch(/^whsec_\S{43}\n$/)
     const id = /created webhook (wh_[0-9a-f]+)/.exec(added.stderr)![1]!
     const listed = await run('webhooks', 'list')
-    expect(listed.stdout).toContain(`${id}\tactive\thttps://crm.example.com/hooks\tmql.reached,band.changed`)
+    expect(listed.stdout).toMatch(/^id +status +URL +events +filter +deliveries\n/)
+    expect(listed.stdout).toMatch(
+      new RegExp(`\\n${id} +active +https://crm\\.example\\.com/hooks +mql\\.reached,band\\.changed +`),
+    )
+    expect(listed.stdout).toMatch(/0 pending, 0 dead\n$/)
     expect(listed.stdout).not.toContain(added.stdout.trim())
     expect((await run('webhooks', 'pause', id)).stderr).toBe(`webhook ${id} is paused\n`)
     expect((await run('webhooks', 'deliveries', id)).stderr).toBe('no deliveries\n')

@@ -10,7 +10,6 @@ import { createScoreWriter, type ScoreRow } from '../../io/index.js'
 import type { Reason } from '../../predict/explain.js'
 import { type PredictiveModel, parsePredictiveModel } from '../../predict/model.js'
 import { predictTable } from '../../predict/predict.js'
-import { PredictInputError } from '../../predict/table.js'
 import { type CliContext, CliError, cliContext, textOf } from '../context.js'
 import { help } from '../help.js'
 import { outputFormat } from './score.js'
@@ -42,9 +41,7 @@ export async function loadPredictiveModel(ctx: CliContext, path: string): Promis
   try {
     return parsePredictiveModel(json)
   } catch (error) {
-    if (error instanceof PredictInputError)
-      throw new CliError(`${path}: ${error.message}`, { hint: error.hint })
-    throw error
+    throw asCliError(error, `${path}: `)
   }
 }
 

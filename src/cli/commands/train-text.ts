@@ -166,6 +166,18 @@ const INPUT_ERRORS: readonly Known[] = [
   ],
   [/^add more leads with known outcomes, or pass a smaller --cv$/, 'trainInput.fewForFolds.hint', none],
   [/^no column is left to learn from$/, 'trainInput.noFeatures', none],
+  [
+    /^not a predictive model \(its "format" is (.*), expected "(.*)"\)$/s,
+    'trainInput.notModel',
+    (m) => ({ format: m[1], expected: m[2] }),
+  ],
+  [/^give a file written by `leadscore train --out`$/, 'trainInput.notModel.hint', none],
+  [
+    /^model format version (.*); this leadscore reads version (\d+)$/s,
+    'trainInput.version',
+    (m) => ({ version: m[1], expected: m[2] }),
+  ],
+  [/^train the model again with this version of leadscore$/, 'trainInput.version.hint', none],
 ]
 
 function recognise(table: readonly Known[], text: string, locale: Locale): string | undefined {

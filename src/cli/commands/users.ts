@@ -45,8 +45,9 @@ async function prompt(ctx: CliContext): Promise<string> {
       })
     })
   try {
-    const first = await ask('password: ')
-    const second = await ask('again: ')
+    const t = textOf(ctx)
+    const first = await ask(`${t.t('users.password')} `)
+    const second = await ask(`${t.t('users.again')} `)
     if (first !== second)
       throw new CliError({ key: 'users.passwordsDiffer' }, { hint: { key: 'users.passwordsDiffer.hint' } })
     return first

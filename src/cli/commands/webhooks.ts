@@ -9,6 +9,9 @@ import { WebhookService } from '../../engine/webhooks/service.js'
 import { type DeliveryStatus, type Store, WEBHOOK_EVENT_TYPES } from '../../store/index.js'
 import { type CliContext, CliError, cliContext, textOf } from '../context.js'
 import { help } from '../help.js'
+import { humanFormat } from '../human-format.js'
+import { humanTime } from '../time.js'
+import { table } from './analyze/output.js'
 import { dbArg, openDatabase } from './serve.js'
 
 async function withService<T>(
@@ -33,7 +36,7 @@ const addCommand = defineCommand({
     url: { type: 'positional', description: help('help.webhooks.url'), required: true },
     on: {
       type: 'string',
-      description: `Event types, comma-separated: ${WEBHOOK_EVENT_TYPES.join(', ')}`,
+      description: help('help.webhooks.on', { types: WEBHOOK_EVENT_TYPES.join(', ') }),
       required: true,
     },
     filter: {
@@ -77,15 +80,32 @@ const listCommand = defineCommand({
         ctx.stdout.write(`${JSON.stringify(list, null, 2)}\n`)
         return
       }
-      if (list.length === 0) ctx.stderr.write(`${textOf(ctx).t('webhooks.none')}\n`)
+      const { t, count } = humanFormat(ctx)
+      if (list.length === 0) {
+        ctx.stderr.write(`${t.t('webhooks.none')}\n`)
+        return
+      }
+      const waiting = (n: number) => (n >= 1000 ? `${count(1000)}+` : count(n))
+      const rows: string[][] = []
       for (const e of list) {
         const pending = await store.listDeliveries({ endpointId: e.id, status: 'pending', limit: 1000 })
         const dead = await store.listDeliveries({ endpointId: e.id, status: 'dead', limit: 1000 })
-        ctx.stdout.write(
-          `${e.id}\t${e.status}\t${e.url}\t${e.types.join(',')}\t${e.filter === null ? '' : JSON.stringify(e.filter)}\t` +
-            `${pending.length >= 1000 ? '1000+' : pending.length} pending, ${dead.length >= 1000 ? '1000+' : dead.length} dead\n`,
-        )
+        rows.push([
+          e.id,
+          t.t('webhooks.state', { status: e.status }),
+          e.url,
+          e.types.join(','),
+          e.filter === null ? '' : JSON.stringify(e.filter),
+          t.t('webhooks.queue', { pending: waiting(pending.length), dead: waiting(dead.length) }),
+        ])
       }
+      ctx.stdout.write(
+        table(
+          ['id', t.t('col.status'), 'URL', t.t('col.events'), t.t('col.filter'), t.t('col.deliveries')],
+          rows,
+          ['left', 'left', 'left', 'left', 'left', 'left'],
+        ),
+      )
     })
   },
 })
@@ -172,13 +192,38 @@ const deliveriesCommand = defineCommand({
       ctx.stdout.write(`${JSON.stringify(page, null, 2)}\n`)
       return
     }
-    if (page.deliveries.length === 0) ctx.stderr.write(`${textOf(ctx).t('webhooks.noDeliveries')}\n`)
-    for (const d of page.deliveries) {
-      ctx.stdout.write(
-        `${d.id}\t${d.type}\t${d.orderKey}\t${d.status}\t${d.attempts} attempts\t` +
-          `${d.lastStatus ?? '-'}\t${d.lastLatencyMs === null ? '-' : `${d.lastLatencyMs} ms`}\t${iso(d.createdAt)}\t${d.lastError ?? ''}\n`,
-      )
+    const { t, count } = humanFormat(ctx)
+    if (page.deliveries.length === 0) {
+      ctx.stderr.write(`${t.t('webhooks.noDeliveries')}\n`)
+      return
     }
+    ctx.stdout.write(
+      table(
+        [
+          'id',
+          t.t('col.event'),
+          t.t('col.orderKey'),
+          t.t('col.status'),
+          t.t('col.attempts'),
+          'HTTP',
+          t.t('col.latency'),
+          t.t('col.created'),
+          t.t('col.lastError'),
+        ],
+        page.deliveries.map((d) => [
+          d.id,
+          d.type,
+          d.orderKey,
+          t.t('webhooks.delivery', { status: d.status }),
+          count(d.attempts),
+          d.lastStatus === null ? '-' : String(d.lastStatus),
+          d.lastLatencyMs === null ? '-' : t.t('milliseconds', { ms: count(d.lastLatencyMs) }),
+          humanTime(ctx, d.createdAt),
+          d.lastError ?? '',
+        ]),
+        ['left', 'left', 'left', 'left', 'right', 'right', 'right', 'left', 'left'],
+      ),
+    )
   },
 })
 
