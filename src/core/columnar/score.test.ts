@@ -119,6 +119,10 @@ function expectEvaluatorResults(
   }
   const events = eventColumnsOf(perContact)
   const bulk = scoreColumns(model, columns, events, asOf, { details: true, ...(cache ? { cache } : {}) })
+  // the other way of reading each rule's events (the name index, or a scan of the name column) agrees
+  expect(
+    scoreColumns(model, columns, events, asOf, { details: true, indexEvents: cache === undefined }),
+  ).toEqual(bulk)
   contacts.forEach((contact, c) => {
     const one = evaluateContact(
       model,

