@@ -35,7 +35,7 @@ import type { MessageType } from './message-schema.js'
 import { LATENCY_BUCKETS, MetricsRegistry } from './metrics.js'
 import { compileSource, ModelRegistry, type PublishedModel } from './models.js'
 import { type BatchFields, type IngestOp, normalizeMessage } from './normalize.js'
-import { type PreviewResult, PreviewSnapshots, previewModel } from './preview.js'
+import { type PreviewResult, PreviewSnapshots, type PreviewSnapshotsOptions, previewModel } from './preview.js'
 import { type PublishJob, startPublishJob } from './publish-job.js'
 import { RescoreBacklog } from './rescore-backlog.js'
 import { type TickResult, TimeRescorer } from './time-rescorer.js'
@@ -76,6 +76,8 @@ export interface EngineOptions {
   readonly maxOwed?: number | undefined
   /** The webhook sender (default: on, with the default retry policy); `false`: no sending from this process. */
   readonly webhooks?: WebhookSenderSettings | false | undefined
+  /** When the model preview reads its snapshot of the contacts again (see `PreviewSnapshots`). */
+  readonly preview?: Omit<PreviewSnapshotsOptions, 'logger'> | undefined
 }
 
 /** How this process sends webhooks. */
@@ -204,7 +206,8 @@ export interface Engine {
   /**
    * Scores every stored contact with a compiled model (an unsaved draft: `version` is the one
    * it would get) and compares with the published version of its id, else the primary model.
-   * The contacts and events are read once and reused by the previews of the next minute.
+   * The contacts and events are read once and kept: a preview is answered from the snapshot it
+   * has (`snapshotAt`), which is read again in the background once it is a minute old.
    */
   previewCompiled(target: {
     readonly id: string
@@ -318,7 +321,7 @@ class ScoringEngine implements Engine {
         for (const w of waits) this.counters.wait.observe(w / 1000)
       },
     })
-    this.previews = new PreviewSnapshots(this.store)
+    this.previews = new PreviewSnapshots(this.store, { ...options.preview, logger: this.logger })
     this.registry = new WebhookRegistry(this.store, this.logger)
     this.webhooks = new WebhookService(this.store, this.clock, async () => {
       await this.registry.refresh()
@@ -702,15 +705,16 @@ class ScoringEngine implements Engine {
     readonly compiled: CompiledModel
   }): Promise<PreviewResult> {
     const base = this.models.find(target.id) ?? this.models.primary
-    const snapshot = await this.previews.get(this.clock.now())
-    // as of the snapshot's time (at most a minute old, like its data): the rules an edit did not
-    // change are reused from the snapshot's cache instead of recomputed
+    const { snapshot, refreshing } = await this.previews.get(this.clock.now(), target.compiled)
+    // as of the snapshot's time, like its data: the rules an edit did not change are reused
+    // from the snapshot's cache instead of recomputed
     return previewModel(
       this.store,
       snapshot,
       target,
       base ? { id: base.record.id, version: base.record.version } : null,
       snapshot.at,
+      refreshing,
     )
   }
 
@@ -805,6 +809,7 @@ class ScoringEngine implements Engine {
     this.closed = true
     if (this.timer) clearInterval(this.timer)
     this.stopping.abort()
+    this.previews.close()
     await this.queue.close()
     await this.backlog.close()
     await this.ticking

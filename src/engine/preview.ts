@@ -1,30 +1,29 @@
 /**
  * Previewing a model version on the stored contacts before publishing it: every contact is
- * scored with it as of now (from its events, with its current lifecycle stage) and compared
- * with its stored score under the baseline (the published version of the same model, else
- * the primary model). Nothing is written. The contacts and their events are read into
- * columns once and reused for a minute (`PreviewSnapshots`), so an editor previewing edit
- * after edit waits for the reading once; each preview then scores the columns in bulk.
+ * scored with it as of its snapshot's time (from its events, with its current lifecycle stage)
+ * and compared with its stored score under the baseline (the published version of the same
+ * model, else the primary model). Nothing is written. The contacts and their events are read
+ * into columns and kept (`PreviewSnapshots`, in `preview/`): an editor previewing edit after
+ * edit waits for the reading once, and is never made to wait for it again (a snapshot older
+ * than a minute is read again in the background while the previews use the one they have).
  * @module
  */
 import {
   type CompiledModel,
-  type ContactColumns,
   type ContactEvent,
   type EventColumns,
-  EventColumnsBuilder,
   evaluateContact,
-  type Properties,
-  ScoreCache,
   scoreColumns,
 } from '../core/index.js'
 import type { ScoreRecord, Store } from '../store/index.js'
 import { displayName } from './contact-export.js'
+import type { PreviewSnapshot } from './preview/snapshot.js'
 
-/** Contacts read per page. */
+export { type PreviewSnapshot, readSnapshot } from './preview/snapshot.js'
+export { PreviewSnapshots, type PreviewSnapshotsOptions, type SnapshotLease } from './preview/snapshots.js'
+
+/** Stored scores read per page. */
 const PAGE = 1000
-/** A model id that never exists (ids are letters, digits, `-` and `_`): every contact is "stale" for it. */
-const NO_MODEL = ' every contact'
 /** How many of the contacts that change band are listed. */
 const LISTED_CHANGES = 100
 
@@ -60,8 +59,13 @@ export interface PreviewResult {
   readonly bandChanges: number
   /** The contacts that change band, largest total moves first (at most 100). */
   readonly changes: readonly PreviewChange[]
-  /** When the contacts and events were read (previews within a minute reuse one reading). */
+  /**
+   * When the contacts and events were read: the preview scores as of this time. Previews keep
+   * using one reading; once it is older than a minute a fresh one is read in the background.
+   */
   readonly snapshotAt: number
+  /** A fresher snapshot is being read: a later preview will score on it. */
+  readonly refreshing: boolean
   readonly ms: number
 }
 
@@ -76,99 +80,6 @@ function tally(counts: Record<string, number>, value: string | null): void {
 function nameOf(properties: Readonly<Record<string, unknown>>): string | null {
   const email = properties['email']
   return displayName(properties) ?? (typeof email === 'string' ? email : null)
-}
-
-/** Contacts whose events and properties the preview keeps in memory between previews. */
-export interface PreviewSnapshot {
-  /** When it was read from the store (epoch ms, the engine's clock). */
-  readonly at: number
-  readonly contacts: ContactColumns
-  /** Each contact's lifecycle stage as stored. */
-  readonly stages: readonly (string | null)[]
-  readonly events: EventColumns
-  /**
-   * What scoring these columns computed that the next preview may reuse: property columns,
-   * the fit part, and each engagement rule's points as of one time (see `ScoreCache`).
-   */
-  readonly cache?: ScoreCache
-}
-
-/**
- * The stored contacts and their events as columns, read once and reused by the previews that
- * follow within `maxAgeMs` (an editor previews edit after edit). Reading is the slow part
- * (the events of every contact); scoring the columns with a draft is fast.
- */
-export class PreviewSnapshots {
-  private readonly store: Store
-  private readonly maxAgeMs: number
-  private current: PreviewSnapshot | undefined
-  private reading: Promise<PreviewSnapshot> | undefined
-
-  constructor(store: Store, maxAgeMs = 60_000) {
-    this.store = store
-    this.maxAgeMs = maxAgeMs
-  }
-
-  /** A snapshot read at most `maxAgeMs` before `now` (read now when there is none). */
-  async get(now: number): Promise<PreviewSnapshot> {
-    const snapshot = this.current
-    if (snapshot !== undefined && now - snapshot.at <= this.maxAgeMs && now >= snapshot.at) return snapshot
-    this.reading ??= this.read(now).finally(() => {
-      this.reading = undefined
-    })
-    const fresh = await this.reading
-    this.current = fresh
-    return fresh
-  }
-
-  /** Forgets the snapshot (e.g. after a publish rescored everyone). */
-  invalidate(): void {
-    this.current = undefined
-  }
-
-  private async read(at: number): Promise<PreviewSnapshot> {
-    const ids: string[] = []
-    const properties: Properties[] = []
-    const accounts: (Properties | undefined)[] = []
-    const stages: (string | null)[] = []
-    const builder = new EventColumnsBuilder({ keepIds: true })
-    const accountCache = new Map<string, Properties | undefined>()
-    let after: string | null = null
-    for (;;) {
-      const page: string[] = await this.store.staleContacts({
-        model: NO_MODEL,
-        version: 1,
-        after,
-        limit: PAGE,
-      })
-      if (page.length === 0) break
-      after = page.at(-1)!
-      const records = await this.store.getContacts(page)
-      const eventsOf = new Map((await this.store.eventsOfContacts(page)).map((l) => [l.contactId, l.events]))
-      for (const contact of records) {
-        let account: Properties | undefined
-        if (contact.accountId !== null) {
-          if (!accountCache.has(contact.accountId))
-            accountCache.set(contact.accountId, (await this.store.getAccount(contact.accountId))?.properties)
-          account = accountCache.get(contact.accountId)
-        }
-        const c = ids.length
-        ids.push(contact.id)
-        properties.push(contact.properties)
-        accounts.push(account)
-        stages.push(contact.stage)
-        for (const e of eventsOf.get(contact.id) ?? []) builder.add(c, e)
-      }
-    }
-    const events = builder.finish()
-    return {
-      at,
-      contacts: { length: ids.length, ids, properties, accounts },
-      stages,
-      events,
-      cache: new ScoreCache(),
-    }
-  }
 }
 
 /** The events of contact number `c` of `events`, as the evaluator takes them. */
@@ -203,6 +114,7 @@ export async function previewModel(
   target: { readonly id: string; readonly version: number; readonly compiled: CompiledModel },
   baseline: { readonly id: string; readonly version: number } | null,
   asOf: number,
+  refreshing = false,
 ): Promise<PreviewResult> {
   const started = performance.now()
   const { contacts, events, stages: storedStages } = snapshot
@@ -285,6 +197,7 @@ export async function previewModel(
     bandChanges,
     changes,
     snapshotAt: snapshot.at,
+    refreshing,
     ms: Math.round(performance.now() - started),
   }
 }

@@ -1,0 +1,170 @@
+/**
+ * The preview's snapshot kept between previews, stale-while-revalidate: an editor previewing
+ * edit after edit is answered from the snapshot it has (whose score cache makes an edit cost
+ * the rules it changed), and once that snapshot is older than the refresh age a fresh one is
+ * read in the background, warmed, and then takes its place. See docs/preview.md for why the
+ * snapshot is read again rather than patched.
+ * @module
+ */
+import { type CompiledModel, scoreColumns } from '../../core/index.js'
+import type { Store } from '../../store/index.js'
+import { type Logger, silentLogger } from '../logger.js'
+import { type PreviewSnapshot, readSnapshot } from './snapshot.js'
+
+export interface PreviewSnapshotsOptions {
+  /** A preview on a snapshot older than this starts reading a fresh one in the background (default 60 s). */
+  readonly refreshAfterMs?: number | undefined
+  /**
+   * The snapshot is let go (its memory freed) when no preview has used it for this long
+   * (default 10 min, real time: the editor was closed); the next preview reads one again.
+   */
+  readonly idleMs?: number | undefined
+  /** Contacts per page when reading (default 1000); the reading gives way to other work between pages. */
+  readonly pageSize?: number | undefined
+  readonly logger?: Logger | undefined
+}
+
+/** What a preview gets: the snapshot to score on, and whether a fresher one is being read. */
+export interface SnapshotLease {
+  readonly snapshot: PreviewSnapshot
+  /** A fresher snapshot is being read in the background: a later preview will use it. */
+  readonly refreshing: boolean
+}
+
+/**
+ * The snapshot the previews share. The first preview waits for the reading (every contact
+ * and event: at a million contacts, the longest wait the editor has). After that a preview
+ * never waits for the store: a snapshot older than `refreshAfterMs` is still used (the
+ * preview reports its time, `snapshotAt`) while a fresh one is read a page at a time in the
+ * background, then scored once with the model last previewed — so its cache holds every rule
+ * that model has, and the next edit recomputes only what it changes — and only then
+ * replaces the old one. Refreshing happens only because previews ask (an editor is open);
+ * an unused snapshot is let go after `idleMs`.
+ *
+ * Memory: while a refresh reads, the old snapshot (with its cache) and the new columns are
+ * both held; the old one is dropped as soon as the new one is read, before it is warmed.
+ */
+export class PreviewSnapshots {
+  readonly #store: Store
+  readonly #refreshAfterMs: number
+  readonly #idleMs: number
+  readonly #pageSize: number | undefined
+  readonly #logger: Logger
+  #current: PreviewSnapshot | undefined
+  /** The reading under way (first or refresh), if any. */
+  #reading: Promise<PreviewSnapshot> | undefined
+  #stop = new AbortController()
+  /** The model to warm a fresh snapshot with: the last one previewed. */
+  #warmWith: CompiledModel | undefined
+  /** Set by `invalidate`: the current snapshot is refreshed at the next preview, whatever its age. */
+  #stale = false
+  #idle: NodeJS.Timeout | undefined
+  #closed = false
+
+  constructor(store: Store, options: PreviewSnapshotsOptions = {}) {
+    this.#store = store
+    this.#refreshAfterMs = options.refreshAfterMs ?? 60_000
+    this.#idleMs = options.idleMs ?? 600_000
+    this.#pageSize = options.pageSize
+    this.#logger = options.logger ?? silentLogger
+  }
+
+  /**
+   * The snapshot to preview `model` on at `now`: the current one, however old (a refresh
+   * starts in the background when it is older than the refresh age), else one read now.
+   */
+  async get(now: number, model: CompiledModel): Promise<SnapshotLease> {
+    if (this.#closed) throw new Error('the preview snapshots were closed')
+    this.#warmWith = model
+    this.#touch()
+    const current = this.#current
+    if (current === undefined) {
+      const snapshot = await this.#read(now, false)
+      return { snapshot, refreshing: false }
+    }
+    // a clock set back (tests, a corrected clock) also calls for a fresh reading
+    if (this.#stale || now - current.at > this.#refreshAfterMs || now < current.at) {
+      this.#stale = false
+      this.#read(now, true).catch(() => {
+        // logged by #read; the current snapshot keeps serving and the next preview tries again
+      })
+    }
+    return { snapshot: current, refreshing: this.#reading !== undefined }
+  }
+
+  /** The current snapshot's time, if there is one (for status displays and tests). */
+  get snapshotAt(): number | undefined {
+    return this.#current?.at
+  }
+
+  /** Resolves when no reading is under way (a refresh started by a preview has replaced the snapshot, or failed). */
+  async settled(): Promise<void> {
+    while (this.#reading !== undefined) await this.#reading.catch(() => undefined)
+  }
+
+  /** The next preview reads a fresh snapshot in the background, whatever the current one's age (e.g. after a publish). */
+  invalidate(): void {
+    this.#stale = true
+  }
+
+  /** Stops a reading under way (at its next page) and lets the snapshot go. */
+  close(): void {
+    this.#closed = true
+    this.#stop.abort(new Error('the preview snapshots were closed'))
+    this.#current = undefined
+    if (this.#idle !== undefined) clearTimeout(this.#idle)
+  }
+
+  /** Starts the idle countdown again: the snapshot is kept while previews keep coming. */
+  #touch(): void {
+    if (this.#idle !== undefined) clearTimeout(this.#idle)
+    this.#idle = setTimeout(() => {
+      // a reading under way is left to finish (a preview is waiting for it, or will soon)
+      // and the countdown starts again
+      if (this.#reading === undefined) this.#current = undefined
+      else this.#touch()
+    }, this.#idleMs)
+    this.#idle.unref()
+  }
+
+  /** Reads a snapshot as of `at` (one reading at a time), warms it and makes it the current one. */
+  #read(at: number, refresh: boolean): Promise<PreviewSnapshot> {
+    if (this.#reading !== undefined) return this.#reading
+    const started = performance.now()
+    const reading = (async () => {
+      const read = await readSnapshot(this.#store, at, {
+        pageSize: this.#pageSize,
+        signal: this.#stop.signal,
+      })
+      const readMs = performance.now() - started
+      // the old snapshot goes before the new one is warmed: warming holds the thread, so no
+      // preview can ask for a snapshot in between, and memory never holds two caches
+      this.#current = read
+      const model = this.#warmWith
+      const warmStarted = performance.now()
+      if (refresh && model !== undefined)
+        scoreColumns(model, read.contacts, read.events, read.at, read.cache ? { cache: read.cache } : {})
+      this.#logger.info(refresh ? 'model preview: snapshot refreshed' : 'model preview: snapshot read', {
+        contacts: read.contacts.length,
+        events: read.events.length,
+        readMs: Math.round(readMs),
+        warmMs: Math.round(performance.now() - warmStarted),
+      })
+      return read
+    })()
+    this.#reading = reading
+    reading.then(
+      () => {
+        if (this.#reading === reading) this.#reading = undefined
+      },
+      (error: unknown) => {
+        if (this.#reading === reading) this.#reading = undefined
+        if (!this.#closed)
+          this.#logger.warn('model preview: reading the contacts failed; the current snapshot is kept', {
+            error: error instanceof Error ? error.message : String(error),
+          })
+      },
+    )
+    return reading
+  }
+}
