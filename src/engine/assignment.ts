@@ -7,6 +7,7 @@
  * @module
  */
 import { z } from 'zod'
+import { fieldIssueText } from '../i18n/api.js'
 import type { StoreOps } from '../store/index.js'
 import { InvalidRequestError } from './errors.js'
 
@@ -52,8 +53,10 @@ export function parseAssignmentRule(input: unknown): AssignmentRule {
   const parsed = ruleSchema.safeParse(input)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!
-    throw new InvalidRequestError(`assignment.${issue.path.join('.') || '(body)'}: ${issue.message}`, {
-      hint: 'send { "owners": ["ana@example.com", "bo@example.com"], "weeklyCapacity": 40, "enabled": true }',
+    const path = issue.path.join('.') || '(body)'
+    throw new InvalidRequestError(`assignment.${path}: ${issue.message}`, {
+      hint: { key: 'assignment.hint' },
+      text: { key: 'assignment.field', values: { path }, texts: { problem: fieldIssueText(issue, false) } },
     })
   }
   return parsed.data

@@ -8,6 +8,7 @@
  */
 import type { CompiledModel, Properties } from '../core/index.js'
 import type { Issue } from '../core/model/index.js'
+import type { ApiText } from '../i18n/api.js'
 import type { AccountRecord, ContactRecord, ModelRecord, Store } from '../store/index.js'
 import {
   type AssignmentRule,
@@ -35,7 +36,12 @@ import type { MessageType } from './message-schema.js'
 import { LATENCY_BUCKETS, MetricsRegistry } from './metrics.js'
 import { compileSource, ModelRegistry, type PublishedModel } from './models.js'
 import { type BatchFields, type IngestOp, normalizeMessage } from './normalize.js'
-import { type PreviewResult, PreviewSnapshots, type PreviewSnapshotsOptions, previewModel } from './preview.js'
+import {
+  type PreviewResult,
+  PreviewSnapshots,
+  type PreviewSnapshotsOptions,
+  previewModel,
+} from './preview.js'
 import { type PublishJob, startPublishJob } from './publish-job.js'
 import { RescoreBacklog } from './rescore-backlog.js'
 import { type TickResult, TimeRescorer } from './time-rescorer.js'
@@ -105,7 +111,10 @@ export interface Rejection {
   /** Its position in the request. */
   readonly index: number
   readonly messageId: string | null
+  /** Why, in English. */
   readonly reason: string
+  /** Why, as a text of the `api` catalog (the server says it in the reader's language). */
+  readonly text?: ApiText | undefined
 }
 
 /** What an ingest call did. Every accepted message and duplicate is durable when it resolves. */
@@ -466,7 +475,7 @@ class ScoringEngine implements Engine {
     messages.forEach((raw, index) => {
       const n = normalizeMessage(raw, receivedAt, options.batch, options.type)
       if (n.ok) queued.push({ op: n.op, keyId: options.keyId })
-      else rejections.push({ index, messageId: n.messageId, reason: n.reason })
+      else rejections.push({ index, messageId: n.messageId, reason: n.reason, text: n.text })
     })
     if (rejections.length > 0) this.counters.rejected.inc(rejections.length)
     if (this.acknowledge === 'stored' && queued.length > 0 && this.backlog.size >= this.maxOwed) {
@@ -495,10 +504,8 @@ class ScoringEngine implements Engine {
     const ops = contacts.map((c, i): QueuedOp => {
       if (c.stage !== undefined && c.stage !== null && stages.length > 0 && !stages.includes(c.stage)) {
         throw new InvalidRequestError(
-          `contacts[${i}].stage: ${JSON.stringify(c.stage)} is not a stage of the primary model`,
-          {
-            hint: `use one of ${stages.join(', ')}`,
-          },
+          { key: 'contact.stage', values: { index: String(i), stage: JSON.stringify(c.stage) } },
+          { hint: { key: 'contact.stage.hint', values: { stages: stages.join(', ') } } },
         )
       }
       const op: IngestOp = {
@@ -526,9 +533,7 @@ class ScoringEngine implements Engine {
   ): Promise<ContactRecord> {
     if (this.closed) throw new EngineClosedError()
     if (from === into)
-      throw new InvalidRequestError('a contact cannot be merged into itself', {
-        hint: 'name another contact in `from`',
-      })
+      throw new InvalidRequestError({ key: 'merge.self' }, { hint: { key: 'merge.self.hint' } })
     const known = new Map((await this.store.getContacts([from, into])).map((c) => [c.id, c]))
     for (const [id, role] of [
       [from, 'from'],
@@ -536,8 +541,8 @@ class ScoringEngine implements Engine {
     ] as const) {
       if (!known.has(id))
         throw new NotFoundError(
-          `no contact ${JSON.stringify(id)} (${role})`,
-          'list contacts with GET /api/contacts',
+          { key: 'merge.none', values: { id: JSON.stringify(id), role } },
+          { key: 'merge.none.hint' },
         )
     }
     const redirected = await this.store.mergedInto([from, into])
@@ -545,8 +550,8 @@ class ScoringEngine implements Engine {
     if (gone !== undefined) {
       const id = redirected.has(from) ? from : into
       throw new ConflictError(
-        `contact ${JSON.stringify(id)} was merged into ${JSON.stringify(gone)} already`,
-        `merge into ${JSON.stringify(gone)} instead`,
+        { key: 'merge.done', values: { id: JSON.stringify(id), into: JSON.stringify(gone) } },
+        { key: 'merge.done.hint', values: { into: JSON.stringify(gone) } },
       )
     }
     const at = this.clock.now()
@@ -625,8 +630,8 @@ class ScoringEngine implements Engine {
     const detail = await contactDetail(this.store, model, current, this.clock.now(), options.limit)
     if (detail === undefined) {
       throw new NotFoundError(
-        `no contact ${JSON.stringify(id)}`,
-        'contacts are created by identify calls, events with a userId, or POST /api/contacts',
+        { key: 'contact.none', values: { id: JSON.stringify(id) } },
+        { key: 'contact.none.hint' },
       )
     }
     return detail
@@ -640,8 +645,7 @@ class ScoringEngine implements Engine {
 
   primaryModel(): PublishedModel {
     const primary = this.models.primary
-    if (!primary)
-      throw new NotFoundError('no model is published', 'create a draft (POST /api/models) and publish it')
+    if (!primary) throw new NotFoundError({ key: 'model.nonePublished' }, { key: 'model.nonePublished.hint' })
     return primary
   }
 
@@ -651,8 +655,8 @@ class ScoringEngine implements Engine {
     if (!model) {
       const ids = this.models.published.map((m) => m.record.id)
       throw new NotFoundError(
-        `model ${JSON.stringify(id)} is not published`,
-        `published models: ${ids.join(', ') || 'none'}`,
+        { key: 'model.notPublished', values: { id: JSON.stringify(id) } },
+        { key: 'model.notPublished.hint', values: { ids: ids.join(', '), count: ids.length } },
       )
     }
     return model
@@ -662,10 +666,11 @@ class ScoringEngine implements Engine {
     const { compiled, warnings } = compileSource(source)
     if (options.id !== undefined && options.id !== compiled.id) {
       throw new InvalidRequestError(
-        `the model's id is ${JSON.stringify(compiled.id)}, not ${JSON.stringify(options.id)}`,
         {
-          hint: `set \`id: ${options.id}\` in the model, or send it to /api/models/${compiled.id}`,
+          key: 'model.otherId',
+          values: { id: JSON.stringify(compiled.id), asked: JSON.stringify(options.id) },
         },
+        { hint: { key: 'model.otherId.hint', values: { asked: options.id, id: compiled.id } } },
       )
     }
     const model = await this.store.createModelVersion({
@@ -681,14 +686,17 @@ class ScoringEngine implements Engine {
     if (version === undefined) {
       const latest = (await this.store.listModelVersions(id)).at(-1)
       if (!latest)
-        throw new NotFoundError(`no model ${JSON.stringify(id)}`, 'create it with POST /api/models')
+        throw new NotFoundError(
+          { key: 'model.none', values: { id: JSON.stringify(id) } },
+          { key: 'model.none.hint' },
+        )
       return latest
     }
     const record = await this.store.getModel(id, version)
     if (!record)
       throw new NotFoundError(
-        `model ${JSON.stringify(id)} has no version ${version}`,
-        `list its versions: GET /api/models/${id}/versions`,
+        { key: 'model.noVersion', values: { id: JSON.stringify(id), version: String(version) } },
+        { key: 'model.noVersion.hint', values: { model: id } },
       )
     return record
   }
@@ -730,7 +738,7 @@ class ScoringEngine implements Engine {
     await this.store.publishModel({ id, version, primary: options.primary, at: this.clock.now() })
     await this.models.refresh()
     const model = this.models.find(id)
-    if (!model) throw new ConflictError(`model ${id} version ${version} was published but cannot be used`)
+    if (!model) throw new ConflictError({ key: 'model.unusable', values: { id, version: String(version) } })
     this.logger.info('model published; rescoring every contact', {
       model: id,
       version,
@@ -744,12 +752,17 @@ class ScoringEngine implements Engine {
 
   async rollbackModel(id: string, version?: number): Promise<PublishJob> {
     const versions = await this.store.listModelVersions(id)
-    if (versions.length === 0) throw new NotFoundError(`no model ${JSON.stringify(id)}`)
+    if (versions.length === 0)
+      throw new NotFoundError({ key: 'model.none', values: { id: JSON.stringify(id) } })
     const current = versions.find((v) => v.status === 'published')
     let target: ModelRecord | undefined
     if (version !== undefined) {
       target = versions.find((v) => v.version === version)
-      if (!target) throw new NotFoundError(`model ${JSON.stringify(id)} has no version ${version}`)
+      if (!target)
+        throw new NotFoundError({
+          key: 'model.noVersion',
+          values: { id: JSON.stringify(id), version: String(version) },
+        })
     } else {
       target = versions
         .filter(
@@ -761,8 +774,8 @@ class ScoringEngine implements Engine {
         .at(-1)
       if (!target) {
         throw new ConflictError(
-          `model ${JSON.stringify(id)} has no earlier published version to roll back to`,
-          'name a version to publish',
+          { key: 'model.noRollback', values: { id: JSON.stringify(id) } },
+          { key: 'model.noRollback.hint' },
         )
       }
     }
@@ -773,8 +786,8 @@ class ScoringEngine implements Engine {
     const record = await this.version(id, version)
     if (record.primary) {
       throw new ConflictError(
-        `model ${id} version ${version} is the primary model`,
-        'make another model primary first (publish it with primary: true)',
+        { key: 'model.primary', values: { id, version: String(version) } },
+        { key: 'model.primary.hint' },
       )
     }
     const archived = await this.store.archiveModel(id, version)

@@ -5,15 +5,14 @@
  * @module
  */
 import { z } from 'zod'
+import { fieldMessage } from '../i18n/api.js'
 
 export const MESSAGE_TYPES = ['identify', 'track', 'page', 'screen', 'group', 'alias'] as const
 /** A Segment message type. */
 export type MessageType = (typeof MESSAGE_TYPES)[number]
 
-const id = z.union([z.string(), z.number()], { error: 'must be a string (or a number)' }).nullish()
-const time = z
-  .union([z.string(), z.number()], { error: 'must be an ISO-8601 time (or epoch milliseconds)' })
-  .nullish()
+const id = z.union([z.string(), z.number()], { error: fieldMessage('field.idType') }).nullish()
+const time = z.union([z.string(), z.number()], { error: fieldMessage('field.timeType') }).nullish()
 const bag = z.record(z.string(), z.unknown(), { error: 'must be an object' }).nullish()
 
 /** `context.campaign`: the UTM parameters of the visit (analytics.js parses them from the URL). */

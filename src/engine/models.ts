@@ -31,10 +31,17 @@ export function compileSource(source: string): CompiledSource {
   if (!loaded.ok) {
     const errors = [...loaded.errors].sort(compareIssues)
     const first = errors[0]
-    const where = first?.line === undefined ? '' : ` (line ${first.line}, column ${first.column ?? 1})`
     throw new InvalidRequestError(
-      `the model has ${errors.length} error${errors.length === 1 ? '' : 's'}; first: ${first?.path ? `${first.path}: ` : ''}${first?.message ?? 'invalid'}${where}`,
-      { hint: first?.hint ?? 'fix the errors listed in `issues` and send the model again', issues: errors },
+      {
+        key: 'model.invalid',
+        values: {
+          count: errors.length,
+          first: `${first?.path ? `${first.path}: ` : ''}${first?.message ?? 'invalid'}`,
+          line: first?.line === undefined ? 'none' : String(first.line),
+          column: String(first?.column ?? 1),
+        },
+      },
+      { hint: first?.hint ?? { key: 'model.invalid.hint' }, issues: errors },
     )
   }
   return { document: loaded.model, compiled: compileModel(loaded.model), warnings: loaded.warnings }

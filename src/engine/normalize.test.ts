@@ -205,6 +205,7 @@ describe('normalizeMessage', () => {
       ok: false,
       messageId: null,
       reason: 'a message must be a JSON object',
+      text: { key: 'reason.notObject' },
     })
     const a = op({
       type: 'track',

@@ -29,7 +29,8 @@
  */
 import { createHash } from 'node:crypto'
 import type { Properties } from '../core/index.js'
-import { parseTimestamp } from '../io/parse-timestamp.js'
+import { type ApiText, fieldIssueText, sayApi } from '../i18n/api.js'
+import { parseTimestamp, timestampProblem } from '../io/parse-timestamp.js'
 import { type Message, type MessageType, messageSchema } from './message-schema.js'
 
 /** Clock skew below this is network and queueing delay, not a wrong clock: left alone. */
@@ -129,7 +130,19 @@ export interface BatchFields {
 
 export type Normalized =
   | { readonly ok: true; readonly op: IngestOp }
-  | { readonly ok: false; readonly messageId: string | null; readonly reason: string }
+  | {
+      readonly ok: false
+      readonly messageId: string | null
+      /** Why, in English. */
+      readonly reason: string
+      /** Why, as a text of the `api` catalog (the server says it in the reader's language). */
+      readonly text: ApiText
+    }
+
+/** A refusal whose English reason is the catalog's. */
+function refused(messageId: string | null, text: ApiText): Normalized {
+  return { ok: false, messageId, reason: sayApi(text, 'en'), text }
+}
 
 /** Snake-case names models use for well-known camelCase traits (Segment spec). */
 const TRAIT_ALIASES: Readonly<Record<string, string>> = {
@@ -163,7 +176,7 @@ export function normalizeMessage(
   type?: MessageType,
 ): Normalized {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    return { ok: false, messageId: null, reason: 'a message must be a JSON object' }
+    return refused(null, { key: 'reason.notObject' })
   }
   const input = type === undefined ? raw : { ...raw, type }
   const parsed = messageSchema.safeParse(input)
@@ -173,15 +186,21 @@ export function normalizeMessage(
     const issue = parsed.error.issues[0]!
     const where = issue.path.length > 0 ? issue.path.join('.') : 'message'
     const hint = issue.path[0] === 'type' ? ' (send it to /v1/batch with a type, or to /v1/<type>)' : ''
-    return { ok: false, messageId: claimedId, reason: `${where}: ${issue.message}${hint}` }
-  }
-  const size = Buffer.byteLength(JSON.stringify(raw), 'utf8')
-  if (size > MAX_MESSAGE_BYTES) {
     return {
       ok: false,
       messageId: claimedId,
-      reason: `the message is ${Math.ceil(size / 1024)} KB; the limit is 32 KB per message (send fewer properties)`,
+      // zod's words (or the schema's) for English readers, as they were
+      reason: `${where}: ${issue.message}${hint}`,
+      text: {
+        key: 'reason.field',
+        values: { path: where, hint: hint === '' ? 'none' : 'type' },
+        texts: { problem: fieldIssueText(issue, false) },
+      },
     }
+  }
+  const size = Buffer.byteLength(JSON.stringify(raw), 'utf8')
+  if (size > MAX_MESSAGE_BYTES) {
+    return refused(claimedId, { key: 'reason.tooLarge', values: { kb: String(Math.ceil(size / 1024)) } })
   }
   // the property bags as sent: zod's records drop a `__proto__` key, which is data here
   const bags = raw as Record<string, unknown>
@@ -194,17 +213,17 @@ export function normalizeMessage(
   const messageId = idOf(m.messageId) ?? generatedId(raw)
   const userId = idOf(m.userId)
   const anonymousId = idOf(m.anonymousId)
-  const fail = (reason: string): Normalized => ({ ok: false, messageId, reason })
+  const fail = (text: ApiText): Normalized => refused(messageId, text)
 
   const time = eventTime(m, receivedAt, batch.sentAt)
-  if (typeof time === 'string') return fail(time)
+  if (typeof time !== 'number') return fail(time)
 
   switch (m.type) {
     case 'identify': {
       const traits = m.traits ?? (context['traits'] as Properties | undefined) ?? {}
       const { properties, company } = contactTraits(traits)
       if (userId === null) {
-        if (anonymousId === null) return fail('identify needs a userId or an anonymousId')
+        if (anonymousId === null) return fail({ key: 'reason.identify' })
         // the visitor's traits wait until it is identified (an identify with both ids, or an alias)
         return {
           ok: true,
@@ -226,8 +245,8 @@ export function normalizeMessage(
     }
     case 'group': {
       const groupId = idOf(m.groupId)
-      if (groupId === null) return fail('group needs a groupId (the account id)')
-      if (userId === null && anonymousId === null) return fail('group needs a userId or an anonymousId')
+      if (groupId === null) return fail({ key: 'reason.groupId' })
+      if (userId === null && anonymousId === null) return fail({ key: 'reason.groupUser' })
       return {
         ok: true,
         op: {
@@ -242,19 +261,20 @@ export function normalizeMessage(
     }
     case 'alias': {
       const previousId = idOf(m.previousId)
-      if (userId === null || previousId === null) return fail('alias needs a userId and a previousId')
-      if (previousId === userId) return fail('alias: previousId and userId are the same')
+      if (userId === null || previousId === null) return fail({ key: 'reason.alias' })
+      if (previousId === userId) return fail({ key: 'reason.aliasSame' })
       return { ok: true, op: { kind: 'alias', messageId, contactId: userId, previousId, at: time } }
     }
     case 'track':
     case 'page':
     case 'screen': {
-      if (userId === null && anonymousId === null) return fail(`${m.type} needs a userId or an anonymousId`)
+      if (userId === null && anonymousId === null)
+        return fail({ key: 'reason.user', values: { type: m.type } })
       let name: string
       let properties: Properties
       if (m.type === 'track') {
         const event = m.event?.trim()
-        if (!event) return fail('track needs an event name (`event`)')
+        if (!event) return fail({ key: 'reason.event' })
         name = event
         properties = m.properties ?? {}
       } else {
@@ -301,25 +321,32 @@ function mergedContext(batchContext: unknown, own: Message['context']): Record<s
   return { ...base, ...(own ?? {}) }
 }
 
-/** The event time, corrected for clock skew; a string says why there is none. */
-function eventTime(m: Message, receivedAt: number, batchSentAt: unknown): number | string {
+/** The event time, corrected for clock skew; a text says why there is none. */
+function eventTime(m: Message, receivedAt: number, batchSentAt: unknown): number | ApiText {
   const field = m.timestamp != null ? 'timestamp' : m.originalTimestamp != null ? 'originalTimestamp' : null
   let ts = receivedAt
   if (field !== null) {
     const parsed = parseTimestamp(m[field])
-    if (parsed === undefined) {
-      return `${field}: ${JSON.stringify(m[field])} is not a time (write ISO-8601, e.g. 2026-11-01T09:30:00.000Z)`
-    }
+    if (parsed === undefined) return notATime(field, m[field])
     ts = Math.floor(parsed)
     const sentRaw = m.sentAt ?? batchSentAt
     if (sentRaw !== null && sentRaw !== undefined) {
       const sentAt = parseTimestamp(sentRaw)
-      if (sentAt === undefined) return `sentAt: ${JSON.stringify(sentRaw)} is not a time (write ISO-8601)`
+      if (sentAt === undefined) return notATime('sentAt', sentRaw)
       const skew = receivedAt - Math.floor(sentAt)
       if (Math.abs(skew) > SKEW_TOLERANCE_MS) ts += skew
     }
   }
   return Math.min(ts, receivedAt)
+}
+
+/** Why `value` of `field` is not a time, by the code of `timestampProblem`. */
+function notATime(field: string, value: unknown): ApiText {
+  return {
+    key: 'time.invalid',
+    values: { field, value: JSON.stringify(value) },
+    texts: { problem: { key: 'time.problem', values: { problem: timestampProblem(value) ?? 'format' } } },
+  }
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -1,9 +1,11 @@
 /**
- * The API's error messages in the reader's language: the `api` catalog, and the texts of the
- * errors the service raises (engine errors, rejected messages) recognised by their English wording.
- * Codes never change with the language; only `message` and `hint` do.
+ * The API's error messages in the reader's language: the `api` catalog. The engine and the
+ * store raise their errors as texts of this catalog (a key and its values), the server says
+ * them in the request's language; request-field problems (zod issues) and rejected messages
+ * too. Codes never change with the language; only `message`, `hint` and reasons do.
  * @module
  */
+import type { z } from 'zod'
 import en from './catalogs/en/api.json' with { type: 'json' }
 import es from './catalogs/es/api.json' with { type: 'json' }
 import nl from './catalogs/nl/api.json' with { type: 'json' }
@@ -17,6 +19,8 @@ export const apiCatalogs: Catalogs<ApiKey> = { en, es, nl }
 export interface ApiText {
   readonly key: ApiKey
   readonly values?: MessageValues
+  /** Values that are texts of the catalog themselves, said in the same language first. */
+  readonly texts?: Readonly<Record<string, ApiText>>
 }
 
 const translators = new Map<Locale, Translator<ApiKey>>()
@@ -33,7 +37,75 @@ export function apiTranslator(locale: Locale): Translator<ApiKey> {
 
 /** `text` said in `locale`. */
 export function sayApi(text: ApiText, locale: Locale): string {
-  return apiTranslator(locale).t(text.key, text.values)
+  if (text.texts === undefined) return apiTranslator(locale).t(text.key, text.values)
+  const values: Record<string, MessageValues[string]> = { ...text.values }
+  for (const [name, inner] of Object.entries(text.texts)) values[name] = sayApi(inner, locale)
+  return apiTranslator(locale).t(text.key, values)
+}
+
+/**
+ * Messages the schemas give a field with zod's `error:` (in English, made by {@link fieldMessage}),
+ * said in the reader's language when zod reports them.
+ */
+const FIELD_MESSAGES: readonly ApiKey[] = ['field.idType', 'field.timeType']
+let fieldMessageKeys: Map<string, ApiKey> | undefined
+
+/** The English text of a field message, for a schema's `error:`. */
+export function fieldMessage(key: (typeof FIELD_MESSAGES)[number]): string {
+  return sayApi({ key }, 'en')
+}
+
+function fieldMessageKey(message: string): ApiKey | undefined {
+  fieldMessageKeys ??= new Map(FIELD_MESSAGES.map((key) => [sayApi({ key }, 'en'), key]))
+  return fieldMessageKeys.get(message)
+}
+
+/** What kind of problem a zod issue is, as the `field.issue` message tells them apart. */
+function issueKind(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      return 'type'
+    case 'too_small':
+      if (issue.origin === 'string') return Number(issue.minimum) === 1 ? 'empty' : 'minLength'
+      if (issue.origin === 'array' || issue.origin === 'set')
+        return Number(issue.minimum) === 1 ? 'emptyList' : 'minItems'
+      return issue.inclusive === false ? 'above' : 'min'
+    case 'too_big':
+      if (issue.origin === 'string') return 'maxLength'
+      if (issue.origin === 'array' || issue.origin === 'set') return 'maxItems'
+      return issue.inclusive === false ? 'below' : 'max'
+    case 'invalid_value':
+      return 'oneOf'
+    case 'unrecognized_keys':
+      return 'unknownKeys'
+    case 'invalid_format':
+      return 'format'
+    case 'not_multiple_of':
+      return 'multipleOf'
+    default:
+      return 'other'
+  }
+}
+
+/**
+ * A problem zod found in a request field, as a text of the catalog: said by its kind (type,
+ * bounds, allowed values...), or by the schema's own message when it is a {@link fieldMessage}.
+ * The path (`limit`, `batch.0.userId`) stays as it is in every language.
+ */
+export function fieldIssueText(issue: z.core.$ZodIssue, withPath = true): ApiText {
+  const path = withPath ? issue.path.map(String).join('.') : ''
+  const custom = fieldMessageKey(issue.message)
+  if (custom !== undefined)
+    return { key: 'field.custom', values: { path: path || 'none' }, texts: { message: { key: custom } } }
+  const values: Record<string, string | number> = { path: path || 'none', issue: issueKind(issue) }
+  if (issue.code === 'invalid_type') values['expected'] = issue.expected
+  if (issue.code === 'too_small') values['bound'] = Number(issue.minimum)
+  if (issue.code === 'too_big') values['bound'] = Number(issue.maximum)
+  if (issue.code === 'not_multiple_of') values['bound'] = Number(issue.divisor)
+  if (issue.code === 'invalid_value') values['values'] = issue.values.map(String).join(', ')
+  if (issue.code === 'unrecognized_keys') values['keys'] = issue.keys.join(', ')
+  if (issue.code === 'invalid_format') values['format'] = issue.format
+  return { key: 'field.issue', values }
 }
 
 /** Texts of the service (English) that the catalog can say: the pattern, the key, the values. */

@@ -150,3 +150,47 @@ function daysFromCivil(year: number, month: number, day: number): number {
   const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear
   return era * 146_097 + dayOfEra - 719_468
 }
+
+/** Why a value is not an event time, by a stable code (the messages are the caller's). */
+export type TimestampProblem =
+  /** neither text nor a number (true, an object, a list) */
+  | 'type'
+  /** a number or digits beyond the range of a date (±100,000,000 days around 1970), or not finite */
+  | 'range'
+  /** an ISO-8601 date that is not in the calendar (`2024-02-30`, month 13) */
+  | 'date'
+  /** an ISO-8601 time of day that does not exist (`25:00`, minute 60) */
+  | 'clock'
+  /** an ISO-8601 time zone offset beyond ±23:59 */
+  | 'offset'
+  /** any other text (`03/01/2024`, `March 1`, `1.7e12`, an empty text) */
+  | 'format'
+
+const ISO_SHAPE =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?(?:[Zz]|[+-](\d{2})(?::?(\d{2}))?)?)?$/
+
+/**
+ * Why {@link parseTimestamp} refuses `value` (undefined when it accepts it). Only for messages:
+ * it parses again, slowly, what the fast path refused.
+ */
+export function timestampProblem(value: unknown): TimestampProblem | undefined {
+  if (parseTimestamp(value) !== undefined) return undefined
+  if (typeof value === 'number') return 'range'
+  if (typeof value !== 'string') return 'type'
+  if (/^-?\d+(?:\.\d+)?$/.test(value)) return 'range'
+  const iso = ISO_SHAPE.exec(value)
+  if (iso === null) return 'format'
+  const [, year, month, day, hour, minute, second, offsetHours, offsetMinutes] = iso.map(Number)
+  const leap = year! % 4 === 0 && (year! % 100 !== 0 || year! % 400 === 0)
+  if (
+    month! < 1 ||
+    month! > 12 ||
+    day! < 1 ||
+    day! > DAYS_IN_MONTH[month! - 1]! ||
+    (month === 2 && day === 29 && !leap)
+  )
+    return 'date'
+  if (hour! > 23 || minute! > 59 || second! > 59) return 'clock'
+  if (offsetHours! > 23 || offsetMinutes! > 59) return 'offset'
+  return 'format'
+}

@@ -32,6 +32,8 @@ import {
   type Properties,
 } from '../core/index.js'
 import { compileSource, type Engine, NotFoundError } from '../engine/index.js'
+import { type ApiText, sayApi } from '../i18n/api.js'
+import { parseTimestamp, timestampProblem } from '../io/parse-timestamp.js'
 import type { ModelRecord, Store } from '../store/index.js'
 import { type AppEnv, requireKey } from './auth.js'
 import type { ServerConfig } from './config.js'
@@ -255,19 +257,32 @@ export function analysisRoutes(app: Hono<AppEnv>, deps: AnalysisRouteDeps): void
 
 function outcomeSpec(text: string): OutcomeSpec {
   const spec = parseOutcome(text)
-  if ('error' in spec)
-    throw new HttpError(400, 'invalid_request', { key: 'analysis.outcome', values: { detail: spec.error } })
+  if ('error' in spec) {
+    // the analysis' English words for English readers; the catalog's for the others
+    const said: ApiText = { key: 'analysis.outcome', values: { value: JSON.stringify(text) } }
+    throw new HttpError(400, 'invalid_request', `outcome: ${spec.error}`, {
+      say: (locale) => ({ message: sayApi(said, locale) }),
+    })
+  }
   return spec
 }
 
 function parseTime(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined
+  // ISO-8601 (and what else Date.parse reads), or epoch milliseconds as everywhere in the API
   const t = Date.parse(value)
   if (Number.isNaN(t)) {
+    const ms = parseTimestamp(value)
+    if (ms !== undefined) return ms
+    const problem = timestampProblem(value) ?? 'format'
     throw new HttpError(
       400,
       'invalid_request',
-      { key: 'analysis.time', values: { name, value: JSON.stringify(value) } },
+      {
+        key: 'analysis.time',
+        values: { name, value: JSON.stringify(value) },
+        texts: { problem: { key: 'time.problem', values: { problem } } },
+      },
       { hint: { key: 'analysis.time.hint' } },
     )
   }
@@ -291,7 +306,13 @@ function mqlErrors(run: () => Response): Response {
     return run()
   } catch (error) {
     if (error instanceof NoMqlDefinitionError) {
-      throw new HttpError(422, 'invalid_request', error.message, { hint: { key: 'analysis.mql.hint' } })
+      throw new HttpError(422, 'invalid_request', error.message, {
+        hint: { key: 'analysis.mql.hint' },
+        say: (locale) => ({
+          message: sayApi({ key: 'analysis.mql' }, locale),
+          hint: sayApi({ key: 'analysis.mql.hint' }, locale),
+        }),
+      })
     }
     throw error
   }
@@ -315,7 +336,11 @@ async function modelVersion(
   }
   const record =
     version === undefined ? (await store.listModelVersions(id)).at(-1) : await store.getModel(id, version)
-  if (!record) throw new NotFoundError(`no model ${id}${version === undefined ? '' : ` version ${version}`}`)
+  if (!record)
+    throw new NotFoundError({
+      key: 'model.noneAt',
+      values: { id, version: version === undefined ? 'none' : String(version) },
+    })
   return { record, compiled: compileSource(record.source).compiled }
 }
 

@@ -9,7 +9,6 @@ import { Hono } from 'hono'
 import { routePath } from 'hono/route'
 import type { Engine } from '../engine/index.js'
 import { PredictiveService } from '../engine/predictive/index.js'
-import { rejectionReason } from '../i18n/api.js'
 import type { Store } from '../store/index.js'
 import { accountRoutes } from './account-routes.js'
 import { analysisRoutes } from './analysis-routes.js'
@@ -20,7 +19,7 @@ import { dashboardRoutes, useDashboardSessions } from './dashboard/index.js'
 import { docsPage } from './docs-page.js'
 import { handoffRoutes } from './handoff-routes.js'
 import { errorResponse, HttpError, toHttpError } from './http-error.js'
-import { ingestRoutes } from './ingest-routes.js'
+import { ingestRoutes, shownRejection } from './ingest-routes.js'
 import { requestLocale, useLocale } from './locale.js'
 import { modelRoutes } from './model-routes.js'
 import { openApiDocument } from './openapi.js'
@@ -112,9 +111,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     const locale = requestLocale(c)
     return c.json({
       total: rejections.total,
-      rejections: rejections
-        .recent(q.limit)
-        .map((r) => ({ ...r, reason: rejectionReason(r.reason, locale) })),
+      rejections: rejections.recent(q.limit).map((r) => shownRejection(r, locale)),
     })
   })
 

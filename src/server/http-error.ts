@@ -14,7 +14,7 @@ import {
   NotFoundError,
   QueueFullError,
 } from '../engine/index.js'
-import { type ApiText, engineText, sayApi } from '../i18n/api.js'
+import { type ApiText, fieldIssueText, sayApi } from '../i18n/api.js'
 import { DEFAULT_LOCALE, type Locale } from '../i18n/locale.js'
 import { localizeIssues } from '../i18n/model.js'
 import { isUnavailable, StoreInputError, StoreNotFoundError } from '../store/errors.js'
@@ -70,60 +70,47 @@ export class HttpError extends Error {
   }
 }
 
-/** How to say an engine error (recognised by its English text), or undefined when the catalog cannot. */
-function engineSay(error: {
-  message: string
-  hint?: string | undefined
+/**
+ * How to say an engine or store error from its catalog texts; undefined when it was raised
+ * in English only (an error of a module that does not word its errors through the catalog yet).
+ */
+function textSay(error: {
+  readonly text?: ApiText | undefined
+  readonly hintText?: ApiText | undefined
+  readonly hint?: string | undefined
 }): ((locale: Locale) => SaidError) | undefined {
-  const message = engineText(error.message)
-  if (message === undefined) return undefined
-  const hint = engineText(error.hint)
+  const { text, hintText } = error
+  if (text === undefined) return undefined
+  // a hint in English words only is left out rather than mixed into another language
   return (locale) => ({
-    message: sayApi(message, locale),
-    hint: hint === undefined ? error.hint : sayApi(hint, locale),
+    message: sayApi(text, locale),
+    hint: hintText === undefined ? undefined : sayApi(hintText, locale),
   })
 }
 
-/** The model's issues and the first one's summary, in `locale`. */
+/** The issues and the first one's summary (the model's, or `error.summary`), in `locale`. */
 function invalidModelSay(error: InvalidRequestError): (locale: Locale) => SaidError {
   return (locale) => {
     const issues = localizeIssues(error.issues, locale)
     const errors = issues.filter((issue) => issue.severity === 'error')
     const first = errors[0]
-    const hint = engineText(error.hint)
     return {
       message: sayApi(
         {
-          key: 'model.invalid',
+          key: error.summary ?? 'model.invalid',
           values: {
             count: errors.length,
             first: `${first?.path ? `${first.path}: ` : ''}${first?.message ?? ''}`,
-            line: first?.line ?? 'none',
-            column: first?.column ?? 1,
+            line: first?.line === undefined ? 'none' : String(first.line),
+            column: String(first?.column ?? 1),
           },
         },
         locale,
       ),
-      hint: hint === undefined ? (first?.hint ?? error.hint) : sayApi(hint, locale),
+      hint: error.hintText === undefined ? first?.hint : sayApi(error.hintText, locale),
       details: { issues },
     }
   }
-}
-
-/** A zod issue in `locale`, by its kind (the schemas' own English words stay for English). */
-function zodIssueText(issue: z.core.$ZodIssue, locale: Locale, withPath: boolean): string {
-  const path = withPath ? issue.path.join('.') : ''
-  const values: Record<string, string | number> = {
-    path: path === '' ? 'none' : path,
-    issue: issue.code,
-    detail: issue.message,
-  }
-  if (issue.code === 'invalid_type') values['expected'] = issue.expected
-  if (issue.code === 'too_small') values['bound'] = String(issue.minimum)
-  if (issue.code === 'too_big') values['bound'] = String(issue.maximum)
-  if (issue.code === 'invalid_value') values['values'] = issue.values.map(String).join(', ')
-  if (issue.code === 'unrecognized_keys') values['keys'] = issue.keys.join(', ')
-  return sayApi({ key: 'field.issue', values }, locale)
 }
 
 /** The HttpError an error stands for (unknown errors become a 500 and are logged). */
@@ -146,10 +133,13 @@ export function toHttpError(error: unknown, logger: Logger, c: Context): HttpErr
             message:
               head === undefined
                 ? sayApi({ key: 'generic', values: { code: 'invalid_request' } }, locale)
-                : zodIssueText(head, locale, true),
+                : sayApi(fieldIssueText(head), locale),
             hint: sayApi({ key: 'request.invalid.hint' }, locale),
             details: {
-              issues: raw.map((i) => ({ path: i.path.join('.'), message: zodIssueText(i, locale, false) })),
+              issues: raw.map((i) => ({
+                path: i.path.join('.'),
+                message: sayApi(fieldIssueText(i, false), locale),
+              })),
             },
           }
         },
@@ -159,36 +149,38 @@ export function toHttpError(error: unknown, logger: Logger, c: Context): HttpErr
   if (error instanceof QueueFullError) {
     return new HttpError(429, 'queue_full', error.message, {
       hint: error.hint,
-      say: engineSay(error),
+      say: textSay(error),
       headers: { 'Retry-After': String(error.retryAfterSeconds) },
     })
   }
   if (error instanceof EngineClosedError) {
     return new HttpError(503, 'shutting_down', error.message, {
       hint: error.hint,
-      say: engineSay(error),
+      say: textSay(error),
       headers: { 'Retry-After': '5' },
     })
   }
-  if (error instanceof NotFoundError || error instanceof StoreNotFoundError) {
-    const hint = error instanceof NotFoundError ? error.hint : undefined
-    return new HttpError(404, 'not_found', error.message, {
-      hint,
-      say: engineSay({ message: error.message, hint }),
-    })
+  if (error instanceof NotFoundError) {
+    return new HttpError(404, 'not_found', error.message, { hint: error.hint, say: textSay(error) })
+  }
+  if (error instanceof StoreNotFoundError) {
+    return new HttpError(404, 'not_found', error.message, { say: textSay(error) })
   }
   if (error instanceof InvalidRequestError) {
     return new HttpError(422, error.issues.length > 0 ? 'invalid_model' : 'invalid_request', error.message, {
       hint: error.hint,
       ...(error.issues.length > 0
         ? { details: { issues: error.issues }, say: invalidModelSay(error) }
-        : { say: engineSay(error) }),
+        : { say: textSay(error) }),
     })
   }
   if (error instanceof ConflictError)
-    return new HttpError(409, 'conflict', error.message, { hint: error.hint, say: engineSay(error) })
+    return new HttpError(409, 'conflict', error.message, { hint: error.hint, say: textSay(error) })
   if (error instanceof StoreInputError) {
-    return new HttpError(400, 'invalid_request', error.message, { details: { field: error.field } })
+    return new HttpError(400, 'invalid_request', error.message, {
+      details: { field: error.field },
+      say: textSay(error),
+    })
   }
   if (isUnavailable(error)) {
     logger.warn('the database is out of reach; answering 503', {

@@ -10,7 +10,7 @@
 import type { Hono } from 'hono'
 import { cors } from 'hono/cors'
 import type { Engine, IngestResult, MessageType } from '../engine/index.js'
-import { rejectionReason } from '../i18n/api.js'
+import { type ApiText, sayApi } from '../i18n/api.js'
 import { DEFAULT_LOCALE, type Locale } from '../i18n/locale.js'
 import { type AppEnv, authenticate, bodyKey, headerKey } from './auth.js'
 import type { ServerConfig } from './config.js'
@@ -43,6 +43,15 @@ export interface IngestDeps {
   readonly rejections: RejectionLog
 }
 
+/** A rejected message as the API shows it: why, in `locale` (the English reason when it has no text). */
+export function shownRejection<R extends { readonly reason: string; readonly text?: ApiText | undefined }>(
+  rejection: R,
+  locale: Locale,
+): Omit<R, 'text'> {
+  const { text, ...shown } = rejection
+  return locale === DEFAULT_LOCALE || text === undefined ? shown : { ...shown, reason: sayApi(text, locale) }
+}
+
 /** The response body of an ingestion request. */
 export function ingestResponse(result: IngestResult, locale: Locale = DEFAULT_LOCALE) {
   return {
@@ -51,11 +60,8 @@ export function ingestResponse(result: IngestResult, locale: Locale = DEFAULT_LO
     accepted: result.accepted,
     duplicates: result.duplicates,
     rejected: result.rejected,
-    // why, in the caller's language (the log keeps the English reason)
-    rejections:
-      locale === DEFAULT_LOCALE
-        ? result.rejections
-        : result.rejections.map((r) => ({ ...r, reason: rejectionReason(r.reason, locale) })),
+    // why, in the caller's language (the log keeps the text, to say it to each reader in theirs)
+    rejections: result.rejections.map((r) => shownRejection(r, locale)),
   }
 }
 
@@ -112,7 +118,7 @@ export function ingestRoutes(app: Hono<AppEnv>, deps: IngestDeps): void {
     c.get('limiter')?.take(key.id, key.kind)
     let messages: unknown[]
     let batch: { sentAt?: unknown; context?: unknown } = {}
-    const extra: { index: number; messageId: string | null; reason: string }[] = []
+    const extra: { index: number; messageId: string | null; reason: string; text: ApiText }[] = []
     if (type === null) {
       const list = (body as Record<string, unknown>)['batch']
       if (!Array.isArray(list)) {
@@ -126,10 +132,12 @@ export function ingestRoutes(app: Hono<AppEnv>, deps: IngestDeps): void {
       messages = list.slice(0, config.maxBatchMessages)
       for (let i = config.maxBatchMessages; i < list.length; i++) {
         const id = (list[i] as Record<string, unknown> | null)?.['messageId']
+        const text: ApiText = { key: 'reason.batchLimit', values: { max: String(config.maxBatchMessages) } }
         extra.push({
           index: i,
           messageId: typeof id === 'string' ? id : null,
-          reason: `a batch holds at most ${config.maxBatchMessages} messages; send the rest in another batch`,
+          reason: sayApi(text, DEFAULT_LOCALE),
+          text,
         })
       }
       const b = body as Record<string, unknown>

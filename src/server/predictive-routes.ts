@@ -86,10 +86,15 @@ export function predictiveRoutes(app: Hono<AppEnv>, deps: PredictiveRouteDeps): 
     const { model, ...rest } = body
     const start = await predictive.train({ ...rest, modelId: model }, 'api')
     if (!start.created)
-      throw new HttpError(409, 'training_running', `a training of ${start.job.modelId} is already running`, {
-        hint: `follow it: GET /api/predictive/jobs/${start.job.id}`,
-        details: { job: start.job },
-      })
+      throw new HttpError(
+        409,
+        'training_running',
+        { key: 'training.running', values: { model: start.job.modelId } },
+        {
+          hint: { key: 'training.running.hint', values: { job: start.job.id } },
+          details: { job: start.job },
+        },
+      )
     return c.json({ job: start.job }, 202, { Location: `/api/predictive/jobs/${start.job.id}` })
   })
 
@@ -132,7 +137,10 @@ export function predictiveRoutes(app: Hono<AppEnv>, deps: PredictiveRouteDeps): 
 function versionParam(text: string): number {
   const parsed = version.safeParse(text)
   if (!parsed.success)
-    throw new NotFoundError(`no version ${JSON.stringify(text)}`, 'versions are whole numbers from 1')
+    throw new NotFoundError(
+      { key: 'predictive.version', values: { value: JSON.stringify(text) } },
+      { key: 'predictive.version.hint' },
+    )
   return parsed.data
 }
 

@@ -6,6 +6,7 @@
  */
 import { gunzip } from 'node:zlib'
 import type { z } from 'zod'
+import { sayApi } from '../i18n/api.js'
 import { HttpError } from './http-error.js'
 
 /** Reads the body, at most `limit` bytes (after decompression). */
@@ -54,12 +55,23 @@ export async function readBody(request: Request, limit: number): Promise<Buffer>
       )
         reject(tooLarge())
       else {
+        // zlib's English words for English readers; for the others, whether the data stops early
+        const cut = (error as NodeJS.ErrnoException).code === 'Z_BUF_ERROR'
         reject(
           new HttpError(
             400,
             'bad_gzip',
             { key: 'body.gzip', values: { detail: error.message } },
-            { hint: { key: 'body.gzip.hint' } },
+            {
+              hint: { key: 'body.gzip.hint' },
+              say: (locale) => ({
+                message: sayApi(
+                  { key: 'body.gzip.said', values: { problem: cut ? 'end' : 'other' } },
+                  locale,
+                ),
+                hint: sayApi({ key: 'body.gzip.hint' }, locale),
+              }),
+            },
           ),
         )
       }
@@ -78,15 +90,34 @@ export function parseJson(body: Buffer): unknown {
     value = JSON.parse(text)
   } catch (error) {
     if (error instanceof RangeError) throw tooDeep()
+    // the JSON parser's English words for English readers; for the others, where it broke
+    const where = jsonErrorAt(text, (error as Error).message)
     throw new HttpError(
       400,
       'bad_json',
       { key: 'body.json', values: { detail: (error as Error).message } },
-      { hint: { key: 'body.json.hint' } },
+      {
+        hint: { key: 'body.json.hint' },
+        say: (locale) => ({
+          message: sayApi({ key: 'body.json.said', values: where }, locale),
+          hint: sayApi({ key: 'body.json.hint' }, locale),
+        }),
+      },
     )
   }
   if (depthOver(value, MAX_JSON_DEPTH)) throw tooDeep()
   return value
+}
+
+/** Where JSON.parse stopped: a line and column, the end of the text, or unknown (`at`). */
+function jsonErrorAt(text: string, message: string): { at: string; line: string; column: string } {
+  if (/end of JSON input/i.test(message)) return { at: 'end', line: '', column: '' }
+  const position = /at position (\d+)/.exec(message)?.[1]
+  if (position === undefined) return { at: 'none', line: '', column: '' }
+  const before = text.slice(0, Number(position))
+  const line = before.split('\n').length
+  const column = Number(position) - before.lastIndexOf('\n')
+  return { at: 'position', line: String(line), column: String(column) }
 }
 
 /** How deeply a body's objects and lists may nest (property bags are flat in practice). */

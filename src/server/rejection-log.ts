@@ -3,6 +3,7 @@
  * what was refused and why (`GET /api/ingest/rejections`).
  * @module
  */
+import type { ApiText } from '../i18n/api.js'
 
 /** One rejected message. */
 export interface RejectionEntry {
@@ -12,7 +13,10 @@ export interface RejectionEntry {
   readonly keyId: string
   readonly index: number
   readonly messageId: string | null
+  /** Why, in English. */
   readonly reason: string
+  /** Why, as a text of the `api` catalog: said in each reader's language. */
+  readonly text?: ApiText | undefined
 }
 
 /** A ring buffer of the last `capacity` rejections. */

@@ -25,7 +25,7 @@ export function decodeCursor(cursor: string, sort: ContactSort, direction: 'asc'
   try {
     parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
   } catch {
-    throw new StoreInputError('cursor', 'is not a cursor returned by listContacts')
+    throw new StoreInputError('cursor', { key: 'store.cursor', values: { call: 'listContacts' } })
   }
   if (
     !Array.isArray(parsed) ||
@@ -34,13 +34,18 @@ export function decodeCursor(cursor: string, sort: ContactSort, direction: 'asc'
     !(typeof parsed[3] === 'number' || parsed[3] === null) ||
     typeof parsed[4] !== 'string'
   ) {
-    throw new StoreInputError('cursor', 'is not a cursor returned by listContacts')
+    throw new StoreInputError('cursor', { key: 'store.cursor', values: { call: 'listContacts' } })
   }
   if (parsed[1] !== sort || parsed[2] !== direction) {
-    throw new StoreInputError(
-      'cursor',
-      `was made for sort ${String(parsed[1])} ${String(parsed[2])}, not ${sort} ${direction}: start again without a cursor`,
-    )
+    throw new StoreInputError('cursor', {
+      key: 'store.cursorSort',
+      values: {
+        sort: String(parsed[1]),
+        direction: String(parsed[2]),
+        asked: sort,
+        askedDirection: direction,
+      },
+    })
   }
   return { sort, direction, key: parsed[3] as number | null, id: parsed[4] }
 }

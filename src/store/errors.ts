@@ -1,7 +1,10 @@
 /**
  * The errors a store throws. Messages say what was wrong and, where it helps, what to check.
+ * The ones a caller can cause (a bad input, a record that does not exist) are texts of the
+ * `api` catalog: `message` is English, `text` lets the server say it in the reader's language.
  * @module
  */
+import { type ApiText, sayApi } from '../i18n/api.js'
 
 /** Base class of the store's own errors. */
 export class StoreError extends Error {
@@ -13,18 +16,29 @@ export class StoreInputError extends StoreError {
   override readonly name = 'StoreInputError'
   /** The field that is wrong, e.g. `events[3].ts`. */
   readonly field: string
-  /** What is wrong with it. */
+  /** What is wrong with it (English). */
   readonly problem: string
-  constructor(field: string, problem: string) {
-    super(`${field}: ${problem}`)
+  /** The whole message as a catalog text (undefined: English only). */
+  readonly text: ApiText | undefined
+  constructor(field: string, problem: ApiText | string) {
+    const english = typeof problem === 'string' ? problem : sayApi(problem, 'en')
+    super(`${field}: ${english}`)
     this.field = field
-    this.problem = problem
+    this.problem = english
+    this.text =
+      typeof problem === 'string' ? undefined : { key: 'store.field', values: { field }, texts: { problem } }
   }
 }
 
 /** A record the call needs does not exist. */
 export class StoreNotFoundError extends StoreError {
   override readonly name = 'StoreNotFoundError'
+  /** The message as a catalog text (undefined: English only). */
+  readonly text: ApiText | undefined
+  constructor(message: ApiText | string) {
+    super(typeof message === 'string' ? message : sayApi(message, 'en'))
+    this.text = typeof message === 'string' ? undefined : message
+  }
 }
 
 /** The database cannot be opened or reached. */

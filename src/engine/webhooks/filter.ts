@@ -5,7 +5,7 @@
  * one-segment model), with the issues' paths rewritten to `filter...`.
  * @module
  */
-import { parse as parseYaml } from 'yaml'
+import { parse as parseYaml, YAMLError } from 'yaml'
 import {
   type Classes,
   type ContactInput,
@@ -38,15 +38,22 @@ export function compileFilter(filter: unknown): CompiledFilter {
     try {
       condition = parseYaml(filter)
     } catch (error) {
+      // the YAML parser's own words for English readers; where it is, for everyone
+      const at = error instanceof YAMLError ? error.linePos?.[0] : undefined
       throw new InvalidRequestError(`filter: not valid YAML or JSON: ${(error as Error).message}`, {
-        hint: 'write a condition, e.g. { score.grade: { in: [A, B] } }',
+        hint: { key: 'webhook.filter.hint' },
+        text: {
+          key: 'webhook.filter.yaml',
+          values: { line: at === undefined ? 'none' : String(at.line), column: String(at?.col ?? 1) },
+        },
       })
     }
   }
   if (condition === null || typeof condition !== 'object' || Array.isArray(condition)) {
-    throw new InvalidRequestError('filter: must be a condition object', {
-      hint: 'write a condition, e.g. { score.grade: { in: [A, B] } }',
-    })
+    throw new InvalidRequestError(
+      { key: 'webhook.filter.notCondition' },
+      { hint: { key: 'webhook.filter.hint' } },
+    )
   }
   const source = JSON.stringify({
     format: 'leadscore/v1',
@@ -59,15 +66,17 @@ export function compileFilter(filter: unknown): CompiledFilter {
   if (!loaded.ok) {
     const issues = loaded.errors.map(rewrite)
     throw new InvalidRequestError(issues.map((i) => `${i.path}: ${i.message}`).join('; '), {
-      hint: issues.find((i) => i.hint)?.hint ?? 'fix the filter',
+      hint: issues.find((i) => i.hint)?.hint ?? { key: 'webhook.filter.invalid.hint' },
       issues,
+      summary: 'webhook.filter.invalid',
     })
   }
   const model = compileModel(loaded.model)
   if (model.history.length > 0) {
-    throw new InvalidRequestError('filter: `did` and `didNot` cannot be used in a webhook filter', {
-      hint: 'test score fields instead (e.g. score.journey, score.group.<id>), or a segment: { score.segments: { contains: my-segment } }',
-    })
+    throw new InvalidRequestError(
+      { key: 'webhook.filter.history' },
+      { hint: { key: 'webhook.filter.history.hint' } },
+    )
   }
   const when = model.segments[0]?.when
   if (when === undefined) return () => true

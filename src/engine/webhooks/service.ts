@@ -83,15 +83,17 @@ function view(e: EndpointRecord, now: number): EndpointView {
 
 function checkTypes(types: unknown): WebhookEventType[] {
   if (!Array.isArray(types) || types.length === 0) {
-    throw new InvalidRequestError('types: name at least one event type', {
-      hint: `one or more of ${WEBHOOK_EVENT_TYPES.join(', ')}`,
-    })
+    throw new InvalidRequestError(
+      { key: 'webhook.types' },
+      { hint: { key: 'webhook.types.hint', values: { types: WEBHOOK_EVENT_TYPES.join(', ') } } },
+    )
   }
   return types.map((t, i) => {
     if (!(WEBHOOK_EVENT_TYPES as readonly unknown[]).includes(t)) {
-      throw new InvalidRequestError(`types[${i}]: ${JSON.stringify(t)} is not an event type`, {
-        hint: `one of ${WEBHOOK_EVENT_TYPES.join(', ')}`,
-      })
+      throw new InvalidRequestError(
+        { key: 'webhook.type', values: { index: String(i), value: JSON.stringify(t) } },
+        { hint: { key: 'webhook.type.hint', values: { types: WEBHOOK_EVENT_TYPES.join(', ') } } },
+      )
     }
     return t as WebhookEventType
   })
@@ -105,14 +107,16 @@ function checkUrl(url: unknown): string {
     parsed = undefined
   }
   if (parsed === undefined || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
-    throw new InvalidRequestError(`url: ${JSON.stringify(url)} is not an http(s) URL`, {
-      hint: 'e.g. https://crm.example.com/hooks/leadscore',
-    })
+    throw new InvalidRequestError(
+      { key: 'webhook.url', values: { value: JSON.stringify(url) } },
+      { hint: { key: 'webhook.url.hint' } },
+    )
   }
   if (parsed.username !== '' || parsed.password !== '') {
-    throw new InvalidRequestError('url: must not carry a user name or password', {
-      hint: 'receivers authenticate deliveries by their signature (Leadscore-Signature)',
-    })
+    throw new InvalidRequestError(
+      { key: 'webhook.urlCredentials' },
+      { hint: { key: 'webhook.urlCredentials.hint' } },
+    )
   }
   return url as string
 }
@@ -120,9 +124,10 @@ function checkUrl(url: unknown): string {
 function checkModel(model: unknown): string | null {
   if (model === undefined || model === null || model === '') return null
   if (typeof model !== 'string' || !ID_CHARS.test(model))
-    throw new InvalidRequestError(`model: ${JSON.stringify(model)} is not a model id`, {
-      hint: 'leave it out to follow the primary model',
-    })
+    throw new InvalidRequestError(
+      { key: 'webhook.model', values: { value: JSON.stringify(model) } },
+      { hint: { key: 'webhook.model.hint' } },
+    )
   return model
 }
 
@@ -131,7 +136,7 @@ async function input<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call()
   } catch (error) {
-    if (error instanceof StoreInputError) throw new InvalidRequestError(error.message)
+    if (error instanceof StoreInputError) throw new InvalidRequestError(error.text ?? error.message)
     throw error
   }
 }
@@ -160,7 +165,10 @@ export class WebhookService {
   private async record(id: string): Promise<EndpointRecord> {
     const e = await this.store.getEndpoint(id)
     if (!e)
-      throw new NotFoundError(`no webhook endpoint ${JSON.stringify(id)}`, 'list them: GET /api/webhooks')
+      throw new NotFoundError(
+        { key: 'webhook.none', values: { id: JSON.stringify(id) } },
+        { key: 'webhook.none.hint' },
+      )
     return e
   }
 
@@ -199,9 +207,10 @@ export class WebhookService {
       }
     }
     if (change.status !== undefined && change.status !== 'active' && change.status !== 'paused') {
-      throw new InvalidRequestError(`status: ${JSON.stringify(change.status)} is not a status`, {
-        hint: 'active or paused',
-      })
+      throw new InvalidRequestError(
+        { key: 'webhook.status', values: { value: JSON.stringify(change.status) } },
+        { hint: { key: 'webhook.status.hint' } },
+      )
     }
     const now = this.clock.now()
     const record = await input(() =>
@@ -228,9 +237,10 @@ export class WebhookService {
   /** A new secret; the current one stays valid for `graceHours` (default 24), signatures carrying both. */
   async rotateSecret(id: string, graceHours = 24): Promise<{ endpoint: EndpointView; secret: string }> {
     if (!Number.isFinite(graceHours) || graceHours < 0 || graceHours > 24 * 30) {
-      throw new InvalidRequestError(`graceHours: ${graceHours} is out of range`, {
-        hint: 'between 0 (the old secret stops now) and 720 hours',
-      })
+      throw new InvalidRequestError(
+        { key: 'webhook.grace', values: { value: String(graceHours) } },
+        { hint: { key: 'webhook.grace.hint' } },
+      )
     }
     await this.record(id)
     const now = this.clock.now()
@@ -270,14 +280,14 @@ export class WebhookService {
   /** One delivery with its attempts. */
   async delivery(id: string): Promise<DeliveryRecord & { attempts: number; log: AttemptRecord[] }> {
     const d = await this.store.getDelivery(id)
-    if (!d) throw new NotFoundError(`no webhook delivery ${JSON.stringify(id)}`)
+    if (!d) throw new NotFoundError({ key: 'webhook.delivery.none', values: { id: JSON.stringify(id) } })
     return { ...d, log: await this.store.deliveryAttempts(id) }
   }
 
   /** Sends a delivery again (a dead letter, or a delivered one the receiver lost), now. */
   async redeliver(id: string): Promise<DeliveryRecord> {
     const d = await this.store.getDelivery(id)
-    if (!d) throw new NotFoundError(`no webhook delivery ${JSON.stringify(id)}`)
+    if (!d) throw new NotFoundError({ key: 'webhook.delivery.none', values: { id: JSON.stringify(id) } })
     const again = await this.store.redeliver(id, this.clock.now())
     await this.changed()
     return again

@@ -45,12 +45,9 @@ const types = {
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<Store> {
   const { url, schema } = options
   if (typeof url !== 'string' || !/^postgres(ql)?:\/\//.test(url))
-    throw new StoreInputError('url', 'must be a postgres:// URL')
+    throw new StoreInputError('url', { key: 'store.postgresUrl' })
   if (schema !== undefined && !SCHEMA_NAME.test(schema))
-    throw new StoreInputError(
-      'schema',
-      `must be lower-case letters, digits and _, got ${JSON.stringify(schema)}`,
-    )
+    throw new StoreInputError('schema', { key: 'store.schema', values: { value: JSON.stringify(schema) } })
   const pool = new pg.Pool({
     connectionString: url,
     max: options.poolSize ?? 10,

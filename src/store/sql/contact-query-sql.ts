@@ -61,8 +61,7 @@ interface Where {
 function filterWhere(model: string, filters: ContactFilters | undefined): Where {
   const where: Where = { sql: ['s.model_id = ?'], params: [v.text(model, 'model')], contacts: false }
   if (filters === undefined) return where
-  if (filters === null || typeof filters !== 'object')
-    throw new StoreInputError('filters', 'must be an object')
+  if (filters === null || typeof filters !== 'object') throw new StoreInputError('filters', v.AN_OBJECT)
   const inList = (column: string, value: OneOrMany, field: string) => {
     const list = values(value, field)
     where.sql.push(list.length === 0 ? '1 = 0' : `${column} IN (${marks(list.length)})`)
@@ -89,7 +88,7 @@ function filterWhere(model: string, filters: ContactFilters | undefined): Where 
     }
   }
   if (filters.text !== undefined) {
-    if (typeof filters.text !== 'string') throw new StoreInputError('filters.text', 'must be a string')
+    if (typeof filters.text !== 'string') throw new StoreInputError('filters.text', v.A_STRING)
     if (filters.text.trim() !== '') {
       where.sql.push("c.search LIKE ? ESCAPE '\\'")
       where.params.push(containsPattern(v.text(filters.text.trim(), 'filters.text')))
@@ -102,11 +101,15 @@ function filterWhere(model: string, filters: ContactFilters | undefined): Where 
 const SELECT_RANKED = `${aliased('s', SCORE_COLUMNS)}, ${aliased('c', CONTACT_COLUMNS)}`
 
 export async function listContacts(exec: Executor, query: ContactQuery): Promise<ContactPage> {
-  if (query === null || typeof query !== 'object') throw new StoreInputError('query', 'must be an object')
+  if (query === null || typeof query !== 'object') throw new StoreInputError('query', v.AN_OBJECT)
   const sort = v.oneOf(query.sort ?? 'total', CONTACT_SORTS, 'sort')
   const direction = v.oneOf(query.direction ?? 'desc', ['asc', 'desc'] as const, 'direction')
   const limit = v.positiveInteger(query.limit ?? 50, 'limit')
-  if (limit > 1000) throw new StoreInputError('limit', `must be at most 1000, got ${limit}`)
+  if (limit > 1000)
+    throw new StoreInputError('limit', {
+      key: 'store.atMost',
+      values: { max: '1000', value: String(limit) },
+    })
   const where = filterWhere(query.model, query.filters)
   const keyExpr = SORT_KEYS[sort]
   const op = direction === 'desc' ? '<' : '>'
@@ -117,7 +120,7 @@ export async function listContacts(exec: Executor, query: ContactQuery): Promise
       where.params.push(position.id)
     } else {
       if (position.key === null)
-        throw new StoreInputError('cursor', 'is not a cursor returned by listContacts')
+        throw new StoreInputError('cursor', { key: 'store.cursor', values: { call: 'listContacts' } })
       where.sql.push(`(${keyExpr}, s.contact_id) ${op} (?, ?)`)
       where.params.push(position.key, position.id)
     }
@@ -152,7 +155,7 @@ export async function listContacts(exec: Executor, query: ContactQuery): Promise
 }
 
 export async function countContacts(exec: Executor, query: CountQuery): Promise<CountRow[]> {
-  if (query === null || typeof query !== 'object') throw new StoreInputError('query', 'must be an object')
+  if (query === null || typeof query !== 'object') throw new StoreInputError('query', v.AN_OBJECT)
   const by = v.oneOf(query.by, COUNT_DIMENSIONS, 'by')
   const where = filterWhere(query.model, query.filters)
   let value: string

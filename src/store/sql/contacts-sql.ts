@@ -56,7 +56,7 @@ interface ContactChange {
 }
 
 function contactChange(c: ContactWrite, f: string): ContactChange {
-  if (c === null || typeof c !== 'object') throw new StoreInputError(f, 'must be an object')
+  if (c === null || typeof c !== 'object') throw new StoreInputError(f, v.AN_OBJECT)
   const keep = <T>(value: T | undefined, check: (x: unknown, field: string) => T, field: string) =>
     value === undefined ? undefined : check(value, field)
   const properties = keep(c.properties, v.properties, `${f}.properties`)
@@ -77,7 +77,7 @@ export async function upsertContacts(
   writes: readonly ContactWrite[],
   partitionCount: number,
 ): Promise<ContactRecord[]> {
-  if (!Array.isArray(writes)) throw new StoreInputError('contacts', 'must be an array')
+  if (!Array.isArray(writes)) throw new StoreInputError('contacts', v.AN_ARRAY)
   const changes = writes.map((c, i) => contactChange(c, `contacts[${i}]`))
   if (changes.length === 0) return []
   const firstAt = new Map<string, number>()
@@ -151,7 +151,7 @@ function sameContact(a: ContactRecord, b: ContactRecord): boolean {
 }
 
 export async function getContacts(exec: Executor, ids: readonly string[]): Promise<ContactRecord[]> {
-  if (!Array.isArray(ids)) throw new StoreInputError('ids', 'must be an array')
+  if (!Array.isArray(ids)) throw new StoreInputError('ids', v.AN_ARRAY)
   const wanted = ids.map((id, i) => v.text(id, `ids[${i}]`))
   const found = new Map<string, Row>()
   for (const part of chunks([...new Set(wanted)])) {
@@ -168,10 +168,10 @@ export async function getContacts(exec: Executor, ids: readonly string[]): Promi
 }
 
 export async function linkAliases(exec: Executor, links: readonly AliasWrite[]): Promise<AliasResult[]> {
-  if (!Array.isArray(links)) throw new StoreInputError('links', 'must be an array')
+  if (!Array.isArray(links)) throw new StoreInputError('links', v.AN_ARRAY)
   const checked = links.map((l, i) => {
     const f = `links[${i}]`
-    if (l === null || typeof l !== 'object') throw new StoreInputError(f, 'must be an object')
+    if (l === null || typeof l !== 'object') throw new StoreInputError(f, v.AN_OBJECT)
     return {
       anonymousId: v.text(l.anonymousId, `${f}.anonymousId`),
       contactId: v.text(l.contactId, `${f}.contactId`),
@@ -227,10 +227,10 @@ export async function upsertAccounts(
   exec: Executor,
   writes: readonly AccountWrite[],
 ): Promise<AccountRecord[]> {
-  if (!Array.isArray(writes)) throw new StoreInputError('accounts', 'must be an array')
+  if (!Array.isArray(writes)) throw new StoreInputError('accounts', v.AN_ARRAY)
   const changes = writes.map((a, i) => {
     const f = `accounts[${i}]`
-    if (a === null || typeof a !== 'object') throw new StoreInputError(f, 'must be an object')
+    if (a === null || typeof a !== 'object') throw new StoreInputError(f, v.AN_OBJECT)
     const properties = a.properties === undefined ? undefined : v.properties(a.properties, `${f}.properties`)
     if (properties !== undefined) v.json(properties, `${f}.properties`)
     return {
@@ -305,10 +305,10 @@ export async function putAnonymousTraits(
   exec: Executor,
   writes: readonly AnonymousTraitsWrite[],
 ): Promise<void> {
-  if (!Array.isArray(writes)) throw new StoreInputError('writes', 'must be an array')
+  if (!Array.isArray(writes)) throw new StoreInputError('writes', v.AN_ARRAY)
   const checked = writes.map((w, i) => {
     const f = `writes[${i}]`
-    if (w === null || typeof w !== 'object') throw new StoreInputError(f, 'must be an object')
+    if (w === null || typeof w !== 'object') throw new StoreInputError(f, v.AN_OBJECT)
     return {
       anonymousId: v.text(w.anonymousId, `${f}.anonymousId`),
       traits: v.properties(w.traits, `${f}.traits`),
@@ -347,7 +347,7 @@ export async function takeAnonymousTraits(
   exec: Executor,
   anonymousIds: readonly string[],
 ): Promise<{ anonymousId: string; traits: Properties }[]> {
-  if (!Array.isArray(anonymousIds)) throw new StoreInputError('anonymousIds', 'must be an array')
+  if (!Array.isArray(anonymousIds)) throw new StoreInputError('anonymousIds', v.AN_ARRAY)
   const ids = [...new Set(anonymousIds.map((id, i) => v.text(id, `anonymousIds[${i}]`)))].sort(byId)
   if (ids.length === 0) return []
   return exec.transaction(async (tx) => {

@@ -18,16 +18,15 @@ const SELECT_EVENT = `SELECT ${EVENT_COLUMNS.join(', ')} FROM events`
 
 /** Validates a batch; the first occurrence of each id, as rows (in input order). */
 function eventRows(events: readonly EventWrite[]): Map<string, SqlValue[]> {
-  if (!Array.isArray(events)) throw new StoreInputError('events', 'must be an array')
+  if (!Array.isArray(events)) throw new StoreInputError('events', v.AN_ARRAY)
   const rows = new Map<string, SqlValue[]>()
   events.forEach((e, i) => {
     const f = `events[${i}]`
-    if (e === null || typeof e !== 'object') throw new StoreInputError(f, 'must be an object')
+    if (e === null || typeof e !== 'object') throw new StoreInputError(f, v.AN_OBJECT)
     const id = v.text(e.id, `${f}.id`)
     const contactId = v.nullableText(e.contactId, `${f}.contactId`)
     const anonymousId = v.nullableText(e.anonymousId, `${f}.anonymousId`)
-    if (contactId === null && anonymousId === null)
-      throw new StoreInputError(f, 'needs a contactId or an anonymousId')
+    if (contactId === null && anonymousId === null) throw new StoreInputError(f, { key: 'store.needsId' })
     const row = [
       id,
       contactId,

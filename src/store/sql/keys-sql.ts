@@ -11,7 +11,7 @@ import { KEY_COLUMNS, keyFromRow } from './rows.js'
 const SELECT_KEY = `SELECT ${KEY_COLUMNS.join(', ')} FROM api_keys`
 
 export async function createKey(exec: Executor, key: KeyWrite): Promise<KeyRecord> {
-  if (key === null || typeof key !== 'object') throw new StoreInputError('key', 'must be an object')
+  if (key === null || typeof key !== 'object') throw new StoreInputError('key', v.AN_OBJECT)
   const record: KeyRecord = {
     id: v.text(key.id, 'id'),
     kind: v.oneOf(key.kind, ['write', 'admin'] as const, 'kind'),
@@ -54,7 +54,7 @@ export async function revokeKey(exec: Executor, id: string, at: number): Promise
   return exec.transaction(async (tx) => {
     await tx.run('UPDATE api_keys SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?', [t, key])
     const [row] = await tx.all(`${SELECT_KEY} WHERE id = ?`, [key])
-    if (!row) throw new StoreNotFoundError(`no API key ${key}`)
+    if (!row) throw new StoreNotFoundError({ key: 'store.key.none', values: { id: key } })
     return keyFromRow(row)
   })
 }

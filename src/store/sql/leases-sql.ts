@@ -21,8 +21,7 @@ export async function acquireLeases(
   request: LeaseRequest,
   partitionCount: number,
 ): Promise<LeaseGrant> {
-  if (request === null || typeof request !== 'object')
-    throw new StoreInputError('request', 'must be an object')
+  if (request === null || typeof request !== 'object') throw new StoreInputError('request', v.AN_OBJECT)
   const holder = v.text(request.holder, 'holder')
   const ttlMs = v.positiveInteger(request.ttlMs, 'ttlMs')
   // before the database reads its clock: the lease certainly lasts until then + ttl
@@ -93,11 +92,10 @@ export async function holdsLeases(
   partitions: readonly number[],
 ): Promise<boolean> {
   const name = v.text(holder, 'holder')
-  if (!Array.isArray(partitions)) throw new StoreInputError('partitions', 'must be an array')
+  if (!Array.isArray(partitions)) throw new StoreInputError('partitions', v.AN_ARRAY)
   const wanted = [...new Set(partitions)]
   wanted.forEach((p, i) => {
-    if (!Number.isSafeInteger(p) || p < 0)
-      throw new StoreInputError(`partitions[${i}]`, 'must be a partition number')
+    if (!Number.isSafeInteger(p) || p < 0) throw new StoreInputError(`partitions[${i}]`, v.A_PARTITION)
   })
   if (wanted.length === 0) return true
   const now = await exec.now()

@@ -14,12 +14,12 @@ export async function mergeContacts(
   merge: ContactMerge,
   partitionCount: number,
 ): Promise<MergeResult> {
-  if (merge === null || typeof merge !== 'object') throw new StoreInputError('merge', 'must be an object')
+  if (merge === null || typeof merge !== 'object') throw new StoreInputError('merge', v.AN_OBJECT)
   const from = v.text(merge.from, 'from')
   const into = v.text(merge.into, 'into')
   const at = v.time(merge.at, 'at')
   const stage = merge.stage === undefined ? undefined : v.nullableText(merge.stage, 'stage')
-  if (from === into) throw new StoreInputError('into', 'must be another contact than `from`')
+  if (from === into) throw new StoreInputError('into', { key: 'store.otherContact' })
   return exec.transaction(async (tx) => {
     // lock both, in id order like every other writer
     const rows = await tx.all(
@@ -32,12 +32,16 @@ export async function mergeContacts(
       [into, 'into'],
     ] as const) {
       const row = byId.get(id)
-      if (row === undefined) throw new StoreNotFoundError(`${field}: no contact ${JSON.stringify(id)}`)
+      if (row === undefined)
+        throw new StoreNotFoundError({
+          key: 'store.contact.none',
+          values: { field, id: JSON.stringify(id) },
+        })
       if (row['merged_into'] != null)
-        throw new StoreInputError(
-          field,
-          `contact ${JSON.stringify(id)} was merged into ${JSON.stringify(row['merged_into'])} already`,
-        )
+        throw new StoreInputError(field, {
+          key: 'store.merged',
+          values: { id: JSON.stringify(id), into: JSON.stringify(row['merged_into']) },
+        })
     }
     const source = contactFromRow(byId.get(from)!)
     const target = contactFromRow(byId.get(into)!)
@@ -74,7 +78,7 @@ export async function mergeContacts(
 
 /** The contacts among `ids` that were merged into another, and where each leads now. */
 export async function mergedInto(exec: Executor, ids: readonly string[]): Promise<Map<string, string>> {
-  if (!Array.isArray(ids)) throw new StoreInputError('ids', 'must be an array')
+  if (!Array.isArray(ids)) throw new StoreInputError('ids', v.AN_ARRAY)
   const unique = [...new Set(ids.map((id, i) => v.text(id, `ids[${i}]`)))]
   const out = new Map<string, string>()
   for (const part of chunks(unique)) {

@@ -15,9 +15,9 @@ const SELECT_MODEL = `SELECT ${MODEL_COLUMNS.join(', ')} FROM models`
 const MODELS_LOCK = 'leadscore.models'
 
 export async function createModelVersion(exec: Executor, draft: ModelDraft): Promise<ModelRecord> {
-  if (draft === null || typeof draft !== 'object') throw new StoreInputError('draft', 'must be an object')
+  if (draft === null || typeof draft !== 'object') throw new StoreInputError('draft', v.AN_OBJECT)
   const id = v.text(draft.id, 'id')
-  if (typeof draft.source !== 'string') throw new StoreInputError('source', 'must be a string')
+  if (typeof draft.source !== 'string') throw new StoreInputError('source', v.A_STRING)
   const source = draft.source.length === 0 ? draft.source : v.text(draft.source, 'source')
   const createdAt = v.time(draft.createdAt, 'createdAt')
   return exec.transaction(async (tx) => {
@@ -49,7 +49,8 @@ export async function getModel(
 
 async function mustGet(exec: Executor, id: string, version: number): Promise<ModelRecord> {
   const model = await getModel(exec, id, version)
-  if (!model) throw new StoreNotFoundError(`model ${id} has no version ${version}`)
+  if (!model)
+    throw new StoreNotFoundError({ key: 'model.noVersion', values: { id, version: String(version) } })
   return model
 }
 
@@ -72,13 +73,12 @@ export async function publishedModels(exec: Executor): Promise<ModelRecord[]> {
 }
 
 export async function publishModel(exec: Executor, request: PublishModel): Promise<ModelRecord> {
-  if (request === null || typeof request !== 'object')
-    throw new StoreInputError('request', 'must be an object')
+  if (request === null || typeof request !== 'object') throw new StoreInputError('request', v.AN_OBJECT)
   const id = v.text(request.id, 'id')
   const version = v.positiveInteger(request.version, 'version')
   const at = v.time(request.at, 'at')
   if (request.primary !== undefined && typeof request.primary !== 'boolean')
-    throw new StoreInputError('primary', 'must be true or false')
+    throw new StoreInputError('primary', { key: 'store.boolean' })
   return exec.transaction(async (tx) => {
     await tx.lock(MODELS_LOCK)
     const target = await mustGet(tx, id, version)
@@ -127,7 +127,7 @@ export async function setPrimaryModel(exec: Executor, id: string): Promise<Model
   return exec.transaction(async (tx) => {
     await tx.lock(MODELS_LOCK)
     const [row] = await tx.all(`${SELECT_MODEL} WHERE id = ? AND status = ?`, [key, 'published'])
-    if (!row) throw new StoreNotFoundError(`model ${key} has no published version to make primary`)
+    if (!row) throw new StoreNotFoundError({ key: 'store.model.noPublished', values: { id: key } })
     const model = modelFromRow(row)
     await tx.run('UPDATE models SET is_primary = ? WHERE is_primary = ? AND id <> ?', [0, 1, key])
     await tx.run('UPDATE models SET is_primary = ? WHERE id = ? AND version = ?', [1, key, model.version])

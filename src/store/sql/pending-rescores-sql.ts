@@ -22,7 +22,7 @@ import { causeJson } from './scores-sql.js'
 const WRITE_COLUMNS = ['contact_id', 'partition', 'event_ids', 'rebuild', 'cause', 'accounts', 'at']
 
 function textList(value: unknown, f: string): string[] {
-  if (!Array.isArray(value)) throw new StoreInputError(f, 'must be an array')
+  if (!Array.isArray(value)) throw new StoreInputError(f, v.AN_ARRAY)
   return value.map((x, i) => v.text(x, `${f}[${i}]`))
 }
 
@@ -31,10 +31,10 @@ export async function enqueueRescores(
   writes: readonly PendingRescoreWrite[],
   partitionCount: number,
 ): Promise<void> {
-  if (!Array.isArray(writes)) throw new StoreInputError('rescores', 'must be an array')
+  if (!Array.isArray(writes)) throw new StoreInputError('rescores', v.AN_ARRAY)
   const rows = writes.map((w, i): SqlValue[] => {
     const f = `rescores[${i}]`
-    if (w === null || typeof w !== 'object') throw new StoreInputError(f, 'must be an object')
+    if (w === null || typeof w !== 'object') throw new StoreInputError(f, v.AN_OBJECT)
     const contactId = v.text(w.contactId, `${f}.contactId`)
     return [
       contactId,
@@ -64,7 +64,7 @@ function pendingFromRow(r: Row): PendingRescore {
 
 /** The rescores owed to `contactIds`, oldest first, deleted from the queue (in the caller's transaction). */
 export async function takeRescores(exec: Executor, contactIds: readonly string[]): Promise<PendingRescore[]> {
-  if (!Array.isArray(contactIds)) throw new StoreInputError('contactIds', 'must be an array')
+  if (!Array.isArray(contactIds)) throw new StoreInputError('contactIds', v.AN_ARRAY)
   const ids = [...new Set(contactIds.map((id, i) => v.text(id, `contactIds[${i}]`)))]
   const out: PendingRescore[] = []
   for (const part of chunks(ids)) {
@@ -83,7 +83,7 @@ export async function takeRescores(exec: Executor, contactIds: readonly string[]
 
 /** Contacts owed a rescore, oldest first (each once). */
 export async function pendingRescores(exec: Executor, query: PendingRescoreQuery): Promise<PendingContact[]> {
-  if (query === null || typeof query !== 'object') throw new StoreInputError('query', 'must be an object')
+  if (query === null || typeof query !== 'object') throw new StoreInputError('query', v.AN_OBJECT)
   const limit = v.positiveInteger(query.limit, 'limit')
   const params: SqlValue[] = []
   let where = ''
@@ -114,7 +114,7 @@ export async function pendingRescoreStats(exec: Executor): Promise<{ rows: numbe
 
 /** Stored events by id (unknown ids left out), in the order of `ids`. */
 export async function eventsById(exec: Executor, ids: readonly string[]): Promise<StoredEvent[]> {
-  if (!Array.isArray(ids)) throw new StoreInputError('ids', 'must be an array')
+  if (!Array.isArray(ids)) throw new StoreInputError('ids', v.AN_ARRAY)
   const unique = [...new Set(ids.map((id, i) => v.text(id, `ids[${i}]`)))]
   const found = new Map<string, StoredEvent>()
   for (const part of chunks(unique)) {

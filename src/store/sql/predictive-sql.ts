@@ -35,7 +35,7 @@ const numOrNull = (x: unknown): number | null => (x === null || x === undefined 
 function modelId(value: unknown, field = 'id'): string {
   const id = v.text(value, field)
   if (!ID_PATTERN.test(id))
-    throw new StoreInputError(field, `${JSON.stringify(id)} is not a model id: use letters, digits, - and _`)
+    throw new StoreInputError(field, { key: 'store.modelId', values: { value: JSON.stringify(id) } })
   return id
 }
 
@@ -82,10 +82,10 @@ export async function createPredictiveModel(
   exec: Executor,
   write: PredictiveModelWrite,
 ): Promise<PredictiveModelRecord> {
-  if (write === null || typeof write !== 'object') throw new StoreInputError('model', 'must be an object')
+  if (write === null || typeof write !== 'object') throw new StoreInputError('model', v.AN_OBJECT)
   const id = modelId(write.id)
   const createdAt = v.time(write.createdAt, 'createdAt')
-  if (!Array.isArray(write.warnings)) throw new StoreInputError('warnings', 'must be a list')
+  if (!Array.isArray(write.warnings)) throw new StoreInputError('warnings', v.A_LIST)
   const outcome = v.json(write.outcome, 'outcome')
   const evaluation = v.json(write.evaluation, 'evaluation')
   const warnings = v.json(write.warnings, 'warnings')
@@ -164,7 +164,10 @@ export async function activatePredictiveModel(
       version,
     ])
     if (found === undefined)
-      throw new StoreNotFoundError(`no predictive model ${JSON.stringify(id)} version ${version}`)
+      throw new StoreNotFoundError({
+        key: 'store.predictive.none',
+        values: { id: JSON.stringify(id), version: String(version) },
+      })
     await tx.run('UPDATE predictive_models SET active = 0 WHERE id = ? AND active = 1 AND version <> ?', [
       id,
       version,
@@ -200,7 +203,7 @@ export async function startTrainingJob(
   job: TrainingJobWrite,
   options: StartTrainingOptions,
 ): Promise<{ job: TrainingJobRecord; created: boolean }> {
-  if (job === null || typeof job !== 'object') throw new StoreInputError('job', 'must be an object')
+  if (job === null || typeof job !== 'object') throw new StoreInputError('job', v.AN_OBJECT)
   const id = v.text(job.id, 'id')
   const model = modelId(job.modelId, 'modelId')
   const trigger = v.oneOf(job.trigger, TRAINING_TRIGGERS, 'trigger')
@@ -242,7 +245,8 @@ export async function updateTrainingJob(
       `SELECT ${JOB_COLUMNS} FROM training_jobs WHERE id = ?${tx.dialect.forUpdate}`,
       [id],
     )
-    if (row === undefined) throw new StoreNotFoundError(`no training job ${JSON.stringify(id)}`)
+    if (row === undefined)
+      throw new StoreNotFoundError({ key: 'store.job.none', values: { id: JSON.stringify(id) } })
     const job = jobFromRow(row)
     // progress arriving after the end (from another thread) changes nothing
     if (status === undefined && (job.status === 'succeeded' || job.status === 'failed')) return job
@@ -317,17 +321,17 @@ const COPY_LIKELIHOOD_RESCHEDULE = `UPDATE contact_scores SET likelihood = p.lik
     AND contact_scores.contact_id IN `
 
 export async function writePredictions(exec: Executor, batch: PredictionBatch): Promise<void> {
-  if (batch === null || typeof batch !== 'object') throw new StoreInputError('batch', 'must be an object')
+  if (batch === null || typeof batch !== 'object') throw new StoreInputError('batch', v.AN_OBJECT)
   const model = v.text(batch.modelId, 'modelId')
   const version = v.positiveInteger(batch.modelVersion, 'modelVersion')
   const at = v.time(batch.predictedAt, 'predictedAt')
   const rows = batch.predictions.map((p, i) => {
     const likelihood = v.finite(p.likelihood, `predictions[${i}].likelihood`)
     if (likelihood < 0 || likelihood > 100)
-      throw new StoreInputError(
-        `predictions[${i}].likelihood`,
-        `must be a percent (0 to 100), got ${likelihood}`,
-      )
+      throw new StoreInputError(`predictions[${i}].likelihood`, {
+        key: 'store.percent',
+        values: { value: String(likelihood) },
+      })
     return [
       model,
       v.text(p.contactId, `predictions[${i}].contactId`),

@@ -36,7 +36,7 @@ import {
 } from './rows.js'
 
 export async function staleContacts(exec: Executor, query: StaleContactsQuery): Promise<string[]> {
-  if (query === null || typeof query !== 'object') throw new StoreInputError('query', 'must be an object')
+  if (query === null || typeof query !== 'object') throw new StoreInputError('query', v.AN_OBJECT)
   const params: SqlValue[] = [v.text(query.model, 'model'), v.positiveInteger(query.version, 'version')]
   let after = ''
   if (query.after !== undefined && query.after !== null) {
@@ -58,7 +58,7 @@ export async function accountsWithMembers(
   exec: Executor,
   query: AccountsWithMembersQuery,
 ): Promise<string[]> {
-  if (query === null || typeof query !== 'object') throw new StoreInputError('query', 'must be an object')
+  if (query === null || typeof query !== 'object') throw new StoreInputError('query', v.AN_OBJECT)
   const params: SqlValue[] = []
   let after = ''
   if (query.after !== undefined && query.after !== null) {
@@ -79,7 +79,7 @@ export async function eventsOfContacts(
   exec: Executor,
   contactIds: readonly string[],
 ): Promise<ContactEventList[]> {
-  if (!Array.isArray(contactIds)) throw new StoreInputError('contactIds', 'must be an array')
+  if (!Array.isArray(contactIds)) throw new StoreInputError('contactIds', v.AN_ARRAY)
   const ids = [...new Set(contactIds.map((id, i) => v.text(id, `contactIds[${i}]`)))]
   const found = new Map<string, StoredEvent[]>(ids.map((id) => [id, []]))
   const columns = EVENT_COLUMNS.map((c) => `e.${c}`).join(', ')
@@ -104,7 +104,7 @@ export async function scoresOf(
   contactIds: readonly string[],
 ): Promise<ScoreRecord[]> {
   const model = v.text(modelId, 'modelId')
-  if (!Array.isArray(contactIds)) throw new StoreInputError('contactIds', 'must be an array')
+  if (!Array.isArray(contactIds)) throw new StoreInputError('contactIds', v.AN_ARRAY)
   const ids = [...new Set(contactIds.map((id, i) => v.text(id, `contactIds[${i}]`)))]
   const found = new Map<string, ScoreRecord>()
   for (const part of chunks(ids)) {
@@ -126,7 +126,7 @@ export async function scoresWithState(
   contactIds: readonly string[],
 ): Promise<ScoreWithState[]> {
   const model = v.text(modelId, 'modelId')
-  if (!Array.isArray(contactIds)) throw new StoreInputError('contactIds', 'must be an array')
+  if (!Array.isArray(contactIds)) throw new StoreInputError('contactIds', v.AN_ARRAY)
   const ids = [...new Set(contactIds.map((id, i) => v.text(id, `contactIds[${i}]`)))]
   const found = new Map<string, ScoreWithState>()
   for (const part of chunks(ids)) {
@@ -187,15 +187,19 @@ function decodeAccountCursor(cursor: string): { total: number; id: string } {
     typeof parsed[1] !== 'number' ||
     typeof parsed[2] !== 'string'
   ) {
-    throw new StoreInputError('cursor', 'is not a cursor returned by listAccounts')
+    throw new StoreInputError('cursor', { key: 'store.cursor', values: { call: 'listAccounts' } })
   }
   return { total: parsed[1], id: parsed[2] }
 }
 
 export async function listAccounts(exec: Executor, query: AccountQuery): Promise<AccountPage> {
-  if (query === null || typeof query !== 'object') throw new StoreInputError('query', 'must be an object')
+  if (query === null || typeof query !== 'object') throw new StoreInputError('query', v.AN_OBJECT)
   const limit = v.positiveInteger(query.limit ?? 50, 'limit')
-  if (limit > 1000) throw new StoreInputError('limit', `must be at most 1000, got ${limit}`)
+  if (limit > 1000)
+    throw new StoreInputError('limit', {
+      key: 'store.atMost',
+      values: { max: '1000', value: String(limit) },
+    })
   const params: SqlValue[] = [v.text(query.model, 'model')]
   let after = ''
   if (query.cursor !== undefined && query.cursor !== null) {

@@ -39,7 +39,7 @@ const CAUSES = ['event', 'time', 'publish', 'api'] as const
 
 /** The JSON of a transition's cause, checked. */
 export function causeJson(value: unknown, f: string): string {
-  if (value === null || typeof value !== 'object') throw new StoreInputError(f, 'must be an object')
+  if (value === null || typeof value !== 'object') throw new StoreInputError(f, v.AN_OBJECT)
   const c = value as Record<string, unknown>
   const type = v.oneOf(c['type'], CAUSES, `${f}.type`)
   if (type === 'event') v.text(c['eventId'], `${f}.eventId`)
@@ -53,7 +53,7 @@ export function causeJson(value: unknown, f: string): string {
 
 function list<T>(value: readonly T[] | undefined, f: string): readonly T[] {
   if (value === undefined) return []
-  if (!Array.isArray(value)) throw new StoreInputError(f, 'must be an array')
+  if (!Array.isArray(value)) throw new StoreInputError(f, v.AN_ARRAY)
   return value
 }
 
@@ -61,7 +61,7 @@ const SCORE_WRITE_COLUMNS = [...SCORE_COLUMNS, 'partition']
 const key = (row: readonly SqlValue[]): string => `${row[0]}\u0000${row[1]}`
 
 function scoreRow(s: ScoreWrite, f: string, partitionCount: number): SqlValue[] {
-  if (s === null || typeof s !== 'object') throw new StoreInputError(f, 'must be an object')
+  if (s === null || typeof s !== 'object') throw new StoreInputError(f, v.AN_OBJECT)
   const contactId = v.text(s.contactId, `${f}.contactId`)
   return [
     v.text(s.modelId, `${f}.modelId`),
@@ -90,7 +90,7 @@ const UPDATE_SCORE = SCORE_WRITE_COLUMNS.filter((c) => c !== 'model_id' && c !==
   .join(', ')
 
 export async function applyScores(exec: Executor, batch: ScoreBatch, partitionCount: number): Promise<void> {
-  if (batch === null || typeof batch !== 'object') throw new StoreInputError('batch', 'must be an object')
+  if (batch === null || typeof batch !== 'object') throw new StoreInputError('batch', v.AN_OBJECT)
   // validate everything before writing anything; a later write of one (model, contact) wins
   const scores = new Map<string, { row: SqlValue[]; state: string | null | undefined; segments: string[] }>()
   list(batch.scores, 'scores').forEach((s, i) => {
@@ -106,7 +106,7 @@ export async function applyScores(exec: Executor, batch: ScoreBatch, partitionCo
   const accountScores = new Map<string, SqlValue[]>()
   list(batch.accountScores, 'accountScores').forEach((a, i) => {
     const f = `accountScores[${i}]`
-    if (a === null || typeof a !== 'object') throw new StoreInputError(f, 'must be an object')
+    if (a === null || typeof a !== 'object') throw new StoreInputError(f, v.AN_OBJECT)
     const row = [
       v.text(a.modelId, `${f}.modelId`),
       v.text(a.accountId, `${f}.accountId`),
@@ -123,11 +123,14 @@ export async function applyScores(exec: Executor, batch: ScoreBatch, partitionCo
   })
   const transitions = list(batch.transitions, 'transitions').map((t, i): SqlValue[] => {
     const f = `transitions[${i}]`
-    if (t === null || typeof t !== 'object') throw new StoreInputError(f, 'must be an object')
+    if (t === null || typeof t !== 'object') throw new StoreInputError(f, v.AN_OBJECT)
     const contactId = v.nullableText(t.contactId, `${f}.contactId`)
     const accountId = v.nullableText(t.accountId, `${f}.accountId`)
     if ((contactId === null) === (accountId === null))
-      throw new StoreInputError(f, 'needs exactly one of contactId and accountId')
+      throw new StoreInputError(f, {
+        key: 'store.exactlyOne',
+        values: { a: 'contactId', b: 'accountId' },
+      })
     return [
       contactId,
       accountId,
@@ -142,7 +145,7 @@ export async function applyScores(exec: Executor, batch: ScoreBatch, partitionCo
   })
   const history = list(batch.history, 'history').map((p, i): SqlValue[] => {
     const f = `history[${i}]`
-    if (p === null || typeof p !== 'object') throw new StoreInputError(f, 'must be an object')
+    if (p === null || typeof p !== 'object') throw new StoreInputError(f, v.AN_OBJECT)
     return [
       v.text(p.contactId, `${f}.contactId`),
       v.text(p.modelId, `${f}.modelId`),
@@ -236,8 +239,7 @@ export async function dueContacts(exec: Executor, query: DueQuery): Promise<DueC
     const list = [...new Set(query.partitions)]
     if (list.length === 0) return []
     list.forEach((p, i) => {
-      if (!Number.isSafeInteger(p) || p < 0)
-        throw new StoreInputError(`partitions[${i}]`, 'must be a partition number')
+      if (!Number.isSafeInteger(p) || p < 0) throw new StoreInputError(`partitions[${i}]`, v.A_PARTITION)
     })
     partitions = `AND partition IN (${marks(list.length)})`
     params.push(...list)

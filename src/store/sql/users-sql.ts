@@ -54,7 +54,7 @@ function sessionFromRow(r: Row): SessionRecord {
 export function normalizeEmail(value: unknown, field = 'email'): string {
   const email = v.text(value, field).trim().toLowerCase()
   if (!/^[^\s@]+@[^\s@]+$/.test(email))
-    throw new StoreInputError(field, `${JSON.stringify(value)} is not an email address`)
+    throw new StoreInputError(field, { key: 'store.email', values: { value: JSON.stringify(value) } })
   return email
 }
 
@@ -62,15 +62,12 @@ export function normalizeEmail(value: unknown, field = 'email'): string {
 function localeTag(value: unknown): string | null {
   const tag = v.nullableText(value, 'locale')
   if (tag !== null && !/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/.test(tag))
-    throw new StoreInputError(
-      'locale',
-      `${JSON.stringify(value)} is not a language tag (such as "es" or "nl-BE")`,
-    )
+    throw new StoreInputError('locale', { key: 'store.locale', values: { value: JSON.stringify(value) } })
   return tag
 }
 
 export async function createUser(exec: Executor, user: UserWrite): Promise<UserRecord> {
-  if (user === null || typeof user !== 'object') throw new StoreInputError('user', 'must be an object')
+  if (user === null || typeof user !== 'object') throw new StoreInputError('user', v.AN_OBJECT)
   const at = v.time(user.createdAt, 'createdAt')
   const record: UserRecord = {
     id: v.text(user.id, 'id'),
@@ -136,7 +133,7 @@ export async function updateUser(exec: Executor, update: UserUpdate): Promise<Us
   }
   return exec.transaction(async (tx) => {
     const changed = await tx.run(`UPDATE users SET ${sets.join(', ')} WHERE id = ?`, [...params, id])
-    if (changed === 0) throw new StoreNotFoundError(`no user ${id}`)
+    if (changed === 0) throw new StoreNotFoundError({ key: 'store.user.none', values: { id } })
     // a user whose role or password changed, or who was disabled, signs in again
     if (update.role !== undefined || update.passwordHash !== undefined || update.disabled === true)
       await tx.run('DELETE FROM sessions WHERE user_id = ?', [id])
@@ -150,17 +147,19 @@ export async function deleteUser(exec: Executor, id: string): Promise<void> {
   await exec.transaction(async (tx) => {
     await tx.run('DELETE FROM sessions WHERE user_id = ?', [user])
     if ((await tx.run('DELETE FROM users WHERE id = ?', [user])) === 0)
-      throw new StoreNotFoundError(`no user ${user}`)
+      throw new StoreNotFoundError({ key: 'store.user.none', values: { id: user } })
   })
 }
 
 export async function createSession(exec: Executor, session: SessionWrite): Promise<SessionRecord> {
-  if (session === null || typeof session !== 'object')
-    throw new StoreInputError('session', 'must be an object')
+  if (session === null || typeof session !== 'object') throw new StoreInputError('session', v.AN_OBJECT)
   const userId = v.nullableText(session.userId, 'userId')
   const keyId = v.nullableText(session.keyId, 'keyId')
   if ((userId === null) === (keyId === null))
-    throw new StoreInputError('session', 'needs exactly one of userId and keyId')
+    throw new StoreInputError('session', {
+      key: 'store.exactlyOne',
+      values: { a: 'userId', b: 'keyId' },
+    })
   const record: SessionRecord = {
     tokenHash: v.text(session.tokenHash, 'tokenHash'),
     userId,

@@ -112,7 +112,7 @@ function deliveryFromRow(r: Row): DeliveryRecord {
 
 function types(value: unknown, field: string): string {
   if (!Array.isArray(value) || value.length === 0)
-    throw new StoreInputError(field, 'must be a non-empty list of event types')
+    throw new StoreInputError(field, { key: 'store.eventTypes' })
   const list = value.map((t, i) => v.oneOf(t, WEBHOOK_EVENT_TYPES, `${field}[${i}]`))
   return JSON.stringify([...new Set(list)])
 }
@@ -123,10 +123,10 @@ function url(value: unknown, field: string): string {
   try {
     parsed = new URL(text)
   } catch {
-    throw new StoreInputError(field, `must be an absolute http(s) URL, got ${JSON.stringify(text)}`)
+    throw new StoreInputError(field, { key: 'store.url', values: { value: JSON.stringify(text) } })
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
-    throw new StoreInputError(field, `must be an http(s) URL, got ${parsed.protocol}`)
+    throw new StoreInputError(field, { key: 'store.protocol', values: { value: parsed.protocol } })
   return text
 }
 
@@ -134,7 +134,7 @@ const filterJson = (value: unknown, field: string): string | null =>
   value === null || value === undefined ? null : v.json(value, field)
 
 export async function createEndpoint(exec: Executor, e: EndpointWrite): Promise<EndpointRecord> {
-  if (e === null || typeof e !== 'object') throw new StoreInputError('endpoint', 'must be an object')
+  if (e === null || typeof e !== 'object') throw new StoreInputError('endpoint', v.AN_OBJECT)
   const at = v.time(e.createdAt, 'createdAt')
   const row: SqlValue[] = [
     v.text(e.id, 'id'),
@@ -169,7 +169,7 @@ export async function updateEndpoint(
   patch: EndpointPatch,
 ): Promise<EndpointRecord> {
   const key = v.text(id, 'id')
-  if (patch === null || typeof patch !== 'object') throw new StoreInputError('patch', 'must be an object')
+  if (patch === null || typeof patch !== 'object') throw new StoreInputError('patch', v.AN_OBJECT)
   const sets: string[] = ['updated_at = ?']
   const params: SqlValue[] = [v.time(patch.at, 'at')]
   const set = (column: string, value: SqlValue) => {
@@ -193,7 +193,7 @@ export async function updateEndpoint(
       ...params,
       key,
     ])
-    if (changed === 0) throw new StoreNotFoundError(`no webhook endpoint ${key}`)
+    if (changed === 0) throw new StoreNotFoundError({ key: 'webhook.none', values: { id: key } })
     return (await getEndpoint(tx, key))!
   })
 }
@@ -207,7 +207,7 @@ export async function deleteEndpoint(exec: Executor, id: string): Promise<void> 
     )
     await tx.run('DELETE FROM webhook_deliveries WHERE endpoint_id = ?', [key])
     if ((await tx.run('DELETE FROM webhook_endpoints WHERE id = ?', [key])) === 0)
-      throw new StoreNotFoundError(`no webhook endpoint ${key}`)
+      throw new StoreNotFoundError({ key: 'webhook.none', values: { id: key } })
   })
 }
 
@@ -217,13 +217,16 @@ export function deliveryRows(
   partitionCount: number,
 ): SqlValue[][] {
   if (deliveries === undefined) return []
-  if (!Array.isArray(deliveries)) throw new StoreInputError('deliveries', 'must be a list')
+  if (!Array.isArray(deliveries)) throw new StoreInputError('deliveries', v.A_LIST)
   return deliveries.map((d, i): SqlValue[] => {
     const f = `deliveries[${i}]`
-    if (d === null || typeof d !== 'object') throw new StoreInputError(f, 'must be an object')
+    if (d === null || typeof d !== 'object') throw new StoreInputError(f, v.AN_OBJECT)
     const partition = v.count(d.partition, `${f}.partition`)
     if (partition >= partitionCount)
-      throw new StoreInputError(`${f}.partition`, `must be below the partition count ${partitionCount}`)
+      throw new StoreInputError(`${f}.partition`, {
+        key: 'store.belowPartitions',
+        values: { count: String(partitionCount) },
+      })
     const at = v.time(d.createdAt, `${f}.createdAt`)
     return [
       v.text(d.id, `${f}.id`),
@@ -300,10 +303,10 @@ export async function claimDeliveries(exec: Executor, query: ClaimQuery): Promis
  * their endpoint meanwhile) are skipped.
  */
 export async function recordAttempts(exec: Executor, attempts: readonly AttemptWrite[]): Promise<void> {
-  if (!Array.isArray(attempts)) throw new StoreInputError('attempts', 'must be a list')
+  if (!Array.isArray(attempts)) throw new StoreInputError('attempts', v.A_LIST)
   const rows = attempts.map((attempt, i) => {
     const f = `attempts[${i}]`
-    if (attempt === null || typeof attempt !== 'object') throw new StoreInputError(f, 'must be an object')
+    if (attempt === null || typeof attempt !== 'object') throw new StoreInputError(f, v.AN_OBJECT)
     const at = v.time(attempt.at, `${f}.at`)
     const outcome = v.oneOf(attempt.outcome, ['delivered', 'retry', 'dead'] as const, `${f}.outcome`)
     return {
@@ -407,7 +410,7 @@ export async function redeliver(exec: Executor, id: string, at: number): Promise
        WHERE id = ?`,
       [t, key],
     )
-    if (changed === 0) throw new StoreNotFoundError(`no webhook delivery ${key}`)
+    if (changed === 0) throw new StoreNotFoundError({ key: 'webhook.delivery.none', values: { id: key } })
     return (await getDelivery(tx, key))!
   })
 }

@@ -44,16 +44,19 @@ export interface SqliteStoreOptions {
 /** Opens (creating or migrating) a SQLite store. */
 export async function openSqliteStore(options: SqliteStoreOptions): Promise<Store> {
   const { path } = options
-  if (typeof path !== 'string' || path.length === 0) throw new StoreInputError('path', 'must be a file path')
+  if (typeof path !== 'string' || path.length === 0) throw new StoreInputError('path', { key: 'store.path' })
   const synchronous = options.synchronous ?? 'normal'
   if (synchronous !== 'normal' && synchronous !== 'full')
-    throw new StoreInputError('synchronous', `must be normal or full, got ${String(synchronous)}`)
+    throw new StoreInputError('synchronous', {
+      key: 'store.synchronous',
+      values: { value: String(synchronous) },
+    })
   const busyTimeout = options.busyTimeoutMs ?? 5000
   if (!Number.isSafeInteger(busyTimeout) || busyTimeout < 0)
-    throw new StoreInputError('busyTimeoutMs', 'must be an integer ≥ 0')
+    throw new StoreInputError('busyTimeoutMs', { key: 'store.intAtLeast', values: { min: '0' } })
   const cacheMb = options.cacheMb ?? 256
   if (!Number.isSafeInteger(cacheMb) || cacheMb < 1)
-    throw new StoreInputError('cacheMb', 'must be an integer ≥ 1')
+    throw new StoreInputError('cacheMb', { key: 'store.intAtLeast', values: { min: '1' } })
   const memory = path === ':memory:'
   const file = memory ? undefined : resolve(path)
   let db: Database.Database
