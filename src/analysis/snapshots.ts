@@ -5,7 +5,7 @@
  * @module
  */
 import { conditionFieldNames } from '../core/columnar/contact-conditions.js'
-import { type BulkScores, type ContactColumns, scoreColumns } from '../core/columnar/index.js'
+import { type BulkScores, type ContactColumns, ScoreCache, scoreColumns } from '../core/columnar/index.js'
 import type { CompiledModel } from '../core/compile.js'
 import { DAY_MS } from '../core/input.js'
 import { selectContacts, selectEvents } from './events-before.js'
@@ -64,7 +64,13 @@ export function inPlayRows(data: LeadData, t: number, skip?: Uint8Array): Int32A
   return rows.slice(0, k)
 }
 
-/** Scores the contacts `rows` (default: those in play) as of `asOf`, from their events up to it. */
+/**
+ * Scores the contacts `rows` (default: those in play) as of `asOf`, from their events up to it.
+ * When most contacts are in play, every contact is scored on the columns as they are and the
+ * rows are picked from the result: no copy of the events, and the name index and property
+ * columns are kept for the next scoring of the same data (a cache per `data`). Otherwise
+ * (few rows, a per-contact `limit`, or `details`) the rows and their events are copied out first.
+ */
 export function scoreRows(
   model: CompiledModel,
   data: LeadData,
@@ -76,18 +82,71 @@ export function scoreRows(
   } = {},
 ): Snapshot {
   const rows = options.rows ?? inPlayRows(data, asOf)
+  const details = options.details === true
+  if (options.limit === undefined && !details && rows.length * 2 >= data.contacts.length) {
+    // the scorer ignores events after `asOf` itself, as the default limit would
+    const all = scoreColumns(model, data.contacts, data.events, asOf, { cache: cacheOf(data) })
+    return { asOf, rows, scores: pickRows(all, rows) }
+  }
   const limit = options.limit ?? (() => asOf + 1)
   const contacts = selectContacts(data.contacts, rows)
-  const events = selectEvents(data.events, rows, limit, options.details ? undefined : eventFields(model))
+  const events = selectEvents(data.events, rows, limit, details ? undefined : eventFields(model))
   return {
     asOf,
     rows,
     // each rule reads the events of its names only (the index costs one pass and 4 bytes an event)
-    scores: scoreColumns(model, contacts, events, asOf, {
-      details: options.details === true,
-      indexEvents: true,
-    }),
+    scores: scoreColumns(model, contacts, events, asOf, { details, indexEvents: true }),
   }
+}
+
+const caches = new WeakMap<LeadData, ScoreCache>()
+
+/** The cache of scorings over all of `data` (kept as long as the data). */
+function cacheOf(data: LeadData): ScoreCache {
+  let cache = caches.get(data)
+  if (cache === undefined) {
+    cache = new ScoreCache()
+    caches.set(data, cache)
+  }
+  return cache
+}
+
+/** Scores `all` of every contact, cut to `rows` (row k is contact `rows[k]`); classes picked when first read. */
+function pickRows(all: BulkScores, rows: Int32Array): BulkScores {
+  const numbers = (column: Float64Array) => {
+    const out = new Float64Array(rows.length)
+    for (let k = 0; k < rows.length; k++) out[k] = column[rows[k]!]!
+    return out
+  }
+  const scores: BulkScores = {
+    length: rows.length,
+    fit: numbers(all.fit),
+    engagement: numbers(all.engagement),
+    total: numbers(all.total),
+  } as BulkScores
+  for (const key of ['grade', 'level', 'label', 'band', 'stage', 'journey', 'segments'] as const) {
+    let picked: unknown[] | undefined
+    Object.defineProperty(scores, key, {
+      enumerable: true,
+      get: () => {
+        if (picked === undefined) {
+          const column = all[key] as readonly unknown[]
+          picked = Array.from(rows, (c) => column[c])
+        }
+        return picked
+      },
+    })
+  }
+  if (all.committee !== undefined) {
+    const { roles, engaged } = all.committee
+    Object.assign(scores, {
+      committee: {
+        roles: Uint32Array.from(rows, (c) => roles[c]!),
+        engaged: Uint8Array.from(rows, (c) => engaged[c]!),
+      },
+    })
+  }
+  return scores
 }
 
 /**
