@@ -7,14 +7,27 @@
  *   npx tsx bench/dashboard.bench.ts [--db leadscore.db] [--contacts 2000] [--runs 7]
  *
  * Without --db it generates a demo workspace of --contacts contacts in a temporary SQLite
- * file; with --db it serves that database (not changed: it signs in with an admin key given
- * to the server, adds no user). The dashboard is built from the current sources.
+ * file; with --db it serves that database (it signs in with an admin key given to the server,
+ * adds no user; the preview section adds a few events, below). The dashboard is built from
+ * the current sources.
+ *
+ * Then the model preview after an edit, from the keystroke to the preview on screen (400 ms
+ * of it wait for typing to pause), as the issue means it: the first preview (cold: the
+ * snapshot of every contact and event is read then), edits on that snapshot, an edit once the
+ * snapshot is older than the refresh age (answered from it while a fresh one is read in the
+ * background), edits while that refresh runs, with ingestion meanwhile (`/v1/batch`, 10
+ * events every 250 ms: their latency, and the longest the event loop was held), and edits on
+ * the refreshed snapshot. Each edit changes one rule's points. Wall and CPU time of this
+ * process (the server runs in it; Chromium does not) and the load average are given per phase,
+ * with the peak resident memory. `--preview-runs` edits per phase (3); `--no-preview` skips it.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { cpus, loadavg, totalmem } from 'node:os'
 import { join, resolve } from 'node:path'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { parseArgs } from 'node:util'
 import { gzipSync } from 'node:zlib'
+import type { Page } from 'playwright-core'
 import { launchChromium } from '../src/server/dashboard/test-support/chromium.js'
 import { ADMIN_KEY, startDashboardServer } from '../src/server/dashboard/test-support/dashboard-server.js'
 
@@ -23,6 +36,8 @@ const { values } = parseArgs({
     db: { type: 'string' },
     contacts: { type: 'string', default: '2000' },
     runs: { type: 'string', default: '7' },
+    'preview-runs': { type: 'string', default: '3' },
+    'no-preview': { type: 'boolean', default: false },
   },
 })
 const runs = Math.max(1, Number(values.runs))
@@ -127,32 +142,205 @@ try {
         .padStart(8)}`,
     )
   }
-  // the model preview: from an edit in the editor to its preview on screen (400 ms of it wait for typing to pause)
-  const source = (
-    (await (
-      await fetch(`${server.url}/api/models`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } })
-    ).json()) as { models: { id: string; published: { version: number; primary: boolean } | null }[] }
+  await measurePreview(page)
+} finally {
+  await browser.close()
+  await server.close()
+}
+
+/** What one edit's preview gave. */
+interface EditTiming {
+  /** Keystroke to the preview on screen, ms. */
+  readonly ms: number
+  /** CPU time of this process meanwhile (server included), ms. */
+  readonly cpuMs: number
+  /** The server's own time for the preview (scoring and comparing), ms. */
+  readonly serverMs: number
+  readonly snapshotAt: number
+  readonly refreshing: boolean
+}
+
+async function measurePreview(page: Page): Promise<void> {
+  if (values['no-preview']) return
+  const editsPerPhase = Math.max(1, Number(values['preview-runs']))
+  const hour = 3_600_000
+  const auth = { authorization: `Bearer ${ADMIN_KEY}` }
+  const primary = (
+    (await (await fetch(`${server.url}/api/models`, { headers: auth })).json()) as {
+      models: { id: string; published: { version: number; primary: boolean } | null }[]
+    }
   ).models.find((m) => m.published?.primary)
   const { source: text } = (await (
-    await fetch(`${server.url}/api/models/${source?.id}/versions/${source?.published?.version}`, {
-      headers: { authorization: `Bearer ${ADMIN_KEY}` },
+    await fetch(`${server.url}/api/models/${primary?.id}/versions/${primary?.published?.version}`, {
+      headers: auth,
     })
   ).json()) as { source: string }
-  const previews: number[] = []
-  for (let i = 0; i < Math.min(runs, 3); i++) {
+  const rule = /points: (\d+)\n/.exec(text)
+  if (rule === null) throw new Error('the published model has no `points: <n>` line to edit')
+  let edits = 0
+  /** One edit in the editor: a rule's points changed (each edit to another value), timed to the preview on screen. */
+  const edit = async (): Promise<EditTiming> => {
+    edits++
+    const source = text.replace(rule[0], `points: ${Number(rule[1]) + edits}\n`)
     await page.goto(`${server.url}/model`)
     await page.waitForSelector('[data-preview-idle]')
     await page.locator('.cm-content').click()
     await page.keyboard.press('ControlOrMeta+a')
+    const answered = page.waitForResponse(
+      (r) => r.url().endsWith('/api/dashboard/models/preview') && r.request().method() === 'POST',
+      { timeout: hour },
+    )
+    const cpu = process.cpuUsage()
     const t0 = Date.now()
-    await page.keyboard.insertText(`${text}\n# edit ${i}\n`)
-    await page.waitForSelector('[data-band-changes]')
-    previews.push(Date.now() - t0)
+    await page.keyboard.insertText(source)
+    await page.waitForSelector('[data-band-changes]', { timeout: hour })
+    const ms = Date.now() - t0
+    const used = process.cpuUsage(cpu)
+    const body = (await (await answered).json()) as { ms: number; snapshotAt: number; refreshing: boolean }
+    return {
+      ms,
+      cpuMs: (used.user + used.system) / 1000,
+      serverMs: body.ms,
+      snapshotAt: body.snapshotAt,
+      refreshing: body.refreshing,
+    }
   }
-  console.log(
-    `model preview on every contact, edit → preview on screen: median ${median(previews).toFixed(0)} ms`,
+  const rows: string[][] = []
+  const phase = (name: string, timings: readonly EditTiming[], note = '') => {
+    rows.push([
+      name,
+      String(timings.length),
+      median(timings.map((t) => t.ms)).toFixed(0),
+      Math.max(...timings.map((t) => t.ms)).toFixed(0),
+      median(timings.map((t) => t.cpuMs)).toFixed(0),
+      median(timings.map((t) => t.serverMs)).toFixed(0),
+      loadavg()[0]!.toFixed(1),
+      note,
+    ])
+  }
+  const age = (t: EditTiming) => `snapshot ${((Date.now() - t.snapshotAt) / 1000).toFixed(0)} s old`
+
+  const cold = await edit()
+  phase('first (cold)', [cold], 'reads every contact and event, then scores cold')
+  const warm: EditTiming[] = []
+  for (let i = 0; i < editsPerPhase; i++) warm.push(await edit())
+  phase('on the snapshot', warm, age(warm.at(-1)!))
+
+  // the snapshot older than the refresh age (60 s): wait for it, as an editor back from a meeting
+  const waitMs = cold.snapshotAt + 61_000 - Date.now()
+  if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs))
+  const loop = monitorEventLoopDelay({ resolution: 10 })
+  const ingest = startIngesting()
+  const refreshStarted = Date.now()
+  const stale = await edit()
+  loop.enable()
+  phase(
+    'snapshot past 60 s',
+    [stale],
+    `${age(stale)}; refresh ${stale.refreshing ? 'started' : 'NOT started'}`,
   )
-} finally {
-  await browser.close()
-  await server.close()
+  const during: EditTiming[] = []
+  let refreshMs = 0
+  for (;;) {
+    const t = await edit()
+    if (t.snapshotAt === stale.snapshotAt) {
+      during.push(t)
+      continue
+    }
+    // the first edit on the fresh snapshot: it was warmed with the edit before
+    refreshMs = Date.now() - refreshStarted
+    const after: EditTiming[] = [t]
+    loop.disable()
+    const ingested = await ingest.stop()
+    if (during.length > 0) phase('while it refreshes', during, 'answered from the old snapshot')
+    for (let i = 1; i < editsPerPhase; i++) after.push(await edit())
+    phase(
+      'on the refreshed one',
+      after,
+      `refresh done in ${(refreshMs / 1000).toFixed(0)} s (${age(t)} at its first edit)`,
+    )
+    console.log(
+      `\nmodel preview on every contact after an edit (keystroke → preview on screen, ms; CPU: this process, server included)`,
+    )
+    const head = ['phase', 'edits', 'median', 'max', 'cpu ms', 'server ms', 'load', '']
+    const widths = [22, 6, 8, 8, 8, 10, 6, 0]
+    for (const row of [head, ...rows])
+      console.log(
+        row
+          .map((cell, k) =>
+            k === 0
+              ? cell.padEnd(widths[k]!)
+              : k === row.length - 1
+                ? `  ${cell}`
+                : cell.padStart(widths[k]!),
+          )
+          .join(''),
+      )
+    console.log(
+      `ingestion while refreshing: ${ingested.requests} /v1/batch requests of 10 events, ${ingested.errors} errors; latency p50 ${ingested.p50} ms, max ${ingested.max} ms; event loop held at most ${(loop.max / 1e6).toFixed(0)} ms (p99 ${(loop.percentile(99) / 1e6).toFixed(0)} ms)`,
+    )
+    console.log(
+      `memory: peak resident ${peakResidentMb()} MB (VmHWM of this process: server, snapshots, browser driver)`,
+    )
+    return
+  }
+}
+
+/** Sends 10 track events every 250 ms to `/v1/batch` until stopped; their latencies. */
+function startIngesting(): {
+  stop(): Promise<{ requests: number; errors: number; p50: number; max: number }>
+} {
+  const latencies: number[] = []
+  let errors = 0
+  let sent = 0
+  let stopped = false
+  const contact = top.items[0]?.id ?? 'bench-preview-contact'
+  const run = (async () => {
+    while (!stopped) {
+      const batch = Array.from({ length: 10 }, (_, k) => ({
+        type: 'track',
+        messageId: `bench-preview-${process.pid}-${sent}-${k}`,
+        userId: contact,
+        event: 'page',
+        properties: { path: '/pricing/bench' },
+        timestamp: new Date().toISOString(),
+      }))
+      sent++
+      const t0 = performance.now()
+      try {
+        const reply = await fetch(`${server.url}/v1/batch`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ batch }),
+        })
+        if (!reply.ok) errors++
+        await reply.arrayBuffer()
+      } catch {
+        errors++
+      }
+      latencies.push(performance.now() - t0)
+      await new Promise((resolve) => setTimeout(resolve, 250))
+    }
+  })()
+  return {
+    async stop() {
+      stopped = true
+      await run
+      return {
+        requests: latencies.length,
+        errors,
+        p50: Math.round(median(latencies)),
+        max: Math.round(Math.max(...latencies)),
+      }
+    },
+  }
+}
+
+/** The peak resident memory of this process, MB (Linux VmHWM; else the current). */
+function peakResidentMb(): number {
+  try {
+    const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1]
+    if (kb !== undefined) return Math.round(Number(kb) / 1024)
+  } catch {}
+  return Math.round(process.memoryUsage().rss / 2 ** 20)
 }
