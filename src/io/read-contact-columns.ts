@@ -8,7 +8,7 @@
  * gives the scorer its columns directly (`ContactColumns.columns`).
  * @module
  */
-import type { PropertyColumn } from '../core/columnar/events.js'
+import { detach, type PropertyColumn } from '../core/columnar/events.js'
 import { cellValueAt } from './cell-value.js'
 import type { IdIndex } from './id-index.js'
 import { inputKind } from './input-format.js'
@@ -118,18 +118,25 @@ export async function readContactColumns(
   return { ids, columns, duplicates, stats: source.stats }
 }
 
-/** One property column being read: codes by row, values in first-seen order. */
+/** Distinct values from which a column may stop being a dictionary. */
+const PLAIN_AFTER = 1024
+
+/**
+ * One property column being read: codes by row into values in first-seen order; or, once
+ * nearly every row has its own value (an email), the value of each row (code = row), as
+ * the scorer would decide for the same rows.
+ */
 class ColumnBuilder {
   readonly name: string
   #codes = new Int32Array(1 << 16)
-  readonly #values: unknown[] = []
-  readonly #index = new Map<unknown, number>()
+  #values: unknown[] = []
+  #index: Map<unknown, number> | undefined = new Map()
 
   constructor(name: string) {
     this.name = name
   }
 
-  /** Row `g` holds the cell text[start, end): empty is absent (-1), else its `cellValue`'s code. */
+  /** Row `g` holds the cell text[start, end): empty is absent (-1), else its `cellValue`. */
   set(g: number, text: string, start: number, end: number): void {
     if (g >= this.#codes.length) {
       const codes = new Int32Array(this.#codes.length * 2)
@@ -140,24 +147,61 @@ class ColumnBuilder {
       this.#codes[g] = -1
       return
     }
-    const value = cellValueAt(text, start, end)
-    let code = this.#index.get(value)
+    // a string kept is copied: a slice would keep the whole text it was read from alive
+    const cell = cellValueAt(text, start, end)
+    const index = this.#index
+    if (index === undefined) {
+      this.#values[g] = typeof cell === 'string' ? detach(cell) : cell
+      this.#codes[g] = g
+      return
+    }
+    let code = index.get(cell)
     if (code === undefined) {
+      const value = typeof cell === 'string' ? detach(cell) : cell
       code = this.#values.length
+      if (code >= PLAIN_AFTER && code * 2 > g) {
+        this.#plain(g)
+        this.#values[g] = value
+        this.#codes[g] = g
+        return
+      }
       this.#values.push(value)
-      this.#index.set(value, code)
+      index.set(value, code)
     }
     this.#codes[g] = code
   }
 
-  /** Row `to` takes row `from`'s code. */
+  /** From dictionary codes to a value per row, for the `rows` rows before. */
+  #plain(rows: number): void {
+    const codes = this.#codes
+    const values = this.#values
+    const each = new Array<unknown>(rows)
+    for (let r = 0; r < rows; r++) {
+      const code = codes[r]!
+      if (code >= 0) {
+        each[r] = values[code]
+        codes[r] = r
+      }
+    }
+    this.#values = each
+    this.#index = undefined
+  }
+
+  /** Row `to` takes row `from`'s value. */
   move(from: number, to: number): void {
-    this.#codes[to] = this.#codes[from]!
+    const code = this.#codes[from]!
+    if (this.#index === undefined && code >= 0) {
+      this.#values[to] = this.#values[from]
+      this.#codes[to] = to
+    } else {
+      this.#codes[to] = code
+    }
   }
 
   /** The column of the first `n` rows. */
   finish(n: number): PropertyColumn {
-    this.#index.clear()
+    if (this.#index === undefined) this.#values.length = Math.min(this.#values.length, n)
+    this.#index = undefined
     return { codes: this.#codes.slice(0, n), values: this.#values }
   }
 }

@@ -516,7 +516,7 @@ function sortSegment(
 }
 
 /** A copy of a string that does not keep a larger one alive (V8 slices point into their parent). */
-function detach(s: string): string {
+export function detach(s: string): string {
   return s.length < 13 ? s : ` ${s}`.slice(1)
 }
 
