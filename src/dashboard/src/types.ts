@@ -212,6 +212,10 @@ export interface PreviewResult {
     before: { total: number | null; band: string | null; stage: string | null }
     after: { total: number; band: string | null; stage: string | null }
   }[]
+  /** When the contacts and events it scored were read (it scores as of then). */
+  snapshotAt: number
+  /** Fresher data is being read: a later preview will use it. */
+  refreshing: boolean
   ms: number
 }
 

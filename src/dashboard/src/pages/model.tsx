@@ -110,6 +110,10 @@ function Preview({ preview, bands, stages }: { preview: PreviewResult; bands: st
         </span>
         <span class="spacer" />
         <span>{t.t('model.scoredIn', { count: preview.contacts, ms: count(preview.ms) })}</span>
+        <span class="muted" data-snapshot-at={preview.snapshotAt}>
+          {t.t('model.dataRead', { when: t.relative(preview.snapshotAt, Date.now()) })}
+          {preview.refreshing ? ` · ${t.t('model.refreshing')}` : ''}
+        </span>
       </div>
       <div class="grid cols-3" style={{ marginBottom: '0.5rem' }}>
         <div class="stat">
