@@ -22,7 +22,8 @@ export interface ContactColumnsRead {
   readonly ids: string[]
   /**
    * The kept properties by CSV column name, in header order: a code per contact into the
-   * values (-1 for an empty cell), each value as `readContacts` gives it (`cellValue`).
+   * values (-1 for an empty cell), each value as `readContacts` gives it (`cellValue`). The
+   * values of rows left out (repeated ids) may be listed, though no contact has them.
    */
   readonly columns: Map<string, PropertyColumn>
   /** Rows whose id an earlier row has: left out. */

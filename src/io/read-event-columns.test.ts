@@ -566,6 +566,32 @@ describe('readEventColumns, named cases', () => {
     expect(again.columns.length).toBe(5000)
   })
 
+  it('starts parsing before the contact index is filled, and gives what a later start gives', async () => {
+    const lines = ['contact_id,event,ts']
+    for (let i = 0; i < 5000; i++) lines.push(`c${i % 9},page,${i}`)
+    const path = file('events.csv', `${lines.join('\n')}\n`)
+    const known = ['c3', 'c0', 'c1', 'c2', 'c4', 'c5', 'c6'] // c7 and c8 are not contacts
+    const options = { unknownContacts: 'skip', workers: 1, chunkBytes: 1000 } as const
+    const expected = await byColumns(path, { ...options, known })
+    expect(expected.unknown).toBeGreaterThan(0)
+
+    const index = new IdIndex(4)
+    const source = readEventColumns(path, { ...options, contactIndex: index })
+    source.start()
+    await new Promise((resolve) => setTimeout(resolve, 20)) // the worker parses meanwhile
+    for (const id of known) index.index(id)
+    const builder = new EventColumnsBuilder({})
+    for await (const batch of source.batches()) builder.addColumns(batch)
+    expect(builder.finish()).toEqual(expected.columns)
+    expect(source.stats.unknownContactRows).toBe(expected.unknown)
+    expect(source.stats.rows).toBe(5000)
+
+    // a read started and never iterated stops (its worker too)
+    const unused = readEventColumns(path, { ...options, contactIndex: new IdIndex() })
+    unused.start()
+    await unused.stop()
+  })
+
   it('estimates the rows of a chunked file, and reports progress to the end', async () => {
     const lines = ['contact_id,event,ts']
     for (let i = 0; i < 3000; i++) lines.push(`c${i % 7},page,${i}`)

@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { compileModel } from '../../core/compile.js'
 import { evaluateContact } from '../../core/evaluate.js'
 import { loadModel } from '../../core/model/index.js'
+import { readContacts } from '../../io/index.js'
 import { main } from '../main.js'
 import { runCli, sink } from '../test-support/run-cli.js'
 
@@ -230,6 +231,42 @@ describe('leadscore score', () => {
     expect(new Set(rows.map((x) => x.band))).toEqual(new Set(['hot', 'warm', 'cold']))
     expect(rows.some((x) => x.stage === 'mql')).toBe(true)
     expect(Object.keys(rows[0]!)).toContain('account_total')
+  })
+
+  it('scores CSV contacts (read as columns) as it scores the same contacts in NDJSON (read as rows)', async () => {
+    for (const f of ['events.csv', 'accounts.csv'])
+      copyFileSync(new URL(`data/${f}`, EXAMPLES), join(cwd, f.replace('.csv', '-ex.csv')))
+    copyFileSync(new URL('b2b-saas.yaml', EXAMPLES), join(cwd, 'b2b.yaml'))
+    // the example contacts, with a repeated contact, a bad row and an account that is not in the accounts file
+    const text = readFileSync(new URL('data/contacts.csv', EXAMPLES), 'utf8').trimEnd()
+    const [header, first, second] = text.split('\n')
+    const cells = second!.split(',')
+    cells[header!.split(',').indexOf('account_id')] = 'acc-missing'
+    cells[header!.split(',').indexOf('contact_id')] = 'c-new'
+    writeFileSync(join(cwd, 'mixed.csv'), `${text}\n${first}\nonly-an-id\n${cells.join(',')}\n`)
+    const lines: string[] = []
+    for await (const rows of readContacts(join(cwd, 'mixed.csv'), { onBadRow: () => undefined }).batches())
+      for (const row of rows) lines.push(JSON.stringify({ contact_id: row.id, ...row.properties }))
+    writeFileSync(join(cwd, 'mixed.ndjson'), `${lines.join('\n')}\n{"contact_id":""}\n`)
+    const both = ['mixed.csv', 'mixed.ndjson'].map((contacts) =>
+      run(
+        'score',
+        ...['--model', 'b2b.yaml', '--contacts', contacts, '--events', 'events-ex.csv'],
+        ...['--accounts', 'accounts-ex.csv', '--as-of', '2026-11-01'],
+      ),
+    )
+    const [columns, rows] = await Promise.all(both)
+    expect(columns!.code).toBe(0)
+    expect(columns!.stdout).toBe(rows!.stdout)
+    expect(csv(columns!.stdout)).toHaveLength(201)
+    for (const [r, file] of [
+      [columns!, 'mixed.csv'],
+      [rows!, 'mixed.ndjson'],
+    ] as const) {
+      expect(r.stderr).toContain(`1 repeated contact id in ${file}`)
+      expect(r.stderr).toContain('1 contact names an account that is not in accounts-ex.csv')
+      expect(r.stderr).toMatch(new RegExp(`^1 bad row skipped:\n.*${file}:203: `, 'm'))
+    }
   })
 })
 
