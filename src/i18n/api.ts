@@ -55,6 +55,11 @@ export function fieldMessage(key: (typeof FIELD_MESSAGES)[number]): string {
   return sayApi({ key }, 'en')
 }
 
+/** True when `message` is one of the schemas' own field messages (see {@link fieldMessage}). */
+export function isFieldMessage(message: string): boolean {
+  return fieldMessageKey(message) !== undefined
+}
+
 function fieldMessageKey(message: string): ApiKey | undefined {
   fieldMessageKeys ??= new Map(FIELD_MESSAGES.map((key) => [sayApi({ key }, 'en'), key]))
   return fieldMessageKeys.get(message)
@@ -131,7 +136,11 @@ const ENGINE_TEXTS: readonly Known[] = [
   [/^no model is published$/, 'model.nonePublished', none],
   [/^create a draft \(POST \/api\/models\) and publish it$/, 'model.nonePublished.hint', none],
   [/^model (".*") is not published$/s, 'model.notPublished', (m) => ({ id: m[1] })],
-  [/^published models: (.*)$/s, 'model.notPublished.hint', (m) => ({ ids: m[1] })],
+  [
+    /^published models: (.*)$/s,
+    'model.notPublished.hint',
+    (m) => ({ ids: m[1], count: m[1] === 'none' ? 0 : 1 }),
+  ],
   [/^fix the errors listed in `issues` and send the model again$/, 'model.invalid.hint', none],
   [
     /^the ingest queue is full \((\d+) of (\d+) messages/,
@@ -152,27 +161,6 @@ const ENGINE_TEXTS: readonly Known[] = [
   [/^retry against a running server$/, 'closing.hint', none],
 ]
 
-const REJECTION_TEXTS: readonly Known[] = [
-  [
-    /^a batch holds at most (\d+) messages; send the rest in another batch$/,
-    'reason.batchLimit',
-    (m) => ({ max: m[1] }),
-  ],
-  [/^a message must be a JSON object$/, 'reason.notObject', none],
-  [
-    /^the message is (\d+) KB; the limit is 32 KB per message \(send fewer properties\)$/,
-    'reason.tooLarge',
-    (m) => ({ kb: m[1] }),
-  ],
-  [/^identify needs a userId or an anonymousId$/, 'reason.identify', none],
-  [/^group needs a groupId \(the account id\)$/, 'reason.groupId', none],
-  [/^group needs a userId or an anonymousId$/, 'reason.groupUser', none],
-  [/^alias needs a userId and a previousId$/, 'reason.alias', none],
-  [/^alias: previousId and userId are the same$/, 'reason.aliasSame', none],
-  [/^(\w+) needs a userId or an anonymousId$/, 'reason.user', (m) => ({ type: m[1] })],
-  [/^track needs an event name \(`event`\)$/, 'reason.event', none],
-]
-
 function recognise(table: readonly Known[], text: string): ApiText | undefined {
   for (const [pattern, key, values] of table) {
     const match = pattern.exec(text)
@@ -181,14 +169,11 @@ function recognise(table: readonly Known[], text: string): ApiText | undefined {
   return undefined
 }
 
-/** An engine error's message or hint as a catalog text, when the catalog knows it. */
+/**
+ * An engine error's English message or hint as a catalog text, when the catalog knows it. The
+ * engine's errors carry their catalog texts (`EngineError.text`, `hintText`): prefer those;
+ * this reads the English of the ones made before they did.
+ */
 export function engineText(text: string | undefined): ApiText | undefined {
   return text === undefined ? undefined : recognise(ENGINE_TEXTS, text)
-}
-
-/** Why a message was rejected, in `locale` (the English reason when the catalog does not know it). */
-export function rejectionReason(reason: string, locale: Locale): string {
-  if (locale === 'en') return reason
-  const text = recognise(REJECTION_TEXTS, reason)
-  return text === undefined ? reason : sayApi(text, locale)
 }

@@ -223,11 +223,18 @@ export function renderIssue(
   return { message, hint: hint ?? issue.hint }
 }
 
-/** The issue with its message and hint in `locale` (code, path, position and params unchanged). */
+/**
+ * The issue with its message and hint in `locale` (code, path and position unchanged). A
+ * parser's English words (`params.detail`) go with it only when the message still shows them.
+ */
 export function localizeIssue<I extends Issue>(issue: I, locale: Locale): I {
   if (locale === DEFAULT_LOCALE) return issue
   const { message, hint } = issueText(issue, locale)
-  return hint === undefined ? { ...issue, message } : { ...issue, message, hint }
+  const said = hint === undefined ? { ...issue, message } : { ...issue, message, hint }
+  const detail = issue.params?.['detail']
+  if (detail === undefined || detail === '' || message.includes(detail)) return said
+  const { detail: _english, ...params } = issue.params ?? {}
+  return { ...said, params }
 }
 
 /** {@link localizeIssue} for a list. */

@@ -269,11 +269,9 @@ function outcomeSpec(text: string): OutcomeSpec {
 
 function parseTime(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined
-  // ISO-8601 (and what else Date.parse reads), or epoch milliseconds as everywhere in the API
-  const t = Date.parse(value)
-  if (Number.isNaN(t)) {
-    const ms = parseTimestamp(value)
-    if (ms !== undefined) return ms
+  // the times events carry: ISO-8601 (UTC unless it says otherwise) or epoch milliseconds
+  const t = parseTimestamp(value)
+  if (t === undefined) {
     const problem = timestampProblem(value) ?? 'format'
     throw new HttpError(
       400,

@@ -11,6 +11,7 @@ import type { ContactFilters, Store } from '../store/index.js'
 import { type AppEnv, requireKey } from './auth.js'
 import type { ServerConfig } from './config.js'
 import { ingestResponse } from './ingest-routes.js'
+import { requestLocale } from './locale.js'
 import { contactPredictions } from './predictive-routes.js'
 import { queryObject, readJson, values } from './read-body.js'
 import {
@@ -114,6 +115,6 @@ export function contactRoutes(app: Hono<AppEnv>, deps: ContactRouteDeps): void {
       properties: e.properties ?? {},
     }))
     const result = await engine.ingest(messages, { keyId: c.get('key').id })
-    return c.json(ingestResponse(result))
+    return c.json(ingestResponse(result, requestLocale(c)))
   })
 }

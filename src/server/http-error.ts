@@ -14,7 +14,7 @@ import {
   NotFoundError,
   QueueFullError,
 } from '../engine/index.js'
-import { type ApiText, fieldIssueText, sayApi } from '../i18n/api.js'
+import { type ApiText, fieldIssueText, isFieldMessage, sayApi } from '../i18n/api.js'
 import { DEFAULT_LOCALE, type Locale } from '../i18n/locale.js'
 import { localizeIssues } from '../i18n/model.js'
 import { isUnavailable, StoreInputError, StoreNotFoundError } from '../store/errors.js'
@@ -113,13 +113,26 @@ function invalidModelSay(error: InvalidRequestError): (locale: Locale) => SaidEr
   }
 }
 
+/**
+ * The issues that say what is wrong: a union that none of its forms accepts (zod's "Invalid
+ * input") stands for the issues of the form that came closest (the fewest issues), under the
+ * union's path; a union the schema gave its own message stays as it is.
+ */
+function leafIssues(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {
+  if (issue.code !== 'invalid_union' || isFieldMessage(issue.message) || issue.errors.length === 0)
+    return [issue]
+  const closest = issue.errors.reduce((best, form) => (form.length < best.length ? form : best))
+  if (closest.length === 0) return [issue]
+  return closest.flatMap((inner) => leafIssues({ ...inner, path: [...issue.path, ...inner.path] }))
+}
+
 /** The HttpError an error stands for (unknown errors become a 500 and are logged). */
 export function toHttpError(error: unknown, logger: Logger, c: Context): HttpError {
   if (error instanceof HttpError) return error
   if (error instanceof z.ZodError) {
-    const issues = error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }))
+    const raw = error.issues.flatMap(leafIssues)
+    const issues = raw.map((i) => ({ path: i.path.join('.'), message: i.message }))
     const first = issues[0]
-    const raw = error.issues
     return new HttpError(
       400,
       'invalid_request',

@@ -23,6 +23,7 @@ import {
   type Position,
 } from './issue.js'
 import { modelSchema, schemaIssues } from './schema.js'
+import { jsonProblem } from './syntax-problems.js'
 import type { ModelDocument } from './types.js'
 import { validateModel } from './validate.js'
 
@@ -123,7 +124,7 @@ function jsonError(source: string, lines: LineCounter, doc: Document): Issue | u
       code: 'json-syntax',
       path: at === undefined ? [] : pathAt(doc, at),
       message: `invalid JSON: ${reason}`,
-      params: { detail: reason },
+      params: { detail: reason, jsonProblem: jsonProblem(text) },
       hintKey: 'hint.json-syntax',
       hint: 'JSON allows no trailing commas and no comments, and needs double quotes around every name and text; YAML is more forgiving: save the model as .yaml',
     })

@@ -15,6 +15,7 @@ import {
   type PathSegment,
 } from './issue.js'
 import { CONDITION_KEYWORDS, GRADE_LETTERS } from './schema.js'
+import { re2Problem, regexProblem } from './syntax-problems.js'
 import type {
   Classifier,
   Condition,
@@ -893,12 +894,12 @@ class ModelChecker {
       // compiled as the evaluator does (case-insensitive, no `u` flag, so `\-` is accepted)
       new RegExp(source, 'i')
     } catch (error) {
-      const text = (error as Error).message
+      const detail = (error as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '')
       this.report({
         code: 'invalid-regex',
         path,
-        message: `invalid regular expression: ${text.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '')}`,
-        params: { detail: text.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '') },
+        message: `invalid regular expression: ${detail}`,
+        params: { detail, regexProblem: regexProblem(detail) },
         hintKey: 'hint.invalid-regex',
         hint: 'check brackets and escapes: escape `( ) [ ] { } + ? * . |` with `\\` to match them literally, and escape nothing else (`-` needs no backslash outside `[...]`)',
       })
@@ -907,11 +908,12 @@ class ModelChecker {
     try {
       compilePattern(source)
     } catch (error) {
+      const detail = (error as Error).message.replace(/^error parsing regexp: /, '')
       this.report({
         code: 'unsupported-regex',
         path,
-        message: `the pattern uses what the safe regular expression engine (RE2) does not run: ${(error as Error).message.replace(/^error parsing regexp: /, '')}`,
-        params: { detail: (error as Error).message.replace(/^error parsing regexp: /, '') },
+        message: `the pattern uses what the safe regular expression engine (RE2) does not run: ${detail}`,
+        params: { detail, ...re2Problem(detail) },
         hintKey: 'hint.unsupported-regex',
         hint: 'lookarounds `(?=`, `(?!`, `(?<=` and backreferences `\\1` are not supported (they can make matching take forever): rewrite the test with `all`, `any` and `not`',
       })
