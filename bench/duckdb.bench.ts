@@ -187,11 +187,13 @@ async function main(): Promise<void> {
   // (a) end to end: CSV in, scores CSV out, a fresh database each run
   mkdirSync(dirname(outFile), { recursive: true })
   const endToEnd: number[] = []
-  const leadscoreRuns: { ms: number; peakRss: number }[] = []
+  const endToEndCpu: number[] = []
+  const leadscoreRuns: { ms: number; cpuMs: number; peakRss: number }[] = []
   let threads = ''
   for (let run = 0; run < runs; run++) {
     rmSync(outFile, { force: true })
     const started = performance.now()
+    const cpuBefore = process.cpuUsage()
     const { instance, connection } = await open()
     await runAll(
       connection,
@@ -199,16 +201,21 @@ async function main(): Promise<void> {
     )
     await connection.run(`COPY (${scoreSql}) TO '${quote(resolve(outFile))}' (HEADER, DELIMITER ',')`)
     const ms = performance.now() - started
+    const cpu = process.cpuUsage(cpuBefore)
+    const cpuMs = (cpu.user + cpu.system) / 1000
     threads = String(await scalar(connection, `SELECT current_setting('threads')`))
     connection.closeSync()
     instance.closeSync()
     endToEnd.push(ms)
-    process.stdout.write(`end to end, run ${run + 1}: ${seconds(ms)}\n`)
+    endToEndCpu.push(cpuMs)
+    process.stdout.write(
+      `end to end, run ${run + 1}: ${seconds(ms)}, CPU ${seconds(cpuMs)}; load ${load()}\n`,
+    )
     if (values.leadscore) {
       const result = runLeadscore()
       leadscoreRuns.push(result)
       process.stdout.write(
-        `leadscore score, run ${run + 1}: ${seconds(result.ms)}, peak RSS ${mb(result.peakRss)}\n`,
+        `leadscore score, run ${run + 1}: ${seconds(result.ms)}, CPU ${seconds(result.cpuMs)}, peak RSS ${mb(result.peakRss)}; load ${load()}\n`,
       )
     }
   }
@@ -243,7 +250,7 @@ async function main(): Promise<void> {
       '',
       `data:     ${rows.contacts.toLocaleString('en-US')} contacts, ${rows.accounts.toLocaleString('en-US')} accounts, ${rows.events.toLocaleString('en-US')} events; ${scored.toLocaleString('en-US')} contacts scored`,
       `duckdb:   ${threads} threads`,
-      `end to end (read CSV, score, write CSV): median ${seconds(median(endToEnd))} of ${runs} [${endToEnd.map(seconds).join(', ')}]; scores in ${outFile} (${mb(statSync(outFile).size)})`,
+      `end to end (read CSV, score, write CSV): median ${seconds(median(endToEnd))} of ${runs} [${endToEnd.map(seconds).join(', ')}], CPU median ${seconds(median(endToEndCpu))}; scores in ${outFile} (${mb(statSync(outFile).size)})`,
       `compute only (tables in memory):         median ${seconds(median(compute))} of ${runs} [${compute.map(seconds).join(', ')}]; loading the tables took ${seconds(loadMs)} (untimed)`,
       `load:     ${load()} (1, 5, 15 min) after the timed runs`,
       `peak RSS of this process: ${mb(rssAfterEndToEnd)} after the end-to-end runs, ${mb(rssAfterCompute)} after loading and computing`,
@@ -254,7 +261,8 @@ async function main(): Promise<void> {
   if (leadscoreRuns.length > 0) {
     const times = leadscoreRuns.map((r) => r.ms)
     process.stdout.write(
-      `leadscore score (read CSV, score, write CSV): median ${seconds(median(times))} of ${runs} [${times.map(seconds).join(', ')}]; peak RSS ${mb(Math.max(...leadscoreRuns.map((r) => r.peakRss)))}\n`,
+      `leadscore score (read CSV, score, write CSV): median ${seconds(median(times))} of ${runs} [${times.map(seconds).join(', ')}], CPU median ${seconds(median(leadscoreRuns.map((r) => r.cpuMs)))}; peak RSS ${mb(Math.max(...leadscoreRuns.map((r) => r.peakRss)))}\n` +
+        `leadscore / DuckDB, run by run: ${leadscoreRuns.map((r, i) => (r.ms / endToEnd[i]!).toFixed(2)).join(', ')} (wall; below 1: leadscore is faster)\n`,
     )
     if ((await compareOutputs(leadscoreOut, outFile)) > 0) process.exitCode = 1
   }
@@ -271,10 +279,10 @@ async function main(): Promise<void> {
 
 const leadscoreOut = join(dirname(outFile), 'leadscore-scores.csv')
 
-function runLeadscore(): { ms: number; peakRss: number } {
+function runLeadscore(): { ms: number; cpuMs: number; peakRss: number } {
   const cli = resolve(values.cli ?? join('dist', 'cli', 'bin.js'))
   const args = [
-    ...['-f', '%e %M', process.execPath, cli, 'score', '--model', join(HERE, 'model.yaml')],
+    ...['-f', '%e %M %U %S', process.execPath, cli, 'score', '--model', join(HERE, 'model.yaml')],
     ...['--contacts', files.contacts, '--accounts', files.accounts, '--events', files.events],
     ...['--as-of', asOfText, '--out', leadscoreOut],
   ]
@@ -284,8 +292,12 @@ function runLeadscore(): { ms: number; peakRss: number } {
   const ms = performance.now() - started
   const lines = child.stderr.trim().split('\n')
   if (child.status !== 0) throw new Error(`leadscore score failed (${child.status}):\n${child.stderr}`)
-  const kilobytes = Number(lines.at(-1)?.split(' ')[1])
-  return { ms, peakRss: kilobytes * 1024 }
+  const [, kilobytes, user, system] = (lines.at(-1) ?? '').split(' ').map(Number)
+  return {
+    ms,
+    cpuMs: ((user ?? Number.NaN) + (system ?? Number.NaN)) * 1000,
+    peakRss: (kilobytes ?? Number.NaN) * 1024,
+  }
 }
 
 /** Compares two scores CSV files contact by contact; returns the number of mismatches. */
