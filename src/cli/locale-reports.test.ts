@@ -259,6 +259,15 @@ describe('leadscore analyze in the language', () => {
     expect(r.stderr).toBe(
       'error: --capacity lots no es un número de leads mayor que 0\nsugerencia: p. ej. --capacity 150 (leads por semana)\n',
     )
+    const usage = await run('es', 'train', '--data', 'leads.csv')
+    expect(usage.code).toBe(2)
+    expect(usage.stderr).toBe(
+      'error: falta --label\nsugerencia: ejecuta `leadscore train --help` para ver cómo se usa\n',
+    )
+    const unknown = await run('nl', 'analyse')
+    expect(unknown.stderr).toBe(
+      'fout: onbekend commando: analyse\ntip: voer `leadscore --help` uit voor het gebruik\n',
+    )
     const outcome = await run('nl', 'analyze', 'signals', '--contacts', 'contacts.csv', '--outcome', 'won')
     expect(outcome.stderr).toContain('"won" is geen uitkomst')
   })

@@ -129,13 +129,33 @@ function reportError(ctx: CliContext, error: unknown): number {
   }
   const code = (error as { code?: unknown }).code
   if (typeof code === 'string' && (code === 'EARG' || code.startsWith('E_'))) {
-    // citty's own usage errors (unknown command, missing or invalid argument), in English
+    // citty's own usage errors (unknown command, missing or invalid argument)
     const message = stripVTControlCharacters((error as Error).message)
-    writeError(ctx, message, cliTranslator(locale).t('usage.hint', { command: ctx.command }))
+    writeError(
+      ctx,
+      locale === 'en' ? message : (usageError(message, locale) ?? message),
+      cliTranslator(locale).t('usage.hint', {
+        command: ctx.command === '' ? 'leadscore' : `leadscore ${ctx.command}`,
+      }),
+    )
     return 2
   }
   writeError(ctx, error instanceof Error ? (error.stack ?? error.message) : String(error), undefined)
   return 1
+}
+
+/** A usage error of citty (English) said in `locale`, when it is one citty writes. */
+function usageError(message: string, locale: Locale): string | undefined {
+  const t = cliTranslator(locale)
+  let m = /^Missing required positional argument: (\S+)$/.exec(message)
+  if (m) return t.t('usage.missingPositional', { name: m[1] })
+  m = /^Missing required argument: --(\S+)$/.exec(message)
+  if (m) return t.t('usage.missingOption', { name: m[1] })
+  m = /^Invalid value for argument: --(\S+) \((.*)\)\. Expected one of: (.*)\.$/s.exec(message)
+  if (m) return t.t('usage.invalidValue', { name: m[1], value: m[2], options: m[3] })
+  m = /^Unknown command (\S+)$/.exec(message)
+  if (m) return t.t('usage.unknownCommand', { name: m[1] })
+  return undefined
 }
 
 async function findCommand(
