@@ -21,6 +21,11 @@ export function help(key: CliKey, values?: MessageValues): string {
   return text
 }
 
+/** The catalog message a help text was made from, if it was. */
+export function helpText(text: string): CliText | undefined {
+  return TEXTS.get(text)
+}
+
 /** A help text in `locale` (as written when it is not a catalog text). */
 function helpIn(text: string | undefined, locale: Locale): string | undefined {
   const said = text === undefined ? undefined : TEXTS.get(text)
