@@ -300,6 +300,24 @@ describe('bad rows and webhooks in the language', () => {
     )
   })
 
+  it('import: a row the service refuses, with its reason in the language', async () => {
+    const big = 'x'.repeat(40 * 1024)
+    writeFileSync(
+      join(cwd, 'import.csv'),
+      `contact_id,event,timestamp,note\nc1,Demo,2026-03-01T10:00:00Z,short\nc2,Demo,2026-03-01T10:00:00Z,${big}\n`,
+    )
+    const db = ['--db', join(cwd, 'import.db')]
+    const es = await run('es', 'import', 'events', 'import.csv', ...db)
+    expect(es.code).toBe(0)
+    expect(es.stderr).toContain(
+      '  import.csv:3: el mensaje ocupa 41 KB; el límite es de 32 KB por mensaje (envía menos propiedades); corrige la fila y vuelve a importar el archivo\n',
+    )
+    expect(englishIn(es.stderr, 'es')).toEqual([])
+    const nl = await run('nl', 'import', 'events', 'import.csv', ...db, '--strict')
+    expect(nl.code).toBe(1)
+    expect(nl.stderr).toMatch(/^fout: import\.csv:3: het bericht is 41 KB; /)
+  })
+
   it('webhooks list: statuses and headers in Spanish and Dutch, the JSON the same', async () => {
     const db = ['--db', join(cwd, 'hooks.db')]
     const added = await run(

@@ -4,7 +4,6 @@
  * module does not know, keep the reader's own line.
  * @module
  */
-import { rejectionReason } from '../i18n/api.js'
 import { type IoKey, ioTranslator } from '../i18n/io.js'
 import type { Locale } from '../i18n/locale.js'
 import type { Translator } from '../i18n/translator.js'
@@ -62,8 +61,8 @@ export function rowIssueParts(issue: RowIssue, locale: Locale): { problem: strin
   const [problem, hint] = TEXTS[issue.code]
   const said = values(t, issue.params)
   return {
-    problem:
-      problem === undefined ? rejectionReason(String(issue.params['reason']), locale) : t.t(problem, said),
+    // a refused row's reason comes said already (the service's reason in the user's language)
+    problem: problem === undefined ? String(issue.params['reason']) : t.t(problem, said),
     hint: t.t(hint, said),
   }
 }

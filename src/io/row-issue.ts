@@ -81,7 +81,10 @@ export interface RowIssue {
   readonly params?: RowIssueParams
 }
 
-/** Builds a {@link RowIssue}. */
+/**
+ * Builds a {@link RowIssue}. A refused row's `reason` value is the `problem`, unless `reason`
+ * gives it (the service's reason said in the user's language).
+ */
 export function rowIssue(
   file: string,
   line: number,
@@ -89,10 +92,13 @@ export function rowIssue(
   problem: string,
   hint: string,
   field?: string,
+  reason?: string,
 ): RowIssue {
   const message = `${file}:${line}: ${problem}; ${hint}`
   const known =
-    kind === 'rejected' ? { code: 'rejected' as const, params: { reason: problem } } : recognise(problem)
+    kind === 'rejected'
+      ? { code: 'rejected' as const, params: { reason: reason ?? problem } }
+      : recognise(problem)
   return {
     file,
     line,

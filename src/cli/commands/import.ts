@@ -9,6 +9,7 @@
 import { resolve } from 'node:path'
 import { defineCommand } from 'citty'
 import { createEngine, type Engine, systemClock } from '../../engine/index.js'
+import { sayApi } from '../../i18n/api.js'
 import {
   BadRowError,
   type ReadOptions,
@@ -18,7 +19,7 @@ import {
   rowIssue,
 } from '../../io/index.js'
 import { BadRows } from '../bad-rows.js'
-import { type CliContext, cliContext, textOf } from '../context.js'
+import { type CliContext, cliContext, localeOf, textOf } from '../context.js'
 import { help } from '../help.js'
 import { inputCliError } from '../input-error.js'
 import { FileProgress } from '../load-inputs.js'
@@ -165,6 +166,8 @@ const eventsCommand = defineCommand({
             'rejected',
             rejection.reason,
             'fix the row and import the file again',
+            undefined,
+            rejection.text === undefined ? undefined : sayApi(rejection.text, localeOf(ctx)),
           )
           if (args.strict === true) throw new BadRowError(issue)
           badRows.add(issue)
