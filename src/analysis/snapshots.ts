@@ -105,7 +105,8 @@ const caches = new WeakMap<LeadData, ScoreCache>()
 function cacheOf(data: LeadData): ScoreCache {
   let cache = caches.get(data)
   if (cache === undefined) {
-    cache = new ScoreCache()
+    // each scoring is at another time: keep only what does not depend on it
+    cache = new ScoreCache({ timeless: true })
     caches.set(data, cache)
   }
   return cache

@@ -30,6 +30,12 @@ interface Entry {
  * scoreColumns(editedModel, contacts, events, asOf, { cache }) // recomputes the edited rules only
  */
 export class ScoreCache {
+  /**
+   * Keeps only what does not depend on the as-of time (property columns, the fit part, the
+   * name index's use): for scorings of the same columns at a new time each, such as backtests
+   * week after week, where points and decay factors of one time would only hold memory.
+   */
+  readonly timeless: boolean
   #contacts: ContactColumns | undefined
   #events: EventColumns | undefined
   readonly #entries = new Map<string, Entry>()
@@ -42,6 +48,10 @@ export class ScoreCache {
   readonly #lent: [string, Scratch][] = []
   /** The keys read by each entry being made, innermost last. */
   readonly #making: string[][] = []
+
+  constructor(options: { readonly timeless?: boolean } = {}) {
+    this.timeless = options.timeless === true
+  }
 
   /** Starts a scoring of `contacts` and `events` (forgets everything when they differ from the last ones). */
   begin(contacts: ContactColumns, events: EventColumns): void {

@@ -191,6 +191,25 @@ describe('columnar scorer on random conditions', () => {
     )
   })
 
+  it('with a timeless cache, gives the results of a fresh scoring at one time after another', () => {
+    fc.assert(
+      fc.property(
+        fc.array(richModelArb, { minLength: 1, maxLength: 2 }),
+        fc.array(fc.integer({ min: -40, max: 40 }), { minLength: 2, maxLength: 4 }),
+        contactsArb(5),
+        fc.array(eventsArb, { minLength: 5, maxLength: 5 }),
+        (docs, days, contacts, perContact) => {
+          const cache = new ScoreCache({ timeless: true })
+          for (const doc of docs)
+            for (const day of days) {
+              expectEvaluatorResults(compileModel(doc), contacts, perContact, NOW + day * 86_400_000, cache)
+            }
+        },
+      ),
+      { numRuns: 60 },
+    )
+  })
+
   it('with a cache, gives the results of a fresh scoring after any sequence of model edits', () => {
     fc.assert(
       fc.property(
@@ -277,6 +296,11 @@ describe('columnar scorer on random conditions', () => {
     const cache = new ScoreCache()
     for (let run = 0; run < 3; run++) scoreColumns(compileModel(doc(5)), contacts, events, NOW, { cache })
     expect(cache.stats.computed).toBe(0)
+    // a timeless cache keeps no rule or group points, no decay factors (they depend on the time): 3 rules, 2 groups, 2 names fewer
+    const timeless = new ScoreCache({ timeless: true })
+    for (let run = 0; run < 3; run++)
+      scoreColumns(compileModel(doc(5)), contacts, events, NOW, { cache: timeless })
+    expect(timeless.stats.entries).toBe(cache.stats.entries - 7)
     const edited = compileModel(doc(6))
     const bulk = scoreColumns(edited, contacts, events, NOW, { cache })
     // the rule `pricing` and the group `web`; `page` and the group `mail` come from the cache

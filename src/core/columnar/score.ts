@@ -136,8 +136,8 @@ class BulkRun {
   readonly #events: EventColumns
   readonly #asOf: number
   readonly #cache: ScoreCache
-  /** Whether the cache outlives this scoring (the caller gave one). */
-  readonly #persistent: boolean
+  /** Whether it keeps what depends on the as-of time for the next scoring (rule and group points, decay factors). */
+  readonly #keepTimed: boolean
   /** Whether rules read the events of their names through the name index. */
   readonly #indexed: boolean
   readonly #n: number
@@ -155,7 +155,7 @@ class BulkRun {
     persistent: boolean,
     indexed: boolean,
   ) {
-    this.#persistent = persistent
+    this.#keepTimed = persistent && !cache.timeless
     this.#indexed = indexed
     this.#model = model
     this.#contacts = contacts
@@ -492,10 +492,12 @@ class BulkRun {
     return { roles, engaged }
   }
 
-  /** Engagement rule `r`'s points per contact before its caps. */
-  /** A value kept in the cache when the caller keeps the cache, else just made (and freed once used). */
+  /**
+   * A value that depends on the as-of time: kept in the cache when the caller keeps one for
+   * scorings at the same time (an editor's), else just made (and freed once used).
+   */
   #remember<T>(key: string, make: () => T): T {
-    return this.#persistent ? this.#cache.get(key, make) : make()
+    return this.#keepTimed ? this.#cache.get(key, make) : make()
   }
 
   /** What engagement rule points depend on: the rule as written (not its caps), earlier rules of a `first` group, the time. */
@@ -539,7 +541,7 @@ class BulkRun {
         this.#caseSensitive,
         this.#indexed,
         // decay factors per event are worth their memory (8 bytes an event) only when kept for the next scoring
-        this.#persistent
+        this.#keepTimed
           ? (name) =>
               this.#cache.get(`decay:${name}:${canonicalJson(rule.decay)}:${this.#asOf}`, () =>
                 decayFactors(this.#events, name, rule.decay, this.#asOf),
