@@ -713,17 +713,11 @@ class ScoringEngine implements Engine {
     readonly compiled: CompiledModel
   }): Promise<PreviewResult> {
     const base = this.models.find(target.id) ?? this.models.primary
-    const { snapshot, refreshing } = await this.previews.get(this.clock.now(), target.compiled)
+    const baseline = base ? { id: base.record.id, version: base.record.version } : null
+    const { snapshot, refreshing } = await this.previews.get(this.clock.now(), target.compiled, baseline)
     // as of the snapshot's time, like its data: the rules an edit did not change are reused
     // from the snapshot's cache instead of recomputed
-    return previewModel(
-      this.store,
-      snapshot,
-      target,
-      base ? { id: base.record.id, version: base.record.version } : null,
-      snapshot.at,
-      refreshing,
-    )
+    return previewModel(this.store, snapshot, target, baseline, snapshot.at, refreshing)
   }
 
   async publishModel(

@@ -42,12 +42,24 @@ bands:
 const EDITED = PROBE.replace('points: 50\nengagement', 'points: 49\nengagement')
 
 /** The store, with the preview's reading of contacts held at a gate while `held` is set. */
-function gatedStore(store: Store): { store: Store; hold(): void; release(): void; reads(): number } {
+function gatedStore(store: Store): {
+  store: Store
+  hold(): void
+  release(): void
+  reads(): number
+  scoreReads(): number
+} {
   let gate: { promise: Promise<void>; open: () => void } | undefined
   let reads = 0
+  let scoreReads = 0
   const proxy = new Proxy(store, {
     get(target, key, receiver) {
       const value = Reflect.get(target, key, receiver)
+      if (key === 'scoresOf')
+        return (...args: Parameters<Store['scoresOf']>) => {
+          scoreReads++
+          return target.scoresOf(...args)
+        }
       if (key !== 'staleContacts') return typeof value === 'function' ? value.bind(target) : value
       return async (query: Parameters<Store['staleContacts']>[0]) => {
         // the preview asks for contacts stale for a model that cannot exist: every contact
@@ -73,6 +85,7 @@ function gatedStore(store: Store): { store: Store; hold(): void; release(): void
       gate = undefined
     },
     reads: () => reads,
+    scoreReads: () => scoreReads,
   }
 }
 
@@ -199,9 +212,14 @@ describe('preview snapshot refresh (stale-while-revalidate)', () => {
 
     gated.release()
     await settle(engine)
+    // the refresh read the stored scores the previews compare with (120 contacts: one page)
+    // before the fresh snapshot took over: the previews on it read none
+    const scoreReads = gated.scoreReads()
     const fresh = await engine.previewCompiled(target)
     expect(fresh.snapshotAt).toBe(T0 + MINUTE + 1)
     expect(flagged(fresh)).toEqual([ids[2]])
+    await engine.previewCompiled({ ...target, compiled: compileSource(EDITED).compiled })
+    expect(gated.scoreReads()).toBe(scoreReads)
     // the reading went a page at a time (120 contacts, 25 a page, and the empty page that ends it)
     expect(gated.reads()).toBe(readsBefore + 6)
   }, 60_000)
@@ -256,6 +274,17 @@ describe('PreviewSnapshots', () => {
       expect(after.refreshing).toBe(true)
       await failing.settled()
       failing.close()
+
+      // a refresh reads the stored scores the last preview compared with before it takes over
+      const warmed = new PreviewSnapshots(gated.store)
+      const baseline = { id: 'b2b-saas', version: 1 }
+      await warmed.get(T0, model, baseline)
+      const scoreReads = gated.scoreReads()
+      await warmed.get(T0 + 2 * MINUTE, model, baseline)
+      await warmed.settled()
+      expect(warmed.snapshotAt).toBe(T0 + 2 * MINUTE)
+      expect(gated.scoreReads()).toBe(scoreReads + 1)
+      warmed.close()
 
       // 50 ms without a preview: the snapshot is let go, the next preview reads one again
       await new Promise((resolve) => setTimeout(resolve, 120))

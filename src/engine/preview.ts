@@ -15,15 +15,15 @@ import {
   evaluateContact,
   scoreColumns,
 } from '../core/index.js'
-import type { ScoreRecord, Store } from '../store/index.js'
+import type { Store } from '../store/index.js'
 import { displayName } from './contact-export.js'
+import { type BaselineModel, baselineScores } from './preview/baseline.js'
 import type { PreviewSnapshot } from './preview/snapshot.js'
 
+export type { BaselineModel, BaselineScores } from './preview/baseline.js'
 export { type PreviewSnapshot, readSnapshot } from './preview/snapshot.js'
 export { PreviewSnapshots, type PreviewSnapshotsOptions, type SnapshotLease } from './preview/snapshots.js'
 
-/** Stored scores read per page. */
-const PAGE = 1000
 /** How many of the contacts that change band are listed. */
 const LISTED_CHANGES = 100
 
@@ -104,7 +104,7 @@ function eventsAt(events: EventColumns, c: number): ContactEvent[] {
 
 /**
  * Scores every contact of the snapshot with `target` as of `asOf` (columnar) and compares
- * with the stored scores of `baseline`. A contact whose stored lifecycle stage differs from
+ * with the stored scores of `baseline` (as read for this snapshot: `baselineScores`). A contact whose stored lifecycle stage differs from
  * the one its scores reach is evaluated again with that stage (stages move forward, and back
  * only through `recycle`), so the stages are those publishing would give.
  */
@@ -112,7 +112,7 @@ export async function previewModel(
   store: Store,
   snapshot: PreviewSnapshot,
   target: { readonly id: string; readonly version: number; readonly compiled: CompiledModel },
-  baseline: { readonly id: string; readonly version: number } | null,
+  baseline: BaselineModel | null,
   asOf: number,
   refreshing = false,
 ): Promise<PreviewResult> {
@@ -132,54 +132,46 @@ export async function previewModel(
   let beforeSum = 0
   let beforeCount = 0
   let afterSum = 0
-  for (let start = 0; start < contacts.length; start += PAGE) {
-    const ids = contacts.ids.slice(start, start + PAGE)
-    const stored =
-      baseline === null
-        ? new Map<string, ScoreRecord>()
-        : new Map((await store.scoresOf(baseline.id, ids)).map((s) => [s.contactId, s]))
-    for (let c = start; c < Math.min(contacts.length, start + PAGE); c++) {
-      const id = contacts.ids[c]!
-      const current = storedStages[c] ?? null
-      let stage = scores.stage[c] ?? null
-      let total = scores.total[c]!
-      let band = scores.band[c] ?? null
-      if (current !== null && current !== stage) {
-        const r = evaluateContact(
-          target.compiled,
-          { id, properties: contacts.properties[c]!, account: contacts.accounts?.[c] },
-          eventsAt(events, c),
-          asOf,
-          { currentStage: current },
-        )
-        stage = r.stage
-        total = r.total
-        band = r.band
-      }
-      const before = stored.get(id)
-      afterSum += total
-      if (before) {
-        beforeSum += before.total
-        beforeCount++
-      }
-      tally(bands.before, before?.band ?? null)
-      tally(bands.after, band)
-      tally(stages.before, before?.stage ?? current)
-      tally(stages.after, stage)
-      if ((before?.band ?? null) !== band) {
-        bandChanges++
-        changes.push({
-          contactId: id,
-          name: nameOf(contacts.properties[c]!),
-          before: {
-            total: before?.total ?? null,
-            band: before?.band ?? null,
-            stage: before?.stage ?? current,
-          },
-          after: { total, band, stage },
-        })
-        if (changes.length > LISTED_CHANGES * 4) trim(changes)
-      }
+  const stored = baseline === null ? undefined : await baselineScores(store, snapshot, baseline)
+  for (let c = 0; c < contacts.length; c++) {
+    const id = contacts.ids[c]!
+    const current = storedStages[c] ?? null
+    let stage = scores.stage[c] ?? null
+    let total = scores.total[c]!
+    let band = scores.band[c] ?? null
+    if (current !== null && current !== stage) {
+      const r = evaluateContact(
+        target.compiled,
+        { id, properties: contacts.properties[c]!, account: contacts.accounts?.[c] },
+        eventsAt(events, c),
+        asOf,
+        { currentStage: current },
+      )
+      stage = r.stage
+      total = r.total
+      band = r.band
+    }
+    const beforeTotal = stored === undefined || Number.isNaN(stored.total[c]!) ? null : stored.total[c]!
+    const beforeBand = stored?.band[c] ?? null
+    const beforeStage = stored?.stage[c] ?? current
+    afterSum += total
+    if (beforeTotal !== null) {
+      beforeSum += beforeTotal
+      beforeCount++
+    }
+    tally(bands.before, beforeBand)
+    tally(bands.after, band)
+    tally(stages.before, beforeStage)
+    tally(stages.after, stage)
+    if (beforeBand !== band) {
+      bandChanges++
+      changes.push({
+        contactId: id,
+        name: nameOf(contacts.properties[c]!),
+        before: { total: beforeTotal, band: beforeBand, stage: beforeStage },
+        after: { total, band, stage },
+      })
+      if (changes.length > LISTED_CHANGES * 4) trim(changes)
     }
   }
   trim(changes)

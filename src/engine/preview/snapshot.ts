@@ -12,6 +12,7 @@ import {
   ScoreCache,
 } from '../../core/index.js'
 import type { Store } from '../../store/index.js'
+import type { BaselineScores } from './baseline.js'
 
 /** A model id that never exists (ids are letters, digits, `-` and `_`): every contact is "stale" for it. */
 const NO_MODEL = ' every contact'
@@ -29,6 +30,11 @@ export interface PreviewSnapshot {
    * the fit part, and each engagement rule's points as of one time (see `ScoreCache`).
    */
   readonly cache?: ScoreCache
+  /**
+   * The stored scores each baseline model had when a preview first compared with it, by
+   * model id and version (see `baselineScores`). Without it every preview reads them again.
+   */
+  readonly baselines?: Map<string, Promise<BaselineScores>>
 }
 
 export interface ReadSnapshotOptions {
@@ -95,5 +101,6 @@ export async function readSnapshot(
     stages,
     events: builder.finish(),
     cache: new ScoreCache(),
+    baselines: new Map(),
   }
 }

@@ -9,6 +9,7 @@
 import { type CompiledModel, scoreColumns } from '../../core/index.js'
 import type { Store } from '../../store/index.js'
 import { type Logger, silentLogger } from '../logger.js'
+import { type BaselineModel, baselineScores } from './baseline.js'
 import { type PreviewSnapshot, readSnapshot } from './snapshot.js'
 
 export interface PreviewSnapshotsOptions {
@@ -54,8 +55,8 @@ export class PreviewSnapshots {
   /** The reading under way (first or refresh), if any. */
   #reading: Promise<PreviewSnapshot> | undefined
   #stop = new AbortController()
-  /** The model to warm a fresh snapshot with: the last one previewed. */
-  #warmWith: CompiledModel | undefined
+  /** The model to warm a fresh snapshot with, and the stored scores to read for it: the last preview's. */
+  #warmWith: { readonly model: CompiledModel; readonly baseline: BaselineModel | null } | undefined
   /** Set by `invalidate`: the current snapshot is refreshed at the next preview, whatever its age. */
   #stale = false
   #idle: NodeJS.Timeout | undefined
@@ -70,12 +71,17 @@ export class PreviewSnapshots {
   }
 
   /**
-   * The snapshot to preview `model` on at `now`: the current one, however old (a refresh
-   * starts in the background when it is older than the refresh age), else one read now.
+   * The snapshot to preview `model` on at `now`, compared with the stored scores of
+   * `baseline`: the current one, however old (a refresh starts in the background when it is
+   * older than the refresh age), else one read now.
    */
-  async get(now: number, model: CompiledModel): Promise<SnapshotLease> {
+  async get(
+    now: number,
+    model: CompiledModel,
+    baseline: BaselineModel | null = null,
+  ): Promise<SnapshotLease> {
     if (this.#closed) throw new Error('the preview snapshots were closed')
-    this.#warmWith = model
+    this.#warmWith = { model, baseline }
     this.#touch()
     const current = this.#current
     if (current === undefined) {
@@ -136,14 +142,18 @@ export class PreviewSnapshots {
         pageSize: this.#pageSize,
         signal: this.#stop.signal,
       })
+      // the stored scores the last preview compared with, read while the old snapshot still serves
+      const warm = refresh ? this.#warmWith : undefined
+      if (warm?.baseline)
+        await baselineScores(this.#store, read, warm.baseline, { signal: this.#stop.signal })
+      this.#stop.signal.throwIfAborted()
       const readMs = performance.now() - started
       // the old snapshot goes before the new one is warmed: warming holds the thread, so no
       // preview can ask for a snapshot in between, and memory never holds two caches
       this.#current = read
-      const model = this.#warmWith
       const warmStarted = performance.now()
-      if (refresh && model !== undefined)
-        scoreColumns(model, read.contacts, read.events, read.at, read.cache ? { cache: read.cache } : {})
+      if (warm !== undefined)
+        scoreColumns(warm.model, read.contacts, read.events, read.at, read.cache ? { cache: read.cache } : {})
       this.#logger.info(refresh ? 'model preview: snapshot refreshed' : 'model preview: snapshot read', {
         contacts: read.contacts.length,
         events: read.events.length,
