@@ -36,6 +36,7 @@ import type { MessageType } from './message-schema.js'
 import { LATENCY_BUCKETS, MetricsRegistry } from './metrics.js'
 import { compileSource, ModelRegistry, type PublishedModel } from './models.js'
 import { type BatchFields, type IngestOp, normalizeMessage } from './normalize.js'
+import { afterCommit } from './predictive/triggers.js'
 import {
   type PreviewResult,
   PreviewSnapshots,
@@ -601,6 +602,7 @@ class ScoringEngine implements Engine {
       acknowledge: this.acknowledge,
     }
     const summary = await this.store.transaction((tx) => commitOps(tx, ops, options))
+    afterCommit(this.store, ops) // accounts, merges, identified visitors: their likelihoods again
     this.sender?.wake()
     if (summary.rescored > 0) this.counters.rescored.inc(summary.rescored, { cause: 'ingest' })
     if (summary.owed.length > 0) this.backlog.add(summary.owed)

@@ -1,17 +1,19 @@
 /**
  * One predictive task, the same whether it runs in a worker thread (its own store connection)
- * or in the calling thread: a training job (train, store, predict every contact) or a refresh
- * of the predictions that are missing or stale. The job's status is written here; its progress
+ * or in the calling thread: a training job (train, store, predict every contact), a refresh
+ * of the predictions that are missing or stale, a refresh of the contacts whose features move
+ * with time alone, or the prediction of contacts that ingestion changed. The job's status is written here; its progress
  * is reported to the caller, which writes it (a worker's main loop is busy training).
  * @module
  */
 import { PredictInputError } from '../../predict/index.js'
 import type { Store } from '../../store/index.js'
 import { EngineError } from '../errors.js'
-import { refreshPredictions } from './predict-contacts.js'
+import { predictTriggered, refreshPredictions, refreshTimeDependent } from './predict-contacts.js'
 import type { Progress } from './progress.js'
 import { checkRequest, type TrainingRequest } from './request.js'
 import { trainFromStore } from './train-from-store.js'
+import type { PredictionTriggers } from './triggers.js'
 
 /** What to do. `now` is the service clock's time at the start; the task's clock moves on from it. */
 export type PredictiveTask =
@@ -22,6 +24,10 @@ export type PredictiveTask =
       readonly now: number
     }
   | { readonly kind: 'refresh'; readonly modelId?: string | undefined; readonly now: number }
+  /** Every contact whose features move with time alone (see `refreshTimeDependent`). */
+  | { readonly kind: 'time-refresh'; readonly now: number }
+  /** Contacts and accounts' members that ingestion changed (see `triggers.ts`). */
+  | { readonly kind: 'predict'; readonly triggers: PredictionTriggers; readonly now: number }
 
 /** What a task did. */
 export type TaskResult =
@@ -33,7 +39,11 @@ export type TaskResult =
       readonly predicted: number
     }
   | { readonly kind: 'train'; readonly ok: false; readonly error: string }
-  | { readonly kind: 'refresh'; readonly predicted: number; readonly models: number }
+  | {
+      readonly kind: 'refresh' | 'time-refresh' | 'predict'
+      readonly predicted: number
+      readonly models: number
+    }
 
 /** Runs a task against `store`; a training's failure is recorded on its job and resolved, not thrown. */
 export async function runTask(
@@ -47,6 +57,10 @@ export async function runTask(
     const { predicted, models } = await refreshPredictions(store, clock, progress, task.modelId)
     return { kind: 'refresh', predicted, models }
   }
+  if (task.kind === 'time-refresh')
+    return { kind: task.kind, ...(await refreshTimeDependent(store, clock, progress)) }
+  if (task.kind === 'predict')
+    return { kind: task.kind, ...(await predictTriggered(store, clock, progress, task.triggers)) }
   await store.updateTrainingJob({ id: task.jobId, at: clock(), status: 'running', step: 'starting' })
   try {
     const request = checkRequest(task.request)

@@ -7,6 +7,7 @@
  * @module
  */
 import { randomBytes } from 'node:crypto'
+import { hostname } from 'node:os'
 import type {
   PredictiveModelRecord,
   PredictiveModelSummary,
@@ -17,9 +18,11 @@ import type {
 import type { Clock } from '../clock.js'
 import { NotFoundError } from '../errors.js'
 import { type Logger, silentLogger } from '../logger.js'
+import { claimPeriodic, releasePeriodic, renewPeriodic } from './lease.js'
 import type { Progress } from './progress.js'
 import { checkRequest, requestOf, type TrainingRequest } from './request.js'
 import { type PredictiveTask, runTask, type TaskResult } from './run-task.js'
+import { type PredictionTriggers, watchCommits } from './triggers.js'
 import { runInWorker, type WorkerRun } from './worker-thread.js'
 
 /** A running job's heartbeat: its `updatedAt` moves at least this often. */
@@ -44,7 +47,24 @@ export interface PredictiveServiceOptions {
   readonly retrainEveryMs?: number | undefined
   /** Predict contacts that changed since their last prediction this often (ms; default 15 minutes; 0: never). */
   readonly refreshEveryMs?: number | undefined
+  /**
+   * Predict again the contacts whose features move with time alone (those with events, for
+   * models with event windows, decay or recency) this often (ms; default a day; 0: never).
+   */
+  readonly timeRefreshEveryMs?: number | undefined
+  /**
+   * After ingestion changes an account's properties, merges contacts or identifies an anonymous
+   * visitor (once started), the contacts concerned are predicted again after this delay, which
+   * gathers a burst of changes into one task (ms; default 2 s).
+   */
+  readonly triggerDelayMs?: number | undefined
 }
+
+/** The settings that lease the periodic refreshes (one process at a time runs each). */
+export const REFRESH_LEASE = 'predictive.refresh'
+export const TIME_REFRESH_LEASE = 'predictive.time-refresh'
+/** A periodic refresh's lease lasts this long unless renewed (a third of it, while it runs). */
+const LEASE_TTL_MS = 5 * 60_000
 
 /** A training asked for: the job, and whether it was started now (false: another one of the model runs). */
 export interface TrainingStart {
@@ -62,8 +82,14 @@ export class PredictiveService {
   private queue: Promise<unknown> = Promise.resolve()
   private running: { task: PredictiveTask; worker: WorkerRun | undefined } | undefined
   private timers: NodeJS.Timeout[] = []
-  private lastRefresh = 0
   private closed = false
+  /** This process's name in the refresh leases. */
+  readonly holder = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`
+  private readonly timeRefreshEveryMs: number
+  private readonly triggerDelayMs: number
+  private unwatch: (() => void) | undefined
+  private pending = { contacts: new Set<string>(), accounts: new Set<string>() }
+  private triggerTimer: NodeJS.Timeout | undefined
 
   constructor(options: PredictiveServiceOptions) {
     this.store = options.store
@@ -72,13 +98,18 @@ export class PredictiveService {
     this.location = options.location
     this.retrainEveryMs = options.retrainEveryMs
     this.refreshEveryMs = options.refreshEveryMs ?? 15 * 60_000
+    this.timeRefreshEveryMs = options.timeRefreshEveryMs ?? 24 * 60 * 60_000
+    this.triggerDelayMs = options.triggerDelayMs ?? 2000
   }
 
-  /** Starts the schedule (retraining and refreshing); `close` stops it. */
+  /**
+   * Starts the schedule (retraining and refreshing) and the predictions that ingestion
+   * triggers (see `triggers.ts`); `close` stops them.
+   */
   start(): this {
-    if (this.timers.length > 0 || this.closed) return this
-    if ((this.retrainEveryMs ?? 0) > 0 || this.refreshEveryMs > 0) {
-      this.lastRefresh = this.clock.now()
+    if (this.timers.length > 0 || this.unwatch !== undefined || this.closed) return this
+    this.unwatch = watchCommits(this.store, (changes) => this.triggered(changes))
+    if ((this.retrainEveryMs ?? 0) > 0 || this.refreshEveryMs > 0 || this.timeRefreshEveryMs > 0) {
       const timer = setInterval(
         () => {
           this.onSchedule().catch((error: unknown) => this.logger.error('predictive schedule', { error }))
@@ -87,7 +118,11 @@ export class PredictiveService {
           SCHEDULE_CHECK_MS,
           Math.max(
             1000,
-            Math.min(this.retrainEveryMs ?? SCHEDULE_CHECK_MS, this.refreshEveryMs || SCHEDULE_CHECK_MS),
+            Math.min(
+              this.retrainEveryMs ?? SCHEDULE_CHECK_MS,
+              this.refreshEveryMs || SCHEDULE_CHECK_MS,
+              this.timeRefreshEveryMs || SCHEDULE_CHECK_MS,
+            ),
           ),
         ),
       )
@@ -97,20 +132,72 @@ export class PredictiveService {
     return this
   }
 
-  /** One look at the schedule (the timer calls it; tests too). */
+  /**
+   * One look at the schedule (the timer calls it; tests too): retrainings due, then the
+   * refreshes due, each leased so that of several processes on one database one runs it.
+   * Resolves when the refreshes this look started are done.
+   */
   async onSchedule(): Promise<void> {
     if (this.closed) return
     const now = this.clock.now()
     if ((this.retrainEveryMs ?? 0) > 0) await this.retrainDue(now)
-    if (
-      this.refreshEveryMs > 0 &&
-      now - this.lastRefresh >= this.refreshEveryMs &&
-      this.running === undefined
-    ) {
-      this.lastRefresh = now
-      // a thread only when there is something to predict with
-      if ((await this.store.listPredictiveModels()).some((m) => m.active)) void this.refresh().catch(() => {})
+    if (this.running !== undefined || (this.refreshEveryMs <= 0 && this.timeRefreshEveryMs <= 0)) return
+    // a thread only when there is something to predict with
+    if (!(await this.store.listPredictiveModels()).some((m) => m.active)) return
+    const runs: Promise<void>[] = []
+    if (this.refreshEveryMs > 0)
+      runs.push(this.leased(REFRESH_LEASE, this.refreshEveryMs, { kind: 'refresh', now }))
+    if (this.timeRefreshEveryMs > 0)
+      runs.push(this.leased(TIME_REFRESH_LEASE, this.timeRefreshEveryMs, { kind: 'time-refresh', now }))
+    await Promise.all(runs.map((run) => run.catch(() => {}))) // logged by run()
+  }
+
+  /** Runs `task` if this process claims the lease `key` (due every `everyMs`), renewing it meanwhile. */
+  private async leased(key: string, everyMs: number, task: PredictiveTask): Promise<void> {
+    const started = this.clock.now()
+    const lease = { everyMs, ttlMs: LEASE_TTL_MS }
+    if (!(await claimPeriodic(this.store, key, this.holder, started, lease))) return
+    const renew = setInterval(() => {
+      renewPeriodic(this.store, key, this.holder, this.clock.now(), LEASE_TTL_MS).catch((error: unknown) =>
+        this.logger.warn('predictive lease not renewed', { key, error }),
+      )
+    }, LEASE_TTL_MS / 3)
+    renew.unref()
+    let done = false
+    try {
+      const result = await this.enqueue(task)
+      done = result !== undefined
+    } finally {
+      clearInterval(renew)
+      // undone (failed, or the service closed first): due again at once, for any process
+      await releasePeriodic(this.store, key, this.holder, this.clock.now(), done ? started : undefined).catch(
+        (error: unknown) => this.logger.warn('predictive lease not released', { key, error }),
+      )
     }
+  }
+
+  /** Gathers what ingestion changed; predicts it after `triggerDelayMs`. */
+  private triggered(changes: PredictionTriggers): void {
+    if (this.closed) return
+    for (const id of changes.contactIds) this.pending.contacts.add(id)
+    for (const id of changes.accountIds) this.pending.accounts.add(id)
+    if (this.triggerTimer !== undefined) return
+    this.triggerTimer = setTimeout(() => {
+      this.flushTriggers().catch((error: unknown) => this.logger.error('predictive trigger', { error }))
+    }, this.triggerDelayMs)
+    this.triggerTimer.unref()
+  }
+
+  /** Predicts the contacts that ingestion changed since the last flush (the timer calls it; tests too). */
+  async flushTriggers(): Promise<TaskResult | undefined> {
+    clearTimeout(this.triggerTimer)
+    this.triggerTimer = undefined
+    const { contacts, accounts } = this.pending
+    if (contacts.size === 0 && accounts.size === 0) return undefined
+    this.pending = { contacts: new Set(), accounts: new Set() }
+    if (!(await this.store.listPredictiveModels()).some((m) => m.active)) return undefined
+    const triggers = { contactIds: [...contacts], accountIds: [...accounts] }
+    return this.enqueue({ kind: 'predict', triggers, now: this.clock.now() })
   }
 
   /**
@@ -196,6 +283,8 @@ export class PredictiveService {
   /** Stops the schedule; a task running in a worker is stopped and its job marked failed. */
   async close(): Promise<void> {
     this.closed = true
+    this.unwatch?.()
+    clearTimeout(this.triggerTimer)
     for (const timer of this.timers) clearInterval(timer)
     this.timers = []
     const running = this.running
