@@ -74,7 +74,7 @@ function name(x: { id: string; label: string | undefined }): string {
 }
 
 /** A class value as people know it: its label in the language, with the id when they differ. */
-function classValue(value: string, labels: Readonly<Record<string, string>> | undefined): string {
+export function classValue(value: string, labels: Readonly<Record<string, string>> | undefined): string {
   const label = labels?.[value]
   return label === undefined || label === value ? value : `${label} [${value}]`
 }

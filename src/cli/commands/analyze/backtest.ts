@@ -15,8 +15,11 @@ import {
   rollingBacktest,
   scoredBacktest,
 } from '../../../analysis/index.js'
+import type { CompiledModel } from '../../../core/compile.js'
 import { DAY_MS } from '../../../core/input.js'
-import { type CliContext, CliError, cliContext } from '../../context.js'
+import { labelsOf, type ModelLabels } from '../../../core/labels.js'
+import { type CliContext, CliError, cliContext, localeOf } from '../../context.js'
+import { classValue } from '../../explain-format.js'
 import { help } from '../../help.js'
 import { type HumanFormat, humanFormat } from '../../human-format.js'
 import { loadModelFile } from '../../model-file.js'
@@ -66,6 +69,7 @@ export const backtestCommand = defineCommand({
     const horizonDays = numberOption('days', args.days, 90)
     const asOf = timeOption('as-of', args['as-of']) ?? defaultAsOf(ctx, dataEnd(leads.data), horizonDays)
     const threshold = optionalNumber('threshold', args.threshold)
+    const names = modelNames(ctx, other ? [model, other] : [model])
     try {
       if (args.weekly !== undefined) {
         const weeks = numberOption('weekly', args.weekly, 52)
@@ -78,7 +82,7 @@ export const backtestCommand = defineCommand({
             progress: stepProgress(ctx, 'week', m.id),
           }),
         )
-        return await printRolling(ctx, format, reports, leads.outcome, outcomeText(ctx, leads))
+        return await printRolling(ctx, format, reports, leads.outcome, outcomeText(ctx, leads), names)
       }
       const options = { asOf, horizonDays, threshold }
       if (other) {
@@ -86,10 +90,10 @@ export const backtestCommand = defineCommand({
           ...options,
           limit: numberOption('disagreements', args.disagreements, 20),
         })
-        return await printComparison(ctx, format, cmp, leads.outcome, outcomeText(ctx, leads))
+        return await printComparison(ctx, format, cmp, leads.outcome, outcomeText(ctx, leads), names)
       }
       const { report } = scoredBacktest(model, leads.data, options)
-      return await printBacktest(ctx, format, report, leads.outcome, outcomeText(ctx, leads))
+      return await printBacktest(ctx, format, report, leads.outcome, outcomeText(ctx, leads), names)
     } catch (error) {
       if (error instanceof NoMqlDefinitionError)
         throw new CliError(
@@ -153,12 +157,24 @@ function classCsvRows(r: BacktestReport): Record<string, unknown>[] {
   return rows
 }
 
+/** The names of each model's bands and stages in the language, by model id (none in English: ids). */
+type Names = ReadonlyMap<string, ModelLabels>
+
+function modelNames(ctx: CliContext, models: readonly CompiledModel[]): Names {
+  const locale = localeOf(ctx)
+  return new Map(locale === 'en' ? [] : models.map((m) => [m.id, labelsOf(m, locale)]))
+}
+
 /** What MQL meant (`total ≥ 60`, `stage mql or later`), said in the language. */
-export function mqlText(f: HumanFormat, definition: string): string {
+export function mqlText(f: HumanFormat, definition: string, labels?: ModelLabels): string {
   const threshold = /^total ≥ (.+)$/.exec(definition)
   if (threshold) return f.t.t('mql.threshold', { threshold: threshold[1] })
   const stage = /^stage (\S+)( or later)?$/.exec(definition)
-  if (stage) return f.t.t('mql.stage', { stage: stage[1], later: stage[2] ? 'yes' : 'no' })
+  if (stage)
+    return f.t.t('mql.stage', {
+      stage: classValue(stage[1]!, labels?.stages),
+      later: stage[2] ? 'yes' : 'no',
+    })
   return definition
 }
 
@@ -171,13 +187,13 @@ function header(f: HumanFormat, r: BacktestReport, outcome: string): string {
   )
 }
 
-function summary(f: HumanFormat, r: BacktestReport): string {
+function summary(f: HumanFormat, r: BacktestReport, labels: ModelLabels | undefined): string {
   const { t } = f
   const m = r.mql
   return (
     `${t.t('backtest.auc', { auc: f.fixed(r.auc, 3), lift: f.fixed(r.deciles[0]?.lift ?? Number.NaN) })}\n` +
     `${t.t('backtest.mql', {
-      definition: mqlText(f, m.definition),
+      definition: mqlText(f, m.definition, labels),
       leads: m.leads,
       conversions: m.conversions,
       precision: f.pct(m.precision),
@@ -189,7 +205,13 @@ function summary(f: HumanFormat, r: BacktestReport): string {
 
 type Section = 'band' | 'grade' | 'stage' | 'label'
 
-function classTable(f: HumanFormat, section: Section, rows: readonly ClassRow[], base: number): string {
+function classTable(
+  f: HumanFormat,
+  section: Section,
+  rows: readonly ClassRow[],
+  base: number,
+  labels?: Readonly<Record<string, string>>,
+): string {
   if (rows.length === 0) return ''
   const { t } = f
   return `\n${t.t('backtest.by', { section })}\n${table(
@@ -202,7 +224,7 @@ function classTable(f: HumanFormat, section: Section, rows: readonly ClassRow[],
       t.t('col.lift'),
     ],
     rows.map((c) => [
-      c.value,
+      classValue(c.value, labels),
       f.count(c.leads),
       f.count(c.conversions),
       f.pct(c.rate),
@@ -213,12 +235,13 @@ function classTable(f: HumanFormat, section: Section, rows: readonly ClassRow[],
   )}`
 }
 
-function reportText(f: HumanFormat, r: BacktestReport): string {
+function reportText(f: HumanFormat, r: BacktestReport, names: Names): string {
   const { t } = f
-  let text = summary(f, r)
-  text += classTable(f, 'band', r.byBand, r.baseRate)
+  const labels = names.get(r.model)
+  let text = summary(f, r, labels)
+  text += classTable(f, 'band', r.byBand, r.baseRate, labels?.bands)
   text += classTable(f, 'grade', r.byGrade, r.baseRate)
-  text += classTable(f, 'stage', r.byStage, r.baseRate)
+  text += classTable(f, 'stage', r.byStage, r.baseRate, labels?.stages)
   if (r.byLabel.length <= 24) text += classTable(f, 'label', r.byLabel, r.baseRate)
   text += `\n${t.t('backtest.deciles')}\n${table(
     [
@@ -250,11 +273,12 @@ async function printBacktest(
   r: BacktestReport,
   outcome: string,
   said: string,
+  names: Names,
 ): Promise<void> {
   if (format === 'json') return writeJson(ctx, { outcome, ...r })
   if (format === 'csv') return writeCsv(ctx, CLASS_COLUMNS, classCsvRows(r))
   const f = humanFormat(ctx)
-  ctx.stdout.write(header(f, r, said) + reportText(f, r))
+  ctx.stdout.write(header(f, r, said) + reportText(f, r, names))
 }
 
 async function printComparison(
@@ -263,6 +287,7 @@ async function printComparison(
   cmp: Comparison,
   outcome: string,
   said: string,
+  names: Names,
 ): Promise<void> {
   if (format === 'json') return writeJson(ctx, { outcome, ...cmp })
   if (format === 'csv') return writeCsv(ctx, CLASS_COLUMNS, [...classCsvRows(cmp.a), ...classCsvRows(cmp.b)])
@@ -276,7 +301,7 @@ async function printComparison(
     [
       row('ROC AUC', (r) => f.fixed(r.auc, 3)),
       row(t.t('compare.lift'), (r) => f.fixed(r.deciles[0]?.lift ?? Number.NaN)),
-      row('MQL', (r) => mqlText(f, r.mql.definition)),
+      row('MQL', (r) => mqlText(f, r.mql.definition, names.get(r.model))),
       row(t.t('compare.mqlLeads'), (r) => f.count(r.mql.leads)),
       row(t.t('compare.precision'), (r) => f.pct(r.mql.precision)),
       row(t.t('compare.recall'), (r) => f.pct(r.mql.recall)),
@@ -315,7 +340,7 @@ async function printComparison(
       ['left', 'left', 'right', 'right', 'left'],
     )}`
   }
-  text += `\n${a.model}\n${reportText(f, a)}\n${b.model}\n${reportText(f, b)}`
+  text += `\n${a.model}\n${reportText(f, a, names)}\n${b.model}\n${reportText(f, b, names)}`
   ctx.stdout.write(text)
 }
 
@@ -325,6 +350,7 @@ async function printRolling(
   reports: readonly RollingReport[],
   outcome: string,
   said: string,
+  names: Names,
 ): Promise<void> {
   if (format === 'json') return writeJson(ctx, { outcome, models: reports })
   if (format === 'csv') {
@@ -362,7 +388,7 @@ async function printRolling(
   const { t } = f
   let text = ''
   for (const r of reports) {
-    text += `${t.t('rolling.head', { model: r.model, definition: mqlText(f, r.definition), outcome: said, days: r.horizonDays })}\n`
+    text += `${t.t('rolling.head', { model: r.model, definition: mqlText(f, r.definition, names.get(r.model)), outcome: said, days: r.horizonDays })}\n`
     text += `${t.t('rolling.start', { count: r.mqlAtStart, perWeek: f.fixed(r.meanPerWeek, 1) })}\n`
     text += table(
       [

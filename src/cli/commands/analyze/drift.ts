@@ -5,7 +5,9 @@
 import { defineCommand } from 'citty'
 import { type DriftReport, dataEnd, drift } from '../../../analysis/index.js'
 import { DAY_MS } from '../../../core/input.js'
-import { cliContext } from '../../context.js'
+import { labelsOf } from '../../../core/labels.js'
+import { cliContext, localeOf } from '../../context.js'
+import { classValue } from '../../explain-format.js'
 import { help } from '../../help.js'
 import { type HumanFormat, humanFormat } from '../../human-format.js'
 import { loadModelFile } from '../../model-file.js'
@@ -84,9 +86,11 @@ export const driftCommand = defineCommand({
     const f = humanFormat(ctx)
     const { t } = f
     const bands = r.bands
+    const locale = localeOf(ctx)
+    const names = locale === 'en' ? undefined : labelsOf(model, locale).bands
     let text = `${t.t('drift.head', { model: r.model, outcome: outcomeText(ctx, leads), days: r.horizonDays })}\n\n${t.t('drift.byBand')}\n`
     text += table(
-      [t.t('col.month'), t.t('col.leads'), ...bands],
+      [t.t('col.month'), t.t('col.leads'), ...bands.map((b) => classValue(b, names))],
       r.months.map((m) => [
         m.complete ? f.month(m.start) : t.t('drift.incomplete', { month: f.month(m.start) }),
         f.count(m.leads),
@@ -128,7 +132,7 @@ export const driftCommand = defineCommand({
     text +=
       r.warnings.length === 0
         ? `\n${t.t('drift.noWarnings')}\n`
-        : `\n${r.warnings.map((w) => t.t('drift.warning', { message: driftWarningText(f, w, r) })).join('\n')}\n`
+        : `\n${r.warnings.map((w) => t.t('drift.warning', { message: driftWarningText(f, w, r, names) })).join('\n')}\n`
     ctx.stdout.write(text)
   },
 })
@@ -142,6 +146,7 @@ export function driftWarningText(
   f: HumanFormat,
   warning: DriftReport['warnings'][number],
   report: Pick<DriftReport, 'months'>,
+  names?: Readonly<Record<string, string>>,
 ): string {
   const { t } = f
   const first = report.months[0]
@@ -162,7 +167,7 @@ export function driftWarningText(
     if (row !== undefined && leads > 0)
       return t.t('drift.warning.conversion', {
         month: at,
-        band: warning.band,
+        band: classValue(warning.band, names),
         rate: f.pct(row.rate),
         before: f.pct(conversions / leads),
         p: p === undefined ? '-' : t.number(Number(p), { maximumSignificantDigits: 2 }),
