@@ -6,11 +6,12 @@
  * snapshot is read again rather than patched.
  * @module
  */
-import { type CompiledModel, scoreColumns } from '../../core/index.js'
+import type { CompiledModel } from '../../core/index.js'
 import type { Store } from '../../store/index.js'
 import { type Logger, silentLogger } from '../logger.js'
 import { type BaselineModel, baselineScores } from './baseline.js'
-import { type PreviewSnapshot, readSnapshot } from './snapshot.js'
+import { nextTurn, type PreviewSnapshot, readSnapshot } from './snapshot.js'
+import { warmSnapshot } from './warm.js'
 
 export interface PreviewSnapshotsOptions {
   /** A preview on a snapshot older than this starts reading a fresh one in the background (default 60 s). */
@@ -37,13 +38,13 @@ export interface SnapshotLease {
  * and event: at a million contacts, the longest wait the editor has). After that a preview
  * never waits for the store: a snapshot older than `refreshAfterMs` is still used (the
  * preview reports its time, `snapshotAt`) while a fresh one is read a page at a time in the
- * background, then scored once with the model last previewed — so its cache holds every rule
- * that model has, and the next edit recomputes only what it changes — and only then
- * replaces the old one. Refreshing happens only because previews ask (an editor is open);
+ * background, then scored with the model last previewed, a rule at a time (`warmSnapshot`) —
+ * so its cache holds every rule that model has, and the next edit recomputes only what it
+ * changes — and only then replaces the old one. Refreshing happens only because previews ask (an editor is open);
  * an unused snapshot is let go after `idleMs`.
  *
- * Memory: while a refresh reads, the old snapshot (with its cache) and the new columns are
- * both held; the old one is dropped as soon as the new one is read, before it is warmed.
+ * Memory: while a refresh reads and warms, the old snapshot (with its cache) and the new one
+ * are both held; the old one is let go when the new one takes over.
  */
 export class PreviewSnapshots {
   readonly #store: Store
@@ -73,7 +74,7 @@ export class PreviewSnapshots {
   /**
    * The snapshot to preview `model` on at `now`, compared with the stored scores of
    * `baseline`: the current one, however old (a refresh starts in the background when it is
-   * older than the refresh age), else one read now.
+   * older than the refresh age), else one read (and warmed with `model`) now.
    */
   async get(
     now: number,
@@ -142,18 +143,17 @@ export class PreviewSnapshots {
         pageSize: this.#pageSize,
         signal: this.#stop.signal,
       })
-      // the stored scores the last preview compared with, read while the old snapshot still serves
-      const warm = refresh ? this.#warmWith : undefined
+      const readMs = performance.now() - started
+      const warmStarted = performance.now()
+      // The stored scores the last preview compared with, and the last previewed model's
+      // scoring, a rule at a time: the thread is never held for a whole cold scoring, and
+      // while a refresh warms, the old snapshot keeps answering (both are held meanwhile).
+      const warm = this.#warmWith
       if (warm?.baseline)
         await baselineScores(this.#store, read, warm.baseline, { signal: this.#stop.signal })
+      if (warm !== undefined) await warmSnapshot(read, warm.model, nextTurn, this.#stop.signal)
       this.#stop.signal.throwIfAborted()
-      const readMs = performance.now() - started
-      // the old snapshot goes before the new one is warmed: warming holds the thread, so no
-      // preview can ask for a snapshot in between, and memory never holds two caches
       this.#current = read
-      const warmStarted = performance.now()
-      if (warm !== undefined)
-        scoreColumns(warm.model, read.contacts, read.events, read.at, read.cache ? { cache: read.cache } : {})
       this.#logger.info(refresh ? 'model preview: snapshot refreshed' : 'model preview: snapshot read', {
         contacts: read.contacts.length,
         events: read.events.length,
