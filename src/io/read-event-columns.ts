@@ -125,7 +125,7 @@ export interface EventColumnSource {
    * Starts the next iteration's parsing now, on the worker threads only: the main thread is
    * free to do something else first (read the contacts that `contactIndex` is filled from:
    * the index is read only once the batches are asked for). The workers parse up to about
-   * 256 MB of the file ahead meanwhile. Iterate `batches()` next, or {@link stop}.
+   * 384 MB of the file ahead meanwhile. Iterate `batches()` next, or {@link stop}.
    */
   start(): void
   /** Stops a read started by {@link start} whose batches were not asked for (after an error elsewhere). */
@@ -138,7 +138,7 @@ const PARALLEL_MIN_GZIP_BYTES = 4 << 20
 const MIN_CHUNK = 1 << 20
 const MAX_CHUNK = 16 << 20
 /** The bytes the workers parse ahead when started early (`start()`). */
-const PREFETCH_BYTES = 256 << 20
+const PREFETCH_BYTES = 384 << 20
 /** Up to this many contacts in a `skip` join are given to the parsers. */
 const ONLY_CONTACTS = 4096
 /** Reader code not looked up yet. */

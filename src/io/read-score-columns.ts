@@ -93,12 +93,17 @@ export async function readScoreColumns(
   events?.start()
   try {
     const accounts = new Map<string, Properties>()
+    const accountIndex = new IdIndex(1 << 12)
     const accountRows: Properties[] = []
     if (files.accounts) {
-      const source = readAccounts(files.accounts, { ...common(files.accounts), properties: needed.account })
+      const source = readAccounts(files.accounts, {
+        ...common(files.accounts),
+        properties: needed.account,
+        index: accountIndex,
+      })
       for await (const rows of source.batches()) {
         for (const row of rows) {
-          if (accounts.has(row.id)) continue
+          if (row.index < accountRows.length) continue // the first row of an id wins
           accounts.set(row.id, row.properties)
           accountRows.push(row.properties)
         }
@@ -115,7 +120,7 @@ export async function readScoreColumns(
     options.fileDone?.()
     const n = read.ids.length
     const key = model.accounts?.key ?? 'account_id'
-    const joined = accountOf(read.columns.get(key), n, accounts)
+    const joined = accountOf(read.columns.get(key), n, accountIndex)
 
     const builder = new EventColumnsBuilder({ contacts: n, properties: kept })
     let eventRows = 0
@@ -166,14 +171,12 @@ export async function readScoreColumns(
 function accountOf(
   keys: PropertyColumn | undefined,
   n: number,
-  accounts: ReadonlyMap<string, Properties>,
+  accounts: IdIndex,
 ): { rows: Int32Array; withoutFile: number } {
   const rows = new Int32Array(n).fill(-1)
   if (keys === undefined) return { rows, withoutFile: 0 }
-  const position = new Map<string, number>()
-  for (const id of accounts.keys()) position.set(id, position.size)
   const rowOfCode = Int32Array.from(keys.values, (id) =>
-    id === undefined || id === null ? -2 : (position.get(String(id)) ?? -1),
+    id === undefined || id === null ? -2 : accounts.find(String(id)),
   )
   let withoutFile = 0
   const codes = keys.codes
