@@ -7,8 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { GOOD, NOISE } from '../analysis/test-support/models.js'
-import { plantedLeads, T0 } from '../analysis/test-support/planted.js'
+import { T0 } from '../analysis/test-support/planted.js'
 import { DAY_MS } from '../core/input.js'
 import { createEngine, seedDemoWorkspace, systemClock } from '../engine/index.js'
 import { cliTranslator } from '../i18n/cli.js'
@@ -19,6 +18,7 @@ import { openSqliteStore } from '../store/index.js'
 import { main } from './main.js'
 import { bannerLines, servingUrl } from './serve-banner.js'
 import { englishIn } from './test-support/english-left.js'
+import { writePlantedFiles } from './test-support/planted-files.js'
 import { sink } from './test-support/run-cli.js'
 
 const OTHERS = ['es', 'nl'] as const
@@ -41,19 +41,7 @@ const inEvery = (...argv: string[]) => Promise.all(LOCALES.map((lang) => run(lan
 
 beforeAll(async () => {
   cwd = mkdtempSync(join(tmpdir(), 'leadscore-locale-reports-'))
-  const leads = plantedLeads(1500, { trialShare: 0.15 })
-  const contacts = ['contact_id,plan,visits']
-  const events = ['event_id,contact_id,event,timestamp']
-  leads.forEach((lead, c) => {
-    contacts.push(`c${c},${lead.properties['plan']},${lead.properties['visits']}`)
-    lead.events.forEach((e, k) => {
-      events.push(`e${c}-${k},c${c},${e.name},${new Date(T0 + e.day * DAY_MS).toISOString()}`)
-    })
-  })
-  writeFileSync(join(cwd, 'contacts.csv'), `${contacts.join('\n')}\n`)
-  writeFileSync(join(cwd, 'events.csv'), `${events.join('\n')}\n`)
-  writeFileSync(join(cwd, 'good.yaml'), GOOD)
-  writeFileSync(join(cwd, 'noise.yaml'), NOISE)
+  writePlantedFiles(cwd, 1500)
   writeFileSync(join(cwd, 'leads.csv'), tableCsv(syntheticLeads(300, 5).table))
   writeFileSync(join(cwd, 'bad.csv'), 'contact_id,plan\nc1,pro,extra\n,free\nc3,"pro"x\n{"a":1}\n')
   writeFileSync(join(cwd, 'bad.ndjson'), '{"contact_id": "c1"\n[1]\n{"plan": "pro"}\n{"contact_id": true}\n')

@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { GOOD, NOISE } from '../../analysis/test-support/models.js'
-import { plantedLeads, T0 } from '../../analysis/test-support/planted.js'
+import { T0 } from '../../analysis/test-support/planted.js'
 import { DAY_MS } from '../../core/input.js'
+import { writePlantedFiles } from '../test-support/planted-files.js'
 import { runCli } from '../test-support/run-cli.js'
 
 const LEADS_CSV = '/work/shared/data/x-education-leads/Leads.csv'
@@ -15,19 +16,7 @@ const AS_OF = new Date(T0 + 60 * DAY_MS).toISOString()
 
 beforeAll(() => {
   cwd = mkdtempSync(join(tmpdir(), 'leadscore-analyze-'))
-  const leads = plantedLeads(3000, { trialShare: 0.15 })
-  const contacts = ['contact_id,plan,visits']
-  const events = ['event_id,contact_id,event,timestamp']
-  leads.forEach((lead, c) => {
-    contacts.push(`c${c},${lead.properties['plan']},${lead.properties['visits']}`)
-    lead.events.forEach((e, k) => {
-      events.push(`e${c}-${k},c${c},${e.name},${new Date(T0 + e.day * DAY_MS).toISOString()}`)
-    })
-  })
-  writeFileSync(join(cwd, 'contacts.csv'), `${contacts.join('\n')}\n`)
-  writeFileSync(join(cwd, 'events.csv'), `${events.join('\n')}\n`)
-  writeFileSync(join(cwd, 'good.yaml'), GOOD)
-  writeFileSync(join(cwd, 'noise.yaml'), NOISE)
+  writePlantedFiles(cwd, 3000)
   writeFileSync(join(cwd, 'no-mql.yaml'), GOOD.replace(/stages:[\s\S]*$/, ''))
 })
 
