@@ -118,8 +118,8 @@ function reportError(ctx: CliContext, error: unknown): number {
   }
   if (error instanceof EngineError) {
     // what the service refuses (an unknown id, a bad value) is the user's to fix: no stack
-    const message = locale === 'en' ? undefined : engineText(error.message)
-    const hint = locale === 'en' ? undefined : engineText(error.hint)
+    const message = locale === 'en' ? undefined : (error.text ?? engineText(error.message))
+    const hint = locale === 'en' ? undefined : (error.hintText ?? engineText(error.hint))
     writeError(
       ctx,
       message === undefined ? error.message : sayApi(message, locale),

@@ -7,7 +7,7 @@
  * @module
  */
 import { defineCommand } from 'citty'
-import { EngineError, systemClock } from '../../engine/index.js'
+import { systemClock } from '../../engine/index.js'
 import {
   DEFAULT_PREDICTIVE_ID,
   PredictiveService,
@@ -36,11 +36,8 @@ async function withStore<T>(
 ): Promise<T> {
   const store = await openDatabase(ctx, db)
   try {
+    // the service's errors (an unknown model, a bad outcome) are reported by main, in the language
     return await fn(store)
-  } catch (error) {
-    if (error instanceof EngineError)
-      throw new CliError(error.message, error.hint === undefined ? {} : { hint: error.hint })
-    throw error
   } finally {
     await store.close()
   }
