@@ -92,14 +92,30 @@ function copyRanges(
   }
 }
 
-/** The contacts `select` of `contacts`, renumbered in that order. */
+/** The contacts `select` of `contacts`, renumbered in that order (their property columns too). */
 export function selectContacts(contacts: ContactColumns, select: Int32Array): ContactColumns {
-  const { accounts, likelihood } = contacts
+  const { accounts, likelihood, columns } = contacts
+  const pick = (map: ReadonlyMap<string, PropertyColumn>) =>
+    new Map(
+      [...map].map(([key, column]) => [
+        key,
+        { codes: Int32Array.from(select, (c) => column.codes[c]!), values: column.values },
+      ]),
+    )
   return {
     length: select.length,
     ids: Array.from(select, (c) => contacts.ids[c]!),
-    properties: Array.from(select, (c) => contacts.properties[c]!),
+    // contacts read as columns have no properties of their own
+    properties: contacts.properties.length === 0 ? [] : Array.from(select, (c) => contacts.properties[c]!),
     ...(accounts ? { accounts: Array.from(select, (c) => accounts[c]) } : {}),
     ...(likelihood ? { likelihood: Float64Array.from(select, (c) => likelihood[c]!) } : {}),
+    ...(columns
+      ? {
+          columns: {
+            contact: pick(columns.contact),
+            ...(columns.account ? { account: pick(columns.account) } : {}),
+          },
+        }
+      : {}),
   }
 }

@@ -3,7 +3,7 @@
  * their events), and for each lead whether and when it converted, and when it was first seen.
  * @module
  */
-import type { ContactColumns, EventColumns } from '../core/columnar/index.js'
+import { type ContactColumns, contactProperty, type EventColumns } from '../core/columnar/index.js'
 import { DAY_MS } from '../core/input.js'
 import { dateOf, isMissing, normalizeText, textOf } from '../core/values.js'
 
@@ -107,14 +107,13 @@ export function outcomesOf(
     }
   } else {
     for (let c = 0; c < n; c++) {
-      const props = contacts.properties[c] ?? {}
       const yes =
         spec.kind === 'property'
-          ? isPositive(props[spec.name], spec.value)
-          : STAGE_PROPERTIES.some((p) => isPositive(props[p], spec.stage))
+          ? isPositive(contactProperty(contacts, spec.name, c), spec.value)
+          : STAGE_PROPERTIES.some((p) => isPositive(contactProperty(contacts, p, c), spec.stage))
       if (!yes) continue
       converted[c] = 1
-      if (timeProperty !== undefined) at[c] = timeOf(props[timeProperty])
+      if (timeProperty !== undefined) at[c] = timeOf(contactProperty(contacts, timeProperty, c))
     }
   }
   return { converted, at, firstSeen }
@@ -131,15 +130,12 @@ export function firstSeenOf(contacts: ContactColumns, events: EventColumns): Flo
   const n = contacts.length
   const out = new Float64Array(n).fill(Number.NaN)
   for (let c = 0; c < n; c++) {
-    const props = contacts.properties[c]
     let t = Number.NaN
-    if (props !== undefined) {
-      for (const p of CREATED_PROPERTIES) {
-        const v = timeOf(props[p])
-        if (!Number.isNaN(v)) {
-          t = v
-          break
-        }
+    for (const p of CREATED_PROPERTIES) {
+      const v = timeOf(contactProperty(contacts, p, c))
+      if (!Number.isNaN(v)) {
+        t = v
+        break
       }
     }
     if (c < events.contacts && events.offsets[c + 1]! > events.offsets[c]!) {

@@ -4,7 +4,7 @@
  * `(missing)`. Identifiers (a different value on almost every lead) are left out.
  * @module
  */
-import type { ContactColumns } from '../core/columnar/index.js'
+import { type ContactColumns, contactProperty } from '../core/columnar/index.js'
 import { isMissing, textOf } from '../core/values.js'
 
 /** One property, one code per contact into `labels`. */
@@ -34,9 +34,12 @@ export function propertyColumns(
 ): CodedProperty[] {
   const n = contacts.length
   const props = contacts.properties
-  // the property names of an even sample of the leads (a name on very few leads may be missed)
+  const columns = contacts.columns?.contact
+  const propertyOf = (c: number, name: string) => contactProperty(contacts, name, c)
+  // the property names: the columns', and those of an even sample of the leads' own properties
+  // (a name on very few leads may be missed)
+  const keys = new Set<string>(columns?.keys())
   const keyStride = Math.max(1, Math.floor(n / KEY_SAMPLE))
-  const keys = new Set<string>()
   for (let c = 0; c < n; c += keyStride) {
     if (include[c] !== 1) continue
     for (const key in props[c]) keys.add(key)
@@ -50,14 +53,29 @@ export function propertyColumns(
   const plans: Plan[] = []
   for (const name of keys) {
     if (options.exclude.has(name.toLowerCase())) continue
-    const plan = planColumn(props, sample, name, options)
+    const plan = planColumn(propertyOf, sample, name, options)
     if (plan) plans.push(plan)
   }
-  // one pass over the leads codes every column (each lead's properties are read once)
-  const codes = plans.map(() => new Int32Array(n))
-  for (let c = 0; c < n; c++) {
-    const bag = props[c]
-    for (let k = 0; k < plans.length; k++) codes[k]![c] = plans[k]!.code(bag?.[plans[k]!.name])
+  const codes = plans.map((plan) => {
+    const out = new Int32Array(n)
+    const column = columns?.get(plan.name)
+    if (column === undefined) return out
+    // a dictionary-encoded column: each distinct value coded once
+    const byValue = Int32Array.from(column.values, (v) => plan.code(v))
+    const missing = plan.code(undefined)
+    for (let c = 0; c < n; c++) {
+      const code = column.codes[c]!
+      out[c] = code < 0 ? missing : byValue[code]!
+    }
+    return out
+  })
+  // one pass over the leads codes the other columns (each lead's properties are read once)
+  const fromBags = plans.flatMap((plan, k) => (columns?.has(plan.name) ? [] : [k]))
+  if (fromBags.length > 0) {
+    for (let c = 0; c < n; c++) {
+      const bag = props[c]
+      for (const k of fromBags) codes[k]![c] = plans[k]!.code(bag?.[plans[k]!.name])
+    }
   }
   return plans.map((plan, k) => ({
     name: plan.name,
@@ -81,7 +99,7 @@ interface Plan {
 }
 
 function planColumn(
-  props: ContactColumns['properties'],
+  propertyOf: (c: number, name: string) => unknown,
   sample: readonly number[],
   name: string,
   options: PropertyColumnOptions,
@@ -90,7 +108,7 @@ function planColumn(
   const numbers: number[] = []
   let present = 0
   for (const c of sample) {
-    const v = props[c]?.[name]
+    const v = propertyOf(c, name)
     if (isMissing(v)) continue
     present++
     if (typeof v === 'number' && Number.isFinite(v)) numbers.push(v)

@@ -6,11 +6,12 @@
  * `first` mode applied per event), whatever its window, count or occurrence settings.
  * @module
  */
+
+import { propertyAt } from '../core/columnar/index.js'
 import type { CompiledModel } from '../core/compile.js'
 import type { Scope } from '../core/conditions.js'
 import type { Condition } from '../core/model/types.js'
 import { matchEvent } from '../core/state.js'
-import { lookup } from '../core/values.js'
 import type { LeadData } from './leads.js'
 import { scoreRows } from './snapshots.js'
 
@@ -125,17 +126,16 @@ function fitFromConditions(
   R: number,
 ): void {
   const { contacts } = data
-  let properties: Readonly<Record<string, unknown>> = {}
-  let account: Readonly<Record<string, unknown>> | undefined
+  let c = 0
   const scope: Scope = {
     get: (field) =>
-      field.startsWith('account.') ? lookup(account, field.slice(8)) : lookup(properties, field),
+      field.startsWith('account.')
+        ? propertyAt(contacts, 'account', field.slice(8), c)
+        : propertyAt(contacts, 'contact', field, c),
     history: () => false,
   }
   for (let r = 0; r < rows.length; r++) {
-    const c = rows[r]!
-    properties = contacts.properties[c] ?? {}
-    account = contacts.accounts?.[c]
+    c = rows[r]!
     let j = r * R
     for (const group of model.fit.groups) {
       let taken = false

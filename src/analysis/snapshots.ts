@@ -155,6 +155,8 @@ function pickRows(all: BulkScores, rows: Int32Array): BulkScores {
  * scoring them again and again: the scorer looks each property up in small objects.
  */
 export function slimContacts(model: CompiledModel, contacts: ContactColumns): ContactColumns {
+  // contacts read as columns keep only the columns read: nothing to look up in objects
+  if (contacts.properties.length === 0) return contacts
   const doc = model.document
   const fields = new Set<string>()
   const conditions = [

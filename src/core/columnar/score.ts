@@ -55,6 +55,24 @@ export function contactProperty(contacts: ContactColumns, key: string, c: number
   return code < 0 ? undefined : column.values[code]
 }
 
+/**
+ * Contact `c`'s contact or account property at `path` as the scorer reads it: from its
+ * column when there is one, else looked up in its properties (a dotted path through objects).
+ */
+export function propertyAt(
+  contacts: ContactColumns,
+  source: 'contact' | 'account',
+  path: string,
+  c: number,
+): unknown {
+  const column = contacts.columns?.[source]?.get(path)
+  if (column !== undefined) {
+    const code = column.codes[c]!
+    return code < 0 ? undefined : column.values[code]
+  }
+  return lookup(source === 'contact' ? contacts.properties[c] : contacts.accounts?.[c], path)
+}
+
 export interface BulkScores {
   readonly length: number
   readonly fit: Float64Array
