@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import enApi from '../i18n/catalogs/en/api.json' with { type: 'json' }
 import enModel from '../i18n/catalogs/en/model.json' with { type: 'json' }
@@ -221,5 +222,63 @@ describe('API errors in Spanish and Dutch carry no English, with the same code',
     expect(issues('es')).toEqual(issues('nl'))
     expect(issues('es')[0]).toMatchObject({ code: 'yaml-syntax', line: 4 })
     expect(said.es.message).toMatch(/^el modelo tiene 1 error; el primero: .+ \(línea 4, columna \d+\)$/)
+  })
+
+  it('whatever the body, an error or a rejection in Spanish or Dutch holds no English and no detail', async () => {
+    const names = ['id', 'url', 'types', 'filter', 'model', 'owners', 'weeklyCapacity', 'name', 'contactId']
+    const more = ['ts', 'stage', 'from', 'source', 'outcome', 'folds', 'type', 'userId', 'event', 'timestamp']
+    const value = fc.letrec((tie) => ({
+      v: fc.oneof(
+        { depthSize: 'small' },
+        fc.string({ maxLength: 6 }),
+        fc.integer(),
+        fc.double(),
+        fc.boolean(),
+        fc.constant(null),
+        fc.constantFrom(
+          '2024-02-30',
+          'https://x.example',
+          'mql.reached',
+          'b2b-saas',
+          'track',
+          'identify',
+          '',
+        ),
+        fc.array(tie('v'), { maxLength: 3 }),
+        fc.dictionary(fc.constantFrom(...names, ...more, 'sentAt', 'batch', 'contacts'), tie('v'), {
+          maxKeys: 4,
+        }),
+      ),
+    })).v
+    const targets = [
+      ['POST', '/api/contacts'],
+      ['POST', '/api/events'],
+      ['POST', '/api/webhooks'],
+      ['PUT', '/api/assignment'],
+      ['POST', '/v1/batch'],
+      ['POST', '/v1/track'],
+      ['POST', '/api/models'],
+      ['POST', '/api/contacts/keep/merge'],
+    ] as const
+    const basic = `Basic ${Buffer.from(`${WRITE}:`).toString('base64')}`
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...targets),
+        fc.constantFrom('es', 'nl'),
+        value,
+        fc.array(value, { maxLength: 3 }),
+        async ([method, path], lang, body, batch) => {
+          const auth = path.startsWith('/v1/') || path === '/api/events' ? basic : `Bearer ${ADMIN}`
+          const sent = path === '/v1/batch' ? { batch } : body
+          const { status, language, body: answer } = await call(lang, method, path, sent, auth)
+          expect(language).toBe(lang)
+          const error = answer['error'] as ErrorBody | undefined
+          if (status >= 400) expect(error?.detail).toBeUndefined()
+          const said = [error, answer['rejections']].map((part) => JSON.stringify(part ?? '')).join(' ')
+          expect(englishIn(said)).toEqual([])
+        },
+      ),
+      { numRuns: 300 },
+    )
   })
 })
