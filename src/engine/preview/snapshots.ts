@@ -58,8 +58,6 @@ export class PreviewSnapshots {
   #stop = new AbortController()
   /** The model to warm a fresh snapshot with, and the stored scores to read for it: the last preview's. */
   #warmWith: { readonly model: CompiledModel; readonly baseline: BaselineModel | null } | undefined
-  /** Set by `invalidate`: the current snapshot is refreshed at the next preview, whatever its age. */
-  #stale = false
   #idle: NodeJS.Timeout | undefined
   #closed = false
 
@@ -90,8 +88,7 @@ export class PreviewSnapshots {
       return { snapshot, refreshing: false }
     }
     // a clock set back (tests, a corrected clock) also calls for a fresh reading
-    if (this.#stale || now - current.at > this.#refreshAfterMs || now < current.at) {
-      this.#stale = false
+    if (now - current.at > this.#refreshAfterMs || now < current.at) {
       this.#read(now, true).catch(() => {
         // logged by #read; the current snapshot keeps serving and the next preview tries again
       })
@@ -107,11 +104,6 @@ export class PreviewSnapshots {
   /** Resolves when no reading is under way (a refresh started by a preview has replaced the snapshot, or failed). */
   async settled(): Promise<void> {
     while (this.#reading !== undefined) await this.#reading.catch(() => undefined)
-  }
-
-  /** The next preview reads a fresh snapshot in the background, whatever the current one's age (e.g. after a publish). */
-  invalidate(): void {
-    this.#stale = true
   }
 
   /** Stops a reading under way (at its next page) and lets the snapshot go. */
