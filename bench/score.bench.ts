@@ -91,7 +91,9 @@ function endToEnd(): void {
   const timed = existsSync('/usr/bin/time')
   const started = performance.now()
   const child = timed
-    ? spawnSync('/usr/bin/time', ['-f', 'maxrss_kb=%M', process.execPath, ...args], { encoding: 'utf8' })
+    ? spawnSync('/usr/bin/time', ['-f', 'maxrss_kb=%M cpu_s=%U+%S', process.execPath, ...args], {
+        encoding: 'utf8',
+      })
     : spawnSync(process.execPath, args, { encoding: 'utf8' })
   const wall = (performance.now() - started) / 1000
   if (child.status !== 0) {
@@ -100,8 +102,11 @@ function endToEnd(): void {
   }
   const summary = child.stderr.split('\n').find((l) => l.startsWith('scored')) ?? ''
   const rss = /maxrss_kb=(\d+)/.exec(child.stderr)?.[1]
+  const cpu = /cpu_s=([\d.]+)\+([\d.]+)/.exec(child.stderr)
   console.log(
-    `\nend to end (leadscore score): ${wall.toFixed(2)} s wall${rss ? `, peak memory ${mb(Number(rss) * 1024)}` : ''}`,
+    `\nend to end (leadscore score): ${wall.toFixed(2)} s wall${cpu ? `, ${(Number(cpu[1]) + Number(cpu[2])).toFixed(2)} s CPU` : ''}${rss ? `, peak memory ${mb(Number(rss) * 1024)}` : ''}; load after ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
   )
   console.log(`  ${summary}`)
 }
