@@ -106,12 +106,32 @@ describe('row issues', () => {
     ])
   })
 
+  it('as JSON, with its code and values', () => {
+    const issue = rowIssue('a.csv', 2, 'missing-time', 'empty time in column "ts"', 'write a time', 'ts')
+    expect(JSON.parse(JSON.stringify(issue))).toEqual({
+      file: 'a.csv',
+      line: 2,
+      kind: 'missing-time',
+      field: 'ts',
+      problem: 'empty time in column "ts"',
+      hint: 'write a time',
+      message: 'a.csv:2: empty time in column "ts"; write a time',
+      code: 'empty-time',
+      params: { column: 'ts' },
+    })
+  })
+
   it('a text it does not know has no code; a refused row keeps the reason', () => {
     expect(rowIssue('a.csv', 2, 'bad-id', 'something new', 'do this').code).toBeUndefined()
     expect(rowIssue('a.csv', 2, 'rejected', 'too big', 'fix it')).toMatchObject({
       code: 'rejected',
       params: { reason: 'too big' },
       message: 'a.csv:2: too big; fix it',
+    })
+    expect(
+      rowIssue('a.csv', 2, 'rejected', 'too big', 'fix it', undefined, 'demasiado grande').params,
+    ).toEqual({
+      reason: 'demasiado grande',
     })
   })
 })

@@ -75,10 +75,10 @@ export interface RowIssue {
   readonly hint: string
   /** One line for people: `file:line: problem; hint`. */
   readonly message: string
-  /** Which message `problem` and `hint` are; absent for a text this module does not know. */
-  readonly code?: RowIssueCode
+  /** Which message `problem` and `hint` are; undefined for a text this module does not know. */
+  readonly code: RowIssueCode | undefined
   /** The values of that message (with `code`). */
-  readonly params?: RowIssueParams
+  readonly params: RowIssueParams | undefined
 }
 
 /**
@@ -94,20 +94,63 @@ export function rowIssue(
   field?: string,
   reason?: string,
 ): RowIssue {
-  const message = `${file}:${line}: ${problem}; ${hint}`
-  const known =
-    kind === 'rejected'
-      ? { code: 'rejected' as const, params: { reason: reason ?? problem } }
-      : recognise(problem)
-  return {
-    file,
-    line,
-    kind,
-    ...(field === undefined ? {} : { field }),
-    problem,
-    hint,
-    message,
-    ...known,
+  return new Issue(file, line, kind, problem, hint, field, reason)
+}
+
+/**
+ * A row issue whose `code` and `params` are worked out when first read: a file can have
+ * millions of bad rows, and only the few shown need them.
+ */
+class Issue implements RowIssue {
+  readonly file: string
+  readonly line: number
+  readonly kind: RowIssueKind
+  declare readonly field?: string
+  readonly problem: string
+  readonly hint: string
+  readonly message: string
+  #known: { readonly code: RowIssueCode; readonly params: RowIssueParams } | null | undefined
+  readonly #reason: string | undefined
+
+  constructor(
+    file: string,
+    line: number,
+    kind: RowIssueKind,
+    problem: string,
+    hint: string,
+    field: string | undefined,
+    reason: string | undefined,
+  ) {
+    this.file = file
+    this.line = line
+    this.kind = kind
+    if (field !== undefined) (this as { field?: string }).field = field
+    this.problem = problem
+    this.hint = hint
+    this.message = `${file}:${line}: ${problem}; ${hint}`
+    this.#reason = reason
+  }
+
+  #recognised(): { readonly code: RowIssueCode; readonly params: RowIssueParams } | null {
+    if (this.#known === undefined)
+      this.#known =
+        this.kind === 'rejected'
+          ? { code: 'rejected', params: { reason: this.#reason ?? this.problem } }
+          : (recognise(this.problem) ?? null)
+    return this.#known
+  }
+
+  get code(): RowIssueCode | undefined {
+    return this.#recognised()?.code
+  }
+
+  get params(): RowIssueParams | undefined {
+    return this.#recognised()?.params
+  }
+
+  toJSON(): object {
+    const { code, params } = this
+    return { ...this, ...(code === undefined ? {} : { code, params }) }
   }
 }
 
