@@ -16,7 +16,11 @@ import {
   parseOutcome,
   STAGE_PROPERTIES,
 } from '../../../analysis/index.js'
-import { EventColumnsBuilder } from '../../../core/columnar/index.js'
+import {
+  type ContactPropertyColumns,
+  contactProperty,
+  EventColumnsBuilder,
+} from '../../../core/columnar/index.js'
 import type { CompiledModel } from '../../../core/compile.js'
 import { contactProperties, eventProperties } from '../../../core/fields.js'
 import type { Properties } from '../../../core/input.js'
@@ -26,8 +30,10 @@ import {
   createProgress,
   csvFields,
   IdIndex,
+  inputKind,
   type ReadOptions,
   readAccounts,
+  readContactColumns,
   readContacts,
   readEventColumns,
 } from '../../../io/index.js'
@@ -214,27 +220,38 @@ async function contactsAndEvents(
     bars.done()
   }
   const index = new IdIndex(1 << 16)
-  const ids: string[] = []
-  const properties: Properties[] = []
   const kept = needed ? [...needed.contact, ...outcomeProperties(spec, files.outcomeTime)] : undefined
   for (const m of models) if (m.accounts) kept?.push(m.accounts.key)
-  for await (const rows of readContacts(resolve(ctx.cwd, files.contacts), {
+  const contactsPath = resolve(ctx.cwd, files.contacts)
+  const contactOptions = {
     ...readOptions(ctx, files.contacts, files, badRows, bars),
     index,
     ...(kept ? { properties: kept } : {}),
     ...(files.idColumn ? { idColumn: files.idColumn } : {}),
-  }).batches()) {
-    for (const row of rows) {
-      if (row.index < ids.length) continue
-      ids.push(row.id)
-      properties.push(row.properties)
+  }
+  let ids: string[] = []
+  const properties: Properties[] = []
+  let columns: ContactPropertyColumns | undefined
+  if (inputKind(contactsPath).format === 'csv') {
+    // straight into columns: no object per contact (less to make and to garbage-collect)
+    const read = await readContactColumns(contactsPath, contactOptions)
+    ids = read.ids
+    columns = { contact: read.columns }
+  } else {
+    for await (const rows of readContacts(contactsPath, contactOptions).batches()) {
+      for (const row of rows) {
+        if (row.index < ids.length) continue
+        ids.push(row.id)
+        properties.push(row.properties)
+      }
     }
   }
   bars.done()
   const key = model?.accounts?.key ?? 'account_id'
+  const contactsRead = { length: ids.length, ids, properties, ...(columns ? { columns } : {}) }
   const contactAccounts = files.accounts
-    ? properties.map((p) => {
-        const id = p[key]
+    ? Array.from(ids, (_, c) => {
+        const id = contactProperty(contactsRead, key, c)
         return id === undefined || id === null ? undefined : accounts.get(String(id))
       })
     : undefined
@@ -266,12 +283,7 @@ async function contactsAndEvents(
   } else if (spec.kind === 'event') {
     throw new CliError({ key: 'leads.needsEvents', values: { outcome: files.outcome } })
   }
-  const contacts = {
-    length: ids.length,
-    ids,
-    properties,
-    ...(contactAccounts ? { accounts: contactAccounts } : {}),
-  }
+  const contacts = { ...contactsRead, ...(contactAccounts ? { accounts: contactAccounts } : {}) }
   const events = builder.finish()
   const outcomes = outcomesOf(spec, contacts, events, files.outcomeTime)
   return {
