@@ -7,7 +7,7 @@
  * @module
  */
 import { z } from 'zod'
-import { fieldIssueText } from '../i18n/api.js'
+import { fieldIssueText, fieldMessage } from '../i18n/api.js'
 import type { StoreOps } from '../store/index.js'
 import { InvalidRequestError } from './errors.js'
 
@@ -31,7 +31,7 @@ const ruleSchema = z.strictObject({
   owners: z
     .array(z.string().trim().min(1).max(320))
     .max(1000)
-    .refine((l) => new Set(l).size === l.length, 'owners must not repeat'),
+    .refine((l) => new Set(l).size === l.length, fieldMessage('field.ownersRepeat')),
   weeklyCapacity: z.number().int().positive().nullable().default(null),
 })
 

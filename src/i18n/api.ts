@@ -47,7 +47,11 @@ export function sayApi(text: ApiText, locale: Locale): string {
  * Messages the schemas give a field with zod's `error:` (in English, made by {@link fieldMessage}),
  * said in the reader's language when zod reports them.
  */
-const FIELD_MESSAGES: readonly ApiKey[] = ['field.idType', 'field.timeType']
+const FIELD_MESSAGES = [
+  'field.idType',
+  'field.timeType',
+  'field.ownersRepeat',
+] as const satisfies readonly ApiKey[]
 let fieldMessageKeys: Map<string, ApiKey> | undefined
 
 /** The English text of a field message, for a schema's `error:`. */

@@ -124,6 +124,11 @@ describe('API errors in Spanish and Dutch carry no English, with the same code',
     expect(limit.nl.message).toBe('limit: mag hoogstens 1000 zijn')
     const assignment = await inEveryLanguage('PUT', '/api/assignment', { owners: ['a'], weeklyCapacity: 0 })
     expect(assignment.es.message).toBe('weeklyCapacity: debe ser mayor que 0')
+    const twice = await inEveryLanguage('PUT', '/api/assignment', { owners: ['ana', 'ana'] })
+    expect(twice.en.message).toBe('assignment.owners: owners must not repeat')
+    expect(twice.nl.message).toBe('assignment.owners: mag geen eigenaar twee keer bevatten')
+    const shape = await inEveryLanguage('PUT', '/api/assignment', { owner: 'ana' })
+    expect(shape.es.message).toBe('owners: debe ser una lista')
     const cursor = await inEveryLanguage('GET', '/api/contacts?cursor=zzz')
     expect(cursor.es).toMatchObject({
       code: 'invalid_request',

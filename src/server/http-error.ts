@@ -115,13 +115,16 @@ function invalidModelSay(error: InvalidRequestError): (locale: Locale) => SaidEr
 
 /**
  * The issues that say what is wrong: a union that none of its forms accepts (zod's "Invalid
- * input") stands for the issues of the form that came closest (the fewest issues), under the
- * union's path; a union the schema gave its own message stays as it is.
+ * input") stands for the issues of the form that came closest (of the value's type, with the
+ * fewest issues), under the union's path; a union the schema gave its own message stays as it is.
  */
 function leafIssues(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {
   if (issue.code !== 'invalid_union' || isFieldMessage(issue.message) || issue.errors.length === 0)
     return [issue]
-  const closest = issue.errors.reduce((best, form) => (form.length < best.length ? form : best))
+  // a form of the value's own type (an object for an object) first, then the fewest issues
+  const rank = (form: readonly z.core.$ZodIssue[]) =>
+    form.length + (form.some((i) => i.code === 'invalid_type' && i.path.length === 0) ? 1000 : 0)
+  const closest = issue.errors.reduce((best, form) => (rank(form) < rank(best) ? form : best))
   if (closest.length === 0) return [issue]
   return closest.flatMap((inner) => leafIssues({ ...inner, path: [...issue.path, ...inner.path] }))
 }
