@@ -63,6 +63,7 @@ export async function trainModelInThreads(
 class FoldPool {
   private readonly workers: Worker[] = []
   private broken = false
+  private closed = false
   /** Fits run in this thread because a worker could not. */
   fallbacks = 0
 
@@ -114,6 +115,7 @@ class FoldPool {
         const i = next++
         progress(jobs[i]!.label)
         const output = await this.fit(worker, i, jobs[i]!)
+        if (this.closed) return // the training ended (it failed elsewhere): nothing more to do
         if (output === undefined) {
           this.drop(worker)
           outputs[i] = runFitJob(this.shared, jobs[i]!)
@@ -158,6 +160,7 @@ class FoldPool {
   }
 
   async close(): Promise<void> {
+    this.closed = true
     await Promise.all(this.workers.map((w) => w.terminate().catch(() => 0)))
     this.workers.length = 0
   }
