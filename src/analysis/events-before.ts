@@ -96,12 +96,7 @@ function copyRanges(
 export function selectContacts(contacts: ContactColumns, select: Int32Array): ContactColumns {
   const { accounts, likelihood, columns } = contacts
   const pick = (map: ReadonlyMap<string, PropertyColumn>) =>
-    new Map(
-      [...map].map(([key, column]) => [
-        key,
-        { codes: Int32Array.from(select, (c) => column.codes[c]!), values: column.values },
-      ]),
-    )
+    new Map([...map].map(([key, column]) => [key, selectColumn(column, select)]))
   return {
     length: select.length,
     ids: Array.from(select, (c) => contacts.ids[c]!),
@@ -118,4 +113,29 @@ export function selectContacts(contacts: ContactColumns, select: Int32Array): Co
         }
       : {}),
   }
+}
+
+/**
+ * The codes of the contacts `select` of a property column. A few contacts of a column with
+ * many values (emails) get a dictionary of their own values only: conditions are tested once
+ * per value, and a week's few leads should not cost a test of every email of the data.
+ */
+function selectColumn(column: PropertyColumn, select: Int32Array): PropertyColumn {
+  const { codes, values } = column
+  if (select.length * 4 >= values.length) {
+    return { codes: Int32Array.from(select, (c) => codes[c]!), values }
+  }
+  const remap = new Int32Array(values.length).fill(-1)
+  const kept: unknown[] = []
+  const out = new Int32Array(select.length)
+  for (let k = 0; k < select.length; k++) {
+    const code = codes[select[k]!]!
+    if (code < 0) {
+      out[k] = -1
+      continue
+    }
+    if (remap[code] === -1) remap[code] = kept.push(values[code]) - 1
+    out[k] = remap[code]!
+  }
+  return { codes: out, values: kept }
 }
