@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { parseTimestamp } from './parse-timestamp.js'
+import { parseTimestamp, timestampProblem } from './parse-timestamp.js'
 
 const MARCH_1_NOON = Date.UTC(2024, 2, 1, 12)
 
@@ -73,6 +73,58 @@ describe('parseTimestamp', () => {
         expect(parseTimestamp(new Date(ms).toISOString())).toBe(ms)
       }),
       { numRuns: 5000 },
+    )
+  })
+})
+
+describe('timestampProblem', () => {
+  it.each([
+    ['2024-02-29', undefined],
+    ['2023-02-29', 'date'],
+    ['2024-02-30', 'date'],
+    ['2026-13-01', 'date'],
+    ['2026-00-10', 'date'],
+    ['2026-11-01T23:59:59Z', undefined],
+    ['2026-11-01T24:00', 'clock'],
+    ['2026-11-01T10:60', 'clock'],
+    ['2026-11-01T10:00:60Z', 'clock'],
+    ['2026-11-01T10:00+23:59', undefined],
+    ['2026-11-01T10:00+24:00', 'offset'],
+    ['2026-11-01T10:00-05:60', 'offset'],
+    ['1709294400000', undefined],
+    ['99999999999999999999', 'range'],
+    [1e20, 'range'],
+    [Number.NaN, 'range'],
+    [true, 'type'],
+    [{}, 'type'],
+    ['yesterday', 'format'],
+    ['03/01/2024', 'format'],
+    ['1.7e12', 'format'],
+    ['', 'format'],
+  ] as const)('%j: %s', (value, problem) => {
+    expect(timestampProblem(value)).toBe(problem)
+  })
+
+  it('names a problem exactly for the values parseTimestamp refuses', () => {
+    const value = fc.oneof(
+      fc.string(),
+      fc.double(),
+      fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+      fc
+        .tuple(
+          fc.integer({ min: 0, max: 99 }),
+          fc.integer({ min: 0, max: 99 }),
+          fc.integer({ min: 0, max: 99 }),
+        )
+        .map(
+          ([a, b, c]) =>
+            `2024-${String(a).padStart(2, '0')}-${String(b).padStart(2, '0')}T${String(c).padStart(2, '0')}:00`,
+        ),
+    )
+    fc.assert(
+      fc.property(value, (v) => {
+        expect(timestampProblem(v) === undefined).toBe(parseTimestamp(v) !== undefined)
+      }),
     )
   })
 })
