@@ -112,6 +112,7 @@ describe('API errors in Spanish and Dutch carry no English, with the same code',
     const endpoint = await inEveryLanguage('GET', '/api/webhooks/nope')
     expect(endpoint.es.message).toBe('no existe el endpoint de webhook "nope"')
     await inEveryLanguage('GET', '/api/webhooks/deliveries/nope')
+    await inEveryLanguage('GET', '/api/predictive/jobs/nope')
     await inEveryLanguage('GET', '/api/analysis/backtest?model=nope&version=2&outcome=stage%3Dcustomer')
   })
 

@@ -216,16 +216,15 @@ export function toHttpError(error: unknown, logger: Logger, c: Context): HttpErr
 }
 
 /** The error's message, hint and details in `locale` (English: as raised). */
-export function sayError(error: HttpError, locale: Locale): SaidError & { detail?: string } {
+export function sayError(error: HttpError, locale: Locale): SaidError {
   if (locale === DEFAULT_LOCALE) return { message: error.message, hint: error.hint, details: error.details }
   const said = error.say?.(locale)
   if (said !== undefined) return { ...said, details: { ...error.details, ...said.details } }
-  // raised in English only: a sentence for its code, and the English text in `detail`
+  // raised in English words only: a sentence for its code, never English in another language
   return {
     message: sayApi({ key: 'generic', values: { code: error.code } }, locale),
     hint: sayApi({ key: 'generic.hint' }, locale),
     details: error.details,
-    detail: error.hint === undefined ? error.message : `${error.message} (${error.hint})`,
   }
 }
 
@@ -239,7 +238,6 @@ export function errorResponse(c: Context, error: HttpError): Response {
         code: error.code,
         message: said.message,
         ...(said.hint === undefined ? {} : { hint: said.hint }),
-        ...(said.detail === undefined ? {} : { detail: said.detail }),
         ...said.details,
       },
     },
