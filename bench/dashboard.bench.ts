@@ -205,9 +205,22 @@ async function measurePreview(page: Page): Promise<void> {
       refreshing: body.refreshing,
     }
   }
-  const rows: string[][] = []
+  // each phase is printed when it is done (a phase at 1M contacts can take many minutes)
+  const widths = [22, 6, 8, 8, 8, 10, 6, 0]
+  const print = (row: readonly string[]) =>
+    console.log(
+      row
+        .map((cell, k) =>
+          k === 0 ? cell.padEnd(widths[k]!) : k === row.length - 1 ? `  ${cell}` : cell.padStart(widths[k]!),
+        )
+        .join(''),
+    )
+  console.log(
+    `\nmodel preview on every contact after an edit (keystroke → preview on screen, ms; CPU: this process, server included)`,
+  )
+  print(['phase', 'edits', 'median', 'max', 'cpu ms', 'server ms', 'load', ''])
   const phase = (name: string, timings: readonly EditTiming[], note = '') => {
-    rows.push([
+    print([
       name,
       String(timings.length),
       median(timings.map((t) => t.ms)).toFixed(0),
@@ -221,7 +234,11 @@ async function measurePreview(page: Page): Promise<void> {
   const age = (t: EditTiming) => `snapshot ${((Date.now() - t.snapshotAt) / 1000).toFixed(0)} s old`
 
   const cold = await edit()
-  phase('first (cold)', [cold], 'reads every contact and event, then scores cold')
+  phase(
+    'first (cold)',
+    [cold],
+    `reads every contact and event, warms; peak resident ${peakResidentMb()} MB so far`,
+  )
   const warm: EditTiming[] = []
   for (let i = 0; i < editsPerPhase; i++) warm.push(await edit())
   phase('on the snapshot', warm, age(warm.at(-1)!))
@@ -259,23 +276,6 @@ async function measurePreview(page: Page): Promise<void> {
       after,
       `refresh done in ${(refreshMs / 1000).toFixed(0)} s (${age(t)} at its first edit)`,
     )
-    console.log(
-      `\nmodel preview on every contact after an edit (keystroke → preview on screen, ms; CPU: this process, server included)`,
-    )
-    const head = ['phase', 'edits', 'median', 'max', 'cpu ms', 'server ms', 'load', '']
-    const widths = [22, 6, 8, 8, 8, 10, 6, 0]
-    for (const row of [head, ...rows])
-      console.log(
-        row
-          .map((cell, k) =>
-            k === 0
-              ? cell.padEnd(widths[k]!)
-              : k === row.length - 1
-                ? `  ${cell}`
-                : cell.padStart(widths[k]!),
-          )
-          .join(''),
-      )
     console.log(
       `ingestion while refreshing: ${ingested.requests} /v1/batch requests of 10 events, ${ingested.errors} errors; latency p50 ${ingested.p50} ms, max ${ingested.max} ms; event loop held at most ${(loop.max / 1e6).toFixed(0)} ms (p99 ${(loop.percentile(99) / 1e6).toFixed(0)} ms)`,
     )
