@@ -22,7 +22,7 @@ import { claimPeriodic, releasePeriodic, renewPeriodic } from './lease.js'
 import type { Progress } from './progress.js'
 import { checkRequest, requestOf, type TrainingRequest } from './request.js'
 import { type PredictiveTask, runTask, type TaskResult } from './run-task.js'
-import { type PredictionTriggers, watchCommits } from './triggers.js'
+import { type CommitChanges, TriggerFilter, watchCommits } from './triggers.js'
 import { runInWorker, type WorkerRun } from './worker-thread.js'
 
 /** A running job's heartbeat: its `updatedAt` moves at least this often. */
@@ -90,6 +90,7 @@ export class PredictiveService {
   private unwatch: (() => void) | undefined
   private pending = { contacts: new Set<string>(), accounts: new Set<string>() }
   private triggerTimer: NodeJS.Timeout | undefined
+  private readonly filter = new TriggerFilter()
 
   constructor(options: PredictiveServiceOptions) {
     this.store = options.store
@@ -176,12 +177,14 @@ export class PredictiveService {
     }
   }
 
-  /** Gathers what ingestion changed; predicts it after `triggerDelayMs`. */
-  private triggered(changes: PredictionTriggers): void {
+  /** Gathers what ingestion changed (repeats left out); predicts it after `triggerDelayMs`. */
+  private triggered(changes: CommitChanges): void {
     if (this.closed) return
-    for (const id of changes.contactIds) this.pending.contacts.add(id)
-    for (const id of changes.accountIds) this.pending.accounts.add(id)
-    if (this.triggerTimer !== undefined) return
+    const news = this.filter.news(changes)
+    for (const id of news.contactIds) this.pending.contacts.add(id)
+    for (const id of news.accountIds) this.pending.accounts.add(id)
+    if (this.triggerTimer !== undefined || this.pending.contacts.size + this.pending.accounts.size === 0)
+      return
     this.triggerTimer = setTimeout(() => {
       this.flushTriggers().catch((error: unknown) => this.logger.error('predictive trigger', { error }))
     }, this.triggerDelayMs)
