@@ -711,10 +711,17 @@ describe('EventColumnsBuilder.finish', () => {
       id: fc.constantFrom('a', 'b', 'c', 'd'),
       name: fc.constantFrom('x', 'y'),
     })
-    // grouped by contact in index order (rows move within a contact), sorted, or anything
+    // grouped by contact in index order (rows move within a contact), in time order with ties
+    // in any id order, long runs in reverse (sorted by insertion, or not), sorted, or anything
     const rowsArb = fc.oneof(
       fc.array(row, { maxLength: 60 }),
       fc.array(row, { maxLength: 60 }).map((rows) => [...rows].sort((a, b) => a.contact - b.contact)),
+      fc
+        .array(row, { maxLength: 60 })
+        .map((rows) => [...rows].sort((a, b) => a.contact - b.contact || a.ts - b.ts)),
+      fc
+        .array(row, { minLength: 80, maxLength: 150 })
+        .map((rows) => rows.map((r) => ({ ...r, contact: r.contact % 2 })).sort((a, b) => b.ts - a.ts)),
       fc
         .array(row, { maxLength: 60 })
         .map((rows) =>
