@@ -43,11 +43,15 @@ export class ScoreCache {
   /** How many values the last scoring reused and computed. */
   #hits = 0
   #misses = 0
+  /** How many contacts the last scoring computed results for (fewer than all when it patched the last one's). */
+  #rescored = 0
   /** Scratch arrays by type and length: lent during a scoring, free after it. */
   readonly #free = new Map<string, Scratch[]>()
   readonly #lent: [string, Scratch][] = []
   /** The keys read by each entry being made, innermost last. */
   readonly #making: string[][] = []
+  /** The last scoring's per-contact results, for a scoring that changes a few contacts only. */
+  #last: { readonly key: string; readonly value: unknown } | undefined
 
   constructor(options: { readonly timeless?: boolean } = {}) {
     this.timeless = options.timeless === true
@@ -57,12 +61,14 @@ export class ScoreCache {
   begin(contacts: ContactColumns, events: EventColumns): void {
     if (contacts !== this.#contacts || events !== this.#events) {
       this.#entries.clear()
+      this.#last = undefined
       this.#contacts = contacts
       this.#events = events
     }
     this.#generation++
     this.#hits = 0
     this.#misses = 0
+    this.#rescored = contacts.length
   }
 
   /** The value under `key`, made by `make` when absent. */
@@ -87,6 +93,25 @@ export class ScoreCache {
     return value
   }
 
+  /** `make`'s value and the keys of the entries it read. */
+  track<T>(make: () => T): [T, readonly string[]] {
+    const parts: string[] = []
+    this.#making.push(parts)
+    try {
+      return [make(), parts]
+    } finally {
+      this.#making.pop()
+    }
+  }
+
+  /** Marks the entries under `keys` (as `track` gave them) used by this scoring: the next scoring may need them. */
+  keep(keys: readonly string[]): void {
+    for (const key of keys) {
+      const entry = this.#entries.get(key)
+      if (entry !== undefined) this.#use(entry)
+    }
+  }
+
   /** Marks an entry used by this scoring, and the entries it was made from. */
   #use(entry: Entry): void {
     if (entry.used === this.#generation) return
@@ -95,6 +120,24 @@ export class ScoreCache {
       const used = this.#entries.get(part)
       if (used !== undefined) this.#use(used)
     }
+  }
+
+  /**
+   * The per-contact results the last scoring kept under `key` (what they depend on besides
+   * the columns the scorer compares), if it kept any: the scorer updates them in place.
+   */
+  lastScoring<T>(key: string): T | undefined {
+    return this.#last?.key === key ? (this.#last.value as T) : undefined
+  }
+
+  /** Keeps a scoring's per-contact results for the next scoring (replacing the last ones). */
+  keepScoring<T>(key: string, value: T): void {
+    this.#last = { key, value }
+  }
+
+  /** Records that this scoring computed the results of `count` contacts only (the others were the last scoring's). */
+  patched(count: number): void {
+    this.#rescored = count
   }
 
   /**
@@ -120,9 +163,19 @@ export class ScoreCache {
     for (const [key, entry] of this.#entries) if (entry.used < this.#generation) this.#entries.delete(key)
   }
 
-  /** Values reused and computed by the last scoring. */
-  get stats(): { readonly reused: number; readonly computed: number; readonly entries: number } {
-    return { reused: this.#hits, computed: this.#misses, entries: this.#entries.size }
+  /** Values reused and computed by the last scoring, and the contacts whose results it computed. */
+  get stats(): {
+    readonly reused: number
+    readonly computed: number
+    readonly entries: number
+    readonly rescored: number
+  } {
+    return {
+      reused: this.#hits,
+      computed: this.#misses,
+      entries: this.#entries.size,
+      rescored: this.#rescored,
+    }
   }
 }
 

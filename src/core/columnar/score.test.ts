@@ -102,6 +102,22 @@ describe('columnar scorer', () => {
 })
 
 /** Scores with the bulk scorer and checks every contact against `evaluateContact`. */
+/** A model document that a test edits in place (structuredClone's copy). */
+type Mutable<T> = T extends object ? { -readonly [K in keyof T]: Mutable<T[K]> } : T
+
+/** A scoring's results as plain values (-0 kept apart from 0), to compare two scorings with `toEqual`. */
+function plain(bulk: BulkScores) {
+  const numbers = (values: Float64Array) => Array.from(values, (v) => (Object.is(v, -0) ? '-0' : v))
+  return {
+    fit: numbers(bulk.fit),
+    engagement: numbers(bulk.engagement),
+    total: numbers(bulk.total),
+    classes: [bulk.grade, bulk.level, bulk.label, bulk.band, bulk.stage, bulk.journey],
+    segments: bulk.segments,
+    committee: bulk.committee,
+  }
+}
+
 function expectEvaluatorResults(
   model: ReturnType<typeof compileModel>,
   contacts: { properties: Properties; account: Properties | undefined; likelihood: number | undefined }[],
@@ -236,6 +252,56 @@ describe('columnar scorer on random conditions', () => {
         },
       ),
       { numRuns: 100 },
+    )
+  })
+
+  it('with a cache, an edit that moves a few contacts rescores only those and gives the results of a fresh scoring', () => {
+    fc.assert(
+      fc.property(
+        richModelArb,
+        fc.array(fc.integer({ min: -5, max: 5 }), { minLength: 3, maxLength: 3 }),
+        fc.nat(),
+        contactsArb(20),
+        fc.array(eventsArb, { minLength: 4, maxLength: 4 }),
+        fc.integer({ min: -30, max: 30 }),
+        (doc, [ruleDelta = 1, fitDelta = 1, likelihoodDelta = 1], pick, rows, perContact, shift) => {
+          // 4 contacts with events, 16 without: an engagement rule's edit moves at most 4
+          const asOf = NOW + shift * 86_400_000
+          const ids = rows.map((_, i) => `c${i}`)
+          const contacts = {
+            length: ids.length,
+            ids,
+            properties: rows.map((c) => c.properties),
+            accounts: rows.map((c) => c.account),
+            likelihood: Float64Array.from(rows, (c) => c.likelihood ?? Number.NaN),
+          }
+          const events = eventColumnsOf(perContact)
+          const cache = new ScoreCache()
+          const expectFresh = (model: ReturnType<typeof compileModel>) => {
+            const cached = scoreColumns(model, contacts, events, asOf, { cache })
+            expect(plain(cached)).toEqual(plain(scoreColumns(model, contacts, events, asOf)))
+          }
+          expectFresh(compileModel(doc))
+          expect(cache.stats.rescored).toBe(20)
+          expectFresh(compileModel(doc))
+          expect(cache.stats.rescored).toBe(0)
+
+          const rules = doc.engagement!.groups.flatMap((g, gi) => g.rules.map((_, ri) => [gi, ri] as const))
+          const [gi, ri] = rules[pick % rules.length]!
+          const edited = structuredClone(doc) as Mutable<ModelDocument>
+          edited.engagement!.groups[gi]!.rules[ri]!.points += ruleDelta
+          expectFresh(compileModel(edited as ModelDocument))
+          expect(cache.stats.rescored).toBeLessThanOrEqual(4)
+
+          // a fit rule's points (every contact may move), then a likelihood changed in place
+          edited.fit!.groups[0]!.rules[0]!.points += fitDelta
+          expectFresh(compileModel(edited as ModelDocument))
+          contacts.likelihood[pick % 20] = (contacts.likelihood[pick % 20] || 0) + likelihoodDelta
+          expectFresh(compileModel(edited as ModelDocument))
+          expect(cache.stats.rescored).toBeLessThanOrEqual(1)
+        },
+      ),
+      { numRuns: 150 },
     )
   })
 

@@ -16,6 +16,14 @@ import { conditionFields } from '../fields.js'
 import { DAY_MS, type Properties } from '../input.js'
 import type { Condition, FitGroup } from '../model/types.js'
 import { lookup } from '../values.js'
+import {
+  type ContactInputs,
+  changedContacts,
+  gather,
+  gatherField,
+  gatherMask,
+  scatter,
+} from './changed-contacts.js'
 import { conditionMask, type FieldColumn, type MaskContext, usesHistory } from './contact-conditions.js'
 import { EventTest } from './event-match.js'
 import type { EventColumns, PropertyColumn } from './events.js'
@@ -142,6 +150,40 @@ interface ClassColumn {
   readonly values: readonly string[]
 }
 
+type Codes = Int8Array | Int16Array | Int32Array
+
+/** A class column as kept and handed out: codes as small as they fit. */
+interface StoredClass {
+  readonly codes: Codes
+  readonly values: readonly string[]
+}
+
+const CLASS_NAMES = ['grade', 'level', 'label', 'band', 'stage', 'journey'] as const
+type ClassName = (typeof CLASS_NAMES)[number]
+
+/** The classes of one scoring (of every contact or of some), before they become strings. */
+interface Classes {
+  readonly columns: Record<ClassName, ClassColumn>
+  /** Segment membership, bits per 30 segments. */
+  readonly segments: Int32Array[]
+  readonly committee: { readonly roles: Uint32Array; readonly engaged: Uint8Array } | undefined
+}
+
+/**
+ * A scoring's per-contact results and what they were computed from, kept in the cache (its
+ * own arrays: patched in place by the next scoring, never handed out).
+ */
+interface Downstream {
+  inputs: ContactInputs
+  /** The cache entries the classes were decided from. */
+  readonly reads: readonly string[]
+  readonly engagement: Float64Array
+  readonly total: Float64Array
+  readonly classes: Record<ClassName, StoredClass>
+  readonly segments: Int32Array[]
+  readonly committee: { readonly roles: Uint32Array; readonly engaged: Uint8Array } | undefined
+}
+
 type Slot = readonly ['fitRule' | 'fitGroup' | 'engagementRule' | 'engagementGroup', number]
 
 const SCORE = 'score.'
@@ -163,6 +205,10 @@ class BulkRun {
   readonly #history = new Map<number, Uint8Array>()
   /** Score columns that classifier conditions read (`score.*`), set as they are decided. */
   readonly #scores = new Map<string, FieldColumn>()
+  /** The contacts classifiers are being decided for (undefined: all). */
+  #rows: Int32Array | undefined
+  /** The score fields (`rule.x`, `group.x`) conditions read, in the order of `ContactInputs.slots`. */
+  #slotFields: readonly string[] = []
 
   constructor(
     model: CompiledModel,
@@ -187,7 +233,6 @@ class BulkRun {
   score(details: boolean): BulkScores {
     const model = this.#model
     const n = this.#n
-    const asOf = this.#asOf
     // a rule's points are computed when its group sums them (one group's rules at a time in memory)
     const engagementRaw = (rule: CompiledEngagementRule) => this.#rulePoints(rule, rule.index)
 
@@ -200,6 +245,7 @@ class BulkRun {
       slotFields.set(field.slice(SCORE.length), slot)
       wanted.add(`${slot[0]}:${slot[1]}`)
     }
+    this.#slotFields = [...slotFields.keys()]
     const keep = (kind: Slot[0], i: number) => details || wanted.has(`${kind}:${i}`)
     const kept = new Map<string, Float64Array>()
     const keepColumn = (kind: Slot[0], i: number, values: Float64Array) => {
@@ -211,13 +257,14 @@ class BulkRun {
     const fitDoc = model.document.fit
     const fitKept = details || [...wanted].some((w) => w.startsWith('fit'))
     const fitKey = canonicalJson({ fit: fitDoc, caseSensitive: this.#caseSensitive })
-    const fit =
+    // the cached column itself is compared with the last scoring's; the result has a copy
+    const fitSource =
       fitKept || (fitDoc?.groups ?? []).some((g) => g.rules.some((r) => usesHistory(r.when)))
         ? this.#fitPart(keep, keepColumn)
-        : this.#cache.get(`fitPart:${fitKey}`, () => this.#fitPart(keep, keepColumn)).slice()
+        : this.#cache.get(`fitPart:${fitKey}`, () => this.#fitPart(keep, keepColumn))
+    const fit = fitSource.slice()
 
-    const engagementSum = new Float64Array(n)
-    model.engagement.groups.forEach((group, g) => {
+    const groups = model.engagement.groups.map((group, g) => {
       const groupKept =
         details || keep('engagementGroup', g) || group.rules.some((r) => keep('engagementRule', r.index))
       const key = canonicalJson({
@@ -225,44 +272,162 @@ class BulkRun {
         min: group.min,
         max: group.max,
       })
-      const points = groupKept
+      return groupKept
         ? this.#engagementGroup(g, engagementRaw, keep, keepColumn)
         : this.#remember(`group:${key}`, () => this.#engagementGroup(g, engagementRaw, keep, keepColumn))
-      addColumn(engagementSum, points)
     })
-    const inactivity = model.engagement.inactivity
-    if (inactivity) {
-      const last = this.#lastActivity()
-      const from = asOf - inactivity.afterDays * DAY_MS
-      const points = inactivity.points
-      for (let c = 0; c < n; c++) if (!(last[c]! >= from)) engagementSum[c]! += points
+    const likelihood = this.#contacts.likelihood
+    const inputs: ContactInputs = {
+      fit: fitSource,
+      groups,
+      last: model.engagement.inactivity ? this.#lastActivity() : undefined,
+      likelihood,
+      slots: [...slotFields.values()].map((slot) => kept.get(`${slot[0]}:${slot[1]}`)!),
     }
-    const engagement = clampColumn(engagementSum, model.engagement.min, model.engagement.max)
 
+    // with a cache kept for the same time: redo only the contacts whose inputs changed since the
+    // last scoring of a model that differs from this one in its engagement and fit rules only
+    const downstream = this.#keepTimed && !details ? this.#downstreamKey() : undefined
+    const before = downstream === undefined ? undefined : this.#cache.lastScoring<Downstream>(downstream)
+    const rows =
+      before === undefined
+        ? undefined
+        : changedContacts(before.inputs, inputs, n, n >> 2, this.#cache.scratch(Uint8Array, n))
+    if (process.env.DBG)
+      console.log(
+        'DBG',
+        this.#keepTimed,
+        details,
+        wanted.size,
+        downstream?.slice(0, 80),
+        before !== undefined,
+        rows?.length,
+      )
+    if (before !== undefined && rows !== undefined) return this.#patch(before, inputs, rows, fit)
+
+    const engagement = new Float64Array(n)
     const total = new Float64Array(n)
-    const likelihoodNull = this.#cache.scratch(Uint8Array, n)
-    const likelihoodOf = this.#cache.scratch(Float64Array, n)
-    const likelihoods = this.#contacts.likelihood
-    const weight = model.predictiveWeight
-    const totalMax = model.totalMax
-    for (let c = 0; c < n; c++) {
-      const l = likelihoods?.[c]
-      const known = l !== undefined && !Number.isNaN(l)
-      if (known) likelihoodOf[c] = l
-      else likelihoodNull[c] = 1
-      total[c] = clamp(fit[c]! + engagement[c]! + (known ? (weight * l) / 100 : 0), 0, totalMax)
+    this.#sums(inputs, undefined, engagement, total)
+    const [classes, reads] = this.#cache.track(() =>
+      this.#classify({ fit, engagement, total }, inputs, undefined),
+    )
+    if (downstream !== undefined) {
+      this.#cache.keepScoring<Downstream>(downstream, {
+        inputs: { ...inputs, likelihood: likelihood?.slice() },
+        reads,
+        engagement: engagement.slice(),
+        total: total.slice(),
+        classes: mapClasses(classes.columns, compactCodes),
+        segments: classes.segments.map((bits) => bits.slice()),
+        committee: classes.committee && {
+          roles: classes.committee.roles.slice(),
+          engaged: classes.committee.engaged.slice(),
+        },
+      })
     }
-
-    const scores = this.#scores
-    scores.set('fit', { kind: 'number', values: fit })
-    scores.set('engagement', { kind: 'number', values: engagement })
-    scores.set('total', { kind: 'number', values: total })
-    scores.set('likelihood', { kind: 'number', values: likelihoodOf, nulls: likelihoodNull })
-    for (const [field, slot] of slotFields)
-      scores.set(field, { kind: 'number', values: kept.get(`${slot[0]}:${slot[1]}`)! })
-    const out = this.#classify({ length: n, fit, engagement, total })
+    const out = this.#result(
+      { length: n, fit, engagement, total },
+      mapClasses(classes.columns, compactCodes),
+      classes.segments,
+      classes.committee,
+    )
     if (details) Object.defineProperty(out, 'details', { value: this.#details(kept), enumerable: true })
     return out
+  }
+
+  /**
+   * The last scoring's results with the contacts at `rows` scored again (their inputs
+   * changed): the other contacts' results are exact as they were. Updates `before` in place
+   * (the cache's own arrays) and returns copies.
+   */
+  #patch(before: Downstream, inputs: ContactInputs, rows: Int32Array, fit: Float64Array): BulkScores {
+    const n = this.#n
+    this.#cache.patched(rows.length)
+    // what the classes read (property columns, history) stays cached for the next edit
+    this.#cache.keep(before.reads)
+    if (rows.length > 0) {
+      this.#sums(inputs, rows, before.engagement, before.total)
+      const classes = this.#classify(
+        {
+          fit: gather(inputs.fit, rows),
+          engagement: gather(before.engagement, rows),
+          total: gather(before.total, rows),
+        },
+        inputs,
+        rows,
+      )
+      for (const name of CLASS_NAMES) scatter(before.classes[name].codes, rows, classes.columns[name].codes)
+      before.segments.forEach((bits, w) => {
+        scatter(bits, rows, classes.segments[w]!)
+      })
+      if (before.committee !== undefined && classes.committee !== undefined) {
+        scatter(before.committee.roles, rows, classes.committee.roles)
+        scatter(before.committee.engaged, rows, classes.committee.engaged)
+      }
+      if (inputs.likelihood !== undefined)
+        scatter(before.inputs.likelihood!, rows, gather(inputs.likelihood, rows))
+    }
+    before.inputs = { ...inputs, likelihood: before.inputs.likelihood }
+    return this.#result(
+      { length: n, fit, engagement: before.engagement.slice(), total: before.total.slice() },
+      mapClasses(before.classes, (column) => column.codes.slice()),
+      before.segments.map((bits) => bits.slice()),
+      before.committee && {
+        roles: before.committee.roles.slice(),
+        engaged: before.committee.engaged.slice(),
+      },
+    )
+  }
+
+  /**
+   * Each contact's engagement and total (of every contact, or of those at `rows`), as
+   * `aggregate` adds them: the groups in order, inactivity, the part's caps, then the total.
+   */
+  #sums(
+    inputs: ContactInputs,
+    rows: Int32Array | undefined,
+    engagement: Float64Array,
+    total: Float64Array,
+  ): void {
+    const model = this.#model
+    const { fit, groups, last, likelihood } = inputs
+    const inactivity = model.engagement.inactivity
+    const from = inactivity === undefined ? 0 : this.#asOf - inactivity.afterDays * DAY_MS
+    const idle = inactivity?.points ?? 0
+    const lo = model.engagement.min ?? Number.NEGATIVE_INFINITY
+    const hi = model.engagement.max ?? Number.POSITIVE_INFINITY
+    const weight = model.predictiveWeight
+    const totalMax = model.totalMax
+    const count = rows === undefined ? this.#n : rows.length
+    const m = groups.length
+    for (let k = 0; k < count; k++) {
+      const c = rows === undefined ? k : rows[k]!
+      let sum = 0
+      for (let g = 0; g < m; g++) sum += groups[g]![c]!
+      if (last !== undefined && !(last[c]! >= from)) sum += idle
+      const e = clamp(sum, lo, hi)
+      engagement[c] = e
+      const l = likelihood?.[c]
+      const known = l !== undefined && !Number.isNaN(l)
+      total[c] = clamp(fit[c]! + e + (known ? (weight * l) / 100 : 0), 0, totalMax)
+    }
+  }
+
+  /** What, besides the fit part and the engagement groups' points, the classes depend on. */
+  #downstreamKey(): string {
+    const model = this.#model
+    const doc = model.document
+    return canonicalJson({
+      ...doc,
+      id: undefined,
+      version: undefined,
+      name: undefined,
+      fit: doc.fit && { ...doc.fit, groups: undefined },
+      engagement: doc.engagement && { ...doc.engagement, groups: doc.engagement.groups.length },
+      history: model.history.map((_, i) => this.#historyKey(i)),
+      asOf: this.#asOf,
+      caseSensitive: this.#caseSensitive,
+    })
   }
 
   /** The fit part per contact (clamped), keeping the rule and group columns asked for. */
@@ -336,11 +501,37 @@ class BulkRun {
     return out
   }
 
-  /** Grades, levels, labels, bands, stages, journey and segments, in the order `classify` decides them. */
-  #classify(parts: Pick<BulkScores, 'length' | 'fit' | 'engagement' | 'total'>): BulkScores {
+  /**
+   * Grades, levels, labels, bands, stages, journey, segments and committee roles, in the order
+   * `classify` decides them: of every contact, or (`rows`) of those contacts only, `parts`
+   * then holding their scores, row k for contact `rows[k]`.
+   */
+  #classify(
+    parts: Pick<BulkScores, 'fit' | 'engagement' | 'total'>,
+    inputs: ContactInputs,
+    rows: Int32Array | undefined,
+  ): Classes {
     const model = this.#model
-    const n = this.#n
+    const n = parts.total.length
+    this.#rows = rows
     const scores = this.#scores
+    // the rule and group points conditions read (`score.rule.x`), in the order of `#slotFields`
+    this.#slotFields.forEach((field, s) => {
+      const values = inputs.slots[s]!
+      scores.set(field, { kind: 'number', values: rows === undefined ? values : gather(values, rows) })
+    })
+    const likelihoodNull = this.#cache.scratch(Uint8Array, n)
+    const likelihoodOf = this.#cache.scratch(Float64Array, n)
+    const likelihoods = this.#contacts.likelihood
+    for (let k = 0; k < n; k++) {
+      const l = likelihoods?.[rows === undefined ? k : rows[k]!]
+      if (l !== undefined && !Number.isNaN(l)) likelihoodOf[k] = l
+      else likelihoodNull[k] = 1
+    }
+    scores.set('fit', { kind: 'number', values: parts.fit })
+    scores.set('engagement', { kind: 'number', values: parts.engagement })
+    scores.set('total', { kind: 'number', values: parts.total })
+    scores.set('likelihood', { kind: 'number', values: likelihoodOf, nulls: likelihoodNull })
     const ctx = this.#context('contact')
     const none = (): FieldColumn => ({ kind: 'constant', value: null })
     for (const name of ['grade', 'level', 'label', 'band', 'stage', 'journey']) scores.set(name, none())
@@ -382,15 +573,25 @@ class BulkRun {
     )
     scores.set('journey', coded(journey))
     const segments = this.#segments(ctx)
+    const committee = model.accounts ? this.#committee(ctx) : undefined
+    return { columns: { grade, level, label, band, stage, journey }, segments, committee }
+  }
 
-    // the classes become arrays of strings when first read (a preview reads two of them)
-    const out = { ...parts, ...(model.accounts ? { committee: this.#committee(ctx) } : {}) }
-    const classes = { grade, level, label, band, stage, journey }
-    for (const [name, column] of Object.entries(classes)) {
-      const codes = compactCodes(column)
-      lazy(out, name, () => strings({ codes, values: column.values }, n))
+  /** The scores with the classes and segments as strings, built when first read (a preview reads two of them). */
+  #result(
+    parts: Pick<BulkScores, 'length' | 'fit' | 'engagement' | 'total'>,
+    classes: Record<ClassName, StoredClass>,
+    segments: readonly Int32Array[],
+    committee: BulkScores['committee'],
+  ): BulkScores {
+    const n = this.#n
+    const out = { ...parts, ...(committee ? { committee } : {}) }
+    for (const name of CLASS_NAMES) {
+      const column = classes[name]
+      lazy(out, name, () => strings(column, n))
     }
-    lazy(out, 'segments', segments)
+    const ids = this.#model.segments.map((s) => s.id)
+    lazy(out, 'segments', () => segmentLists(ids, segments, n))
     return out as BulkScores
   }
 
@@ -400,8 +601,8 @@ class BulkRun {
     conditions: readonly (Condition | undefined)[],
     ctx: MaskContext,
   ): ClassColumn {
-    const codes = this.#cache.scratch(Int32Array, this.#n).fill(-1)
-    let open = this.#n
+    const codes = this.#cache.scratch(Int32Array, ctx.n).fill(-1)
+    let open = ctx.n
     for (let i = 0; i < ids.length && open > 0; i++) {
       const mask = conditionMask(this.#model, conditions[i], ctx)
       for (let c = 0; c < codes.length; c++) {
@@ -418,7 +619,7 @@ class BulkRun {
   #stages(ctx: MaskContext): ClassColumn {
     const model = this.#model
     const stages = model.stages
-    const codes = this.#cache.scratch(Int32Array, this.#n).fill(stages.length === 0 ? -1 : 0)
+    const codes = this.#cache.scratch(Int32Array, ctx.n).fill(stages.length === 0 ? -1 : 0)
     const docs = model.document.stages ?? []
     for (let i = 0; i < stages.length; i++) {
       if (!stages[i]!.automatic) continue
@@ -428,10 +629,10 @@ class BulkRun {
     return { codes, values: stages.map((s) => s.id) }
   }
 
-  /** Each contact's segments, decided now, as arrays when asked for (contacts in the same segments share one). */
-  #segments(ctx: MaskContext): () => (readonly string[])[] {
+  /** Each contact's segments, as bits per 30 segments (bit i of word w: segment 30w + i). */
+  #segments(ctx: MaskContext): Int32Array[] {
     const model = this.#model
-    const n = this.#n
+    const n = ctx.n
     const ids = model.segments.map((s) => s.id)
     const docs = model.document.segments ?? []
     const masks: Uint8Array[] = []
@@ -444,8 +645,8 @@ class BulkRun {
       })
       masks.push(conditionMask(model, docs[i]!.when, ctx))
     }
-    // membership as bits per 30 segments (the masks are scratch: they do not outlive the scoring)
-    const words = Array.from({ length: Math.ceil(ids.length / 30) }, (_, w) => {
+    // the masks are scratch: they do not outlive the scoring
+    return Array.from({ length: Math.ceil(ids.length / 30) }, (_, w) => {
       const bits = new Int32Array(n)
       for (let i = w * 30; i < Math.min(ids.length, w * 30 + 30); i++) {
         const mask = masks[i]!
@@ -454,21 +655,6 @@ class BulkRun {
       }
       return bits
     })
-    return () => {
-      const out: (readonly string[])[] = new Array(n)
-      const shared = new Map<string, readonly string[]>()
-      const first = words[0]
-      for (let c = 0; c < n; c++) {
-        const key = words.length <= 1 ? String(first?.[c] ?? 0) : words.map((bits) => bits[c]).join(',')
-        let list = shared.get(key)
-        if (list === undefined) {
-          list = Object.freeze(ids.filter((_, i) => (words[Math.floor(i / 30)]![c]! & (1 << (i % 30))) !== 0))
-          shared.set(key, list)
-        }
-        out[c] = list
-      }
-      return out
-    }
   }
 
   /** Roles and `engagedWhen` see what `evaluateAccount` shows them: the scores, and no history. */
@@ -483,7 +669,7 @@ class BulkRun {
       'score.journey',
     ])
     const ctx: MaskContext = {
-      n: this.#n,
+      n: contact.n,
       alloc: contact.alloc,
       // a member's scope has its scores, not its classes (they are null, its segments none)
       field: (name) =>
@@ -496,7 +682,7 @@ class BulkRun {
     }
     const accounts = this.#model.accounts!
     const doc = this.#model.document.accounts?.committee
-    const roles = new Uint32Array(this.#n)
+    const roles = new Uint32Array(contact.n)
     accounts.roles.forEach((_, r) => {
       const mask = conditionMask(this.#model, doc!.roles[r]!.when, ctx)
       for (let c = 0; c < roles.length; c++) if (mask[c] === 1) roles[c]! |= 1 << r
@@ -589,6 +775,16 @@ class BulkRun {
     })
   }
 
+  /** What history test `index` depends on: the test, the rules it names as written, the time. */
+  #historyKey(index: number): string {
+    const model = this.#model
+    const test = model.history[index]!
+    const docs = engagementRuleDocs(model)
+    const byId = new Map(model.engagement.rules.map((r) => [r.id, r]))
+    const rules = test.rules.map((id) => byId.get(id)).filter((r) => r !== undefined)
+    return canonicalJson({ test: test.key, rules: rules.map((r) => docs[r.index]!.when), asOf: this.#asOf })
+  }
+
   /** Whether history test `index` holds, per contact. */
   #historyHolds(index: number): Uint8Array {
     let holds = this.#history.get(index)
@@ -598,12 +794,7 @@ class BulkRun {
     const docs = engagementRuleDocs(model)
     const byId = new Map(model.engagement.rules.map((r) => [r.id, r]))
     const rules = test.rules.map((id) => byId.get(id)).filter((r) => r !== undefined)
-    const key = canonicalJson({
-      test: test.key,
-      rules: rules.map((r) => docs[r.index]!.when),
-      asOf: this.#asOf,
-    })
-    holds = this.#cache.get(`history:${key}`, () => {
+    holds = this.#cache.get(`history:${this.#historyKey(index)}`, () => {
       const events = this.#events
       const names = test.events
       const predicate: Predicate = (s) =>
@@ -663,7 +854,13 @@ class BulkRun {
    * property scope); classifiers see `score.*` fields too (as `contactScope`).
    */
   #context(scope: 'fit' | 'contact'): MaskContext {
-    const n = this.#n
+    // classifiers may be decided for some contacts only (`#rows`): their properties are read at those rows
+    const rows = scope === 'contact' ? this.#rows : undefined
+    const n = rows === undefined ? this.#n : rows.length
+    const at =
+      rows === undefined
+        ? (column: FieldColumn) => column
+        : (column: FieldColumn) => gatherField(column, rows)
     return {
       n,
       // fit masks are cached; classifier masks live as long as the scoring
@@ -674,12 +871,13 @@ class BulkRun {
               const mask = this.#cache.scratch(Uint8Array, n)
               return fill === 0 ? mask : mask.fill(fill)
             },
-      history: (index) => this.#historyHolds(index),
+      history: (index) =>
+        rows === undefined ? this.#historyHolds(index) : gatherMask(this.#historyHolds(index), rows),
       field: (name) => {
         if (scope === 'contact' && name.startsWith(SCORE))
           return this.#scores.get(name.slice(SCORE.length)) ?? { kind: 'constant', value: undefined }
-        if (name.startsWith(ACCOUNT)) return this.#propertyColumn('account', name.slice(ACCOUNT.length))
-        return this.#propertyColumn('contact', name)
+        if (name.startsWith(ACCOUNT)) return at(this.#propertyColumn('account', name.slice(ACCOUNT.length)))
+        return at(this.#propertyColumn('contact', name))
       },
     }
   }
@@ -826,13 +1024,44 @@ function coded(column: ClassColumn): FieldColumn {
 }
 
 /** A class column's codes in a fresh array (the scoring's are scratch), as small as they fit. */
-function compactCodes(column: ClassColumn): Int8Array | Int16Array | Int32Array {
+function compactCodes(column: ClassColumn): Codes {
   const size = column.values.length
   return size < 128
     ? Int8Array.from(column.codes)
     : size < 32768
       ? Int16Array.from(column.codes)
       : column.codes.slice()
+}
+
+/** Each class with its codes made by `codes`. */
+function mapClasses<T extends { readonly codes: Codes; readonly values: readonly string[] }>(
+  classes: Record<ClassName, T>,
+  codes: (column: T) => Codes,
+): Record<ClassName, StoredClass> {
+  const out = {} as Record<ClassName, StoredClass>
+  for (const name of CLASS_NAMES) out[name] = { codes: codes(classes[name]), values: classes[name].values }
+  return out
+}
+
+/** Each contact's segments from their bits (contacts in the same segments share one frozen array). */
+function segmentLists(
+  ids: readonly string[],
+  words: readonly Int32Array[],
+  n: number,
+): (readonly string[])[] {
+  const out: (readonly string[])[] = new Array(n)
+  const shared = new Map<string, readonly string[]>()
+  const first = words[0]
+  for (let c = 0; c < n; c++) {
+    const key = words.length <= 1 ? String(first?.[c] ?? 0) : words.map((bits) => bits[c]).join(',')
+    let list = shared.get(key)
+    if (list === undefined) {
+      list = Object.freeze(ids.filter((_, i) => (words[Math.floor(i / 30)]![c]! & (1 << (i % 30))) !== 0))
+      shared.set(key, list)
+    }
+    out[c] = list
+  }
+  return out
 }
 
 /** Defines `name` on `target` as the value `make` gives when first read. */
