@@ -198,8 +198,12 @@ describe('preview snapshot refresh (stale-while-revalidate)', () => {
     const stale = await engine.previewCompiled(target)
     expect(stale.snapshotAt).toBe(T0)
     expect(stale.refreshing).toBe(true)
-    // the refresh waits at its first page; an edit is answered from the snapshot it has
+    // the preview was answered before the refresh read anything; then it waits at its first page
+    expect(gated.reads()).toBe(readsBefore)
+    for (let i = 0; i < 100 && gated.reads() === readsBefore; i++)
+      await new Promise((resolve) => setTimeout(resolve, 5))
     expect(gated.reads()).toBe(readsBefore + 1)
+    // an edit is answered from the snapshot it has
     const edit = await engine.previewCompiled({ ...target, compiled: compileSource(EDITED).compiled })
     expect(edit.snapshotAt).toBe(T0)
     expect(edit.refreshing).toBe(true)

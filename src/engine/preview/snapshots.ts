@@ -21,7 +21,10 @@ export interface PreviewSnapshotsOptions {
    * (default 10 min, real time: the editor was closed); the next preview reads one again.
    */
   readonly idleMs?: number | undefined
-  /** Contacts per page when reading (default 1000); the reading gives way to other work between pages. */
+  /**
+   * Contacts per page when reading (default 250: about 5,000 events, a few tens of ms of the
+   * thread on a quiet machine); the reading gives way to other work between pages.
+   */
   readonly pageSize?: number | undefined
   readonly logger?: Logger | undefined
 }
@@ -50,7 +53,7 @@ export class PreviewSnapshots {
   readonly #store: Store
   readonly #refreshAfterMs: number
   readonly #idleMs: number
-  readonly #pageSize: number | undefined
+  readonly #pageSize: number
   readonly #logger: Logger
   #current: PreviewSnapshot | undefined
   /** The reading under way (first or refresh), if any. */
@@ -65,7 +68,7 @@ export class PreviewSnapshots {
     this.#store = store
     this.#refreshAfterMs = options.refreshAfterMs ?? 60_000
     this.#idleMs = options.idleMs ?? 600_000
-    this.#pageSize = options.pageSize
+    this.#pageSize = options.pageSize ?? 250
     this.#logger = options.logger ?? silentLogger
   }
 
@@ -131,6 +134,9 @@ export class PreviewSnapshots {
     if (this.#reading !== undefined) return this.#reading
     const started = performance.now()
     const reading = (async () => {
+      // the preview that asked for a refresh is answered before the first page is read (the
+      // store's calls run in the calling turn: without this, a page would run inside it)
+      if (refresh) await nextTurn()
       const read = await readSnapshot(this.#store, at, {
         pageSize: this.#pageSize,
         signal: this.#stop.signal,
