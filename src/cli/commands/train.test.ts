@@ -73,6 +73,32 @@ describe('leadscore train', () => {
     expect(JSON.parse(semicolon.stdout).auc).toBe(report.auc)
   })
 
+  it('gives the same report and model on one thread and on two (--threads)', async () => {
+    const train = async (threads: string) => {
+      const result = await run(
+        'train',
+        '--data',
+        'leads.csv',
+        '--label',
+        'converted',
+        '--threads',
+        threads,
+        '--out',
+        `model-${threads}.json`,
+        '--json',
+      )
+      expect(result.code).toBe(0)
+      const { seconds: _seconds, model: _model, ...report } = JSON.parse(result.stdout)
+      const { training, ...model } = JSON.parse(readFileSync(join(cwd, `model-${threads}.json`), 'utf8'))
+      const { trainedAt: _at, ...trained } = training
+      return { report, model, trained }
+    }
+    expect(await train('2')).toEqual(await train('1'))
+    const bad = await run('train', '--data', 'leads.csv', '--label', 'converted', '--threads', '0')
+    expect(bad.code).toBe(1)
+    expect(bad.stderr).toMatch(/--threads/)
+  })
+
   it('names an unknown label column and the columns there are', async () => {
     const result = await run('train', '--data', 'leads.csv', '--label', 'Converted')
     expect(result.code).toBe(1)

@@ -3,14 +3,17 @@
  * cross-validation, warn about data that cannot support it, and save the model.
  * @module
  */
+
 import { stat, writeFile } from 'node:fs/promises'
+import { availableParallelism } from 'node:os'
 import { basename, resolve } from 'node:path'
 import { defineCommand } from 'citty'
+import { trainModelInThreads } from '../../engine/predictive/fold-pool.js'
 import { CsvTokenizer, createProgress, csvFields, InputFileError, inputKind } from '../../io/index.js'
 import { readText } from '../../io/read-text.js'
 import type { LearnerName } from '../../predict/model.js'
 import { detectSeparator, type LeadTable, swapSeparator } from '../../predict/table.js'
-import { type TrainingReport, trainModel } from '../../predict/train.js'
+import type { TrainingReport, trainModel } from '../../predict/train.js'
 import type { TrainingWarning } from '../../predict/warnings.js'
 import { type CliContext, CliError, cliContext, localeOf } from '../context.js'
 import { help } from '../help.js'
@@ -179,6 +182,11 @@ export const trainCommand = defineCommand({
       description: help('help.train.seed'),
       valueHint: 'N',
     },
+    threads: {
+      type: 'string',
+      description: help('help.train.threads'),
+      valueHint: 'N',
+    },
     out: { type: 'string', description: help('help.train.out'), valueHint: 'FILE' },
     json: { type: 'boolean', description: help('help.train.json') },
   },
@@ -187,6 +195,7 @@ export const trainCommand = defineCommand({
     const started = performance.now()
     const folds = integerOption(args.cv, '--cv', 5, 2)
     const seed = integerOption(args.seed, '--seed', 0, 0)
+    const threads = integerOption(args.threads, '--threads', availableParallelism(), 1)
     const path = resolve(ctx.cwd, args.data)
     const read = await readLeadTable(ctx, path)
     const f = humanFormat(ctx)
@@ -201,7 +210,9 @@ export const trainCommand = defineCommand({
     const progress = progressLine(ctx)
     let result: ReturnType<typeof trainModel>
     try {
-      result = trainModel(read.table, {
+      // the cross-validation's fits on `threads` threads: the same model and report as on one
+      result = await trainModelInThreads(read.table, {
+        threads,
         label: args.label,
         positive: args.positive,
         exclude: listOption(args.exclude),
