@@ -89,6 +89,11 @@ export const serveCommand = defineCommand({
       description: help('help.serve.retrain'),
       valueHint: '7d',
     },
+    'time-refresh-every': {
+      type: 'string',
+      description: help('help.serve.timeRefresh'),
+      valueHint: '1d',
+    },
     demo: {
       type: 'boolean',
       default: true,
@@ -130,6 +135,7 @@ export const serveCommand = defineCommand({
         acknowledge,
       })
       const retrain = args['retrain-every'] ?? ctx.env['LEADSCORE_RETRAIN_EVERY']
+      const timeRefresh = args['time-refresh-every'] ?? ctx.env['LEADSCORE_TIME_REFRESH_EVERY']
       predictive = new PredictiveService({
         store,
         clock: systemClock,
@@ -137,6 +143,12 @@ export const serveCommand = defineCommand({
         location,
         retrainEveryMs:
           retrain === undefined || retrain === '' ? undefined : parseInterval(retrain, '--retrain-every'),
+        ...(timeRefresh === undefined || timeRefresh === ''
+          ? {}
+          : {
+              timeRefreshEveryMs:
+                timeRefresh.trim() === '0' ? 0 : parseInterval(timeRefresh, '--time-refresh-every'),
+            }),
       }).start()
       const app = createApp({
         engine,
