@@ -7,7 +7,7 @@
  * - end to end: `node dist/cli/bin.js score` (read the CSV files, score, write a CSV) in a
  *   child process: wall time and peak memory (max RSS); `--skip-cli` leaves it out;
  * - rescoring in memory: the events already loaded as columns (what a model-edit preview
- *   needs), `scoreColumns` over every contact, medians of `--runs`: cold (nothing cached),
+ *   needs), `scoreColumns` over every contact, medians of `--runs` (wall and CPU time): cold (nothing cached),
  *   with a `ScoreCache` and the same model, and with the cache after a one-rule edit (the
  *   points of one engagement rule change, as an editor previewing edit after edit does).
  * Generate the data first: npx tsx bench/generate-data.ts --contacts 1000000 --seed 1 --out bench/out/
@@ -130,15 +130,24 @@ console.log(
 const asOf = Date.parse(values['as-of']!)
 const runs = Number(values.runs)
 const median = (times: number[]) => [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)]!
+// wall and CPU time (process.cpuUsage: every thread of the process, the collector's too) of each run;
+// on a machine shared with other work the CPU time is the steadier figure
 const measure = (label: string, score: (run: number) => void) => {
   const times: number[] = []
+  const cpu: number[] = []
   for (let r = 0; r < runs; r++) {
+    const used = process.cpuUsage()
     const t = performance.now()
     score(r)
     times.push((performance.now() - t) / 1000)
+    const { user, system } = process.cpuUsage(used)
+    cpu.push((user + system) / 1e6)
   }
+  const list = (xs: number[]) => xs.map((x) => x.toFixed(3)).join(', ')
   console.log(
-    `${label}: median ${median(times).toFixed(3)} s over ${times.length} runs (${times.map((t) => t.toFixed(3)).join(', ')})`,
+    `${label}: median ${median(times).toFixed(3)} s wall, ${median(cpu).toFixed(3)} s CPU over ${times.length} runs (wall ${list(times)}; CPU ${list(cpu)}); load ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
   )
 }
 measure('rescoring in memory, cold (scoreColumns, nothing cached)', () => {
@@ -170,7 +179,9 @@ measure(
     scoreColumns(edited(run), inputs.contacts, inputs.events, asOf, { cache })
   },
 )
-console.log(`  cache after the last edit: ${JSON.stringify(cache.stats)}`)
+console.log(
+  `  cache after the last edit: ${JSON.stringify(cache.stats)} (rescored: the contacts whose results were computed again)`,
+)
 // the engine's preview scores as of its clock: a later time each preview, so only what does not
 // depend on the time (property columns, the fit part, scratch arrays) is reused
 measure(

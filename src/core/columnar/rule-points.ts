@@ -115,7 +115,7 @@ export function rulePoints(
   const kind = decay.kind
   const rate = decay.kind === 'halfLife' ? decay.rate : 0
   const days = decay.kind === 'linear' ? decay.days : 0
-  const simple = !first && bucketMs === 0 && distinct === undefined && rule.windowDays === undefined && !count
+  const simple = isSimpleRule(rule)
 
   if (simple) {
     if (indexed && names !== null && names.length === 1 && factors !== undefined) {
@@ -206,6 +206,61 @@ export function rulePoints(
     }
   })
   settle()
+  return out
+}
+
+/** Whether every event the rule selects counts, decayed (no `first`, `perDays`, `distinct`, window or count). */
+export function isSimpleRule(rule: CompiledEngagementRule): boolean {
+  return (
+    rule.occurrences.kind === 'all' &&
+    rule.distinct === undefined &&
+    rule.windowDays === undefined &&
+    !rule.count
+  )
+}
+
+/** The events a simple rule counts, in row order: each one's contact and decay factor. */
+export interface RuleMatches {
+  readonly contacts: Int32Array
+  readonly factors: Float64Array
+}
+
+/**
+ * The events a simple rule (`isSimpleRule`) counts up to `asOf`, with their decay factors:
+ * its points per contact are then `matchPoints(matches, points)` whatever its points, exactly
+ * the sums `rulePoints` makes (the same terms in the same order).
+ */
+export function simpleMatches(
+  rule: CompiledEngagementRule,
+  events: EventColumns,
+  names: Int32Array | null,
+  test: EventTest,
+  asOf: number,
+  indexed: boolean,
+): RuleMatches {
+  let contacts = new Int32Array(1024)
+  let factors = new Float64Array(1024)
+  let size = 0
+  forEachMatch(events, names, test, asOf, indexed, (i, c) => {
+    if (size === contacts.length) {
+      const grown = new Int32Array(size * 2)
+      grown.set(contacts)
+      contacts = grown
+      const more = new Float64Array(size * 2)
+      more.set(factors)
+      factors = more
+    }
+    contacts[size] = c
+    factors[size++] = decayFactor(rule.decay, (asOf - events.ts[i]!) / DAY_MS)
+  })
+  return { contacts: contacts.slice(0, size), factors: factors.slice(0, size) }
+}
+
+/** A simple rule's points per contact (`n` entries) from its matches. */
+export function matchPoints(matches: RuleMatches, points: number, n: number): Float64Array {
+  const out = new Float64Array(n)
+  const { contacts, factors } = matches
+  for (let k = 0; k < contacts.length; k++) out[contacts[k]!]! += points * factors[k]!
   return out
 }
 

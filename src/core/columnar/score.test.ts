@@ -292,6 +292,10 @@ describe('columnar scorer on random conditions', () => {
           edited.engagement!.groups[gi]!.rules[ri]!.points += ruleDelta
           expectFresh(compileModel(edited as ModelDocument))
           expect(cache.stats.rescored).toBeLessThanOrEqual(4)
+          // again: the rule's points from the matches its last computation kept
+          edited.engagement!.groups[gi]!.rules[ri]!.points += 1
+          expectFresh(compileModel(edited as ModelDocument))
+          expect(cache.stats.rescored).toBeLessThanOrEqual(4)
 
           // a fit rule's points (every contact may move), then a likelihood changed in place
           edited.fit!.groups[0]!.rules[0]!.points += fitDelta
@@ -362,14 +366,20 @@ describe('columnar scorer on random conditions', () => {
     const cache = new ScoreCache()
     for (let run = 0; run < 3; run++) scoreColumns(compileModel(doc(5)), contacts, events, NOW, { cache })
     expect(cache.stats.computed).toBe(0)
-    // a timeless cache keeps no rule or group points, no decay factors (they depend on the time): 3 rules, 2 groups, 2 names fewer
+    // a timeless cache keeps no rule or group points, no decay factors (they depend on the time):
+    // 3 rules (and their marks of being computed), 2 groups, 2 names fewer
     const timeless = new ScoreCache({ timeless: true })
     for (let run = 0; run < 3; run++)
       scoreColumns(compileModel(doc(5)), contacts, events, NOW, { cache: timeless })
-    expect(timeless.stats.entries).toBe(cache.stats.entries - 7)
+    expect(timeless.stats.entries).toBe(cache.stats.entries - 10)
     const edited = compileModel(doc(6))
     const bulk = scoreColumns(edited, contacts, events, NOW, { cache })
-    // the rule `pricing` and the group `web`; `page` and the group `mail` come from the cache
+    // the rule `pricing` (from its matches, kept now that it is computed again) and the group
+    // `web`; `page` and the group `mail` come from the cache
+    expect(cache.stats.computed).toBe(3)
+    expect(bulk.engagement).toEqual(scoreColumns(edited, contacts, events, NOW).engagement)
+    // another edit of its points reads its matches again
+    scoreColumns(compileModel(doc(7)), contacts, events, NOW, { cache })
     expect(cache.stats.computed).toBe(2)
     expect(bulk.engagement[0]).toBe(
       evaluateContact(edited, { id: 'a', properties: {} }, perContact[0]!, NOW).engagement,
@@ -407,7 +417,8 @@ describe('columnar scorer on random conditions', () => {
       },
     })
     const bulk = scoreColumns(edited, contacts, events, NOW, { cache })
-    expect(cache.stats.computed).toBe(1)
+    // the rule, from its matches (kept for the next edit of its points)
+    expect(cache.stats.computed).toBe(2)
     expect(bulk.total[0]).toBe(
       evaluateContact(edited, { id: 'a', properties: { job_title: 'VP Sales' } }, perContact[0]!, NOW).total,
     )

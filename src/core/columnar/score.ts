@@ -27,7 +27,16 @@ import {
 import { conditionMask, type FieldColumn, type MaskContext, usesHistory } from './contact-conditions.js'
 import { EventTest } from './event-match.js'
 import type { EventColumns, PropertyColumn } from './events.js'
-import { candidateNames, countMatches, decayFactors, latestMatch, rulePoints } from './rule-points.js'
+import {
+  candidateNames,
+  countMatches,
+  decayFactors,
+  isSimpleRule,
+  latestMatch,
+  matchPoints,
+  rulePoints,
+  simpleMatches,
+} from './rule-points.js'
 import { canonicalJson, ScoreCache } from './score-cache.js'
 
 /** The contacts, by index, that go with `EventColumns`. */
@@ -704,25 +713,33 @@ class BulkRun {
     return this.#keepTimed ? this.#cache.get(key, make) : make()
   }
 
-  /** What engagement rule points depend on: the rule as written (not its caps), earlier rules of a `first` group, the time. */
-  #ruleKey(rule: CompiledEngagementRule): string {
+  /**
+   * What engagement rule points depend on: the rule as written (not its caps), earlier rules
+   * of a `first` group, the time; with `without` 'points', all that but its points.
+   */
+  #ruleKey(rule: CompiledEngagementRule, without?: 'points'): string {
     let keys = ruleKeys.get(this.#model)
     if (keys === undefined) {
       const model = this.#model
       const docs = engagementRuleDocs(model)
-      keys = model.engagement.rules.map((r) => {
+      const key = (r: CompiledEngagementRule, points: boolean) => {
         const group = model.engagement.groups[r.groupIndex]!
         const earlier = group.mode === 'first' ? group.rules.slice(0, group.rules.indexOf(r)) : []
+        const doc = { ...docs[r.index], id: undefined, label: undefined, max: undefined, min: undefined }
         return canonicalJson({
-          rule: { ...docs[r.index], id: undefined, label: undefined, max: undefined, min: undefined },
+          rule: points ? doc : { ...doc, points: undefined },
           decay: r.decay,
           earlier: earlier.map((e) => docs[e.index]!.when),
           caseSensitive: this.#caseSensitive,
         })
-      })
+      }
+      keys = {
+        all: model.engagement.rules.map((r) => key(r, true)),
+        pointless: model.engagement.rules.map((r) => key(r, false)),
+      }
       ruleKeys.set(model, keys)
     }
-    return `${this.#asOf}:${keys[rule.index]}`
+    return `${this.#asOf}:${(without === 'points' ? keys.pointless : keys.all)[rule.index]}`
   }
 
   #rulePoints(rule: CompiledEngagementRule, r: number): Float64Array {
@@ -735,6 +752,25 @@ class BulkRun {
       const when: Predicate =
         earlier.length === 0 ? rule.when : (s) => rule.when(s) && !earlier.some((e) => e.when(s))
       const fields = [rule.fields, ...earlier.map((e) => e.fields)].flat()
+      if (this.#keepTimed && isSimpleRule(rule)) {
+        // computed again with other points (an editor's edit after edit): the rule's matches are
+        // kept, and its points follow from them without reading the events again
+        const key = this.#ruleKey(rule, 'points')
+        const seen = this.#cache.get(`computed:${key}`, () => ({ times: 0 }))
+        if (++seen.times > 1) {
+          const matches = this.#cache.get(`matches:${key}`, () =>
+            simpleMatches(
+              rule,
+              this.#events,
+              candidateNames(this.#events, docs[r]!.when),
+              new EventTest(this.#events, when, fields),
+              this.#asOf,
+              this.#indexed,
+            ),
+          )
+          return matchPoints(matches, rule.points, this.#n)
+        }
+      }
       return rulePoints(
         rule,
         this.#events,
@@ -1127,7 +1163,7 @@ function classifierFields(model: CompiledModel): Set<string> {
   return fields
 }
 
-const ruleKeys = new WeakMap<CompiledModel, string[]>()
+const ruleKeys = new WeakMap<CompiledModel, { all: string[]; pointless: string[] }>()
 
 const ruleDocs = new WeakMap<
   CompiledModel,
