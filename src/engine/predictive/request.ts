@@ -63,33 +63,45 @@ const ID = /^[A-Za-z0-9][A-Za-z0-9_-]*$/
 export function checkRequest(request: TrainingRequest): CheckedRequest {
   const modelId = request.modelId ?? DEFAULT_PREDICTIVE_ID
   if (!ID.test(modelId))
-    throw new InvalidRequestError(`the predictive model id ${JSON.stringify(modelId)} is not an id`, {
-      hint: 'use letters, digits, - and _ (e.g. conversions)',
-    })
+    throw new InvalidRequestError(
+      { key: 'predictive.request.id', values: { id: JSON.stringify(modelId) } },
+      { hint: { key: 'predictive.request.id.hint' } },
+    )
   const parsed = parseOutcome(request.outcome)
-  if ('error' in parsed) throw new InvalidRequestError(parsed.error, { hint: 'e.g. stage=customer' })
-  if (request.outcomeTime !== undefined && parsed.kind !== 'property')
-    throw new InvalidRequestError('an outcome time property goes with a property outcome only', {
-      hint: 'stages and events have their own times: leave the outcome time out',
+  if ('error' in parsed)
+    throw new InvalidRequestError({
+      key: 'analysis.outcome',
+      values: { value: JSON.stringify(request.outcome) },
     })
+  if (request.outcomeTime !== undefined && parsed.kind !== 'property')
+    throw new InvalidRequestError(
+      { key: 'predictive.request.outcomeTime' },
+      { hint: { key: 'predictive.request.outcomeTime.hint' } },
+    )
   const folds = request.folds ?? 5
   if (!Number.isInteger(folds) || folds < 2 || folds > 20)
-    throw new InvalidRequestError(`folds is ${folds}`, {
-      hint: 'give a whole number from 2 to 20 (default 5)',
-    })
+    throw new InvalidRequestError(
+      { key: 'predictive.request.folds', values: { value: String(folds) } },
+      { hint: { key: 'predictive.request.folds.hint' } },
+    )
   const seed = request.seed ?? 0
   if (!Number.isSafeInteger(seed) || seed < 0)
-    throw new InvalidRequestError(`seed is ${seed}`, { hint: 'give a whole number of at least 0' })
+    throw new InvalidRequestError(
+      { key: 'predictive.request.seed', values: { value: String(seed) } },
+      { hint: { key: 'predictive.request.seed.hint' } },
+    )
   const learner = request.learner ?? 'auto'
   if (!['auto', 'logistic', 'gbdt'].includes(learner))
-    throw new InvalidRequestError(`learner is ${JSON.stringify(learner)}`, {
-      hint: 'use auto, logistic or gbdt',
-    })
+    throw new InvalidRequestError(
+      { key: 'predictive.request.learner', values: { value: JSON.stringify(learner) } },
+      { hint: { key: 'predictive.request.learner.hint' } },
+    )
   const horizonDays = request.horizonDays ?? null
   if (horizonDays !== null && !(Number.isFinite(horizonDays) && horizonDays >= 1 && horizonDays <= 3650))
-    throw new InvalidRequestError(`horizonDays is ${horizonDays}`, {
-      hint: 'give a number of days from 1 to 3650 (e.g. 90), or leave it out',
-    })
+    throw new InvalidRequestError(
+      { key: 'predictive.request.horizon', values: { value: String(horizonDays) } },
+      { hint: { key: 'predictive.request.horizon.hint' } },
+    )
   return {
     modelId,
     horizonDays,

@@ -241,8 +241,8 @@ export class PredictiveService {
     const job = await this.store.getTrainingJob(id)
     if (job === undefined)
       throw new NotFoundError(
-        `no training job ${JSON.stringify(id)}`,
-        'list the jobs: GET /api/predictive/jobs',
+        { key: 'store.job.none', values: { id: JSON.stringify(id) } },
+        { key: 'predictive.jobs.hint' },
       )
     return job
   }
@@ -264,9 +264,9 @@ export class PredictiveService {
     if (record === undefined)
       throw new NotFoundError(
         version === undefined
-          ? `predictive model ${JSON.stringify(id)} has no active version`
-          : `no predictive model ${JSON.stringify(id)} version ${version}`,
-        'list them: GET /api/predictive/models (or leadscore predictive list)',
+          ? { key: 'predictive.active.none', values: { id: JSON.stringify(id) } }
+          : { key: 'store.predictive.none', values: { id: JSON.stringify(id), version: String(version) } },
+        { key: 'predictive.models.hint' },
       )
     return record
   }
