@@ -35,6 +35,11 @@ export interface MaskContext {
   history(index: number): Uint8Array
   /** A mask of `n` entries, all `fill` (fresh, or reused scratch when the masks do not outlive the scoring). */
   alloc(fill: 0 | 1): Uint8Array
+  /**
+   * The mask of the test `{ [field]: spec }` if the context keeps it (a test of properties,
+   * which do not change from one scoring to the next), else undefined: it is then computed.
+   */
+  kept?(field: string, spec: unknown): Uint8Array | undefined
 }
 
 /** The mask of `condition` over every contact, as `ConditionCompiler.compile` would decide it. */
@@ -80,6 +85,8 @@ function partMask(model: CompiledModel, key: string, spec: unknown, ctx: MaskCon
     // a contact is not an event: `event` holds for none, unless it names any event (no test)
     return ctx.alloc(eventNames(spec as string | readonly string[]) === null ? 1 : 0)
   }
+  const kept = ctx.kept?.(key, spec)
+  if (kept !== undefined) return kept
   const column = ctx.field(key)
   if (column.kind === 'number') {
     const bounds = numberBounds(spec)

@@ -909,6 +909,18 @@ class BulkRun {
             },
       history: (index) =>
         rows === undefined ? this.#historyHolds(index) : gatherMask(this.#historyHolds(index), rows),
+      // a classifier's test of a property is kept (over every contact) for the next scoring
+      ...(scope === 'contact' && {
+        kept: (name: string, spec: unknown) => {
+          if (name.startsWith(SCORE)) return undefined
+          const condition = { [name]: spec } as Condition
+          const key = canonicalJson({ condition, caseSensitive: this.#caseSensitive })
+          const mask = this.#cache.get(`mask:${key}`, () =>
+            conditionMask(this.#model, condition, this.#context('fit')),
+          )
+          return rows === undefined ? mask : gatherMask(mask, rows)
+        },
+      }),
       field: (name) => {
         if (scope === 'contact' && name.startsWith(SCORE))
           return this.#scores.get(name.slice(SCORE.length)) ?? { kind: 'constant', value: undefined }
