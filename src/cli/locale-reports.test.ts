@@ -125,6 +125,30 @@ describe('leadscore train and predictive in the language', () => {
     expect(same[2]).toBe(same[0])
   }, 120_000)
 
+  it('train: refusals of the data and the options in Spanish and Dutch, English in English', async () => {
+    writeFileSync(join(cwd, 'two.csv'), 'id,a,converted,when\n1,x,1,soon\n2,y,0,later\n')
+    const cases = [
+      ['--label', 'nope'],
+      ['--label', 'converted', '--positive', '7'],
+      ['--label', 'converted', '--exclude', 'zz'],
+      ['--label', 'converted', '--id', 'zz'],
+      ['--label', 'converted', '--time', 'zz'],
+      ['--label', 'a'],
+    ]
+    for (const args of cases) {
+      const english = await run('en', 'train', '--data', 'two.csv', ...args)
+      expect(english.code).toBe(1)
+      for (const lang of OTHERS) {
+        const r = await run(lang, 'train', '--data', 'two.csv', ...args)
+        expect(r.code).toBe(1)
+        // the English sentence of the refusal is nowhere in the translation
+        const sentence = english.stderr.split('\n')[0]!.replace(/^error: /, '')
+        expect(r.stderr, `${lang} ${args.join(' ')}`).not.toContain(sentence)
+        expect(englishIn(r.stderr, lang)).toEqual([])
+      }
+    }
+  })
+
   it('predictive: train, list, show, activate and refresh in Dutch; list --json the same', async () => {
     const db = join(cwd, 'predictive.db')
     const store = await openSqliteStore({ path: db })

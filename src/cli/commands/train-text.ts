@@ -136,9 +136,14 @@ const PROGRESS: readonly Known[] = [
 
 const INPUT_ERRORS: readonly Known[] = [
   [
-    /^no column named "(.*)" \(the (label|id|time)\) in the data$/s,
+    /^no column named "(.*)" \(the (label|id column|time column|excluded column)\) in the data$/s,
     'trainInput.noColumn',
-    (m) => ({ name: m[1], role: m[2] }),
+    (m) => ({ name: m[1], role: m[2]!.split(' ')[0] }),
+  ],
+  [
+    /^no row of the label column "(.*)" is "(.*)" \(its values: (.*)\)$/s,
+    'trainInput.positive',
+    (m) => ({ column: m[1], value: m[2], values: m[3] }),
   ],
   [
     /^did you mean (.*)\? the columns are: (.*)$/s,
@@ -159,6 +164,26 @@ const INPUT_ERRORS: readonly Known[] = [
     none,
   ],
   [/^pass one of its values to --positive$/, 'trainInput.positive.hint', none],
+  [
+    /^cannot tell which value of the label column "(.*)" means converted \((.*)\)$/s,
+    'trainInput.ambiguous',
+    (m) => ({ column: m[1], values: m[2] }),
+  ],
+  [
+    /^pass --positive VALUE, for example --positive "(.*)"$/s,
+    'trainInput.ambiguous.hint',
+    (m) => ({ value: m[1] }),
+  ],
+  [
+    /^only (\d+) of (\d+) cells of the time column "(.*)" are times$/s,
+    'trainInput.fewTimes',
+    (m) => ({ known: Number(m[1]), count: Number(m[2]), column: m[3] }),
+  ],
+  [
+    /^give ISO-8601 times \(2024-03-01 or 2024-03-01T09:30:00Z\) or epoch milliseconds$/,
+    'trainInput.fewTimes.hint',
+    none,
+  ],
   [
     /^only (\d+) leads of one outcome: (\d+)-fold cross-validation needs at least (\d+)$/,
     'trainInput.fewForFolds',
