@@ -44,11 +44,23 @@ export class StoreNotFoundError extends StoreError {
 /** The database cannot be opened or reached. */
 export class StoreConnectionError extends StoreError {
   override readonly name = 'StoreConnectionError'
+  /** The message as a catalog text (undefined: English only). */
+  readonly text: ApiText | undefined
+  constructor(message: ApiText | string, options?: ErrorOptions) {
+    super(typeof message === 'string' ? message : sayApi(message, 'en'), options)
+    this.text = typeof message === 'string' ? undefined : message
+  }
 }
 
 /** The database's schema is not one this version can use (e.g. written by a newer leadscore). */
 export class StoreSchemaError extends StoreError {
   override readonly name = 'StoreSchemaError'
+  /** The message as a catalog text (undefined: English only). */
+  readonly text: ApiText | undefined
+  constructor(message: ApiText | string, options?: ErrorOptions) {
+    super(typeof message === 'string' ? message : sayApi(message, 'en'), options)
+    this.text = typeof message === 'string' ? undefined : message
+  }
 }
 
 /** What kind of database rule a write broke. */

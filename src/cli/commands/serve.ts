@@ -20,6 +20,7 @@ import {
   type WebhookSenderSettings,
 } from '../../engine/index.js'
 import { PredictiveService } from '../../engine/predictive/index.js'
+import { type ApiText, sayApi } from '../../i18n/api.js'
 import { createApp, DEFAULT_PORT, listen, type RunningServer } from '../../server/index.js'
 import { DEFAULT_RATE_LIMITS, type RateLimit, type RateLimits } from '../../server/rate-limit.js'
 import { openStore, type Store, StoreError } from '../../store/index.js'
@@ -64,7 +65,10 @@ export async function openDatabase(ctx: CliContext, db: string | undefined): Pro
     return await openStore(location)
   } catch (error) {
     if (error instanceof StoreError) {
-      throw new CliError(error.message, { hint: { key: 'serve.db.hint' } })
+      const text = 'text' in error ? (error.text as ApiText | undefined) : undefined
+      throw new CliError(text === undefined ? error.message : { said: (locale) => sayApi(text, locale) }, {
+        hint: { key: 'serve.db.hint' },
+      })
     }
     throw error
   }

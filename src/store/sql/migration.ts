@@ -30,9 +30,10 @@ export async function migrate(
     const newest = Math.max(0, ...applied)
     const known = Math.max(0, ...migrations.map((m) => m.version))
     if (newest > known) {
-      throw new StoreSchemaError(
-        `the database's schema is version ${newest}, newer than this leadscore knows (${known}): upgrade leadscore`,
-      )
+      throw new StoreSchemaError({
+        key: 'store.schema.newer',
+        values: { version: String(newest), known: String(known) },
+      })
     }
     const done: number[] = []
     for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {

@@ -65,7 +65,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     db = new Database(file ?? ':memory:')
   } catch (error) {
     throw new StoreConnectionError(
-      `cannot open the SQLite database ${file}: ${(error as Error).message}. Check that the path is right and its directory writable`,
+      { key: 'store.sqlite.open', values: { file: String(file), detail: (error as Error).message } },
       { cause: error },
     )
   }
@@ -75,14 +75,15 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
       db.pragma(`busy_timeout = ${busyTimeout}`)
       const mode = db.pragma('journal_mode = WAL', { simple: true })
       if (!memory && mode !== 'wal') {
-        throw new StoreConnectionError(
-          `cannot use WAL journaling on ${file} (got ${String(mode)}): use a local disk, not a network file system`,
-        )
+        throw new StoreConnectionError({
+          key: 'store.sqlite.wal',
+          values: { file: String(file), mode: String(mode) },
+        })
       }
     } catch (error) {
       if (error instanceof StoreConnectionError) throw error
       throw new StoreConnectionError(
-        `cannot open the SQLite database ${file}: ${(error as Error).message}. Is it a leadscore database file?`,
+        { key: 'store.sqlite.notDatabase', values: { file: String(file), detail: (error as Error).message } },
         { cause: error },
       )
     }
