@@ -529,8 +529,8 @@ class BulkRun {
       const values = inputs.slots[s]!
       scores.set(field, { kind: 'number', values: rows === undefined ? values : gather(values, rows) })
     })
-    const likelihoodNull = this.#cache.scratch(Uint8Array, n)
-    const likelihoodOf = this.#cache.scratch(Float64Array, n)
+    const likelihoodNull = this.#scratch(Uint8Array, n)
+    const likelihoodOf = this.#scratch(Float64Array, n)
     const likelihoods = this.#contacts.likelihood
     for (let k = 0; k < n; k++) {
       const l = likelihoods?.[rows === undefined ? k : rows[k]!]
@@ -550,21 +550,21 @@ class BulkRun {
       parts.fit,
       model.grades,
       model.grades.length > 0 ? 'F' : undefined,
-      this.#cache.scratch(Int32Array, n),
+      this.#scratch(Int32Array, n),
     )
     scores.set('grade', coded(grade))
     const level = thresholdClass(
       parts.engagement,
       model.levels,
       model.fallbackLevel,
-      this.#cache.scratch(Int32Array, n),
+      this.#scratch(Int32Array, n),
     )
     scores.set('level', coded(level))
     const label = labels(
       grade,
       level,
       model.grades.length > 0 && model.levels.length > 0,
-      this.#cache.scratch(Int32Array, n),
+      this.#scratch(Int32Array, n),
     )
     scores.set('label', coded(label))
     const band = this.#firstMatch(
@@ -610,7 +610,7 @@ class BulkRun {
     conditions: readonly (Condition | undefined)[],
     ctx: MaskContext,
   ): ClassColumn {
-    const codes = this.#cache.scratch(Int32Array, ctx.n).fill(-1)
+    const codes = this.#scratch(Int32Array, ctx.n).fill(-1)
     let open = ctx.n
     for (let i = 0; i < ids.length && open > 0; i++) {
       const mask = conditionMask(this.#model, conditions[i], ctx)
@@ -628,7 +628,7 @@ class BulkRun {
   #stages(ctx: MaskContext): ClassColumn {
     const model = this.#model
     const stages = model.stages
-    const codes = this.#cache.scratch(Int32Array, ctx.n).fill(stages.length === 0 ? -1 : 0)
+    const codes = this.#scratch(Int32Array, ctx.n).fill(stages.length === 0 ? -1 : 0)
     const docs = model.document.stages ?? []
     for (let i = 0; i < stages.length; i++) {
       if (!stages[i]!.automatic) continue
@@ -711,6 +711,17 @@ class BulkRun {
    */
   #remember<T>(key: string, make: () => T): T {
     return this.#keepTimed ? this.#cache.get(key, make) : make()
+  }
+
+  /**
+   * A zeroed array for the classes being decided: the cache's scratch when they are of every
+   * contact, else a fresh one (a few contacts' arrays, of a length that differs each time).
+   */
+  #scratch<T extends Uint8Array | Int32Array | Float64Array>(
+    type: new (length: number) => T,
+    length: number,
+  ): T {
+    return this.#rows === undefined ? this.#cache.scratch(type, length) : new type(length)
   }
 
   /**
@@ -904,7 +915,7 @@ class BulkRun {
         scope === 'fit'
           ? (fill) => new Uint8Array(n).fill(fill)
           : (fill) => {
-              const mask = this.#cache.scratch(Uint8Array, n)
+              const mask = this.#scratch(Uint8Array, n)
               return fill === 0 ? mask : mask.fill(fill)
             },
       history: (index) =>
