@@ -302,16 +302,6 @@ class BulkRun {
       before === undefined
         ? undefined
         : changedContacts(before.inputs, inputs, n, n >> 2, this.#cache.scratch(Uint8Array, n))
-    if (process.env.DBG)
-      console.log(
-        'DBG',
-        this.#keepTimed,
-        details,
-        wanted.size,
-        downstream?.slice(0, 80),
-        before !== undefined,
-        rows?.length,
-      )
     if (before !== undefined && rows !== undefined) return this.#patch(before, inputs, rows, fit)
 
     const engagement = new Float64Array(n)
