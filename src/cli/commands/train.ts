@@ -5,7 +5,6 @@
  */
 
 import { stat, writeFile } from 'node:fs/promises'
-import { availableParallelism } from 'node:os'
 import { basename, resolve } from 'node:path'
 import { defineCommand } from 'citty'
 import { trainModelInThreads } from '../../engine/predictive/fold-pool.js'
@@ -195,7 +194,7 @@ export const trainCommand = defineCommand({
     const started = performance.now()
     const folds = integerOption(args.cv, '--cv', 5, 2)
     const seed = integerOption(args.seed, '--seed', 0, 0)
-    const threads = integerOption(args.threads, '--threads', availableParallelism(), 1)
+    const threads = integerOption(args.threads, '--threads', 1, 1)
     const path = resolve(ctx.cwd, args.data)
     const read = await readLeadTable(ctx, path)
     const f = humanFormat(ctx)
