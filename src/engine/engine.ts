@@ -368,7 +368,6 @@ class ScoringEngine implements Engine {
       logger: this.logger,
       models: this.models,
       webhooks: this.registry,
-      storing: () => this.queue.pending > 0,
       onRescored: (n, waits) => {
         this.counters.rescored.inc(n, { cause: 'ingest' })
         for (const w of waits) this.counters.delay.observe(w / 1000)
