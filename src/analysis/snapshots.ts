@@ -5,7 +5,13 @@
  * @module
  */
 import { conditionFieldNames } from '../core/columnar/contact-conditions.js'
-import { type BulkScores, type ContactColumns, ScoreCache, scoreColumns } from '../core/columnar/index.js'
+import {
+  type BulkScores,
+  type ContactColumns,
+  classifierConditions,
+  ScoreCache,
+  scoreColumns,
+} from '../core/columnar/index.js'
 import type { CompiledModel } from '../core/compile.js'
 import { DAY_MS } from '../core/input.js'
 import { selectContacts, selectEvents } from './events-before.js'
@@ -157,16 +163,10 @@ function pickRows(all: BulkScores, rows: Int32Array): BulkScores {
 export function slimContacts(model: CompiledModel, contacts: ContactColumns): ContactColumns {
   // contacts read as columns keep only the columns read: nothing to look up in objects
   if (contacts.properties.length === 0) return contacts
-  const doc = model.document
   const fields = new Set<string>()
   const conditions = [
-    ...(doc.fit?.groups ?? []).flatMap((g) => g.rules.map((r) => r.when)),
-    ...(doc.bands ?? []).map((b) => b.when),
-    ...(doc.stages ?? []).map((s) => s.when),
-    ...(doc.journey ?? []).map((j) => j.when),
-    ...(doc.segments ?? []).map((s) => s.when),
-    ...(doc.accounts?.committee?.roles ?? []).map((r) => r.when),
-    doc.accounts?.committee?.engagedWhen,
+    ...(model.document.fit?.groups ?? []).flatMap((g) => g.rules.map((r) => r.when)),
+    ...classifierConditions(model),
   ]
   for (const condition of conditions) conditionFieldNames(condition, fields)
   // a dotted path is looked up as a key first, then through its first part

@@ -10,6 +10,7 @@ import type { CompiledModel } from '../core/compile.js'
 import { contactProperties, eventProperties } from '../core/fields.js'
 import type { Properties } from '../core/input.js'
 import {
+  addAllBatches,
   createProgress,
   IdIndex,
   type ReadOptions,
@@ -134,17 +135,7 @@ export async function loadInputs(
         unknownContacts: 'skip',
         keepIds: files.only !== undefined,
       })
-      let reserved = 0
-      for await (const batch of source.batches()) {
-        const needed = builder.length + batch.length
-        const estimate = source.estimatedRows
-        if (needed > reserved && estimate !== undefined) {
-          // one allocation of about the right size instead of growing (and copying) the columns
-          reserved = Math.max(needed, Math.ceil(estimate * 1.03))
-          builder.reserve(reserved)
-        }
-        builder.addColumns(batch)
-      }
+      await addAllBatches(source, builder)
       eventRows = source.stats.rows
       if (files.only === undefined) unknownContactEvents = source.stats.unknownContactRows
       done()

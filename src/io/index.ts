@@ -81,6 +81,7 @@ export {
   readContacts,
 } from './read-contacts.js'
 export {
+  addAllBatches,
   type EventColumnSource,
   type EventColumnStats,
   type ReadEventColumnsOptions,

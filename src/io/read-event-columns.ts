@@ -40,7 +40,7 @@ import { availableParallelism } from 'node:os'
 import { basename, dirname, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
-import type { EventColumnBatch, PropertyColumn } from '../core/columnar/events.js'
+import type { EventColumnBatch, EventColumnsBuilder, PropertyColumn } from '../core/columnar/events.js'
 import { DerivedIdHash } from './bytes.js'
 import {
   type ChunkRange,
@@ -130,6 +130,24 @@ export interface EventColumnSource {
   start(): void
   /** Stops a read started by {@link start} whose batches were not asked for (after an error elsewhere). */
   stop(): Promise<void>
+}
+
+/**
+ * Appends every batch of `source` to `builder`, reserving room for the rows the file likely
+ * holds once that is known: one allocation of about the right size instead of growing (and
+ * copying) the columns again and again.
+ */
+export async function addAllBatches(source: EventColumnSource, builder: EventColumnsBuilder): Promise<void> {
+  let reserved = 0
+  for await (const batch of source.batches()) {
+    const wanted = builder.length + batch.length
+    const estimate = source.estimatedRows
+    if (wanted > reserved && estimate !== undefined) {
+      reserved = Math.max(wanted, Math.ceil(estimate * 1.03))
+      builder.reserve(reserved)
+    }
+    builder.addColumns(batch)
+  }
 }
 
 const DEFAULT_BATCH = 65_536

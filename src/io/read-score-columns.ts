@@ -13,7 +13,7 @@ import { lookup } from '../core/values.js'
 import { IdIndex } from './id-index.js'
 import { readAccounts } from './read-accounts.js'
 import { readContactColumns } from './read-contact-columns.js'
-import { readEventColumns } from './read-event-columns.js'
+import { addAllBatches, readEventColumns } from './read-event-columns.js'
 import type { ReadOptions } from './row-source.js'
 
 /** The files to read. */
@@ -128,17 +128,7 @@ export async function readScoreColumns(
     if (events !== undefined) {
       eventsTurn = true
       if (eventsBytes !== undefined) eventsProgress?.(...eventsBytes)
-      let reserved = 0
-      for await (const batch of events.batches()) {
-        const wanted = builder.length + batch.length
-        const estimate = events.estimatedRows
-        if (wanted > reserved && estimate !== undefined) {
-          // one allocation of about the right size instead of growing (and copying) the columns
-          reserved = Math.max(wanted, Math.ceil(estimate * 1.03))
-          builder.reserve(reserved)
-        }
-        builder.addColumns(batch)
-      }
+      await addAllBatches(events, builder)
       eventRows = events.stats.rows
       unknownContactEvents = events.stats.unknownContactRows
       options.fileDone?.()

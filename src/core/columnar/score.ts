@@ -1160,11 +1160,10 @@ function slotOf(model: CompiledModel, field: string): Slot | undefined {
   return code === undefined ? undefined : [SLOT_KINDS[code % 4]!, Math.floor(code / 4)]
 }
 
-/** Every field the classifier conditions (bands, stages, journey, segments, committee) test. */
-function classifierFields(model: CompiledModel): Set<string> {
+/** The conditions of the classifiers: bands, stages, journey, segments, committee roles and engagement. */
+export function classifierConditions(model: CompiledModel): (Condition | undefined)[] {
   const doc = model.document
-  const fields = new Set<string>()
-  const conditions: (Condition | undefined)[] = [
+  return [
     ...(doc.bands ?? []).map((b) => b.when),
     ...(doc.stages ?? []).map((s) => s.when),
     ...(doc.journey ?? []).map((j) => j.when),
@@ -1172,7 +1171,12 @@ function classifierFields(model: CompiledModel): Set<string> {
     ...(doc.accounts?.committee?.roles ?? []).map((r) => r.when),
     doc.accounts?.committee?.engagedWhen,
   ]
-  for (const condition of conditions) conditionFields(condition, fields)
+}
+
+/** Every field the classifier conditions test. */
+function classifierFields(model: CompiledModel): Set<string> {
+  const fields = new Set<string>()
+  for (const condition of classifierConditions(model)) conditionFields(condition, fields)
   return fields
 }
 

@@ -25,6 +25,7 @@ import type { CompiledModel } from '../../../core/compile.js'
 import { contactProperties, eventProperties } from '../../../core/fields.js'
 import type { Properties } from '../../../core/input.js'
 import {
+  addAllBatches,
   CONTACT_ID_COLUMNS,
   CsvTokenizer,
   createProgress,
@@ -264,16 +265,7 @@ async function contactsAndEvents(
       contactIndex: index,
       unknownContacts: 'skip',
     })
-    let reserved = 0
-    for await (const batch of source.batches()) {
-      const size = builder.length + batch.length
-      const estimate = source.estimatedRows
-      if (size > reserved && estimate !== undefined) {
-        reserved = Math.max(size, Math.ceil(estimate * 1.03))
-        builder.reserve(reserved)
-      }
-      builder.addColumns(batch)
-    }
+    await addAllBatches(source, builder)
     bars.done()
     if (source.stats.unknownContactRows > 0) {
       ctx.stderr.write(
