@@ -1000,6 +1000,49 @@ export function runStoreConformance(name: string, createStore: CreateStoreTarget
         expect(await store.eventsOfContacts([])).toEqual([])
       })
 
+      it('reads every contact and its events in pages of ids, as contactEvents reads each', async () => {
+        await contacts('alice', 'bob', 'carol', 'dave', 'erin')
+        await store.insertEvents([
+          event('e3', 'alice', T0 + 3000),
+          event('e1', 'alice', T0 + 1000),
+          event('anon1', null, T0 + 1500, { anonymousId: 'a-1' }),
+          event('both', 'bob', T0 + 100, { anonymousId: 'a-1' }),
+          event('anon-bob', null, T0 + 200, { anonymousId: 'a-2' }),
+          event('unmerged', null, T0, { anonymousId: 'a-3' }),
+          event('d1', 'dave', T0 + 50),
+          event('e-erin', 'erin', T0 + 60),
+        ])
+        await store.linkAliases([
+          { anonymousId: 'a-1', contactId: 'alice', at: T0 },
+          { anonymousId: 'a-2', contactId: 'bob', at: T0 },
+        ])
+        await store.mergeContacts({ from: 'erin', into: 'dave', at: T0 })
+        // pages of two: a merged contact is left out, its events read as the remaining one's
+        const pages: string[][] = []
+        const lists: { contactId: string; ids: string[] }[] = []
+        let after: string | null = null
+        for (;;) {
+          const page = await store.contactsAfter({ after, limit: 2 })
+          if (page.length === 0) break
+          pages.push(page.map((c) => c.id))
+          for (const list of await store.eventsOfContactRange({ after, upTo: page.at(-1)!.id })) {
+            expect(list.events).toEqual(await store.contactEvents(list.contactId))
+            lists.push({ contactId: list.contactId, ids: list.events.map((e) => e.id) })
+          }
+          after = page.at(-1)!.id
+        }
+        expect(pages).toEqual([['alice', 'bob'], ['carol', 'dave']])
+        expect((await store.contactsAfter({ limit: 1 }))[0]).toEqual(await store.getContact('alice'))
+        // contacts without events are left out
+        expect(lists).toEqual([
+          { contactId: 'alice', ids: ['e1', 'anon1', 'e3'] },
+          { contactId: 'bob', ids: ['both', 'anon-bob'] },
+          { contactId: 'dave', ids: ['d1', 'e-erin'] },
+        ])
+        expect(await store.eventsOfContactRange({ after: 'bob', upTo: 'carol' })).toEqual([])
+        await expect(store.contactsAfter({ limit: 0 })).rejects.toThrow(StoreInputError)
+      })
+
       it('reads scores with their state in bulk, in the order asked', async () => {
         await publishModel()
         await contacts('a', 'b', 'c')

@@ -53,6 +53,8 @@ import type {
   AccountQuery,
   AccountsWithMembersQuery,
   ContactEventList,
+  ContactRange,
+  ContactsAfterQuery,
   ScoreWithState,
   StaleContactsQuery,
 } from './records/rescore.js'
@@ -96,6 +98,12 @@ export interface StoreOps {
   contactEvents(contactId: string, options?: ContactEventsOptions): Promise<StoredEvent[]>
   /** `contactEvents` of several contacts in one read, in the order of `contactIds` (each id once). */
   eventsOfContacts(contactIds: readonly string[]): Promise<ContactEventList[]>
+  /**
+   * `contactEvents` of every contact in a range of ids, in one read by the contacts' index
+   * (no list of ids): the contacts that have events, in the store's id order. With
+   * `contactsAfter`, pages of a whole-store reading (the model preview's snapshot).
+   */
+  eventsOfContactRange(range: ContactRange): Promise<ContactEventList[]>
   /** Stored events by id, in the order of `ids` (unknown ids left out). */
   eventsById(ids: readonly string[]): Promise<StoredEvent[]>
 
@@ -125,6 +133,8 @@ export interface StoreOps {
   mergeContacts(merge: ContactMerge): Promise<MergeResult>
   /** The contacts among `ids` merged into another, and the contact each leads to. */
   mergedInto(ids: readonly string[]): Promise<Map<string, string>>
+  /** Contacts by id (merged ones left out), in keyset pages, in the store's id order: a whole-store reading. */
+  contactsAfter(query: ContactsAfterQuery): Promise<ContactRecord[]>
   /** Merges anonymous ids into contacts (which must exist). The first merge of an anonymous id wins. */
   linkAliases(links: readonly AliasWrite[]): Promise<AliasResult[]>
   /** The anonymous ids merged into a contact, sorted. */

@@ -25,6 +25,21 @@ export interface AccountsWithMembersQuery {
   readonly limit: number
 }
 
+/** Contacts (merged ones left out) by id, in keyset pages: a whole-store reading. */
+export interface ContactsAfterQuery {
+  /** Only contact ids after this one; default: from the start. */
+  readonly after?: string | null | undefined
+  readonly limit: number
+}
+
+/** The contacts whose ids are in (`after`, `upTo`], in the store's id order (a page of {@link ContactsAfterQuery}). */
+export interface ContactRange {
+  /** Only contact ids after this one; default: from the first. */
+  readonly after?: string | null | undefined
+  /** The last contact id of the range (included). */
+  readonly upTo: string
+}
+
 /** The events of one contact (see `contactEvents`), from a bulk read. */
 export interface ContactEventList {
   readonly contactId: string

@@ -5,6 +5,7 @@
  */
 import { StoreInputError } from '../errors.js'
 import { fromJson } from '../json.js'
+import type { ContactRecord } from '../records/contact.js'
 import type { StoredEvent } from '../records/event.js'
 import type {
   AccountMemberScore,
@@ -12,6 +13,8 @@ import type {
   AccountQuery,
   AccountsWithMembersQuery,
   ContactEventList,
+  ContactRange,
+  ContactsAfterQuery,
   ScoreWithState,
   StaleContactsQuery,
 } from '../records/rescore.js'
@@ -95,6 +98,50 @@ export async function eventsOfContacts(
     for (const row of rows) found.get(row['owner'] as string)!.push(eventFromRow(row))
   }
   return ids.map((contactId) => ({ contactId, events: found.get(contactId)! }))
+}
+
+export async function contactsAfter(exec: Executor, query: ContactsAfterQuery): Promise<ContactRecord[]> {
+  if (query === null || typeof query !== 'object') throw new StoreInputError('query', v.AN_OBJECT)
+  const params: SqlValue[] = []
+  let after = ''
+  if (query.after !== undefined && query.after !== null) {
+    after = 'AND id > ?'
+    params.push(v.text(query.after, 'after'))
+  }
+  params.push(v.positiveInteger(query.limit, 'limit'))
+  const rows = await exec.all(
+    `SELECT ${CONTACT_COLUMNS.join(', ')} FROM contacts WHERE merged_into IS NULL ${after} ORDER BY id LIMIT ?`,
+    params,
+  )
+  return rows.map(contactFromRow)
+}
+
+export async function eventsOfContactRange(exec: Executor, range: ContactRange): Promise<ContactEventList[]> {
+  if (range === null || typeof range !== 'object') throw new StoreInputError('range', v.AN_OBJECT)
+  const upTo = v.text(range.upTo, 'upTo')
+  const hasAfter = range.after !== undefined && range.after !== null
+  const bounds: SqlValue[] = hasAfter ? [v.text(range.after, 'after'), upTo] : [upTo]
+  const within = (column: string) => `${hasAfter ? `${column} > ? AND ` : ''}${column} <= ?`
+  const columns = EVENT_COLUMNS.map((c) => `e.${c}`).join(', ')
+  const rows = await exec.all(
+    `SELECT ${columns}, e.contact_id AS owner FROM events e WHERE ${within('e.contact_id')}
+     UNION ALL
+     SELECT ${columns}, a.contact_id AS owner FROM aliases a CROSS JOIN events e
+     WHERE ${within('a.contact_id')} AND e.anonymous_id = a.anonymous_id AND e.contact_id IS NULL
+     ORDER BY owner, ts, id`,
+    [...bounds, ...bounds],
+  )
+  const lists: { contactId: string; events: StoredEvent[] }[] = []
+  let list: { contactId: string; events: StoredEvent[] } | undefined
+  for (const row of rows) {
+    const owner = row['owner'] as string
+    if (list?.contactId !== owner) {
+      list = { contactId: owner, events: [] }
+      lists.push(list)
+    }
+    list.events.push(eventFromRow(row))
+  }
+  return lists
 }
 
 /** The scores (without their state) of `contactIds` under one model, in the order of `contactIds` (unscored ones left out). */

@@ -49,6 +49,8 @@ import type {
   AccountQuery,
   AccountsWithMembersQuery,
   ContactEventList,
+  ContactRange,
+  ContactsAfterQuery,
   ScoreWithState,
   StaleContactsQuery,
 } from '../records/rescore.js'
@@ -106,6 +108,12 @@ export class SqlOps implements StoreOps {
   }
   eventsOfContacts(contactIds: readonly string[]): Promise<ContactEventList[]> {
     return rescore.eventsOfContacts(this.exec, contactIds)
+  }
+  eventsOfContactRange(range: ContactRange): Promise<ContactEventList[]> {
+    return rescore.eventsOfContactRange(this.exec, range)
+  }
+  contactsAfter(query: ContactsAfterQuery): Promise<ContactRecord[]> {
+    return rescore.contactsAfter(this.exec, query)
   }
   mergeContacts(merge: ContactMerge): Promise<MergeResult> {
     return merging.mergeContacts(this.exec, merge, this.partitionCount)
