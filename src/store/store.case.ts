@@ -1031,7 +1031,10 @@ export function runStoreConformance(name: string, createStore: CreateStoreTarget
           }
           after = page.at(-1)!.id
         }
-        expect(pages).toEqual([['alice', 'bob'], ['carol', 'dave']])
+        expect(pages).toEqual([
+          ['alice', 'bob'],
+          ['carol', 'dave'],
+        ])
         expect((await store.contactsAfter({ limit: 1 }))[0]).toEqual(await store.getContact('alice'))
         // contacts without events are left out
         expect(lists).toEqual([
