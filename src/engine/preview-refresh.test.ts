@@ -60,14 +60,11 @@ function gatedStore(store: Store): {
           scoreReads++
           return target.scoresOf(...args)
         }
-      if (key !== 'staleContacts') return typeof value === 'function' ? value.bind(target) : value
-      return async (query: Parameters<Store['staleContacts']>[0]) => {
-        // the preview asks for contacts stale for a model that cannot exist: every contact
-        if (query.model === ' every contact') {
-          reads++
-          if (gate !== undefined) await gate.promise
-        }
-        return target.staleContacts(query)
+      if (key !== 'contactsAfter') return typeof value === 'function' ? value.bind(target) : value
+      return async (query: Parameters<Store['contactsAfter']>[0]) => {
+        reads++
+        if (gate !== undefined) await gate.promise
+        return target.contactsAfter(query)
       }
     },
   })
@@ -262,7 +259,7 @@ describe('PreviewSnapshots', () => {
       const failing = new PreviewSnapshots(
         new Proxy(store, {
           get(target, key, receiver) {
-            if (key === 'eventsOfContacts' && failing.snapshotAt !== undefined)
+            if (key === 'eventsOfContactRange' && failing.snapshotAt !== undefined)
               return () => Promise.reject(new Error('disk on fire'))
             const value = Reflect.get(target, key, receiver)
             return typeof value === 'function' ? value.bind(target) : value

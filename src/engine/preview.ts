@@ -8,17 +8,11 @@
  * than a minute is read again in the background while the previews use the one they have).
  * @module
  */
-import {
-  type CompiledModel,
-  type ContactEvent,
-  type EventColumns,
-  evaluateContact,
-  scoreColumns,
-} from '../core/index.js'
+import { type CompiledModel, evaluateContact, scoreColumns } from '../core/index.js'
 import type { Store } from '../store/index.js'
 import { displayName } from './contact-export.js'
 import { type BaselineModel, baselineScores } from './preview/baseline.js'
-import type { PreviewSnapshot } from './preview/snapshot.js'
+import { type PreviewSnapshot, snapshotEvents, snapshotProperties } from './preview/snapshot.js'
 
 export type { BaselineModel, BaselineScores } from './preview/baseline.js'
 export { type PreviewSnapshot, readSnapshot } from './preview/snapshot.js'
@@ -82,26 +76,6 @@ function nameOf(properties: Readonly<Record<string, unknown>>): string | null {
   return displayName(properties) ?? (typeof email === 'string' ? email : null)
 }
 
-/** The events of contact number `c` of `events`, as the evaluator takes them. */
-function eventsAt(events: EventColumns, c: number): ContactEvent[] {
-  if (c >= events.contacts) return []
-  const out: ContactEvent[] = []
-  for (let i = events.offsets[c]!; i < events.offsets[c + 1]!; i++) {
-    const props: Record<string, unknown> = {}
-    for (const [name, column] of events.properties) {
-      const code = column.codes[i]!
-      if (code >= 0) props[name] = column.values[code]
-    }
-    out.push({
-      id: events.ids?.[i] ?? String(i),
-      name: events.names[events.name[i]!]!,
-      ts: events.ts[i]!,
-      properties: props,
-    })
-  }
-  return out
-}
-
 /**
  * Scores every contact of the snapshot with `target` as of `asOf` (columnar) and compares
  * with the stored scores of `baseline` (as read for this snapshot: `baselineScores`). A contact whose stored lifecycle stage differs from
@@ -127,30 +101,36 @@ export async function previewModel(
   )
   const bands: Counts = { before: {}, after: {} }
   const stages: Counts = { before: {}, after: {} }
-  const changes: PreviewChange[] = []
   let bandChanges = 0
   let beforeSum = 0
   let beforeCount = 0
   let afterSum = 0
   const stored = baseline === null ? undefined : await baselineScores(store, snapshot, baseline)
+  // contacts whose stored stage the draft's scores do not reach: evaluated one by one with it
+  const again: number[] = []
   for (let c = 0; c < contacts.length; c++) {
-    const id = contacts.ids[c]!
     const current = storedStages[c] ?? null
-    let stage = scores.stage[c] ?? null
-    let total = scores.total[c]!
-    let band = scores.band[c] ?? null
-    if (current !== null && current !== stage) {
-      const r = evaluateContact(
-        target.compiled,
-        { id, properties: contacts.properties[c]!, account: contacts.accounts?.[c] },
-        eventsAt(events, c),
-        asOf,
-        { currentStage: current },
-      )
-      stage = r.stage
-      total = r.total
-      band = r.band
-    }
+    if (current !== null && current !== (scores.stage[c] ?? null)) again.push(c)
+  }
+  const ledgers = await snapshotEvents(store, snapshot, again)
+  const evaluated = new Map<number, { stage: string | null; total: number; band: string | null }>()
+  for (const c of again) {
+    const r = evaluateContact(
+      target.compiled,
+      { id: contacts.ids[c]!, properties: snapshotProperties(snapshot, c), account: contacts.accounts?.[c] },
+      ledgers.get(c)!,
+      asOf,
+      { currentStage: storedStages[c] ?? null },
+    )
+    evaluated.set(c, { stage: r.stage, total: r.total, band: r.band })
+  }
+  const changes: ListedChange[] = []
+  for (let c = 0; c < contacts.length; c++) {
+    const current = storedStages[c] ?? null
+    const own = evaluated.get(c)
+    const stage = own === undefined ? (scores.stage[c] ?? null) : own.stage
+    const total = own === undefined ? scores.total[c]! : own.total
+    const band = own === undefined ? (scores.band[c] ?? null) : own.band
     const beforeTotal = stored === undefined || Number.isNaN(stored.total[c]!) ? null : stored.total[c]!
     const beforeBand = stored?.band[c] ?? null
     const beforeStage = stored?.stage[c] ?? current
@@ -166,8 +146,8 @@ export async function previewModel(
     if (beforeBand !== band) {
       bandChanges++
       changes.push({
-        contactId: id,
-        name: nameOf(contacts.properties[c]!),
+        c,
+        contactId: contacts.ids[c]!,
         before: { total: beforeTotal, band: beforeBand, stage: beforeStage },
         after: { total, band, stage },
       })
@@ -187,15 +167,25 @@ export async function previewModel(
       after: contacts.length === 0 ? 0 : afterSum / contacts.length,
     },
     bandChanges,
-    changes,
+    changes: changes.map(({ c, contactId, before, after }) => ({
+      contactId,
+      name: nameOf(snapshotProperties(snapshot, c)),
+      before,
+      after,
+    })),
     snapshotAt: snapshot.at,
     refreshing,
     ms: Math.round(performance.now() - started),
   }
 }
 
-function trim(changes: PreviewChange[]): void {
-  const move = (c: PreviewChange) => Math.abs(c.after.total - (c.before.total ?? 0))
+/** A change while the list is made: the contact's index, its name not looked up yet. */
+interface ListedChange extends Omit<PreviewChange, 'name'> {
+  readonly c: number
+}
+
+function trim(changes: ListedChange[]): void {
+  const move = (c: ListedChange) => Math.abs(c.after.total - (c.before.total ?? 0))
   changes.sort((a, b) => move(b) - move(a) || (a.contactId < b.contactId ? -1 : 1))
   changes.length = Math.min(changes.length, LISTED_CHANGES)
 }

@@ -2,29 +2,43 @@
  * One reading of the stored contacts and their events as columns, for the model preview: read
  * a page of contacts at a time, giving way to other work between pages (ingestion, the API),
  * so that a server reading a million contacts in the background keeps answering.
+ *
+ * Compact, because it is kept between previews: no event ids (the `idHash` column orders and
+ * tells events apart; a contact whose ledger is needed is read again, `snapshotEvents`), event
+ * properties only those the previewed models name (each a dense column of 4 bytes an event),
+ * contact properties as dictionary-encoded columns rather than an object per contact.
  * @module
  */
 import {
+  type CompiledModel,
   type ContactColumns,
+  type ContactEvent,
   type EventColumns,
   EventColumnsBuilder,
+  eventProperties,
+  idHash,
   type Properties,
   ScoreCache,
 } from '../../core/index.js'
-import type { Store } from '../../store/index.js'
+import type { Store, StoredEvent } from '../../store/index.js'
 import type { BaselineScores } from './baseline.js'
-
-/** A model id that never exists (ids are letters, digits, `-` and `_`): every contact is "stale" for it. */
-const NO_MODEL = ' every contact'
 
 /** Contacts whose events and properties the preview keeps in memory between previews. */
 export interface PreviewSnapshot {
   /** When it was read from the store (epoch ms, the engine's clock): the previews on it score as of this time. */
   readonly at: number
+  /**
+   * The contacts: their properties as columns (`columns.contact`, one per top-level key), the
+   * properties object kept only for a contact with an object value or a dotted key (which a
+   * dotted path may read); each contact's account properties (shared by its members).
+   */
   readonly contacts: ContactColumns
   /** Each contact's lifecycle stage as stored. */
   readonly stages: readonly (string | null)[]
+  /** The events, without their ids. */
   readonly events: EventColumns
+  /** The event properties read (top-level keys); undefined: all of them. See {@link covers}. */
+  readonly eventProperties?: ReadonlySet<string> | undefined
   /**
    * What scoring these columns computed that the next preview may reuse: property columns,
    * the fit part, and each engagement rule's points as of one time (see `ScoreCache`).
@@ -35,6 +49,8 @@ export interface PreviewSnapshot {
    * model id and version (see `baselineScores`). Without it every preview reads them again.
    */
   readonly baselines?: Map<string, Promise<BaselineScores>>
+  /** Contacts' events read again from the store (`snapshotEvents`), by contact index. */
+  readonly ledgers?: Map<number, ContactEvent[]>
 }
 
 export interface ReadSnapshotOptions {
@@ -47,15 +63,40 @@ export interface ReadSnapshotOptions {
    * (`setImmediate`), so requests that arrived during a page are served before the next one.
    */
   readonly pause?: (() => Promise<void>) | undefined
+  /**
+   * The event properties to keep (top-level keys: `eventKeys` of the models to preview).
+   * Default: all of them.
+   */
+  readonly eventProperties?: Iterable<string> | undefined
 }
 
 /** Gives way to the I/O and timers waiting: one turn of the event loop. */
 export const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
 
+/** The top-level event property keys `model` reads: each field, and the first part of a dotted one. */
+export function eventKeys(model: CompiledModel): Set<string> {
+  const keys = new Set<string>()
+  for (const field of eventProperties(model.document)) {
+    keys.add(field)
+    keys.add(field.split('.')[0]!)
+  }
+  return keys
+}
+
+/** Whether `snapshot` read every event property `model` reads. */
+export function covers(snapshot: PreviewSnapshot, model: CompiledModel): boolean {
+  const kept = snapshot.eventProperties
+  if (kept === undefined) return true
+  for (const key of eventKeys(model)) if (!kept.has(key)) return false
+  return true
+}
+
 /**
- * Reads every contact (merged ones left out) and its events into columns, as of `at`. Not a
- * transaction: a contact changed while the reading runs is read as it is when its page is
- * read (the preview scores as of `at`, so events stored later with a later time do not count).
+ * Reads every contact (merged ones left out) and its events into columns, as of `at`, in
+ * pages of contacts by id (`contactsAfter`) and their events by range (`eventsOfContactRange`).
+ * Not a transaction: a contact changed while the reading runs is read as it is when its page
+ * is read (the preview scores as of `at`, so events stored later with a later time do not
+ * count), and a contact added meanwhile into a page already read is left out.
  */
 export async function readSnapshot(
   store: Store,
@@ -64,21 +105,27 @@ export async function readSnapshot(
 ): Promise<PreviewSnapshot> {
   const pageSize = options.pageSize ?? 1000
   const pause = options.pause ?? nextTurn
+  const kept = options.eventProperties === undefined ? undefined : new Set(options.eventProperties)
   const ids: string[] = []
-  const properties: Properties[] = []
+  const nested: Properties[] = []
   const accounts: (Properties | undefined)[] = []
   const stages: (string | null)[] = []
-  const builder = new EventColumnsBuilder({ keepIds: true })
+  // the contacts' properties go through a builder of event columns too: one row per contact,
+  // so its property columns are the contacts' (dictionary-encoded, by contact index)
+  const properties = new EventColumnsBuilder()
+  const builder = new EventColumnsBuilder(kept === undefined ? {} : { properties: kept })
   const accountCache = new Map<string, Properties | undefined>()
   let after: string | null = null
   for (;;) {
     options.signal?.throwIfAborted()
-    const page: string[] = await store.staleContacts({ model: NO_MODEL, version: 1, after, limit: pageSize })
+    const page = await store.contactsAfter({ after, limit: pageSize })
     if (page.length === 0) break
-    after = page.at(-1)!
-    const records = await store.getContacts(page)
-    const eventsOf = new Map((await store.eventsOfContacts(page)).map((l) => [l.contactId, l.events]))
-    for (const contact of records) {
+    const upTo = page.at(-1)!.id
+    const lists = await store.eventsOfContactRange({ after, upTo })
+    after = upTo
+    const first = ids.length
+    const indexOf = new Map<string, number>()
+    for (const contact of page) {
       let account: Properties | undefined
       if (contact.accountId !== null) {
         if (!accountCache.has(contact.accountId))
@@ -86,21 +133,94 @@ export async function readSnapshot(
         account = accountCache.get(contact.accountId)
       }
       const c = ids.length
+      indexOf.set(contact.id, c)
       ids.push(contact.id)
-      properties.push(contact.properties)
       accounts.push(account)
       stages.push(contact.stage)
-      for (const e of eventsOf.get(contact.id) ?? []) builder.add(c, e)
+      properties.add(c, { id: '', name: '', ts: 0, properties: contact.properties })
+      if (readsNested(contact.properties)) nested[c] = contact.properties
+    }
+    for (const list of lists) {
+      const c = indexOf.get(list.contactId)
+      if (c === undefined || c < first) continue // added after its page of contacts was read
+      for (const e of list.events) builder.add(c, e)
     }
     await pause()
   }
   options.signal?.throwIfAborted()
+  nested.length = ids.length
   return {
     at,
-    contacts: { length: ids.length, ids, properties, accounts },
+    contacts: {
+      length: ids.length,
+      ids,
+      properties: nested,
+      accounts,
+      columns: { contact: properties.finish().properties },
+    },
     stages,
     events: builder.finish(),
+    eventProperties: kept,
     cache: new ScoreCache(),
     baselines: new Map(),
+    ledgers: new Map(),
   }
+}
+
+/** A property a dotted path may read beyond its column: an object value, or a dotted key. */
+function readsNested(properties: Properties): boolean {
+  for (const key in properties) {
+    const value = properties[key]
+    if (key.includes('.') || (value !== null && typeof value === 'object')) return true
+  }
+  return false
+}
+
+/** Contact `c`'s properties from the snapshot's columns (its object, when it was kept). */
+export function snapshotProperties(snapshot: PreviewSnapshot, c: number): Properties {
+  const { contacts } = snapshot
+  const kept = contacts.properties[c]
+  if (kept !== undefined) return kept
+  const out: Record<string, unknown> = {}
+  for (const [key, column] of contacts.columns?.contact ?? []) {
+    const code = column.codes[c]!
+    if (code >= 0) out[key] = column.values[code]
+  }
+  return out
+}
+
+/** Contacts whose events are read from the store at once. */
+const LEDGER_PAGE = 500
+
+/**
+ * The events of the snapshot's contacts `cs` (indexes), as the evaluator takes them: read
+ * again from the store (the snapshot keeps no ids nor every property), only those the
+ * snapshot holds (by time and id hash: not one stored since), and kept with the snapshot.
+ */
+export async function snapshotEvents(
+  store: Store,
+  snapshot: PreviewSnapshot,
+  cs: readonly number[],
+): Promise<Map<number, readonly ContactEvent[]>> {
+  const ledgers = snapshot.ledgers ?? new Map<number, ContactEvent[]>()
+  const missing = cs.filter((c) => !ledgers.has(c))
+  for (let start = 0; start < missing.length; start += LEDGER_PAGE) {
+    const part = missing.slice(start, start + LEDGER_PAGE)
+    const read = await store.eventsOfContacts(part.map((c) => snapshot.contacts.ids[c]!))
+    part.forEach((c, k) => {
+      ledgers.set(c, heldEvents(snapshot.events, c, read[k]!.events))
+    })
+  }
+  return new Map(cs.map((c) => [c, ledgers.get(c)!]))
+}
+
+/** The stored events of contact `c` that its rows of `events` hold (same time and id hash). */
+function heldEvents(events: EventColumns, c: number, stored: readonly StoredEvent[]): ContactEvent[] {
+  if (c >= events.contacts) return []
+  const held = new Set<string>()
+  for (let i = events.offsets[c]!; i < events.offsets[c + 1]!; i++)
+    held.add(`${events.ts[i]!}:${events.idHash[i]!}`)
+  return stored
+    .filter((e) => held.has(`${e.ts}:${idHash(e.id)}`))
+    .map((e) => ({ id: e.id, name: e.name, ts: e.ts, properties: e.properties }))
 }

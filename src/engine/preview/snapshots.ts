@@ -10,7 +10,7 @@ import type { CompiledModel } from '../../core/index.js'
 import type { Store } from '../../store/index.js'
 import { type Logger, silentLogger } from '../logger.js'
 import { type BaselineModel, baselineScores } from './baseline.js'
-import { nextTurn, type PreviewSnapshot, readSnapshot } from './snapshot.js'
+import { covers, eventKeys, nextTurn, type PreviewSnapshot, readSnapshot } from './snapshot.js'
 import { warmSnapshot } from './warm.js'
 
 export interface PreviewSnapshotsOptions {
@@ -61,6 +61,8 @@ export class PreviewSnapshots {
   #stop = new AbortController()
   /** The model to warm a fresh snapshot with, and the stored scores to read for it: the last preview's. */
   #warmWith: { readonly model: CompiledModel; readonly baseline: BaselineModel | null } | undefined
+  /** The event properties of every model previewed: what a snapshot reads. */
+  readonly #eventProperties = new Set<string>()
   #idle: NodeJS.Timeout | undefined
   #closed = false
 
@@ -84,11 +86,16 @@ export class PreviewSnapshots {
   ): Promise<SnapshotLease> {
     if (this.#closed) throw new Error('the preview snapshots were closed')
     this.#warmWith = { model, baseline }
+    for (const key of eventKeys(model)) this.#eventProperties.add(key)
     this.#touch()
     const current = this.#current
-    if (current === undefined) {
-      const snapshot = await this.#read(now, false)
-      return { snapshot, refreshing: false }
+    if (current === undefined || !covers(current, model)) {
+      // the first preview, or a model that reads an event property the snapshot did not
+      // keep: read one with it and wait (a reading under way may have started without it)
+      for (;;) {
+        const snapshot = await this.#read(now, false)
+        if (covers(snapshot, model)) return { snapshot, refreshing: false }
+      }
     }
     // a clock set back (tests, a corrected clock) also calls for a fresh reading
     if (now - current.at > this.#refreshAfterMs || now < current.at) {
@@ -140,6 +147,7 @@ export class PreviewSnapshots {
       const read = await readSnapshot(this.#store, at, {
         pageSize: this.#pageSize,
         signal: this.#stop.signal,
+        eventProperties: [...this.#eventProperties],
       })
       const readMs = performance.now() - started
       const warmStarted = performance.now()
