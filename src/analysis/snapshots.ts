@@ -7,9 +7,11 @@
 import { conditionFieldNames } from '../core/columnar/contact-conditions.js'
 import {
   type BulkScores,
+  type ClassName,
   type ContactColumns,
   classifierConditions,
   ScoreCache,
+  type ScoreClassColumn,
   scoreColumns,
 } from '../core/columnar/index.js'
 import type { CompiledModel } from '../core/compile.js'
@@ -144,6 +146,21 @@ function pickRows(all: BulkScores, rows: Int32Array): BulkScores {
       },
     })
   }
+  let classes: BulkScores['classes'] | undefined
+  Object.defineProperty(scores, 'classes', {
+    enumerable: true,
+    get: () => {
+      if (classes === undefined) {
+        const picked = {} as Record<ClassName, ScoreClassColumn>
+        for (const name of Object.keys(all.classes) as ClassName[]) {
+          const { codes, values } = all.classes[name]
+          picked[name] = { codes: Int32Array.from(rows, (c) => codes[c]!), values }
+        }
+        classes = picked
+      }
+      return classes
+    },
+  })
   if (all.committee !== undefined) {
     const { roles, engaged } = all.committee
     Object.assign(scores, {

@@ -105,6 +105,7 @@ export {
 export type { ReadOptions, ReadStats, RowSource } from './row-source.js'
 export {
   createScoreWriter,
+  type ScoreColumn,
   type ScoreFormat,
   type ScoreRow,
   type ScoreWriter,

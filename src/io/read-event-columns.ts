@@ -157,6 +157,8 @@ const MIN_CHUNK = 1 << 20
 const MAX_CHUNK = 16 << 20
 /** The bytes the workers parse ahead when started early (`start()`). */
 const PREFETCH_BYTES = 384 << 20
+/** Chunks a worker is given at a time. */
+const WORKER_QUEUE = 2
 /** Up to this many contacts in a `skip` join are given to the parsers. */
 const ONLY_CONTACTS = 4096
 /** Reader code not looked up yet. */
@@ -298,7 +300,10 @@ interface Parser {
   readonly tables: ParserTables
   readonly worker: Worker | undefined
   here: EventChunkParser | undefined
+  /** Parsing a chunk (the main thread's parser). */
   busy: boolean
+  /** Chunks posted to the worker and not ended yet. */
+  queued: number
 }
 
 /** One iteration of a {@link readEventColumns} source. */
@@ -714,13 +719,17 @@ class ColumnRead {
     return chunk
   }
 
-  /** Hands the next chunks to idle workers. */
+  /**
+   * Hands the next chunks to the workers, two to each: a worker goes on to its second chunk
+   * while this thread is too busy to answer the end of its first (adding a backlog of batches).
+   */
   #dispatch(): void {
     for (const parser of this.#parsers) {
-      if (parser.worker === undefined || parser.busy) continue
-      const chunk = this.#take()
-      if (chunk === undefined) return
-      this.#post(parser, chunk, { type: 'chunk', chunk: chunk.id, range: chunk.range })
+      while (parser.worker !== undefined && parser.queued < WORKER_QUEUE) {
+        const chunk = this.#take()
+        if (chunk === undefined) return
+        this.#post(parser, chunk, { type: 'chunk', chunk: chunk.id, range: chunk.range })
+      }
     }
   }
 
@@ -731,14 +740,20 @@ class ColumnRead {
   }
 
   #post(parser: Parser, chunk: Chunk, task: WorkerTask): void {
-    parser.busy = true
+    parser.queued++
     chunk.parser = parser
     parser.worker!.postMessage(task)
   }
 
   /** A parser on this thread; listed (and given chunks) unless it only repairs one. */
   #hereParser(listed = true): Parser {
-    const parser: Parser = { tables: new ParserTables(), worker: undefined, here: undefined, busy: false }
+    const parser: Parser = {
+      tables: new ParserTables(),
+      worker: undefined,
+      here: undefined,
+      busy: false,
+      queued: 0,
+    }
     parser.here = new EventChunkParser(this.#config, (message) => this.#receive(parser, message))
     if (listed) this.#parsers.push(parser)
     return parser
@@ -831,7 +846,7 @@ class ColumnRead {
 
   #startWorker(config: ParserConfig): Parser {
     const worker = createWorker(this.#path)
-    const parser: Parser = { tables: new ParserTables(), worker, here: undefined, busy: false }
+    const parser: Parser = { tables: new ParserTables(), worker, here: undefined, busy: false, queued: 0 }
     this.#parsers.push(parser)
     worker.on('message', (message: ParserMessage | { type: 'progress'; bytes: number }) => {
       if (message.type === 'progress') this.#progress(message.bytes)
@@ -869,7 +884,7 @@ class ColumnRead {
         chunk.end = message
       }
       if (parser.worker !== undefined) {
-        parser.busy = false
+        parser.queued--
         this.#dispatch()
       }
     } else if (chunk !== undefined) {

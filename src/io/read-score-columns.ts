@@ -111,17 +111,17 @@ export async function readScoreColumns(
       options.fileDone?.()
     }
 
+    const key = model.accounts?.key ?? 'account_id'
     const read = await readContactColumns(files.contacts, {
       ...common(files.contacts),
       properties: needed.contact,
+      dictionaries: [key],
       index,
       ...(files.idColumn ? { idColumn: files.idColumn } : {}),
     })
     options.fileDone?.()
     const n = read.ids.length
-    const key = model.accounts?.key ?? 'account_id'
-    const joined = accountOf(read.columns.get(key), n, accountIndex)
-
+    // the parsers' backlog first: they wait for it to be taken
     const builder = new EventColumnsBuilder({ contacts: n, properties: kept })
     let eventRows = 0
     let unknownContactEvents = 0
@@ -133,6 +133,7 @@ export async function readScoreColumns(
       unknownContactEvents = events.stats.unknownContactRows
       options.fileDone?.()
     }
+    const joined = accountOf(read.columns.get(key), n, files.accounts ? accountIndex : undefined)
     return {
       contacts: {
         length: n,
@@ -146,7 +147,7 @@ export async function readScoreColumns(
         eventRows,
         unknownContactEvents,
         duplicateContacts: read.duplicates,
-        accountsWithoutFile: files.accounts ? joined.withoutFile : 0,
+        accountsWithoutFile: joined.withoutFile,
       },
     }
   } finally {
@@ -156,18 +157,21 @@ export async function readScoreColumns(
 
 /**
  * Each contact's row in the accounts file (-1: none) from its account key column, and the
- * contacts whose key is not in the file. A key is looked up once per distinct value.
+ * contacts whose key is not in the file (none without a file). A key is looked up once per
+ * distinct value (the reader keeps the key column a dictionary).
  */
 function accountOf(
   keys: PropertyColumn | undefined,
   n: number,
-  accounts: IdIndex,
+  accounts: IdIndex | undefined,
 ): { rows: Int32Array; withoutFile: number } {
   const rows = new Int32Array(n).fill(-1)
-  if (keys === undefined) return { rows, withoutFile: 0 }
-  const rowOfCode = Int32Array.from(keys.values, (id) =>
-    id === undefined || id === null ? -2 : accounts.find(String(id)),
-  )
+  if (keys === undefined || accounts === undefined) return { rows, withoutFile: 0 }
+  const rowOfCode = new Int32Array(keys.values.length)
+  for (let code = 0; code < rowOfCode.length; code++) {
+    const id = keys.values[code]
+    rowOfCode[code] = id === undefined || id === null ? -2 : accounts.find(String(id))
+  }
   let withoutFile = 0
   const codes = keys.codes
   for (let c = 0; c < n; c++) {

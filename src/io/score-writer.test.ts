@@ -3,11 +3,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PassThrough, Writable } from 'node:stream'
 import { gunzipSync } from 'node:zlib'
+import fc from 'fast-check'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { CsvTokenizer, csvFields } from './csv-tokenizer.js'
 import { OutputFileError } from './output-file-error.js'
 import { readContacts } from './read-contacts.js'
-import { createScoreWriter, csvCell, type ScoreRow } from './score-writer.js'
+import { createScoreWriter, csvCell, type ScoreColumn, type ScoreRow } from './score-writer.js'
 
 let dir: string
 beforeEach(() => {
@@ -164,9 +165,77 @@ describe('createScoreWriter', () => {
     expect((error as OutputFileError).hint).toBe('create the folder or choose another path')
   })
 
+  it('writes columns as the same text as the rows they hold, in every format', async () => {
+    const text = fc.oneof(fc.constantFrom('', 'A', 'a,b', 'say "hi"', 'two\nlines', 'ünï'), fc.string())
+    const number = fc.oneof(
+      fc.double(),
+      fc.integer(),
+      fc.constantFrom(0, -0, 0.1 + 0.2, 1e21, Number.NaN, Number.POSITIVE_INFINITY),
+    )
+    const row = fc.record({
+      id: text,
+      n: number,
+      code: fc.integer({ min: -1, max: 2 }),
+      other: fc.oneof(text, number, fc.constant(null), fc.constant(undefined), fc.boolean()),
+    })
+    const columns = ['id', 'n', 'class', 'other']
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(row, { maxLength: 30 }),
+        fc.constantFrom('csv' as const, 'json' as const, 'ndjson' as const),
+        fc.array(text, { minLength: 3, maxLength: 3 }),
+        async (rows, format, values) => {
+          const classOf = (code: number) => (code < 0 ? null : values[code])
+          const byRows = await collect(format, columns, async (writer) => {
+            await writer.writeAll(
+              rows.map((r) => ({ id: r.id, n: r.n, class: classOf(r.code), other: r.other })),
+            )
+          })
+          const byColumns = await collect(format, columns, async (writer) => {
+            const given: ScoreColumn[] = [
+              { at: (r) => rows[r]!.id },
+              { numbers: Float64Array.from(rows, (r) => r.n) },
+              { codes: Int32Array.from(rows, (r) => r.code), values },
+              { at: (r) => rows[r]!.other },
+            ]
+            await writer.writeColumns(rows.length, given)
+          })
+          expect(byColumns).toBe(byRows)
+        },
+      ),
+      { numRuns: 200 },
+    )
+  })
+
+  it('refuses columns that do not match the configured ones', async () => {
+    const writer = createScoreWriter(new PassThrough(), 'csv', ['a', 'b'])
+    await expect(writer.writeColumns(1, [{ numbers: [1] }])).rejects.toThrow(
+      '1 columns given for 2 configured',
+    )
+  })
+
   it('refuses a write after end', async () => {
     const writer = createScoreWriter(new PassThrough(), 'csv', ['a'])
     await writer.end()
     await expect(writer.write({ a: 1 })).rejects.toThrow('write() after end()')
   })
 })
+
+/** The text a writer of `columns` gives after `fill`. */
+async function collect(
+  format: 'csv' | 'json' | 'ndjson',
+  columns: string[],
+  fill: (writer: ReturnType<typeof createScoreWriter>) => Promise<void>,
+): Promise<string> {
+  let text = ''
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      text += String(chunk)
+      done()
+    },
+  })
+  const writer = createScoreWriter(sink, format, columns)
+  await fill(writer)
+  await writer.end()
+  return text
+}

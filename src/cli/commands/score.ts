@@ -10,8 +10,8 @@ import {
   createScoreWriter,
   inputKind,
   readScoreColumns,
+  type ScoreColumn,
   type ScoreFormat,
-  type ScoreRow,
 } from '../../io/index.js'
 import { BadRows } from '../bad-rows.js'
 import { type CliContext, CliError, cliContext, textOf } from '../context.js'
@@ -142,34 +142,29 @@ export const scoreCommand = defineCommand({
     const columns: string[] = [...SCORE_COLUMNS, ...(accounts ? ACCOUNT_COLUMNS : [])]
     const writer = createScoreWriter(args.out ? resolve(ctx.cwd, args.out) : ctx.stdout, format, columns)
     const { contacts } = inputs
-    const key = model.accounts?.key ?? 'account_id'
-    const rows = function* (): Generator<ScoreRow> {
-      for (let c = 0; c < contacts.length; c++) {
-        const row: Record<string, unknown> = {
-          contact_id: contacts.ids[c],
-          fit: scores.fit[c],
-          engagement: scores.engagement[c],
-          total: scores.total[c],
-          grade: scores.grade[c],
-          level: scores.level[c],
-          label: scores.label[c],
-          band: scores.band[c],
-          stage: scores.stage[c],
-          journey: scores.journey[c],
-          segments: scores.segments[c]!.join('|'),
-        }
-        if (accounts) {
-          const id = contactProperty(contacts, key, c)
-          const account = id === undefined || id === null ? undefined : accounts.get(String(id))
-          row.account_id = account?.accountId
-          row.account_engagement = account?.engagement
-          row.account_total = account?.total
-          row.account_band = account?.band
-        }
-        yield row
-      }
+    const { classes } = scores
+    const columnsOut: ScoreColumn[] = [
+      { at: (c) => contacts.ids[c] },
+      { numbers: scores.fit },
+      { numbers: scores.engagement },
+      { numbers: scores.total },
+      ...(['grade', 'level', 'label', 'band', 'stage', 'journey'] as const).map((name) => classes[name]),
+      { at: segmentsText(scores.segments) },
+    ]
+    if (accounts) {
+      const key = model.accounts?.key ?? 'account_id'
+      const accountOf = Array.from({ length: contacts.length }, (_, c) => {
+        const id = contactProperty(contacts, key, c)
+        return id === undefined || id === null ? undefined : accounts.get(String(id))
+      })
+      columnsOut.push(
+        { at: (c) => accountOf[c]?.accountId },
+        { at: (c) => accountOf[c]?.engagement },
+        { at: (c) => accountOf[c]?.total },
+        { at: (c) => accountOf[c]?.band },
+      )
     }
-    await writer.writeAll(rows())
+    await writer.writeColumns(contacts.length, columnsOut)
     await writer.end()
     const finished = performance.now()
 
@@ -242,6 +237,20 @@ async function readInputs(
     throw inputCliError(error) ?? error
   } finally {
     progress.done()
+  }
+}
+
+/** Each contact's segments joined by `|`, joined once per list (contacts share lists). */
+function segmentsText(segments: readonly (readonly string[])[]): (c: number) => string {
+  const joined = new Map<readonly string[], string>()
+  return (c) => {
+    const list = segments[c]!
+    let text = joined.get(list)
+    if (text === undefined) {
+      text = list.join('|')
+      joined.set(list, text)
+    }
+    return text
   }
 }
 

@@ -101,6 +101,11 @@ export interface BulkScores {
   readonly band: (string | null)[]
   readonly stage: (string | null)[]
   readonly journey: (string | null)[]
+  /**
+   * The same classes as codes per contact into their values (negative: null), with no string
+   * array built: what a writer of many rows reads.
+   */
+  readonly classes: Readonly<Record<ClassName, ScoreClassColumn>>
   /** Contacts with the same segments share one (frozen) array. The classes and segments are built when first read. */
   readonly segments: (readonly string[])[]
   /** Per contact: every rule's and group's points by id (only with `details: true`). */
@@ -110,6 +115,12 @@ export interface BulkScores {
    * i) and whether it is engaged (`engaged`), for `scoreAccountsFromColumns`.
    */
   readonly committee?: { readonly roles: Uint32Array; readonly engaged: Uint8Array }
+}
+
+/** A class of every contact: a code per contact into `values`, negative for null. */
+export interface ScoreClassColumn {
+  readonly codes: ArrayLike<number>
+  readonly values: readonly string[]
 }
 
 export interface BulkOptions {
@@ -168,7 +179,7 @@ interface StoredClass {
 }
 
 const CLASS_NAMES = ['grade', 'level', 'label', 'band', 'stage', 'journey'] as const
-type ClassName = (typeof CLASS_NAMES)[number]
+export type ClassName = (typeof CLASS_NAMES)[number]
 
 /** The classes of one scoring (of every contact or of some), before they become strings. */
 interface Classes {
@@ -584,7 +595,8 @@ class BulkRun {
     committee: BulkScores['committee'],
   ): BulkScores {
     const n = this.#n
-    const out = { ...parts, ...(committee ? { committee } : {}) }
+    const coded: Readonly<Record<ClassName, ScoreClassColumn>> = classes
+    const out = { ...parts, classes: coded, ...(committee ? { committee } : {}) }
     for (const name of CLASS_NAMES) {
       const column = classes[name]
       lazy(out, name, () => strings(column, n))
