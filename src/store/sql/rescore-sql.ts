@@ -122,27 +122,39 @@ export async function eventsOfContactRange(exec: Executor, range: ContactRange):
   const hasAfter = range.after !== undefined && range.after !== null
   const bounds: SqlValue[] = hasAfter ? [v.text(range.after, 'after'), upTo] : [upTo]
   const within = (column: string) => `${hasAfter ? `${column} > ? AND ` : ''}${column} <= ?`
+  // one row per contact, its events a JSON array (a row per event costs several times more
+  // to hand over than the JSON to parse); the properties stay their text, parsed as stored
+  const pg = exec.dialect.name === 'postgres'
+  const event = `${pg ? 'json_build_array' : 'json_array'}(id, contact_id, anonymous_id, name, ts, received_at, ${pg ? 'properties::text' : 'properties'})`
   const columns = EVENT_COLUMNS.map((c) => `e.${c}`).join(', ')
-  const rows = await exec.all(
-    `SELECT ${columns}, e.contact_id AS owner FROM events e WHERE ${within('e.contact_id')}
-     UNION ALL
-     SELECT ${columns}, a.contact_id AS owner FROM aliases a CROSS JOIN events e
-     WHERE ${within('a.contact_id')} AND e.anonymous_id = a.anonymous_id AND e.contact_id IS NULL
-     ORDER BY owner, ts, id`,
+  const rows = await exec.all<{ owner: string; events: string }>(
+    `SELECT owner, ${pg ? 'json_agg' : 'json_group_array'}(${event} ORDER BY ts, id) AS events FROM (
+       SELECT ${columns}, e.contact_id AS owner FROM events e WHERE ${within('e.contact_id')}
+       UNION ALL
+       SELECT ${columns}, a.contact_id AS owner FROM aliases a CROSS JOIN events e
+       WHERE ${within('a.contact_id')} AND e.anonymous_id = a.anonymous_id AND e.contact_id IS NULL
+     ) AS owned GROUP BY owner ORDER BY owner`,
     [...bounds, ...bounds],
   )
-  const lists: { contactId: string; events: StoredEvent[] }[] = []
-  let list: { contactId: string; events: StoredEvent[] } | undefined
-  for (const row of rows) {
-    const owner = row['owner'] as string
-    if (list?.contactId !== owner) {
-      list = { contactId: owner, events: [] }
-      lists.push(list)
-    }
-    list.events.push(eventFromRow(row))
-  }
-  return lists
+  return rows.map((row) => ({
+    contactId: row.owner,
+    events: fromJson<EventTuple[]>(row.events).map(
+      ([id, contactId, anonymousId, name, ts, receivedAt, properties]) =>
+        eventFromRow({
+          id,
+          contact_id: contactId,
+          anonymous_id: anonymousId,
+          name,
+          ts,
+          received_at: receivedAt,
+          properties,
+        }),
+    ),
+  }))
 }
+
+/** An event as `eventsOfContactRange` aggregates it: the columns of `EVENT_COLUMNS`, in order. */
+type EventTuple = [string, string | null, string | null, string, number, number, string]
 
 /** The scores (without their state) of `contactIds` under one model, in the order of `contactIds` (unscored ones left out). */
 export async function scoresOf(
