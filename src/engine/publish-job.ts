@@ -1,7 +1,8 @@
 /**
  * Retroactive rescoring after a publish: every contact without a score from the published
- * version is refolded from its events and scored with it, a page of contacts per transaction,
- * so ingestion commits keep going in between; then every account with members is rolled up
+ * version is scored with it from its events, in large pages (read and scored outside any
+ * transaction, then written in one: see `publish/score-page.ts`), giving way to ingestion
+ * while a page is scored and between pages; then every account with members is rolled up
  * once from their new scores. A restarted engine resumes an interrupted job (the contacts
  * still to score are exactly those without a score from that version; the accounts are all
  * rolled up again).
@@ -12,19 +13,24 @@ import type { Store, StoreOps, TransitionCauseRef } from '../store/index.js'
 import type { Clock } from './clock.js'
 import { type Logger, logRetriedFailure } from './logger.js'
 import type { ModelRegistry, PublishedModel } from './models.js'
+import { scorePage, writePage } from './publish/score-page.js'
 import {
   emptyOutput,
   publishedContext,
   type RescoreContext,
   rescoreAccounts,
-  rescoreContacts,
-  rescoreOwed,
   writeRescore,
 } from './rescore.js'
 import type { WebhookRegistry } from './webhooks/registry.js'
 
-/** Contacts per transaction of a publish job. */
-export const PUBLISH_PAGE = 200
+/**
+ * Contacts per page of a publish job: one read of their events, one write transaction. Large
+ * pages read and write in bulk; each transaction holds the store's write lock for its page.
+ * The first page is {@link FIRST_PAGE} contacts, each next one twice the last, up to this.
+ */
+export const PUBLISH_PAGE = 5000
+/** Contacts of a publish job's first page (a small store is done in one or two). */
+const FIRST_PAGE = 200
 /** Accounts per transaction of a publish job, once its contacts are done. */
 const ACCOUNT_PAGE = 500
 /** How long a page waits before it is tried again when the database is out of reach. */
@@ -57,6 +63,8 @@ export interface PublishJobDeps {
   readonly onPage?: (() => void) | undefined
   /** Stops the job between pages (when the engine closes). */
   readonly signal: AbortSignal
+  /** Contacts per page (default {@link PUBLISH_PAGE}). */
+  readonly pageSize?: number | undefined
 }
 
 /** Starts rescoring every contact with `model` (its published version) in the background. */
@@ -115,6 +123,7 @@ async function run(deps: PublishJobDeps, model: PublishedModel, job: PublishJob)
   for (const phase of ['contacts', 'accounts'] as const) {
     if (phase === 'accounts' && model.compiled.accounts === undefined) return
     let after: string | null = null as string | null
+    let pageSize = Math.min(FIRST_PAGE, deps.pageSize ?? PUBLISH_PAGE)
     for (;;) {
       if (deps.signal.aborted) {
         job.status = 'stopped'
@@ -129,20 +138,22 @@ async function run(deps: PublishJobDeps, model: PublishedModel, job: PublishJob)
       // job ran may have counted members not yet rescored
       const ids: string[] | undefined = await retried(deps, () =>
         phase === 'contacts'
-          ? store.staleContacts({ model: id, version, after, limit: PUBLISH_PAGE })
+          ? store.staleContacts({ model: id, version, after, limit: pageSize })
           : store.accountsWithMembers({ after, limit: ACCOUNT_PAGE }),
       )
       if (ids === undefined) continue
       if (ids.length === 0) break
-      const written = await retried(deps, () =>
+      const written = await retried<unknown>(deps, () =>
         phase === 'contacts'
-          ? rescoreContactPage(deps, current, ids, cause)
+          ? scorePage(deps, current, ids, after).then((page) => writePage(deps, current, page, cause))
           : rescoreAccountPage(deps, current, ids, cause),
       )
       if (written === undefined) continue
       after = ids.at(-1)!
-      if (phase === 'contacts') job.scored += ids.length
-      else job.accounts += ids.length
+      if (phase === 'contacts') {
+        job.scored += ids.length
+        pageSize = Math.min(pageSize * 2, deps.pageSize ?? PUBLISH_PAGE)
+      } else job.accounts += ids.length
       deps.onPage?.()
       // let ingestion commits run between pages
       await new Promise<void>((resolve) => setImmediate(resolve))
@@ -178,32 +189,6 @@ async function retried<T>(deps: PublishJobDeps, work: () => Promise<T>): Promise
 function contextOf(deps: PublishJobDeps, current: PublishedModel, tx: StoreOps, now: number): RescoreContext {
   const all = publishedContext(tx, deps.models, now, deps.webhooks, deps.store.partitionCount)
   return { ...all, models: [current] }
-}
-
-/** Refolds and scores a page of contacts with the published version (their accounts come after). */
-function rescoreContactPage(
-  deps: PublishJobDeps,
-  current: PublishedModel,
-  ids: readonly string[],
-  cause: TransitionCauseRef,
-): Promise<true> {
-  return deps.store.transaction(async (tx): Promise<true> => {
-    const now = deps.clock.now()
-    // lock and read the contacts (nothing changes): rescores of one contact never interleave
-    const contacts = await tx.upsertContacts(ids.map((contactId) => ({ id: contactId, at: now })))
-    const ctx = contextOf(deps, current, tx, now)
-    // changes owed to these contacts first, with every published model: the refold below
-    // is for this model only and would otherwise take them from the others
-    await rescoreOwed({ ...ctx, models: deps.models.published }, contacts)
-    const out = emptyOutput()
-    await rescoreContacts(
-      ctx,
-      contacts.map((contact) => ({ contact, newEvents: [], rebuild: true, cause })),
-      out,
-    )
-    await writeRescore(tx, out)
-    return true
-  })
 }
 
 /** Rolls up a page of accounts with the published version, from their members' scores. */

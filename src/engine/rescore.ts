@@ -247,8 +247,6 @@ export async function rescoreContacts(
   for (const model of ctx.models) {
     const { compiled, record } = model
     const byContact = stored.get(record.id)!
-    const results = out.results.get(record.id) ?? new Map<string, ScoreResult>()
-    out.results.set(record.id, results)
     const primary = record.id === ctx.primaryId
     for (const target of targets) {
       const { contact } = target
@@ -275,56 +273,97 @@ export async function rescoreContacts(
       const result = evaluateState(compiled, input, state, ctx.now, { currentStage, likelihood })
       const next = nextChangeAt(compiled, state, result, ctx.now)
       if (trackedEvents(state) > COMPACT_ABOVE) compactState(compiled, state, ctx.now)
-      results.set(contact.id, result)
-      out.scores.push(scoreWrite(model, result, next, serializeState(state), ctx.now))
-      const transitions = contactTransitions(model, before, result, target.cause, ctx.now)
-      let current = contact
-      if (primary && result.stage !== contact.stage) {
-        out.contactWrites.push({ id: contact.id, stage: result.stage, at: ctx.now })
-        current = { ...current, stage: result.stage }
-      }
-      const handoff = compiled.handoffStage
-      if (
-        primary &&
-        handoff !== null &&
-        current.owner === null &&
-        transitions.some((t) => t.kind === 'stage' && t.to === handoff)
-      ) {
-        const owner = await assignOwner(ctx.tx, ctx.now)
-        if (owner !== null) {
-          transitions.push({
-            contactId: contact.id,
-            modelId: record.id,
-            modelVersion: record.version,
-            kind: 'owner',
-            from: null,
-            to: owner,
-            at: ctx.now,
-            cause: target.cause,
-          })
-          out.contactWrites.push({ id: contact.id, owner, at: ctx.now })
-          current = { ...current, owner }
-        }
-      }
-      out.transitions.push(...transitions)
-      if (ctx.webhooks?.active && transitions.length > 0) {
-        out.deliveries.push(
-          ...ctx.webhooks.contactDeliveries({
-            model,
-            primaryId: ctx.primaryId,
-            contact: current,
-            input,
-            result,
-            transitions,
-            now: ctx.now,
-          }),
-        )
-      }
-      const point = historyPoint(model, before, result, target.cause, ctx.now)
-      if (point) out.history.push(point)
+      await recordContactResult(
+        ctx,
+        model,
+        target,
+        { before, input, result, next, state: serializeState(state) },
+        out,
+      )
     }
   }
   return out
+}
+
+/** A contact's fresh result with one model, and what it is compared with. */
+export interface ContactOutcome {
+  /** The stored score of that model before (any version). */
+  readonly before: ScoreRecord | undefined
+  readonly input: ContactInput
+  readonly result: ScoreResult
+  readonly next: number | null
+  /** The folded state to store (serialized), or null: refolded from the events at the next rescore. */
+  readonly state: unknown
+}
+
+/**
+ * Collects a contact's fresh result with `model` into `out`: the score, the transitions from
+ * `before` (with an owner assigned at the hand-off stage), their webhook deliveries, a
+ * history point, and the contact's stage (primary model).
+ */
+export async function recordContactResult(
+  ctx: RescoreContext,
+  model: PublishedModel,
+  target: RescoreTarget,
+  outcome: ContactOutcome,
+  out: RescoreOutput,
+): Promise<void> {
+  const { compiled, record } = model
+  const { before, input, result } = outcome
+  const { contact } = target
+  const primary = record.id === ctx.primaryId
+  let results = out.results.get(record.id)
+  if (results === undefined) {
+    results = new Map<string, ScoreResult>()
+    out.results.set(record.id, results)
+  }
+  results.set(contact.id, result)
+  out.scores.push(scoreWrite(model, result, outcome.next, outcome.state, ctx.now))
+  const transitions = contactTransitions(model, before, result, target.cause, ctx.now)
+  let current = contact
+  if (primary && result.stage !== contact.stage) {
+    out.contactWrites.push({ id: contact.id, stage: result.stage, at: ctx.now })
+    current = { ...current, stage: result.stage }
+  }
+  const handoff = compiled.handoffStage
+  if (
+    primary &&
+    handoff !== null &&
+    current.owner === null &&
+    transitions.some((t) => t.kind === 'stage' && t.to === handoff)
+  ) {
+    const owner = await assignOwner(ctx.tx, ctx.now)
+    if (owner !== null) {
+      transitions.push({
+        contactId: contact.id,
+        modelId: record.id,
+        modelVersion: record.version,
+        kind: 'owner',
+        from: null,
+        to: owner,
+        at: ctx.now,
+        cause: target.cause,
+      })
+      out.contactWrites.push({ id: contact.id, owner, at: ctx.now })
+      current = { ...current, owner }
+    }
+  }
+  out.transitions.push(...transitions)
+  if (ctx.webhooks?.active && transitions.length > 0) {
+    out.deliveries.push(
+      ...ctx.webhooks.contactDeliveries({
+        model,
+        primaryId: ctx.primaryId,
+        contact: current,
+        input,
+        result,
+        transitions,
+        now: ctx.now,
+      }),
+    )
+  }
+  const point = historyPoint(model, before, result, target.cause, ctx.now)
+  if (point) out.history.push(point)
 }
 
 function trackedEvents(state: ContactState): number {
