@@ -87,7 +87,7 @@ function rowsOf(events: EventColumns, names: Int32Array, indexed: boolean): Int3
 /**
  * The rule's decayed points per contact before its own caps, as of `asOf`: `n` entries
  * (contacts without events get 0). `test` selects the events the rule counts (its `when`,
- * and no earlier rule of a `first` group).
+ * and no earlier rule of a `first` group). Written into `out` when given (zeroed, `n` long).
  */
 export function rulePoints(
   rule: CompiledEngagementRule,
@@ -99,8 +99,8 @@ export function rulePoints(
   caseSensitive: boolean,
   indexed: boolean,
   factors?: (name: number) => Float64Array,
+  out: Float64Array = new Float64Array(n),
 ): Float64Array {
-  const out = new Float64Array(n)
   const distinct =
     rule.distinct === undefined ? undefined : distinctKeys(events, rule.distinct, caseSensitive)
   const first = rule.occurrences.kind === 'first'
@@ -256,9 +256,13 @@ export function simpleMatches(
   return { contacts: contacts.slice(0, size), factors: factors.slice(0, size) }
 }
 
-/** A simple rule's points per contact (`n` entries) from its matches. */
-export function matchPoints(matches: RuleMatches, points: number, n: number): Float64Array {
-  const out = new Float64Array(n)
+/** A simple rule's points per contact (`n` entries) from its matches, into `out` when given (zeroed). */
+export function matchPoints(
+  matches: RuleMatches,
+  points: number,
+  n: number,
+  out: Float64Array = new Float64Array(n),
+): Float64Array {
   const { contacts, factors } = matches
   for (let k = 0; k < contacts.length; k++) out[contacts[k]!]! += points * factors[k]!
   return out
@@ -371,9 +375,18 @@ export function countMatches(
   return out
 }
 
-/** Per contact, the time of its latest event up to `asOf` that `test` selects (-Infinity when none). */
-export function latestMatch(events: EventColumns, test: EventTest, asOf: number, n: number): Float64Array {
-  const out = new Float64Array(n).fill(Number.NEGATIVE_INFINITY)
+/**
+ * Per contact, the time of its latest event up to `asOf` that `test` selects (-Infinity when
+ * none); in `into` when given (`n` long).
+ */
+export function latestMatch(
+  events: EventColumns,
+  test: EventTest,
+  asOf: number,
+  n: number,
+  into: Float64Array = new Float64Array(n),
+): Float64Array {
+  const out = into.fill(Number.NEGATIVE_INFINITY)
   const { ts, offsets } = events
   const m = Math.min(n, events.contacts)
   for (let c = 0; c < m; c++) {

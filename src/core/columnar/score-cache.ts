@@ -51,7 +51,11 @@ export class ScoreCache {
   /** The keys read by each entry being made, innermost last. */
   readonly #making: string[][] = []
   /** The last scoring's per-contact results, for a scoring that changes a few contacts only. */
-  #last: { readonly key: string; readonly value: unknown } | undefined
+  #last:
+    | { readonly key: string; readonly value: unknown; readonly holds: () => Iterable<unknown> }
+    | undefined
+  /** Arrays given by `array`: when their entry is dropped they are given again. */
+  readonly #owned = new WeakSet<Scratch>()
 
   constructor(options: { readonly timeless?: boolean } = {}) {
     this.timeless = options.timeless === true
@@ -130,9 +134,13 @@ export class ScoreCache {
     return this.#last?.key === key ? (this.#last.value as T) : undefined
   }
 
-  /** Keeps a scoring's per-contact results for the next scoring (replacing the last ones). */
-  keepScoring<T>(key: string, value: T): void {
-    this.#last = { key, value }
+  /**
+   * Keeps a scoring's per-contact results for the next scoring (replacing the last ones);
+   * `holds` lists the arrays of cache entries they read (as they are when asked: the scorer
+   * updates them), which are not given again while kept.
+   */
+  keepScoring<T>(key: string, value: T, holds: () => Iterable<unknown> = () => []): void {
+    this.#last = { key, value, holds }
   }
 
   /** Records that this scoring computed the results of `count` contacts only (the others were the last scoring's). */
@@ -152,15 +160,39 @@ export class ScoreCache {
     return array
   }
 
+  /**
+   * A zeroed array of `length` entries to keep as (part of) an entry's value: when the entry
+   * is dropped, the array is given again, so that an edit after an edit allocates nothing new
+   * (each new large array counts towards V8's next full garbage collection). Only for arrays
+   * nothing outlives their entry with, but what `keepScoring` holds.
+   */
+  array<T extends Scratch>(type: new (length: number) => T, length: number): T {
+    const reused = this.#free.get(`${type.name}:${length}`)?.pop() as T | undefined
+    const array = reused === undefined ? new type(length) : (reused.fill(0) as T)
+    this.#owned.add(array)
+    return array
+  }
+
+  #release(key: string, array: Scratch): void {
+    const list = this.#free.get(key)
+    if (list) list.push(array)
+    else this.#free.set(key, [array])
+  }
+
   /** Ends a scoring: drops what it did not use (an edit after an edit reuses the rules both keep), frees the scratch arrays. */
   end(): void {
-    for (const [key, array] of this.#lent) {
-      const list = this.#free.get(key)
-      if (list) list.push(array)
-      else this.#free.set(key, [array])
-    }
+    for (const [key, array] of this.#lent) this.#release(key, array)
     this.#lent.length = 0
-    for (const [key, entry] of this.#entries) if (entry.used < this.#generation) this.#entries.delete(key)
+    const held = new Set(this.#last?.holds())
+    for (const [key, entry] of this.#entries) {
+      if (entry.used >= this.#generation) continue
+      this.#entries.delete(key)
+      const value = entry.value as Scratch
+      if (this.#owned.has(value) && !held.has(value)) {
+        this.#owned.delete(value)
+        this.#release(`${value.constructor.name}:${value.length}`, value)
+      }
+    }
   }
 
   /** Values reused and computed by the last scoring, and the contacts whose results it computed. */

@@ -255,7 +255,7 @@ describe('columnar scorer on random conditions', () => {
     )
   })
 
-  it('with a cache, an edit that moves a few contacts rescores only those and gives the results of a fresh scoring', () => {
+  it('with a cache, an edit that moves a few contacts rescores only those and gives the results of a fresh scoring, reusing the last result', () => {
     fc.assert(
       fc.property(
         richModelArb,
@@ -277,9 +277,12 @@ describe('columnar scorer on random conditions', () => {
           }
           const events = eventColumnsOf(perContact)
           const cache = new ScoreCache()
+          // each scoring writes over the arrays of the one before (an editor's previews)
+          let last: BulkScores | undefined
           const expectFresh = (model: ReturnType<typeof compileModel>) => {
-            const cached = scoreColumns(model, contacts, events, asOf, { cache })
+            const cached = scoreColumns(model, contacts, events, asOf, { cache, reuse: last })
             expect(plain(cached)).toEqual(plain(scoreColumns(model, contacts, events, asOf)))
+            last = cached
           }
           expectFresh(compileModel(doc))
           expect(cache.stats.rescored).toBe(20)
@@ -303,6 +306,43 @@ describe('columnar scorer on random conditions', () => {
           contacts.likelihood[pick % 20] = (contacts.likelihood[pick % 20] || 0) + likelihoodDelta
           expectFresh(compileModel(edited as ModelDocument))
           expect(cache.stats.rescored).toBeLessThanOrEqual(1)
+        },
+      ),
+      { numRuns: 150 },
+    )
+  })
+
+  it('with a cache, a scoring with details between edits keeps what the next edit compares with', () => {
+    fc.assert(
+      fc.property(
+        richModelArb,
+        fc.nat(),
+        contactsArb(12),
+        fc.array(eventsArb, { minLength: 6, maxLength: 6 }),
+        (doc, pick, rows, perContact) => {
+          const contacts = {
+            length: rows.length,
+            ids: rows.map((_, i) => `c${i}`),
+            properties: rows.map((c) => c.properties),
+            accounts: rows.map((c) => c.account),
+          }
+          const events = eventColumnsOf(perContact)
+          const rules = doc.engagement!.groups.flatMap((g, gi) => g.rules.map((_, ri) => [gi, ri] as const))
+          const [gi, ri] = rules[pick % rules.length]!
+          const withPoints = (delta: number) => {
+            const edited = structuredClone(doc) as Mutable<ModelDocument>
+            edited.engagement!.groups[gi]!.rules[ri]!.points += delta
+            // another group's rule too, so that a group the kept scoring read is dropped
+            const other = edited.engagement!.groups[(gi + 1) % edited.engagement!.groups.length]!.rules[0]!
+            if (delta !== 0) other.points += delta
+            return compileModel(edited as ModelDocument)
+          }
+          const cache = new ScoreCache()
+          scoreColumns(withPoints(0), contacts, events, NOW, { cache })
+          scoreColumns(withPoints(1), contacts, events, NOW, { cache, details: true })
+          const after = withPoints(2)
+          const cached = scoreColumns(after, contacts, events, NOW, { cache })
+          expect(plain(cached)).toEqual(plain(scoreColumns(after, contacts, events, NOW)))
         },
       ),
       { numRuns: 150 },

@@ -134,6 +134,13 @@ export interface BulkOptions {
    * model of a dozen rules. Default: when a cache is given (it keeps the index).
    */
   readonly indexEvents?: boolean
+  /**
+   * The result of an earlier scoring of the same contacts that the caller no longer reads:
+   * its arrays are written over where they fit instead of new ones allocated (an editor
+   * previewing edit after edit hands back the last preview's scores). Never reuse a result
+   * that is still read, nor the result of a scoring with another `cache`.
+   */
+  readonly reuse?: BulkScores | undefined
 }
 
 /** Scores every contact of `contacts` with its events in `events`, as of `asOf`. */
@@ -158,6 +165,7 @@ export function scoreColumns(
       cache,
       persistent,
       options.indexEvents ?? persistent,
+      options.reuse,
     ).score(options.details === true)
   } finally {
     cache.end()
@@ -229,6 +237,8 @@ class BulkRun {
   #rows: Int32Array | undefined
   /** The score fields (`rule.x`, `group.x`) conditions read, in the order of `ContactInputs.slots`. */
   #slotFields: readonly string[] = []
+  /** A result whose arrays may be written over (`BulkOptions.reuse`). */
+  readonly #reuse: BulkScores | undefined
 
   constructor(
     model: CompiledModel,
@@ -238,7 +248,9 @@ class BulkRun {
     cache: ScoreCache,
     persistent: boolean,
     indexed: boolean,
+    reuse: BulkScores | undefined,
   ) {
+    this.#reuse = reuse
     this.#keepTimed = persistent && !cache.timeless
     this.#indexed = indexed
     this.#model = model
@@ -282,7 +294,7 @@ class BulkRun {
       fitKept || (fitDoc?.groups ?? []).some((g) => g.rules.some((r) => usesHistory(r.when)))
         ? this.#fitPart(keep, keepColumn)
         : this.#cache.get(`fitPart:${fitKey}`, () => this.#fitPart(keep, keepColumn))
-    const fit = fitSource.slice()
+    const fit = copyInto(fitSource, this.#reuse?.fit)
 
     const groups = model.engagement.groups.map((group, g) => {
       const groupKept =
@@ -322,7 +334,7 @@ class BulkRun {
       this.#classify({ fit, engagement, total }, inputs, undefined),
     )
     if (downstream !== undefined) {
-      this.#cache.keepScoring<Downstream>(downstream, {
+      const kept: Downstream = {
         inputs: { ...inputs, likelihood: likelihood?.slice() },
         reads,
         engagement: engagement.slice(),
@@ -333,7 +345,8 @@ class BulkRun {
           roles: classes.committee.roles.slice(),
           engaged: classes.committee.engaged.slice(),
         },
-      })
+      }
+      this.#cache.keepScoring(downstream, kept, () => inputArrays(kept.inputs))
     }
     const out = this.#result(
       { length: n, fit, engagement, total },
@@ -378,9 +391,15 @@ class BulkRun {
         scatter(before.inputs.likelihood!, rows, gather(inputs.likelihood, rows))
     }
     before.inputs = { ...inputs, likelihood: before.inputs.likelihood }
+    const reuse = this.#reuse
     return this.#result(
-      { length: n, fit, engagement: before.engagement.slice(), total: before.total.slice() },
-      mapClasses(before.classes, (column) => column.codes.slice()),
+      {
+        length: n,
+        fit,
+        engagement: copyInto(before.engagement, reuse?.engagement),
+        total: copyInto(before.total, reuse?.total),
+      },
+      mapClasses(before.classes, (column, name) => copyInto(column.codes, reuse?.classes[name].codes)),
       before.segments.map((bits) => bits.slice()),
       before.committee && {
         roles: before.committee.roles.slice(),
@@ -476,7 +495,7 @@ class BulkRun {
     keepColumn: (kind: Slot[0], i: number, v: Float64Array) => void,
   ): Float64Array {
     const group = this.#model.engagement.groups[g]!
-    const raw = new Float64Array(this.#n)
+    const raw = this.#column()
     for (const rule of group.rules) {
       const values = engagementRaw(rule)
       if (keep('engagementRule', rule.index)) {
@@ -715,6 +734,11 @@ class BulkRun {
     return this.#keepTimed ? this.#cache.get(key, make) : make()
   }
 
+  /** A zeroed column of every contact for a value `#remember` keeps: given again once dropped. */
+  #column(): Float64Array {
+    return this.#keepTimed ? this.#cache.array(Float64Array, this.#n) : new Float64Array(this.#n)
+  }
+
   /**
    * A zeroed array for the classes being decided: the cache's scratch when they are of every
    * contact, else a fresh one (a few contacts' arrays, of a length that differs each time).
@@ -781,7 +805,7 @@ class BulkRun {
               this.#indexed,
             ),
           )
-          return matchPoints(matches, rule.points, this.#n)
+          return matchPoints(matches, rule.points, this.#n, this.#column())
         }
       }
       return rulePoints(
@@ -800,6 +824,7 @@ class BulkRun {
                 decayFactors(this.#events, name, rule.decay, this.#asOf),
               )
           : undefined,
+        this.#column(),
       )
     })
   }
@@ -820,7 +845,13 @@ class BulkRun {
           ? (s) => positive.some((r) => r.when(s))
           : (s) => activity.has(s.eventName!.trim().toLowerCase())
       const fields = activity === null ? positive.flatMap((r) => r.fields) : []
-      return latestMatch(this.#events, new EventTest(this.#events, test, fields), this.#asOf, this.#n)
+      return latestMatch(
+        this.#events,
+        new EventTest(this.#events, test, fields),
+        this.#asOf,
+        this.#n,
+        this.#column(),
+      )
     })
   }
 
@@ -1097,11 +1128,20 @@ function compactCodes(column: ClassColumn): Codes {
 /** Each class with its codes made by `codes`. */
 function mapClasses<T extends { readonly codes: Codes; readonly values: readonly string[] }>(
   classes: Record<ClassName, T>,
-  codes: (column: T) => Codes,
+  codes: (column: T, name: ClassName) => Codes,
 ): Record<ClassName, StoredClass> {
   const out = {} as Record<ClassName, StoredClass>
-  for (const name of CLASS_NAMES) out[name] = { codes: codes(classes[name]), values: classes[name].values }
+  for (const name of CLASS_NAMES)
+    out[name] = { codes: codes(classes[name], name), values: classes[name].values }
   return out
+}
+
+/** A copy of `source`: into `target` when it is an array of the same type and length, else a new one. */
+function copyInto<T extends Codes | Float64Array>(source: T, target: ArrayLike<number> | undefined): T {
+  if (target === undefined || target.constructor !== source.constructor || target.length !== source.length)
+    return source.slice() as T
+  ;(target as T).set(source)
+  return target as T
 }
 
 /** Each contact's segments from their bits (contacts in the same segments share one frozen array). */
@@ -1123,6 +1163,11 @@ function segmentLists(
     out[c] = list
   }
   return out
+}
+
+/** The arrays the inputs of a kept scoring read (some of them cache entries). */
+function inputArrays(inputs: ContactInputs): unknown[] {
+  return [inputs.fit, ...inputs.groups, inputs.last, ...inputs.slots]
 }
 
 /** Defines `name` on `target` as the value `make` gives when first read. */
