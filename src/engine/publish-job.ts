@@ -28,7 +28,7 @@ import type { WebhookRegistry } from './webhooks/registry.js'
  * pages read and write in bulk; each transaction holds the store's write lock for its page.
  * The first page is {@link FIRST_PAGE} contacts, each next one twice the last, up to this.
  */
-export const PUBLISH_PAGE = 5000
+export const PUBLISH_PAGE = 2000
 /** Contacts of a publish job's first page (a small store is done in one or two). */
 const FIRST_PAGE = 200
 /** Accounts per transaction of a publish job, once its contacts are done. */

@@ -35,12 +35,6 @@ export interface ContactColumnsRead {
 export interface ReadContactColumnsOptions extends Omit<ReadContactsOptions, 'index'> {
   /** Gives each contact an index; empty at the start, it gives the contacts 0..n-1 in file order. */
   readonly index: IdIndex
-  /**
-   * Columns kept as dictionaries however many values they hold (a key shared by a few
-   * contacts each, looked up once per value): by default a column whose values are nearly
-   * all different holds a value per contact.
-   */
-  readonly dictionaries?: Iterable<string> | undefined
 }
 
 /** Rows per batch: one `indexAll` per batch. */
@@ -66,7 +60,6 @@ export async function readContactColumns(
     throw new Error(`readContactColumns reads CSV files, not ${path}: read it with readContacts`)
   }
   const keep = keptProperties(options)
-  const dictionaries = new Set(options.dictionaries)
   const builders: ColumnBuilder[] = []
   let kept: number[] = []
   // Rows are encoded as they are read (row g of the good rows), then indexed by batch; a
@@ -86,7 +79,7 @@ export async function readContactColumns(
       header.forEach((name, i) => {
         if (i !== idIndex && (keep === undefined || keep.has(name))) {
           kept.push(i)
-          builders.push(new ColumnBuilder(name, dictionaries.has(name)))
+          builders.push(new ColumnBuilder(name))
         }
       })
       return (record, line) => {
@@ -139,12 +132,9 @@ class ColumnBuilder {
   #codes = new Int32Array(1 << 16)
   #values: unknown[] = []
   #index: Map<unknown, number> | undefined = new Map()
-  readonly #dictionary: boolean
 
-  /** `dictionary`: stay a dictionary however many values come. */
-  constructor(name: string, dictionary = false) {
+  constructor(name: string) {
     this.name = name
-    this.#dictionary = dictionary
   }
 
   /** Row `g` holds the cell text[start, end): empty is absent (-1), else its `cellValue`. */
@@ -170,7 +160,7 @@ class ColumnBuilder {
     if (code === undefined) {
       const value = typeof cell === 'string' ? detach(cell) : cell
       code = this.#values.length
-      if (code >= PLAIN_AFTER && code * 2 > g && !this.#dictionary) {
+      if (code >= PLAIN_AFTER && code * 2 > g) {
         this.#plain(g)
         this.#values[g] = value
         this.#codes[g] = g

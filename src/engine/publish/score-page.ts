@@ -67,8 +67,8 @@ export interface PageDeps {
   readonly webhooks?: WebhookRegistry | undefined
 }
 
-/** Contacts evaluated between two turns of the event loop while a page is scored. */
-const TURN = 500
+/** Contacts read and scored between two turns of the event loop while a page is scored. */
+const PART = 500
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
 
@@ -117,26 +117,30 @@ export async function scorePage(
   const now = deps.clock.now()
   const matcher = matcherOf(model)
   const primaryId = deps.models.primary?.record.id
-  const contacts = await store.getContacts(ids)
-  const before = new Map((await store.scoresOf(model.record.id, ids)).map((s) => [s.contactId, s]))
-  const events = new Map<string, readonly ContactEvent[]>()
-  for (const list of await store.eventsOfContactRange({ after, upTo: ids.at(-1)! }))
-    events.set(list.contactId, list.events)
   const accounts = new Map<string, AccountRecord | undefined>()
-  for (const contact of contacts) {
-    const id = contact.accountId
-    if (id !== null && !accounts.has(id)) accounts.set(id, await store.getAccount(id))
-  }
   const scored = new Map<string, ScoredContact>()
-  for (const [i, contact] of contacts.entries()) {
-    if (i > 0 && i % TURN === 0) await nextTurn()
-    const stored = before.get(contact.id)
-    const input = inputOf(contact, contact.accountId === null ? undefined : accounts.get(contact.accountId))
-    const state = matcher.fold(events.get(contact.id) ?? [])
-    const options = evaluationInputs(model, primaryId, contact, stored)
-    const result = evaluateState(model.compiled, input, state, now, options)
-    const next = nextChangeAt(model.compiled, state, result, now)
-    scored.set(contact.id, { contact, before: stored, input, state, result, next })
+  // a part of the page at a time: each read holds the thread (the SQLite driver is synchronous)
+  for (let from = 0; from < ids.length; from += PART) {
+    if (from > 0) await nextTurn()
+    const part = ids.slice(from, from + PART)
+    const contacts = await store.getContacts(part)
+    const before = new Map((await store.scoresOf(model.record.id, part)).map((s) => [s.contactId, s]))
+    const events = new Map<string, readonly ContactEvent[]>()
+    const range = { after: from === 0 ? after : ids[from - 1]!, upTo: part.at(-1)! }
+    for (const list of await store.eventsOfContactRange(range)) events.set(list.contactId, list.events)
+    for (const contact of contacts) {
+      const id = contact.accountId
+      if (id !== null && !accounts.has(id)) accounts.set(id, await store.getAccount(id))
+    }
+    for (const contact of contacts) {
+      const stored = before.get(contact.id)
+      const input = inputOf(contact, contact.accountId === null ? undefined : accounts.get(contact.accountId))
+      const state = matcher.fold(events.get(contact.id) ?? [])
+      const options = evaluationInputs(model, primaryId, contact, stored)
+      const result = evaluateState(model.compiled, input, state, now, options)
+      const next = nextChangeAt(model.compiled, state, result, now)
+      scored.set(contact.id, { contact, before: stored, input, state, result, next })
+    }
   }
   return { now, contacts: scored }
 }
