@@ -5,6 +5,7 @@
  * latency meanwhile.
  * @module
  */
+import { readFile } from 'node:fs/promises'
 import { runBatchLoad } from './batch-load.js'
 import type { BenchServer } from './bench-server.js'
 import type { BigStore } from './big-store.js'
@@ -26,9 +27,18 @@ interface Job {
   readonly version: number
   readonly status: string
   readonly scored: number
+  readonly accounts?: number
   readonly startedAt: number
   readonly finishedAt: number | null
   readonly error: string | null
+}
+
+/** CPU seconds (user + system) process `pid` used so far (Linux `/proc/<pid>/stat`, 100 ticks a second). */
+async function cpuSeconds(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8')
+  // fields after the command name (which may hold spaces), from the state on: utime is the 12th, stime the 13th
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return (Number(fields[11]) + Number(fields[12])) / 100
 }
 
 export async function publishSection(
@@ -61,6 +71,7 @@ export async function publishSection(
   })
   await new Promise((r) => setTimeout(r, 2000)) // ingestion settled before the publish starts
   const t = performance.now()
+  const cpuBefore = await cpuSeconds(server.pid)
   await admin.json('POST', `/api/models/${id}/versions/${version}/publish`, {})
   let job: Job | undefined
   let peakMb = 0
@@ -78,6 +89,7 @@ export async function publishSection(
     if (performance.now() - t > sizes.timeoutS * 1000) break
   }
   const seconds = (performance.now() - t) / 1000
+  const cpu = (await cpuSeconds(server.pid)) - cpuBefore
   controller.abort()
   const load_ = await ingestion
   const ingestLatency = latency(load_.latencies)
@@ -85,8 +97,8 @@ export async function publishSection(
   const scored = job?.scored ?? 0
   ctx.log(
     done
-      ? `  publish done in ${round(seconds)} s: ${count(scored)} contacts rescored (${count(scored / seconds)}/s)`
-      : `  publish ${job?.status ?? 'not found'} after ${round(seconds)} s: ${count(scored)} of ${count(big.contacts)} contacts rescored${job?.error ? `: ${job.error}` : ''}`,
+      ? `  publish done in ${round(seconds)} s (server CPU ${round(cpu)} s, ingestion included): ${count(scored)} contacts rescored (${count(scored / seconds)}/s), ${count(job?.accounts ?? 0)} accounts rolled up`
+      : `  publish ${job?.status ?? 'not found'} after ${round(seconds)} s (server CPU ${round(cpu)} s): ${count(scored)} of ${count(big.contacts)} contacts rescored${job?.error ? `: ${job.error}` : ''}`,
   )
   ctx.log(
     `  /v1/batch meanwhile: ${count(load_.acknowledged / load_.seconds)} events/s acknowledged, ${load_.errors} errors, ${load_.overloaded} 429s; ${latencyText(ingestLatency)}`,
@@ -113,6 +125,7 @@ export async function publishSection(
       job,
       done,
       seconds: round(seconds),
+      serverCpuSeconds: round(cpu),
       estimatedSeconds: round(estimate),
       contactsPerSecond: Math.round(scored / seconds),
       peakRssDuringMb: peakMb,
