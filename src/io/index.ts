@@ -103,6 +103,7 @@ export {
   rowIssue,
 } from './row-issue.js'
 export type { ReadOptions, ReadStats, RowSource } from './row-source.js'
+export { type ScoreThreadsOptions, scoreColumnsInThreads } from './score-threads.js'
 export {
   createScoreWriter,
   type ScoreColumn,

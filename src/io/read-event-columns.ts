@@ -35,11 +35,9 @@
  */
 
 import { open, stat } from 'node:fs/promises'
-import { createRequire } from 'node:module'
 import { availableParallelism } from 'node:os'
-import { basename, dirname, join } from 'node:path'
-import { pathToFileURL } from 'node:url'
-import { Worker } from 'node:worker_threads'
+import { basename } from 'node:path'
+import type { Worker } from 'node:worker_threads'
 import type { EventColumnBatch, EventColumnsBuilder, PropertyColumn } from '../core/columnar/events.js'
 import { DerivedIdHash } from './bytes.js'
 import {
@@ -58,6 +56,7 @@ import { isFileError, readFailure } from './file-failure.js'
 import type { IdIndex } from './id-index.js'
 import { InputFileError } from './input-file-error.js'
 import { inputKind } from './input-format.js'
+import { startModuleWorker } from './module-worker.js'
 import type { ReadEventsOptions } from './read-events.js'
 import { BadRowError, type RowIssueKind, rowIssue } from './row-issue.js'
 import type { ReadStats } from './row-source.js'
@@ -985,22 +984,5 @@ const resourceLimits = { maxYoungGenerationSizeMb: 24 }
  * TypeScript sources, under vitest or tsx) the source through tsx, a development dependency.
  */
 function createWorker(path: string): Worker {
-  const here = import.meta.url
-  // a worker inherits the process's flags, but refuses `--input-type` (from `node --input-type=module -e`)
-  // and the V8 heap sizes (`--max-semi-space-size`, `--max-old-space-size`: its `resourceLimits` set them)
-  const refused = ['--input-type', '--max-semi-space-size', '--max-old-space-size']
-  const execArgv = process.execArgv.filter((arg) => !refused.some((flag) => arg.startsWith(flag)))
-  if (!here.endsWith('.ts')) {
-    return new Worker(new URL('./event-columns-worker.js', here), {
-      workerData: { path },
-      resourceLimits,
-      execArgv,
-    })
-  }
-  // tsx's ESM API (dist/esm/api/index.mjs next to its loader), whose register() adds its hooks.
-  const loader = createRequire(here).resolve('tsx')
-  const tsx = pathToFileURL(join(dirname(loader), 'esm', 'api', 'index.mjs')).href
-  const source = new URL('./event-columns-worker.ts', here).href
-  const code = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(source)}) })`
-  return new Worker(code, { eval: true, workerData: { path }, resourceLimits, execArgv })
+  return startModuleWorker(import.meta.url, 'event-columns-worker', { workerData: { path }, resourceLimits })
 }

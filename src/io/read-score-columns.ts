@@ -115,14 +115,14 @@ export async function readScoreColumns(
     const read = await readContactColumns(files.contacts, {
       ...common(files.contacts),
       properties: needed.contact,
-      dictionaries: [key],
       index,
       ...(files.idColumn ? { idColumn: files.idColumn } : {}),
     })
     options.fileDone?.()
     const n = read.ids.length
     // the parsers' backlog first: they wait for it to be taken
-    const builder = new EventColumnsBuilder({ contacts: n, properties: kept })
+    // shared: worker threads score rules over them (scoreColumnsInThreads)
+    const builder = new EventColumnsBuilder({ contacts: n, properties: kept, shared: true })
     let eventRows = 0
     let unknownContactEvents = 0
     if (events !== undefined) {
@@ -158,7 +158,7 @@ export async function readScoreColumns(
 /**
  * Each contact's row in the accounts file (-1: none) from its account key column, and the
  * contacts whose key is not in the file (none without a file). A key is looked up once per
- * distinct value (the reader keeps the key column a dictionary).
+ * value of the column (once per contact when nearly every contact has its own).
  */
 function accountOf(
   keys: PropertyColumn | undefined,

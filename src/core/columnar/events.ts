@@ -104,14 +104,28 @@ export class EventColumnsBuilder {
   /** Batch dictionaries (`names`, property `values`) mapped to the builder's codes. */
   #maps = new WeakMap<readonly unknown[], CodeMap>()
 
+  /** Columns over `SharedArrayBuffer`s (`shared`). */
+  readonly #shared: boolean
+
+  /**
+   * `shared`: the columns are views of `SharedArrayBuffer`s, so that worker threads read the
+   * finished columns without a copy (`engagementRulePoints` on several threads).
+   */
   constructor(
-    options: { contacts?: number; properties?: Iterable<string>; capacity?: number; keepIds?: boolean } = {},
+    options: {
+      contacts?: number
+      properties?: Iterable<string>
+      capacity?: number
+      keepIds?: boolean
+      shared?: boolean
+    } = {},
   ) {
+    this.#shared = options.shared === true
     this.#capacity = Math.max(16, options.capacity ?? 1024)
-    this.#contact = new Int32Array(this.#capacity)
-    this.#ts = new Float64Array(this.#capacity)
-    this.#name = new Int32Array(this.#capacity)
-    this.#hash = new Float64Array(this.#capacity)
+    this.#contact = this.#int32(this.#capacity)
+    this.#ts = this.#float64(this.#capacity)
+    this.#name = this.#int32(this.#capacity)
+    this.#hash = this.#float64(this.#capacity)
     this.#ids = options.keepIds ? [] : undefined
     this.#keep = options.properties ? new Set(options.properties) : undefined
     this.#contacts = options.contacts ?? 0
@@ -120,6 +134,14 @@ export class EventColumnsBuilder {
 
   get length(): number {
     return this.#length
+  }
+
+  #int32(length: number): Int32Array {
+    return this.#shared ? new Int32Array(new SharedArrayBuffer(length * 4)) : new Int32Array(length)
+  }
+
+  #float64(length: number): Float64Array {
+    return this.#shared ? new Float64Array(new SharedArrayBuffer(length * 8)) : new Float64Array(length)
   }
 
   /** Appends an event of contact number `contact`. */
@@ -282,7 +304,7 @@ export class EventColumnsBuilder {
   #column(key: string): BuilderColumn {
     let col = this.#props.get(key)
     if (!col) {
-      col = { codes: new Int32Array(this.#capacity).fill(-1), values: [], index: new Map() }
+      col = { codes: this.#int32(this.#capacity).fill(-1), values: [], index: new Map() }
       this.#props.set(key, col)
     }
     return col
@@ -300,11 +322,13 @@ export class EventColumnsBuilder {
       b.set(a)
       return b
     }
-    this.#contact = grow(this.#contact, (n) => new Int32Array(n))
-    this.#ts = grow(this.#ts, (n) => new Float64Array(n))
-    this.#name = grow(this.#name, (n) => new Int32Array(n))
-    this.#hash = grow(this.#hash, (n) => new Float64Array(n))
-    for (const col of this.#props.values()) col.codes = grow(col.codes, (n) => new Int32Array(n), -1)
+    const int32 = (n: number) => this.#int32(n)
+    const float64 = (n: number) => this.#float64(n)
+    this.#contact = grow(this.#contact, int32)
+    this.#ts = grow(this.#ts, float64)
+    this.#name = grow(this.#name, int32)
+    this.#hash = grow(this.#hash, float64)
+    for (const col of this.#props.values()) col.codes = grow(col.codes, int32, -1)
     this.#capacity = cap
   }
 
@@ -371,8 +395,10 @@ export class EventColumnsBuilder {
     const plan = permutation(order, offsets, contacts)
     const outIds: string[] | undefined = ids ? [] : undefined
     if (outIds) for (let k = 0; k < n; k++) if (drop?.[k] !== 1) outIds.push(ids![order[k]!]!)
-    const sortInt32 = (a: Int32Array) => trim(compact(permute(a, order, plan), drop, n), kept)
-    const sortFloat64 = (a: Float64Array) => trim(compact(permute(a, order, plan), drop, n), kept)
+    const sortInt32 = (a: Int32Array) =>
+      trim(compact(permute(a, order, plan), drop, n), kept, (m) => this.#int32(m))
+    const sortFloat64 = (a: Float64Array) =>
+      trim(compact(permute(a, order, plan), drop, n), kept, (m) => this.#float64(m))
     const outTs = sortFloat64(ts)
     this.#ts = new Float64Array(0)
     const outHash = sortFloat64(hash)
@@ -478,9 +504,15 @@ function compact<T extends Int32Array | Float64Array>(a: T, drop: Uint8Array | u
   return a
 }
 
-/** The first `n` entries: a view, or a copy when the array is much longer (not to keep the rest alive). */
-function trim<T extends Int32Array | Float64Array>(a: T, n: number): T {
-  return (a.length - n > n / 8 + 1024 ? a.slice(0, n) : a.subarray(0, n)) as T
+/**
+ * The first `n` entries: a view, or a copy (into `make(n)`) when the array is much longer
+ * (not to keep the rest alive).
+ */
+function trim<T extends Int32Array | Float64Array>(a: T, n: number, make: (n: number) => T): T {
+  if (a.length - n <= n / 8 + 1024) return a.subarray(0, n) as T
+  const copy = make(n)
+  copy.set(a.subarray(0, n))
+  return copy
 }
 
 function valueCode(col: BuilderColumn, value: unknown): number {

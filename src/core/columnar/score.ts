@@ -141,6 +141,11 @@ export interface BulkOptions {
    * that is still read, nor the result of a scoring with another `cache`.
    */
   readonly reuse?: BulkScores | undefined
+  /**
+   * Engagement rules' points computed already, by rule index (`engagementRulePoints` of the
+   * same model, columns and time): taken as they are.
+   */
+  readonly rulePoints?: ReadonlyMap<number, Float64Array> | undefined
 }
 
 /** Scores every contact of `contacts` with its events in `events`, as of `asOf`. */
@@ -166,6 +171,7 @@ export function scoreColumns(
       persistent,
       options.indexEvents ?? persistent,
       options.reuse,
+      options.rulePoints,
     ).score(options.details === true)
   } finally {
     cache.end()
@@ -239,6 +245,8 @@ class BulkRun {
   #slotFields: readonly string[] = []
   /** A result whose arrays may be written over (`BulkOptions.reuse`). */
   readonly #reuse: BulkScores | undefined
+  /** Rule points computed already (`BulkOptions.rulePoints`). */
+  readonly #given: ReadonlyMap<number, Float64Array> | undefined
 
   constructor(
     model: CompiledModel,
@@ -249,8 +257,10 @@ class BulkRun {
     persistent: boolean,
     indexed: boolean,
     reuse: BulkScores | undefined,
+    given: ReadonlyMap<number, Float64Array> | undefined,
   ) {
     this.#reuse = reuse
+    this.#given = given
     this.#keepTimed = persistent && !cache.timeless
     this.#indexed = indexed
     this.#model = model
@@ -780,15 +790,10 @@ class BulkRun {
   }
 
   #rulePoints(rule: CompiledEngagementRule, r: number): Float64Array {
-    const model = this.#model
-    const docs = engagementRuleDocs(model)
-    const group = model.engagement.groups[rule.groupIndex]!
-    // in a `first` group an event counts for the first rule it matches only
-    const earlier = group.mode === 'first' ? group.rules.slice(0, group.rules.indexOf(rule)) : []
+    const given = this.#given?.get(r)
+    if (given !== undefined) return given
     return this.#remember(`rule:${this.#ruleKey(rule)}`, () => {
-      const when: Predicate =
-        earlier.length === 0 ? rule.when : (s) => rule.when(s) && !earlier.some((e) => e.when(s))
-      const fields = [rule.fields, ...earlier.map((e) => e.fields)].flat()
+      const { names, test } = ruleSelection(this.#model, this.#events, rule)
       if (this.#keepTimed && isSimpleRule(rule)) {
         // computed again with other points (an editor's edit after edit): the rule's matches are
         // kept, and its points follow from them without reading the events again
@@ -796,14 +801,7 @@ class BulkRun {
         const seen = this.#cache.get(`computed:${key}`, () => ({ times: 0 }))
         if (++seen.times > 1) {
           const matches = this.#cache.get(`matches:${key}`, () =>
-            simpleMatches(
-              rule,
-              this.#events,
-              candidateNames(this.#events, docs[r]!.when),
-              new EventTest(this.#events, when, fields),
-              this.#asOf,
-              this.#indexed,
-            ),
+            simpleMatches(rule, this.#events, names, test, this.#asOf, this.#indexed),
           )
           return matchPoints(matches, rule.points, this.#n, this.#column())
         }
@@ -811,8 +809,8 @@ class BulkRun {
       return rulePoints(
         rule,
         this.#events,
-        candidateNames(this.#events, docs[r]!.when),
-        new EventTest(this.#events, when, fields),
+        names,
+        test,
         this.#asOf,
         this.#n,
         this.#caseSensitive,
@@ -1163,6 +1161,45 @@ function segmentLists(
     out[c] = list
   }
   return out
+}
+
+/**
+ * The events rule `rule` can count: the names it can select and its test (in a `first`
+ * group, an event counts for the first rule it matches only).
+ */
+function ruleSelection(
+  model: CompiledModel,
+  events: EventColumns,
+  rule: CompiledEngagementRule,
+): { names: Int32Array | null; test: EventTest } {
+  const group = model.engagement.groups[rule.groupIndex]!
+  const earlier = group.mode === 'first' ? group.rules.slice(0, group.rules.indexOf(rule)) : []
+  const when: Predicate =
+    earlier.length === 0 ? rule.when : (s) => rule.when(s) && !earlier.some((e) => e.when(s))
+  const fields = [rule.fields, ...earlier.map((e) => e.fields)].flat()
+  return {
+    names: candidateNames(events, engagementRuleDocs(model)[rule.index]!.when),
+    test: new EventTest(events, when, fields),
+  }
+}
+
+/**
+ * Engagement rule `r`'s decayed points per contact before its own caps, from the events as
+ * of `asOf`: what `scoreColumns` computes for it, and takes from `BulkOptions.rulePoints`
+ * instead (rules computed elsewhere, such as on another thread). `indexed`: read the events
+ * through the name index (as `BulkOptions.indexEvents`).
+ */
+export function engagementRulePoints(
+  model: CompiledModel,
+  contacts: number,
+  events: EventColumns,
+  asOf: number,
+  r: number,
+  indexed: boolean,
+): Float64Array {
+  const rule = model.engagement.rules[r]!
+  const { names, test } = ruleSelection(model, events, rule)
+  return rulePoints(rule, events, names, test, asOf, contacts, model.document.caseSensitive ?? false, indexed)
 }
 
 /** The arrays the inputs of a kept scoring read (some of them cache entries). */

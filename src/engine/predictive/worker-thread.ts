@@ -4,10 +4,8 @@
  * through tsx, as `src/io` starts its parser threads. `startWorker` starts the fold workers too.
  * @module
  */
-import { createRequire } from 'node:module'
-import { dirname, join } from 'node:path'
-import { pathToFileURL } from 'node:url'
-import { Worker } from 'node:worker_threads'
+import type { Worker } from 'node:worker_threads'
+import { startModuleWorker } from '../../io/module-worker.js'
 import type { Progress } from './progress.js'
 import type { PredictiveTask, TaskResult } from './run-task.js'
 
@@ -61,13 +59,5 @@ export function runInWorker(
  * next to this module, or from the TypeScript sources the source through tsx.
  */
 export function startWorker(name: string, workerData?: unknown): Worker {
-  const here = import.meta.url
-  // a worker inherits the process's flags; `--input-type` (from `node --input-type=module -e`) is refused there
-  const execArgv = process.execArgv.filter((arg) => !arg.startsWith('--input-type'))
-  if (!here.endsWith('.ts')) return new Worker(new URL(`./${name}.js`, here), { workerData, execArgv })
-  const loader = createRequire(here).resolve('tsx')
-  const tsx = pathToFileURL(join(dirname(loader), 'esm', 'api', 'index.mjs')).href
-  const source = new URL(`./${name}.ts`, here).href
-  const code = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(source)}) })`
-  return new Worker(code, { eval: true, workerData, execArgv })
+  return startModuleWorker(import.meta.url, name, { workerData })
 }

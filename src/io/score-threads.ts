@@ -1,0 +1,123 @@
+/**
+ * Bulk scoring on two cores: the engagement rules' points (most of a scoring's time) split
+ * between this thread and a worker that reads the event columns without a copy, then the
+ * rest of the scoring here with every rule's points given.
+ * @module
+ */
+import { availableParallelism } from 'node:os'
+import type { Worker } from 'node:worker_threads'
+import { nameIndex } from '../core/columnar/event-match.js'
+import type { EventColumns } from '../core/columnar/events.js'
+import { candidateNames } from '../core/columnar/rule-points.js'
+import {
+  type BulkScores,
+  type ContactColumns,
+  engagementRulePoints,
+  scoreColumns,
+} from '../core/columnar/score.js'
+import type { CompiledModel } from '../core/compile.js'
+import { startModuleWorker } from './module-worker.js'
+import type { RulePointsReply, RulePointsTask } from './rule-points-worker.js'
+
+/** Options of {@link scoreColumnsInThreads}. */
+export interface ScoreThreadsOptions {
+  /** Below this many events, one thread (a worker's start costs more than it saves). Default 2,000,000. */
+  readonly minEvents?: number
+  /** Use a worker (default: when the machine has two cores or more). */
+  readonly worker?: boolean
+}
+
+/**
+ * `scoreColumns(model, contacts, events, asOf, { indexEvents: true })`, the same scores,
+ * with the engagement rules computed half here and half on a worker thread when the events
+ * are many and their columns shared (`EventColumnsBuilder({ shared: true })`). Should the
+ * worker fail, its rules are computed here.
+ */
+export async function scoreColumnsInThreads(
+  model: CompiledModel,
+  contacts: ContactColumns,
+  events: EventColumns,
+  asOf: number,
+  options: ScoreThreadsOptions = {},
+): Promise<BulkScores> {
+  const rules = model.engagement.rules
+  const parallel =
+    (options.worker ?? availableParallelism() > 1) &&
+    rules.length > 1 &&
+    events.length >= (options.minEvents ?? 2_000_000) &&
+    isShared(events)
+  if (!parallel) return scoreColumns(model, contacts, events, asOf, { indexEvents: true })
+
+  const worker = startModuleWorker(import.meta.url, 'rule-points-worker')
+  try {
+    const replied = reply(worker)
+    worker.postMessage({
+      type: 'columns',
+      document: model.document,
+      asOf,
+      contacts: contacts.length,
+      events,
+      indexed: true,
+    } satisfies RulePointsTask)
+    const { mine, theirs } = share(model, events)
+    worker.postMessage({ type: 'rules', rules: theirs } satisfies RulePointsTask)
+    const points = new Map<number, Float64Array>()
+    for (const r of mine) points.set(r, engagementRulePoints(model, contacts.length, events, asOf, r, true))
+    const answer = await replied
+    if (answer.type === 'points') for (const [r, column] of answer.points) points.set(r, column)
+    else
+      for (const r of theirs)
+        points.set(r, engagementRulePoints(model, contacts.length, events, asOf, r, true))
+    return scoreColumns(model, contacts, events, asOf, { indexEvents: true, rulePoints: points })
+  } finally {
+    await worker.terminate()
+  }
+}
+
+/** Whether the columns a worker reads are shared (else they would be copied to it). */
+function isShared(events: EventColumns): boolean {
+  const columns = [events.ts, events.name, ...[...events.properties.values()].map((p) => p.codes)]
+  return columns.every((column) => column.buffer instanceof SharedArrayBuffer)
+}
+
+/**
+ * The rules for this thread and for the worker: by the events each reads (those of the
+ * names it can select, all without a name), the largest first to the thread with less.
+ */
+function share(model: CompiledModel, events: EventColumns): { mine: number[]; theirs: number[] } {
+  const { start } = nameIndex(events)
+  const docs = (model.document.engagement?.groups ?? []).flatMap((g) => g.rules)
+  const cost = model.engagement.rules.map((rule) => {
+    const names = candidateNames(events, docs[rule.index]?.when)
+    if (names === null) return events.length
+    let rows = 0
+    for (const name of names) rows += start[name + 1]! - start[name]!
+    return rows
+  })
+  const order = cost.map((_, r) => r).sort((a, b) => cost[b]! - cost[a]! || a - b)
+  const mine: number[] = []
+  const theirs: number[] = []
+  let here = 0
+  let there = 0
+  for (const r of order) {
+    if (here <= there) {
+      mine.push(r)
+      here += cost[r]!
+    } else {
+      theirs.push(r)
+      there += cost[r]!
+    }
+  }
+  return { mine, theirs }
+}
+
+/** The worker's answer; an error when it fails or stops. */
+function reply(worker: Worker): Promise<RulePointsReply> {
+  return new Promise((resolve) => {
+    worker.once('message', (message: RulePointsReply) => resolve(message))
+    worker.once('error', (error) => resolve({ type: 'error', message: error.message }))
+    worker.once('exit', (code) =>
+      resolve({ type: 'error', message: `the worker stopped (exit code ${code})` }),
+    )
+  })
+}
