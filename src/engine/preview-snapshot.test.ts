@@ -1,11 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest'
+import { eventColumnsOf } from '../core/columnar/events.js'
 import { type CompiledModel, evaluateContact } from '../core/index.js'
 import { openSqliteStore, type Store } from '../store/index.js'
 import { manualClock } from './clock.js'
 import { seedDemoWorkspace } from './demo-workspace.js'
 import { createEngine, type Engine } from './engine.js'
 import { compileSource } from './models.js'
-import { PreviewSnapshots, previewModel, readSnapshot } from './preview.js'
+import { type PreviewSnapshot, PreviewSnapshots, previewModel, readSnapshot } from './preview.js'
 
 const T0 = Date.parse('2026-11-02T09:00:00.000Z')
 
@@ -15,7 +16,7 @@ function draft(fit: string, engagement: string): CompiledModel {
 id: snapshot-probe
 name: Snapshot probe
 fit:
-  max: 50
+  max: 100
   groups:
     - id: fit
       rules:
@@ -171,4 +172,48 @@ describe('preview snapshot', () => {
     expect(preview.changes.map((c) => c.contactId).sort()).toEqual(hot.sort())
     expect(preview.contacts).toBe(oneByOne.size)
   }, 60_000)
+})
+
+describe('preview changes', () => {
+  it('lists the 100 largest moves of thousands of band changes, ties by id, as sorting them all does', async () => {
+    // six bits of a number per contact, each worth its own points: totals 0..63, many ties
+    const n = 20_000
+    const fit = [0, 1, 2, 3, 4, 5]
+      .map(
+        (k) => `        - id: bit${k}\n          when: { bit${k}: { eq: 1 } }\n          points: ${2 ** k}`,
+      )
+      .join('\n')
+    const model = draft(fit, PING)
+    const properties = Array.from({ length: n }, (_, c) => {
+      const v = (c * 7919) % 64
+      return Object.fromEntries([0, 1, 2, 3, 4, 5].map((k) => [`bit${k}`, (v >> k) & 1]))
+    })
+    // ids whose order is not the contacts' order, so that ties are broken by id, not by index
+    const ids = properties.map((_, c) => `c${(c * 31) % n}`)
+    const snapshot: PreviewSnapshot = {
+      at: T0,
+      contacts: { length: n, ids, properties },
+      stages: new Array(n).fill(null),
+      events: eventColumnsOf(properties.map(() => [])),
+    }
+    const preview = await previewModel(
+      undefined as unknown as Store, // no stored stage, no baseline: the store is not read
+      snapshot,
+      { id: 'snapshot-probe', version: 1, compiled: model },
+      null,
+      T0,
+    )
+    const totals = properties.map((p) =>
+      [0, 1, 2, 3, 4, 5].reduce((sum, k) => sum + (p[`bit${k}`] ? 2 ** k : 0), 0),
+    )
+    const changed = totals
+      .map((total, c) => ({ id: ids[c]!, total }))
+      .filter((x) => x.total >= 50)
+      .sort((a, b) => b.total - a.total || (a.id < b.id ? -1 : 1))
+    expect(preview.bandChanges).toBe(changed.length)
+    expect(changed.length).toBeGreaterThan(400)
+    expect(preview.changes.map((c) => [c.contactId, c.after.total])).toEqual(
+      changed.slice(0, 100).map((x) => [x.id, x.total]),
+    )
+  })
 })

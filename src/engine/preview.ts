@@ -125,6 +125,8 @@ export async function previewModel(
     evaluated.set(c, { stage: r.stage, total: r.total, band: r.band })
   }
   const changes: ListedChange[] = []
+  /** The smallest move of the list when it was last trimmed to its length. */
+  let smallest = 0
   for (let c = 0; c < contacts.length; c++) {
     const current = storedStages[c] ?? null
     const own = evaluated.get(c)
@@ -145,13 +147,15 @@ export async function previewModel(
     tally(stages.after, stage)
     if (beforeBand !== band) {
       bandChanges++
+      // a move smaller than the smallest of a full list kept so far would not be listed
+      if (changes.length >= LISTED_CHANGES && Math.abs(total - (beforeTotal ?? 0)) < smallest) continue
       changes.push({
         c,
         contactId: contacts.ids[c]!,
         before: { total: beforeTotal, band: beforeBand, stage: beforeStage },
         after: { total, band, stage },
       })
-      if (changes.length > LISTED_CHANGES * 4) trim(changes)
+      if (changes.length > LISTED_CHANGES * 4) smallest = trim(changes)
     }
   }
   trim(changes)
@@ -184,8 +188,10 @@ interface ListedChange extends Omit<PreviewChange, 'name'> {
   readonly c: number
 }
 
-function trim(changes: ListedChange[]): void {
+/** Keeps the changes listed (largest moves first, then by id); returns the smallest move kept. */
+function trim(changes: ListedChange[]): number {
   const move = (c: ListedChange) => Math.abs(c.after.total - (c.before.total ?? 0))
   changes.sort((a, b) => move(b) - move(a) || (a.contactId < b.contactId ? -1 : 1))
   changes.length = Math.min(changes.length, LISTED_CHANGES)
+  return changes.length === 0 ? 0 : move(changes.at(-1)!)
 }
