@@ -67,8 +67,10 @@ export interface PageDeps {
   readonly webhooks?: WebhookRegistry | undefined
 }
 
-/** Contacts read and scored between two turns of the event loop while a page is scored. */
+/** Contacts read at once while a page is scored (one query for their events). */
 const PART = 500
+/** Scoring gives way to other work (requests, commits) when it has held the thread this long, ms. */
+const SLICE_MS = 10
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
 
@@ -104,8 +106,9 @@ function inputOf(contact: ContactRecord, account: AccountRecord | undefined): Co
 
 /**
  * Reads the contacts `ids` (sorted, all in (`after`, last id]) with their events and stored
- * scores, and scores them with `model` as of now. Gives way to other work every few hundred
- * contacts.
+ * scores, and scores them with `model` as of now: a part of the page at a time (the contacts
+ * and their events read at once), giving way to other work between parts and whenever
+ * scoring has held the thread for {@link SLICE_MS}.
  */
 export async function scorePage(
   deps: PageDeps,
@@ -132,7 +135,12 @@ export async function scorePage(
       const id = contact.accountId
       if (id !== null && !accounts.has(id)) accounts.set(id, await store.getAccount(id))
     }
+    let slice = performance.now()
     for (const contact of contacts) {
+      if (performance.now() - slice > SLICE_MS) {
+        await nextTurn()
+        slice = performance.now()
+      }
       const stored = before.get(contact.id)
       const input = inputOf(contact, contact.accountId === null ? undefined : accounts.get(contact.accountId))
       const state = matcher.fold(events.get(contact.id) ?? [])
