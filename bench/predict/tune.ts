@@ -47,6 +47,8 @@ const VARIANTS: Record<string, { learner: LearnerName; params: LearnerParams }> 
   },
   lr05l2x3: { learner: 'gbdt', params: { gbdt: { learningRate: 0.05, maxIterations: 600, l2: 30 } } },
   lr03: { learner: 'gbdt', params: { gbdt: { learningRate: 0.03, maxIterations: 1000 } } },
+  partition0: { learner: 'gbdt', params: { gbdt: { partitionPenalty: 0 } } },
+  partition2: { learner: 'gbdt', params: { gbdt: { partitionPenalty: 2 } } },
   lr05bags2: { learner: 'gbdt', params: { gbdtBags: 2, gbdt: { learningRate: 0.05, maxIterations: 600 } } },
 }
 

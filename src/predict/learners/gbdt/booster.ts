@@ -6,7 +6,7 @@
 import type { EncodedFeatures } from '../../features/encode.js'
 import { MISSING_BIN } from '../../features/spec.js'
 import { createRandom } from '../../random.js'
-import { stratifiedHoldout } from '../../validation/folds.js'
+import { type Split, stratifiedHoldout } from '../../validation/folds.js'
 import { sigmoid } from '../link.js'
 import { type GrowFeatures, growTree } from './grow.js'
 import { addTreeOutput, compileTree, type Tree } from './tree.js'
@@ -30,6 +30,12 @@ export interface GbdtParams {
   /** Stop after this many trees without a better validation loss. Default 20. */
   readonly patience?: number
   readonly seed?: number
+  /**
+   * A category's split is one level against the rest or a partition of its levels; a partition
+   * of m levels has its gain lowered by this times m - 2, the excess its search gives on a
+   * feature without effect. 0 takes the larger gain. Default 1.
+   */
+  readonly partitionPenalty?: number
 }
 
 /** A fitted booster: margin = init + Σ tree values. */
@@ -52,6 +58,7 @@ export const GBDT_DEFAULTS = {
   validationFraction: 0.1,
   patience: 20,
   seed: 0,
+  partitionPenalty: 1,
 } as const
 
 /** The feature layout the grower reads. */
@@ -84,19 +91,26 @@ export function growFeatures(data: EncodedFeatures): GrowFeatures {
   }
 }
 
-/** Fits the booster to `labels` (0/1 per row of `data`). Deterministic for a seed. */
+/**
+ * Fits the booster to `labels` (0/1 per row of `data`). Deterministic for a seed. Early stopping
+ * holds out a stratified `validationFraction` of the rows, or the test rows of `split` when given
+ * (the booster then learns from its train rows only).
+ */
 export function fitGbdt(
   data: EncodedFeatures,
   labels: ArrayLike<number>,
   params: GbdtParams = {},
+  split?: Split,
 ): GbdtModel {
   const p = { ...GBDT_DEFAULTS, ...params, maxDepth: params.maxDepth ?? null }
   const n = data.rowCount
   const all = Int32Array.from({ length: n }, (_, i) => i)
-  const useValidation = p.validationFraction > 0 && n >= 200
-  const { train, test: valid } = useValidation
-    ? stratifiedHoldout(labels, p.validationFraction, createRandom(p.seed))
-    : { train: all, test: new Int32Array(0) }
+  const useValidation = split !== undefined ? split.test.length > 0 : p.validationFraction > 0 && n >= 200
+  const { train, test: valid } =
+    split ??
+    (useValidation
+      ? stratifiedHoldout(labels, p.validationFraction, createRandom(p.seed))
+      : { train: all, test: new Int32Array(0) })
   let positives = 0
   for (let k = 0; k < train.length; k++) positives += labels[train[k]!]!
   const rate = Math.min(1 - 1e-6, Math.max(1e-6, positives / Math.max(1, train.length)))
@@ -120,6 +134,7 @@ export function fitGbdt(
     l2: p.l2,
     learningRate: p.learningRate,
     categorySmoothing: 10,
+    partitionPenalty: p.partitionPenalty,
   }
   for (let iteration = 0; iteration < p.maxIterations; iteration++) {
     for (let k = 0; k < train.length; k++) {

@@ -37,6 +37,8 @@ export interface GrowParams {
   readonly learningRate: number
   /** Smoothing added to the hessian when ordering categories by gradient ratio. */
   readonly categorySmoothing: number
+  /** Gain charged to a partition of m levels of a category, per level beyond two (see `categoricalSplit`). */
+  readonly partitionPenalty: number
 }
 
 /** A grown tree and, per leaf, the range of `rows` it holds and its value. */
@@ -172,6 +174,14 @@ export function growTree(
     return best !== null && best.gain > 1e-10 ? best : null
   }
 
+  /**
+   * The best split of a categorical feature: one level against the rest (what a tree on one-hot
+   * columns can do), or the best partition of the levels ordered by gradient ratio. Searching the
+   * partitions of m levels is fitting m - 1 degrees of freedom: on a feature without effect its
+   * gain (a likelihood-ratio statistic, about χ² with m - 1 degrees of freedom) exceeds a binary
+   * split's (χ² with 1) by m - 2 on average. The partition's gain is charged that excess times
+   * `partitionPenalty`, so it wins only by more than the search alone would give it.
+   */
   const categoricalSplit = (
     hist: Float64Array,
     base: number,
@@ -184,10 +194,34 @@ export function growTree(
     const present: number[] = []
     for (let l = 0; l < levels; l++) if (hist[base + l * 3 + 2]! > 0) present.push(l)
     if (present.length < 2) return null
+    const parentScore = score(gTotal, hTotal)
+    const candidate = (gain: number, threshold: number, gl: number, hl: number, cl: number): Split => ({
+      gain,
+      feature: f,
+      threshold,
+      missingLeft: false,
+      leftLevels: null,
+      leftG: gl,
+      leftH: hl,
+      leftC: cl,
+    })
+    const allowed = (hl: number, cl: number) =>
+      cl >= minLeaf && count - cl >= minLeaf && hl > 1e-3 && hTotal - hl > 1e-3
+    let single: Split | null = null
+    for (const l of present) {
+      const s = base + l * 3
+      const gl = hist[s]!
+      const hl = hist[s + 1]!
+      const cl = hist[s + 2]!
+      if (!allowed(hl, cl)) continue
+      const gain = score(gl, hl) + score(gTotal - gl, hTotal - hl) - parentScore
+      if (single === null || gain > single.gain)
+        single = { ...candidate(gain, -1, gl, hl, cl), leftLevels: [l] }
+    }
     const smooth = params.categorySmoothing
     const ratio = (l: number) => hist[base + l * 3]! / (hist[base + l * 3 + 1]! + smooth)
     present.sort((a, b) => ratio(a) - ratio(b) || a - b)
-    const parentScore = score(gTotal, hTotal)
+    const charge = params.partitionPenalty * (present.length - 2)
     let best: Split | null = null
     let gl = 0
     let hl = 0
@@ -197,21 +231,11 @@ export function growTree(
       gl += hist[s]!
       hl += hist[s + 1]!
       cl += hist[s + 2]!
-      if (cl < minLeaf || count - cl < minLeaf || hl <= 1e-3 || hTotal - hl <= 1e-3) continue
-      const gain = score(gl, hl) + score(gTotal - gl, hTotal - hl) - parentScore
-      if (best === null || gain > best.gain)
-        best = {
-          gain,
-          feature: f,
-          threshold: k,
-          missingLeft: false,
-          leftLevels: null,
-          leftG: gl,
-          leftH: hl,
-          leftC: cl,
-        }
+      if (!allowed(hl, cl)) continue
+      const gain = score(gl, hl) + score(gTotal - gl, hTotal - hl) - parentScore - charge
+      if (best === null || gain > best.gain) best = candidate(gain, k, gl, hl, cl)
     }
-    if (best === null) return null
+    if (best === null || (single !== null && single.gain >= best.gain)) return single
     return { ...best, threshold: -1, leftLevels: present.slice(0, best.threshold + 1).sort((a, b) => a - b) }
   }
 
