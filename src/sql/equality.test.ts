@@ -7,7 +7,7 @@ import { DuckDBInstance } from '@duckdb/node-api'
 import fc from 'fast-check'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { ModelDocument } from '../core/model/types.js'
+import type { EngagementRule, ModelDocument } from '../core/model/types.js'
 import { compileToSql } from './compile.js'
 import type { DialectName } from './dialect.js'
 import { clickhouseQuery } from './engines/clickhouse.js'
@@ -74,7 +74,82 @@ describe('compiled SQL equals the engine: DuckDB', () => {
       { numRuns: 150 },
     )
   }, 120_000)
+
+  // The main pass keeps every event as of T, numbered by name (0: a name no rule tests), when
+  // every rule names its events and nothing tests trimmed names; otherwise it filters by name.
+  // Both forms, on data with events of names the model never tests (' page', 'Unsubscribed').
+  const unfiltered = /FROM "events"\n {2}WHERE [^\n]* <= CAST\('\d+' AS DOUBLE\)\) AS "e1"/
+  it.each([
+    ['every rule names its events: all events, numbered', NAMED_RULES, true],
+    [
+      'a rule for any event: filtered by name',
+      withRule(NAMED_RULES, { id: 'any', when: { path: { startsWith: '/docs' } }, points: 2 }),
+      false,
+    ],
+    [
+      'activity by name (trimmed): filtered by name',
+      withActivity(NAMED_RULES, ['page', 'Demo Requested']),
+      false,
+    ],
+  ] as const)(
+    '%s',
+    async (_, doc, takesForm) => {
+      const sql = compile('duckdb', doc)
+      const main = sql.slice(sql.indexOf('"ev" AS ('), sql.indexOf('"em" AS ('))
+      expect(unfiltered.test(main)).toBe(takesForm)
+      await fc.assert(
+        fc.asyncProperty(datasetArb, (data) => check('duckdb', run, doc, data)),
+        { numRuns: 60 },
+      )
+    },
+    60_000,
+  )
 })
+
+const NAMED_RULES: ModelDocument = {
+  format: 'leadscore/v1',
+  id: 'named',
+  engagement: {
+    max: 100,
+    decay: { halfLifeDays: 30 },
+    groups: [
+      {
+        id: 'web',
+        mode: 'first',
+        rules: [
+          { id: 'pricing', when: { event: 'page', path: { startsWith: '/pricing' } }, points: 8, max: 16 },
+          { id: 'view', when: { event: 'page' }, points: 1, max: 10 },
+        ],
+      },
+      {
+        id: 'other',
+        rules: [
+          { id: 'open', when: { event: 'Email Opened' }, points: 1, distinct: 'email_id' },
+          { id: 'demo', when: { event: 'Demo Requested' }, points: 30, occurrences: 'first' },
+          { id: 'recent', when: { event: 'Webinar Attended' }, points: 5, window: { days: 30 } },
+        ],
+      },
+    ],
+    inactivity: { afterDays: 30, points: -5 },
+  },
+}
+
+function withRule(doc: ModelDocument, rule: EngagementRule): ModelDocument {
+  const engagement = doc.engagement!
+  const [first, ...rest] = engagement.groups
+  return {
+    ...doc,
+    engagement: {
+      ...engagement,
+      groups: [first!, ...rest.map((g) => ({ ...g, rules: [...g.rules, rule] }))],
+    },
+  }
+}
+
+function withActivity(doc: ModelDocument, activity: readonly string[]): ModelDocument {
+  const engagement = doc.engagement!
+  return { ...doc, engagement: { ...engagement, inactivity: { ...engagement.inactivity!, activity } } }
+}
 
 describe.skipIf(!PG_URL && !CI)('compiled SQL equals the engine: PostgreSQL', () => {
   let client: pg.Client
