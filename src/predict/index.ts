@@ -62,6 +62,7 @@ export {
   type CandidateResult,
   type TimeSplitResult,
   type TrainingReport,
+  type TrainingStep,
   type TrainOptions,
   type TrainResult,
   trainModel,

@@ -47,9 +47,16 @@ export interface TrainOptions {
   /** Placeholder values read as missing, e.g. `Select`. */
   readonly missingValues?: readonly string[]
   readonly params?: LearnerParams
-  /** Told what is being done, for a progress line. */
-  readonly onProgress?: (message: string) => void
+  /** Told what is being done, for a progress line: in English, and as a {@link TrainingStep} to say it in another language. */
+  readonly onProgress?: (message: string, step?: TrainingStep) => void
 }
+
+/** A step of the training, by code with its figures (what a progress line says). */
+export type TrainingStep =
+  | { readonly code: 'fold'; readonly learner: LearnerName; readonly fold: number; readonly folds: number }
+  | { readonly code: 'fit'; readonly learner: LearnerName; readonly count: number }
+  | { readonly code: 'forward'; readonly count: number }
+  | { readonly code: 'explaining' }
 
 /** How one learner did in cross-validation. */
 export interface CandidateResult {
@@ -139,6 +146,8 @@ export interface FitJob {
   readonly test: Int32Array | null
   /** What it is, for a progress line (`cross-validating gbdt: fold 2 of 5`). */
   readonly label: string
+  /** The same by code. */
+  readonly step: TrainingStep
 }
 
 /** What a {@link FitJob} gives back: the model when it was fitted on all rows, the test margins when asked. */
@@ -232,6 +241,7 @@ export function* trainingSteps(
         train: split.train,
         test: split.test,
         label: `cross-validating ${name}: fold ${f + 1} of ${k}`,
+        step: { code: 'fold', learner: name, fold: f + 1, folds: k },
       }),
     ),
   )
@@ -262,7 +272,13 @@ export function* trainingSteps(
   warnings.push(...aucWarning(honest.mean))
 
   const finalJobs: FitJob[] = [
-    { learner: best.learner, train: null, test: null, label: `fitting ${best.learner} on all ${n} leads` },
+    {
+      learner: best.learner,
+      train: null,
+      test: null,
+      label: `fitting ${best.learner} on all ${n} leads`,
+      step: { code: 'fit', learner: best.learner, count: n },
+    },
   ]
   let times: Float64Array | undefined
   let split: (Split & { readonly cutoff: number }) | undefined
@@ -281,6 +297,7 @@ export function* trainingSteps(
       train: split.train,
       test: split.test,
       label: `forward-in-time check on the latest ${split.test.length} leads`,
+      step: { code: 'forward', count: split.test.length },
     })
   }
   const finalOutputs = yield finalJobs
@@ -305,7 +322,7 @@ export function* trainingSteps(
     }
     warnings.push(...timeShiftWarning(trainRate, testRate, split.test.length))
   }
-  progress('explaining the features')
+  progress('explaining the features', { code: 'explaining' })
   const importance = featureImportance(explainer(learner, data.features.length), data)
   const report: TrainingReport = {
     learner: best.learner,
@@ -368,7 +385,7 @@ export function trainModel(table: LeadTable, options: TrainOptions): TrainResult
     const jobs = step.value as readonly FitJob[]
     step = steps.next(
       jobs.map((job) => {
-        progress(job.label)
+        progress(job.label, job.step)
         return runFitJob(shared, job)
       }),
     )

@@ -22,6 +22,14 @@ export interface TrainingWarning {
   readonly action: string
   /** The feature a leak warning is about. */
   readonly feature?: string
+  /**
+   * The figures the message says, by name, so it can be said again in another language by its
+   * `code` (warnings of this module always have them): `one-class` rows, which (`none`/`all`);
+   * `few-conversions` count, converted (`yes`/`no`), min; `few-leads` count, min;
+   * `probable-leak` feature, auc, filled (a share, or `all`); `auc-too-high` auc;
+   * `time-shift` now, before (conversion rates).
+   */
+  readonly values?: Readonly<Record<string, string | number>>
 }
 
 /** Fewer conversions than this make every figure noisy. */
@@ -39,18 +47,25 @@ export function sizeWarnings(rows: number, positives: number): TrainingWarning[]
   if (positives === 0 || positives === rows)
     warnings.push({
       code: 'one-class',
+      values: { rows, which: positives === 0 ? 'none' : 'all' },
       message: `every one of the ${rows} leads has the same label (${positives === 0 ? 'none' : 'all'} converted): there is nothing to learn`,
       action: 'check the label column and --positive, or add leads with the other outcome',
     })
   else if (positives < MIN_CONVERSIONS || rows - positives < MIN_CONVERSIONS)
     warnings.push({
       code: 'few-conversions',
+      values: {
+        count: Math.min(positives, rows - positives),
+        converted: positives < rows - positives ? 'yes' : 'no',
+        min: MIN_CONVERSIONS,
+      },
       message: `only ${Math.min(positives, rows - positives)} leads ${positives < rows - positives ? 'converted' : 'did not convert'} (under ${MIN_CONVERSIONS}): the scores and figures will be noisy`,
       action: 'wait for more outcomes or widen the period of the data; treat the model as a rough guide',
     })
   if (rows < MIN_LEADS)
     warnings.push({
       code: 'few-leads',
+      values: { count: rows, min: MIN_LEADS },
       message: `only ${rows} leads with a known outcome (under ${MIN_LEADS})`,
       action: 'add more past leads; until then prefer a hand-written scoring model',
     })
@@ -159,6 +174,11 @@ export function leakWarnings(
     warnings.push({
       code: 'probable-leak',
       feature: feature.name,
+      values: {
+        feature: feature.name,
+        auc: Number(auc.toFixed(3)),
+        filled: auc === all ? 'all' : Math.round(knownShare * 100) / 100,
+      },
       message: `"${feature.name}" alone predicts the label almost perfectly (AUC ${auc.toFixed(3)}${where}): probably written after the outcome was known`,
       action: `check when "${feature.name}" is filled in; if it is set by sales after a lead is worked, leave it out with --exclude "${feature.name}"`,
     })
@@ -172,6 +192,7 @@ export function aucWarning(auc: number): TrainingWarning[] {
   return [
     {
       code: 'auc-too-high',
+      values: { auc: Number(auc.toFixed(3)) },
       message: `the cross-validated AUC is ${auc.toFixed(3)}: lead scores this good almost always mean a column gives the outcome away`,
       action:
         'look at the most important features and leave out (--exclude) any that is filled in after the outcome',
@@ -187,6 +208,7 @@ export function timeShiftWarning(trainRate: number, testRate: number, testRows: 
   return [
     {
       code: 'time-shift',
+      values: { now: Number(testRate.toFixed(3)), before: Number(trainRate.toFixed(3)) },
       message: `the latest leads convert at ${(testRate * 100).toFixed(1)}% against ${(trainRate * 100).toFixed(1)}% before: the past is a poor guide to now`,
       action:
         'check for a change in how leads are labelled or sourced; train on recent leads only, and recalibrate often',

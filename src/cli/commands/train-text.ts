@@ -1,8 +1,10 @@
 /**
  * What training says, in the user's language: its warnings (their `code` stays), its progress
- * and the errors of the data it cannot learn from. The learner (src/predict) and the service
- * (src/engine/predictive) write English; their texts are recognised here by their wording, as
- * the API recognises the engine's, and a text the catalog does not know stays in English.
+ * and the errors of the data it cannot learn from. The learner (src/predict) gives its warnings
+ * and steps by code with their figures, said here from the catalog. Texts without a code (the
+ * service's own, src/engine/predictive; the steps of a job and warnings stored by earlier
+ * versions; the input errors) are recognised by their English wording, as the API recognises the
+ * engine's, and a text the catalog does not know stays in English.
  * @module
  */
 import type { CliKey } from '../../i18n/cli.js'
@@ -10,6 +12,7 @@ import { cliTranslator } from '../../i18n/cli.js'
 import type { Locale } from '../../i18n/locale.js'
 import type { MessageValues } from '../../i18n/translator.js'
 import { PredictInputError } from '../../predict/table.js'
+import type { TrainingStep } from '../../predict/train.js'
 import type { TrainingWarning } from '../../predict/warnings.js'
 import { CliError } from '../context.js'
 import { formatFor, type HumanFormat } from '../human-format.js'
@@ -217,17 +220,75 @@ function recognise(table: readonly Known[], text: string, locale: Locale): strin
   return undefined
 }
 
-/** A training warning's message and what to do, in `locale`. */
+type Figures = Readonly<Record<string, string | number>>
+interface ByCode {
+  readonly message: CliKey
+  readonly action: CliKey
+  readonly values: (v: Figures, f: HumanFormat) => MessageValues
+}
+
+const same = (v: Figures): MessageValues => ({ ...v })
+/** The learner's warnings by code: their figures said in the language. */
+const WARNING_CODES: Partial<Record<TrainingWarning['code'], ByCode>> = {
+  'one-class': { message: 'warning.oneClass', action: 'warning.oneClass.action', values: same },
+  'few-conversions': {
+    message: 'warning.fewConversions',
+    action: 'warning.fewConversions.action',
+    values: same,
+  },
+  'few-leads': { message: 'warning.fewLeads', action: 'warning.fewLeads.action', values: same },
+  'probable-leak': {
+    message: 'warning.leak',
+    action: 'warning.leak.action',
+    values: (v, f) => ({
+      feature: v.feature,
+      auc: f.fixed(Number(v.auc), 3),
+      filled: v.filled === 'all' ? 'all' : f.pct(Number(v.filled)),
+    }),
+  },
+  'auc-too-high': {
+    message: 'warning.aucTooHigh',
+    action: 'warning.aucTooHigh.action',
+    values: (v, f) => ({ auc: f.fixed(Number(v.auc), 3) }),
+  },
+  'time-shift': {
+    message: 'warning.timeShift',
+    action: 'warning.timeShift.action',
+    values: (v, f) => ({ now: f.pct(Number(v.now)), before: f.pct(Number(v.before)) }),
+  },
+}
+
+/** A training warning's message and what to do, in `locale`: by its code and figures when it has them. */
 export function warningText(w: TrainingWarning, locale: Locale): { message: string; action: string } {
+  const byCode = WARNING_CODES[w.code]
+  if (locale !== 'en' && byCode !== undefined && w.values !== undefined) {
+    const t = cliTranslator(locale)
+    const values = byCode.values(w.values, formatFor(t))
+    return { message: t.t(byCode.message, values), action: t.t(byCode.action, values) }
+  }
   return {
     message: recognise(WARNINGS, w.message, locale) ?? w.message,
     action: recognise(WARNINGS, w.action, locale) ?? w.action,
   }
 }
 
-/** A training step (`cross-validating gbdt: fold 2 of 5`, a job's `step`) in `locale`. */
-export function progressText(step: string, locale: Locale): string {
-  return recognise(PROGRESS, step, locale) ?? step
+/**
+ * A training step in `locale`: by code when the learner gave it (`step`), else its English
+ * text (`cross-validating gbdt: fold 2 of 5`, a job's `step`) recognised by its wording.
+ */
+export function progressText(message: string, locale: Locale, step?: TrainingStep): string {
+  if (locale === 'en' || step === undefined) return recognise(PROGRESS, message, locale) ?? message
+  const t = cliTranslator(locale)
+  switch (step.code) {
+    case 'fold':
+      return t.t('progress.fold', { learner: step.learner, fold: step.fold, folds: step.folds })
+    case 'fit':
+      return t.t('progress.fit', { learner: step.learner, count: step.count })
+    case 'forward':
+      return t.t('progress.forward', { count: step.count })
+    case 'explaining':
+      return t.t('progress.explaining', {})
+  }
 }
 
 /** A {@link PredictInputError} as a CLI error (with `prefix`, e.g. the file); other errors unchanged. */

@@ -221,8 +221,8 @@ export const trainCommand = defineCommand({
         folds,
         seed,
         learner: (args.learner ?? 'auto') as LearnerName | 'auto',
-        onProgress: (message) =>
-          progress.say(f.t.t('train.progress', { step: progressText(message, localeOf(ctx)) })),
+        onProgress: (message, step) =>
+          progress.say(f.t.t('train.progress', { step: progressText(message, localeOf(ctx), step) })),
       })
     } catch (error) {
       throw asCliError(error)
