@@ -13,11 +13,16 @@ import {
   type BulkScores,
   type ContactColumns,
   engagementRulePoints,
+  prepareFit,
   scoreColumns,
 } from '../core/columnar/score.js'
+import { ScoreCache } from '../core/columnar/score-cache.js'
 import type { CompiledModel } from '../core/compile.js'
 import { startModuleWorker } from './module-worker.js'
 import type { RulePointsReply, RulePointsTask } from './rule-points-worker.js'
+
+/** The fit part's time, as the events a rule reads in the same time, per contact. */
+const FIT_COST = 8
 
 /** Options of {@link scoreColumnsInThreads}. */
 export interface ScoreThreadsOptions {
@@ -63,12 +68,19 @@ export async function scoreColumnsInThreads(
     worker.postMessage({ type: 'rules', rules: theirs } satisfies RulePointsTask)
     const points = new Map<number, Float64Array>()
     for (const r of mine) points.set(r, engagementRulePoints(model, contacts.length, events, asOf, r, true))
+    // the fit part while the worker ends its share (kept in a cache that keeps nothing timed)
+    const cache = new ScoreCache({ timeless: true })
+    prepareFit(model, contacts, events, asOf, cache)
     const answer = await replied
     if (answer.type === 'points') for (const [r, column] of answer.points) points.set(r, column)
     else
       for (const r of theirs)
         points.set(r, engagementRulePoints(model, contacts.length, events, asOf, r, true))
-    return scoreColumns(model, contacts, events, asOf, { indexEvents: true, rulePoints: points })
+    return scoreColumns(model, contacts, events, asOf, {
+      cache,
+      indexEvents: true,
+      rulePoints: (r) => points.get(r),
+    })
   } finally {
     await worker.terminate()
   }
@@ -97,7 +109,8 @@ function share(model: CompiledModel, events: EventColumns): { mine: number[]; th
   const order = cost.map((_, r) => r).sort((a, b) => cost[b]! - cost[a]! || a - b)
   const mine: number[] = []
   const theirs: number[] = []
-  let here = 0
+  // this thread computes the fit part too: about as long as reading FIT_COST events a contact
+  let here = model.fit.groups.length > 0 ? FIT_COST * events.contacts : 0
   let there = 0
   for (const r of order) {
     if (here <= there) {

@@ -142,10 +142,10 @@ export interface BulkOptions {
    */
   readonly reuse?: BulkScores | undefined
   /**
-   * Engagement rules' points computed already, by rule index (`engagementRulePoints` of the
-   * same model, columns and time): taken as they are.
+   * Engagement rules' points computed already: rule `r`'s (`engagementRulePoints` of the same
+   * model, columns and time), taken as they are, or undefined to compute them here.
    */
-  readonly rulePoints?: ReadonlyMap<number, Float64Array> | undefined
+  readonly rulePoints?: ((r: number) => Float64Array | undefined) | undefined
 }
 
 /** Scores every contact of `contacts` with its events in `events`, as of `asOf`. */
@@ -246,7 +246,7 @@ class BulkRun {
   /** A result whose arrays may be written over (`BulkOptions.reuse`). */
   readonly #reuse: BulkScores | undefined
   /** Rule points computed already (`BulkOptions.rulePoints`). */
-  readonly #given: ReadonlyMap<number, Float64Array> | undefined
+  readonly #given: ((r: number) => Float64Array | undefined) | undefined
 
   constructor(
     model: CompiledModel,
@@ -257,7 +257,7 @@ class BulkRun {
     persistent: boolean,
     indexed: boolean,
     reuse: BulkScores | undefined,
-    given: ReadonlyMap<number, Float64Array> | undefined,
+    given: ((r: number) => Float64Array | undefined) | undefined,
   ) {
     this.#reuse = reuse
     this.#given = given
@@ -296,14 +296,12 @@ class BulkRun {
 
     // As `aggregate` does, contact by contact: the same sums in the same order, a column at a
     // time. Absent caps are ±Infinity. Parts and groups no condition looks into are cached.
-    const fitDoc = model.document.fit
     const fitKept = details || [...wanted].some((w) => w.startsWith('fit'))
-    const fitKey = canonicalJson({ fit: fitDoc, caseSensitive: this.#caseSensitive })
     // the cached column itself is compared with the last scoring's; the result has a copy
     const fitSource =
-      fitKept || (fitDoc?.groups ?? []).some((g) => g.rules.some((r) => usesHistory(r.when)))
+      fitKept || this.#fitReadsHistory()
         ? this.#fitPart(keep, keepColumn)
-        : this.#cache.get(`fitPart:${fitKey}`, () => this.#fitPart(keep, keepColumn))
+        : this.#cache.get(this.#fitKey(), () => this.#fitPart(keep, keepColumn))
     const fit = copyInto(fitSource, this.#reuse?.fit)
 
     const groups = model.engagement.groups.map((group, g) => {
@@ -470,6 +468,21 @@ class BulkRun {
   }
 
   /** The fit part per contact (clamped), keeping the rule and group columns asked for. */
+  /** The cache key of the fit part. */
+  #fitKey(): string {
+    return `fitPart:${canonicalJson({ fit: this.#model.document.fit, caseSensitive: this.#caseSensitive })}`
+  }
+
+  /** Whether a fit rule tests history (`did`/`didNot`): its part is not cached. */
+  #fitReadsHistory(): boolean {
+    return (this.#model.document.fit?.groups ?? []).some((g) => g.rules.some((r) => usesHistory(r.when)))
+  }
+
+  /** Computes the fit part into the cache, where `score` finds it unless it keeps fit columns. */
+  prepareFit(): void {
+    if (!this.#fitReadsHistory()) this.#cache.get(this.#fitKey(), () => this.#fitPart(NO_KEEP, () => {}))
+  }
+
   #fitPart(
     keep: (kind: Slot[0], i: number) => boolean,
     keepColumn: (kind: Slot[0], i: number, v: Float64Array) => void,
@@ -790,7 +803,7 @@ class BulkRun {
   }
 
   #rulePoints(rule: CompiledEngagementRule, r: number): Float64Array {
-    const given = this.#given?.get(r)
+    const given = this.#given?.(r)
     if (given !== undefined) return given
     return this.#remember(`rule:${this.#ruleKey(rule)}`, () => {
       const { names, test } = ruleSelection(this.#model, this.#events, rule)
@@ -1180,6 +1193,29 @@ function ruleSelection(
   return {
     names: candidateNames(events, engagementRuleDocs(model)[rule.index]!.when),
     test: new EventTest(events, when, fields),
+  }
+}
+
+const NO_KEEP = () => false
+
+/**
+ * Computes the fit part of a scoring of `model` over these columns (with the property columns
+ * it reads) into `cache`, where the scoring given the same cache finds it: what a thread
+ * waiting for another's work does meanwhile (`scoreColumnsInThreads`). A `timeless` cache
+ * keeps it without keeping anything that depends on the time.
+ */
+export function prepareFit(
+  model: CompiledModel,
+  contacts: ContactColumns,
+  events: EventColumns,
+  asOf: number,
+  cache: ScoreCache,
+): void {
+  cache.begin(contacts, events)
+  try {
+    new BulkRun(model, contacts, events, asOf, cache, true, true, undefined, undefined).prepareFit()
+  } finally {
+    cache.end()
   }
 }
 
