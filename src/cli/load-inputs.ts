@@ -117,6 +117,8 @@ export async function loadInputs(
       contacts: ids.length,
       properties: kept,
       keepIds: files.only !== undefined,
+      // worker threads score rules over them (scoreColumnsInThreads)
+      shared: true,
     })
     let eventRows = 0
     let unknownContactEvents = 0
