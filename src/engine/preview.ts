@@ -92,13 +92,14 @@ export async function previewModel(
 ): Promise<PreviewResult> {
   const started = performance.now()
   const { contacts, events, stages: storedStages } = snapshot
-  const scores = scoreColumns(
-    target.compiled,
-    contacts,
-    events,
-    asOf,
-    snapshot.cache ? { cache: snapshot.cache } : {},
-  )
+  // the last preview's arrays are written over (taken, so a preview running meanwhile does not)
+  const spare = snapshot.spare
+  const reuse = spare?.cache === snapshot.cache ? spare?.scores : undefined
+  if (spare !== undefined) spare.scores = undefined
+  const scores = scoreColumns(target.compiled, contacts, events, asOf, {
+    ...(snapshot.cache ? { cache: snapshot.cache } : {}),
+    reuse,
+  })
   const bands: Counts = { before: {}, after: {} }
   const stages: Counts = { before: {}, after: {} }
   let bandChanges = 0
@@ -159,6 +160,11 @@ export async function previewModel(
     }
   }
   trim(changes)
+  if (spare !== undefined) {
+    // done with the scores: the next preview on this snapshot may write over them
+    spare.scores = scores
+    spare.cache = snapshot.cache
+  }
   return {
     model: { id: target.id, version: target.version },
     baseline,

@@ -10,6 +10,7 @@
  * @module
  */
 import {
+  type BulkScores,
   type CompiledModel,
   type ContactColumns,
   type ContactEvent,
@@ -51,6 +52,14 @@ export interface PreviewSnapshot {
   readonly baselines?: Map<string, Promise<BaselineScores>>
   /** Contacts' events read again from the store (`snapshotEvents`), by contact index. */
   readonly ledgers?: Map<number, ContactEvent[]>
+  /** The last preview's scores, no longer read: the next preview's are written over them. */
+  readonly spare?: SpareScores
+}
+
+/** Scores a preview is done with, and the cache they were scored with (`BulkOptions.reuse`). */
+export interface SpareScores {
+  scores?: BulkScores | undefined
+  cache?: ScoreCache | undefined
 }
 
 export interface ReadSnapshotOptions {
@@ -164,6 +173,7 @@ export async function readSnapshot(
     cache: new ScoreCache(),
     baselines: new Map(),
     ledgers: new Map(),
+    spare: {},
   }
 }
 
