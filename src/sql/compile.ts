@@ -584,6 +584,8 @@ class QueryWriter {
       // one), instead of one pass each
       const batch = selectionBatch(rules, ruleDocs)
       const firstLevel = new Map<number, string>()
+      /** In the one-key batch: the rows of each rule (the others' rows have its earliest time too). */
+      const batchRule = new Map<number, string>()
       let batchValues: string | undefined
       const batchColumns: string[] = []
       if (batch.length >= 2) {
@@ -591,19 +593,39 @@ class QueryWriter {
         const needed = [...new Set(batch.flatMap((i) => this.#selectionWhens(i)))].sort((x, y) => x - y)
         const names = new Set(batch.flatMap((i) => [...(ruleNames(ruleDocs[i]!) ?? [])]))
         const withWhen = `SELECT *, ${needed.map((k) => `${ruleWhen[k]} AS ${this.id(`_w${k}`)}`).join(', ')} FROM (${evnSql(names)})${alias('e')}`
-        const keyed = `SELECT ${[
-          cid,
-          tsCol,
-          ...batch.flatMap((i) => [
-            `${assigned[i]} AS ${this.id(`_sa${i}`)}`,
-            `(CASE WHEN ${assigned[i]} THEN ${distinctKeys[i] ?? bucketOf(rules[i]!, tsCol)} END) AS ${this.id(`_sd${i}`)}`,
-          ]),
-        ].join(', ')} FROM (${withWhen})${alias('w')}`
-        batchValues = this.relation(
-          'sel_value',
-          `SELECT ${[cid, ...batch.map((i) => `${d.aggIf('min', tsCol, this.id(`_sa${i}`))} AS ${this.id(`_v${i}`)}`)].join(', ')} FROM (${keyed})${alias('s')} GROUP BY ${[cid, ...batch.map((i) => this.id(`_sd${i}`))].join(', ')}`,
-        )
-        for (const i of batch) firstLevel.set(i, this.id(`_v${i}`))
+        // DuckDB, `distinct` rules only: one key, the rule's number and its value (an event
+        // has at most one), and one earliest time, instead of a key and a time per rule
+        const oneKey =
+          d.name === 'duckdb' &&
+          batch.every((i) => distinctKeys[i] !== undefined && rules[i]!.occurrences.kind !== 'perDays')
+        if (oneKey) {
+          const r = this.id('__r')
+          const byRule = (value: (i: number) => string) =>
+            `(CASE ${batch.map((i) => `WHEN ${assigned[i]} THEN ${value(i)}`).join(' ')} END)`
+          const keyed = `SELECT ${cid}, ${tsCol}, ${byRule(String)} AS ${r}, ${byRule((i) => distinctKeys[i]!)} AS ${this.id('__d')} FROM (${withWhen})${alias('w')}`
+          batchValues = this.relation(
+            'sel_value',
+            `SELECT ${cid}, ${r}, min(${tsCol}) AS ${this.id('__v')} FROM (${keyed})${alias('s')} GROUP BY ${cid}, ${r}, ${this.id('__d')}`,
+          )
+          for (const i of batch) {
+            firstLevel.set(i, this.id('__v'))
+            batchRule.set(i, `${r} = ${i}`)
+          }
+        } else {
+          const keyed = `SELECT ${[
+            cid,
+            tsCol,
+            ...batch.flatMap((i) => [
+              `${assigned[i]} AS ${this.id(`_sa${i}`)}`,
+              `(CASE WHEN ${assigned[i]} THEN ${distinctKeys[i] ?? bucketOf(rules[i]!, tsCol)} END) AS ${this.id(`_sd${i}`)}`,
+            ]),
+          ].join(', ')} FROM (${withWhen})${alias('w')}`
+          batchValues = this.relation(
+            'sel_value',
+            `SELECT ${[cid, ...batch.map((i) => `${d.aggIf('min', tsCol, this.id(`_sa${i}`))} AS ${this.id(`_v${i}`)}`)].join(', ')} FROM (${keyed})${alias('s')} GROUP BY ${[cid, ...batch.map((i) => this.id(`_sd${i}`))].join(', ')}`,
+          )
+          for (const i of batch) firstLevel.set(i, this.id(`_v${i}`))
+        }
       }
       for (const rule of rules) {
         const i = rule.index
@@ -658,12 +680,13 @@ class QueryWriter {
             )
             selTs = this.id('__tb')
           }
+          const own = selected === batchValues ? batchRule.get(i) : undefined
           const selRange = (lo: number | undefined) =>
             lo === undefined || !Number.isFinite(lo)
-              ? nullable
-                ? `${selTs} IS NOT NULL`
-                : d.true
-              : `${selTs} >= ${this.num(lo)}`
+              ? (own ?? (nullable ? `${selTs} IS NOT NULL` : d.true))
+              : own === undefined
+                ? `${selTs} >= ${this.num(lo)}`
+                : `${own} AND ${selTs} >= ${this.num(lo)}`
           const columns = rule.count
             ? [
                 `${d.aggIf('count', '', selRange(from))} AS ${this.id(`_n${i}`)}`,

@@ -104,6 +104,44 @@ describe('compiled SQL equals the engine: DuckDB', () => {
     },
     60_000,
   )
+
+  // `distinct` rules on different names share one pass; when all of them are `distinct` (no
+  // `perDays`), DuckDB groups by one key (the rule's number and its value) instead of one each.
+  it.each([
+    [
+      'distinct rules only: one key',
+      withRule(NAMED_RULES, {
+        id: 'paths',
+        when: { event: ['page', 'Unsubscribed'] },
+        points: 2,
+        distinct: 'path',
+        window: { days: 60 },
+      }),
+      true,
+    ],
+    [
+      'a perDays rule in the pass: a key per rule',
+      withRule(NAMED_RULES, {
+        id: 'weekly',
+        when: { event: 'page' },
+        points: 2,
+        occurrences: { perDays: 7 },
+      }),
+      false,
+    ],
+  ] as const)(
+    '%s',
+    async (_, doc, takesForm) => {
+      const sql = compile('duckdb', doc)
+      expect(sql).toContain('"sel_value" AS (')
+      expect(sql.includes('GROUP BY "__cid", "__r", "__d"')).toBe(takesForm)
+      await fc.assert(
+        fc.asyncProperty(datasetArb, (data) => check('duckdb', run, doc, data)),
+        { numRuns: 60 },
+      )
+    },
+    60_000,
+  )
 })
 
 const NAMED_RULES: ModelDocument = {
