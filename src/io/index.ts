@@ -103,7 +103,12 @@ export {
   rowIssue,
 } from './row-issue.js'
 export type { ReadOptions, ReadStats, RowSource } from './row-source.js'
-export { type ScoreThreadsOptions, scoreColumnsInThreads } from './score-threads.js'
+export {
+  type RuleWorker,
+  type ScoreThreadsOptions,
+  scoreColumnsInThreads,
+  startRuleWorker,
+} from './score-threads.js'
 export {
   createScoreWriter,
   type ScoreColumn,

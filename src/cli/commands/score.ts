@@ -4,7 +4,7 @@
  */
 import { extname, resolve } from 'node:path'
 import { defineCommand } from 'citty'
-import { contactProperty, scoreAccountsFromColumns } from '../../core/columnar/index.js'
+import { type BulkScores, contactProperty, scoreAccountsFromColumns } from '../../core/columnar/index.js'
 import type { CompiledModel } from '../../core/compile.js'
 import {
   createScoreWriter,
@@ -13,6 +13,7 @@ import {
   type ScoreColumn,
   type ScoreFormat,
   scoreColumnsInThreads,
+  startRuleWorker,
 } from '../../io/index.js'
 import { BadRows } from '../bad-rows.js'
 import { type CliContext, CliError, cliContext, textOf } from '../context.js'
@@ -131,10 +132,21 @@ export const scoreCommand = defineCommand({
       throw new CliError({ key: 'score.missingContacts' }, { hint: { key: 'score.missingContacts.hint' } })
     }
     const badRows = new BadRows()
-    const inputs = await readInputs(ctx, model, inputFiles({ ...args, contacts: args.contacts }), badRows)
-    const loaded = performance.now()
-    // the name index costs 4 bytes an event, less than the peak of the read; rules on two threads
-    const scores = await scoreColumnsInThreads(model, inputs.contacts, inputs.events, asOf)
+    // the rules' worker starts while the files are read
+    const ruleWorker = args.events === undefined ? undefined : startRuleWorker()
+    let inputs: LoadedInputs
+    let scores: BulkScores
+    let loaded: number
+    try {
+      inputs = await readInputs(ctx, model, inputFiles({ ...args, contacts: args.contacts }), badRows)
+      loaded = performance.now()
+      // the name index costs 4 bytes an event, less than the peak of the read; rules on two threads
+      scores = await scoreColumnsInThreads(model, inputs.contacts, inputs.events, asOf, {
+        started: ruleWorker,
+      })
+    } finally {
+      await ruleWorker?.close()
+    }
     const accounts = model.accounts
       ? scoreAccountsFromColumns(model, inputs.contacts, scores, inputs.accounts)
       : undefined
