@@ -6,13 +6,13 @@
  */
 import { availableParallelism } from 'node:os'
 import type { Worker } from 'node:worker_threads'
-import { nameIndex } from '../core/columnar/event-match.js'
 import type { EventColumns } from '../core/columnar/events.js'
 import { candidateNames } from '../core/columnar/rule-points.js'
 import {
   type BulkScores,
   type ContactColumns,
   engagementRulePoints,
+  latestActivity,
   prepareFit,
   scoreColumns,
 } from '../core/columnar/score.js'
@@ -21,8 +21,8 @@ import type { CompiledModel } from '../core/compile.js'
 import { startModuleWorker } from './module-worker.js'
 import type { RulePointsReply, RulePointsTask } from './rule-points-worker.js'
 
-/** The fit part's time, as the events a rule reads in the same time, per contact. */
-const FIT_COST = 8
+/** In the worker's `order`: each contact's latest activity (`latestActivity`) instead of a rule. */
+export const LATEST_ACTIVITY = -1
 
 /** Options of {@link scoreColumnsInThreads}. */
 export interface ScoreThreadsOptions {
@@ -74,9 +74,10 @@ export function startRuleWorker(): RuleWorker | undefined {
 
 /**
  * `scoreColumns(model, contacts, events, asOf, { indexEvents: true })`, the same scores,
- * with the engagement rules computed half here and half on a worker thread when the events
- * are many and their columns shared (`EventColumnsBuilder({ shared: true })`). Should the
- * worker fail, its rules are computed here.
+ * with the engagement rules computed on this thread and a worker thread, each taking the
+ * next rule not taken (the longest first), when the events are many and their columns shared
+ * (`EventColumnsBuilder({ shared: true })`). This thread computes the fit part first. Should
+ * the worker fail, the rules it took are computed here.
  */
 export async function scoreColumnsInThreads(
   model: CompiledModel,
@@ -105,22 +106,30 @@ export async function scoreColumnsInThreads(
       events,
       indexed: true,
     } satisfies RulePointsTask)
-    const { mine, theirs } = share(model, events)
-    worker.postMessage({ type: 'rules', rules: theirs } satisfies RulePointsTask)
-    const points = new Map<number, Float64Array>()
-    for (const r of mine) points.set(r, engagementRulePoints(model, contacts.length, events, asOf, r, true))
-    // the fit part while the worker ends its share (kept in a cache that keeps nothing timed)
+    // the rules, longest first, taken one at a time by whichever thread is free
+    const order = longestFirst(model, events)
+    const next = new Int32Array(new SharedArrayBuffer(4))
+    worker.postMessage({ type: 'rules', order, next } satisfies RulePointsTask)
+    // the fit part first (kept in a cache that keeps nothing timed), while the worker starts on the rules
     const cache = new ScoreCache({ timeless: true })
     prepareFit(model, contacts, events, asOf, cache)
+    const points = new Map<number, Float64Array>()
+    const compute = (r: number) =>
+      r === LATEST_ACTIVITY
+        ? latestActivity(model, contacts.length, events, asOf)
+        : engagementRulePoints(model, contacts.length, events, asOf, r, true)
+    for (let k = Atomics.add(next, 0, 1); k < order.length; k = Atomics.add(next, 0, 1)) {
+      points.set(order[k]!, compute(order[k]!))
+    }
     const answer = await replied
     if (answer.type === 'points') for (const [r, column] of answer.points) points.set(r, column)
-    else
-      for (const r of theirs)
-        points.set(r, engagementRulePoints(model, contacts.length, events, asOf, r, true))
+    // what a failed worker took is computed here
+    for (const r of order) if (!points.has(r)) points.set(r, compute(r))
     return scoreColumns(model, contacts, events, asOf, {
       cache,
       indexEvents: true,
       rulePoints: (r) => points.get(r),
+      lastActivity: points.get(LATEST_ACTIVITY),
     })
   } finally {
     if (options.started === undefined) await worker.terminate()
@@ -134,35 +143,27 @@ function isShared(events: EventColumns): boolean {
 }
 
 /**
- * The rules for this thread and for the worker: by the events each reads (those of the
- * names it can select, all without a name), the largest first to the thread with less.
+ * The engagement rules, those that read the most events first (the events of the names each
+ * can select, all without a name): taken in this order, the last ones are short, so the two
+ * threads end close together.
  */
-function share(model: CompiledModel, events: EventColumns): { mine: number[]; theirs: number[] } {
-  const { start } = nameIndex(events)
+function longestFirst(model: CompiledModel, events: EventColumns): number[] {
+  // events by name: a count is enough (the name index, twenty times longer to build, is built
+  // by each thread when it takes its first rule, this one after the fit part)
+  const byName = new Int32Array(events.names.length)
+  const name = events.name
+  for (let i = 0; i < events.length; i++) byName[name[i]!]!++
   const docs = (model.document.engagement?.groups ?? []).flatMap((g) => g.rules)
   const cost = model.engagement.rules.map((rule) => {
     const names = candidateNames(events, docs[rule.index]?.when)
     if (names === null) return events.length
     let rows = 0
-    for (const name of names) rows += start[name + 1]! - start[name]!
+    for (const code of names) rows += byName[code]!
     return rows
   })
   const order = cost.map((_, r) => r).sort((a, b) => cost[b]! - cost[a]! || a - b)
-  const mine: number[] = []
-  const theirs: number[] = []
-  // this thread computes the fit part too: about as long as reading FIT_COST events a contact
-  let here = model.fit.groups.length > 0 ? FIT_COST * events.contacts : 0
-  let there = 0
-  for (const r of order) {
-    if (here <= there) {
-      mine.push(r)
-      here += cost[r]!
-    } else {
-      theirs.push(r)
-      there += cost[r]!
-    }
-  }
-  return { mine, theirs }
+  // each contact's latest activity reads back from its newest event: first, as one of the long ones
+  return model.engagement.inactivity ? [LATEST_ACTIVITY, ...order] : order
 }
 
 /** The worker's answer; an error when it fails or stops. */

@@ -146,6 +146,8 @@ export interface BulkOptions {
    * model, columns and time), taken as they are, or undefined to compute them here.
    */
   readonly rulePoints?: ((r: number) => Float64Array | undefined) | undefined
+  /** Each contact's latest activity computed already (`latestActivity` of the same model, columns and time). */
+  readonly lastActivity?: Float64Array | undefined
 }
 
 /** Scores every contact of `contacts` with its events in `events`, as of `asOf`. */
@@ -172,6 +174,7 @@ export function scoreColumns(
       options.indexEvents ?? persistent,
       options.reuse,
       options.rulePoints,
+      options.lastActivity,
     ).score(options.details === true)
   } finally {
     cache.end()
@@ -247,6 +250,8 @@ class BulkRun {
   readonly #reuse: BulkScores | undefined
   /** Rule points computed already (`BulkOptions.rulePoints`). */
   readonly #given: ((r: number) => Float64Array | undefined) | undefined
+  /** The latest activity computed already (`BulkOptions.lastActivity`). */
+  readonly #givenActivity: Float64Array | undefined
 
   constructor(
     model: CompiledModel,
@@ -258,9 +263,11 @@ class BulkRun {
     indexed: boolean,
     reuse: BulkScores | undefined,
     given: ((r: number) => Float64Array | undefined) | undefined,
+    givenActivity?: Float64Array,
   ) {
     this.#reuse = reuse
     this.#given = given
+    this.#givenActivity = givenActivity
     this.#keepTimed = persistent && !cache.timeless
     this.#indexed = indexed
     this.#model = model
@@ -842,6 +849,7 @@ class BulkRun {
 
   /** Each contact's latest activity up to the as-of time (for inactivity). */
   #lastActivity(): Float64Array {
+    if (this.#givenActivity !== undefined) return this.#givenActivity
     const model = this.#model
     const activity = model.engagement.inactivity!.activity
     const docs = engagementRuleDocs(model)
@@ -850,20 +858,9 @@ class BulkRun {
       activity: activity === null ? positive.map((r) => docs[r.index]!.when) : [...activity].sort(),
       asOf: this.#asOf,
     })
-    return this.#cache.get(`activity:${key}`, () => {
-      const test: Predicate =
-        activity === null
-          ? (s) => positive.some((r) => r.when(s))
-          : (s) => activity.has(s.eventName!.trim().toLowerCase())
-      const fields = activity === null ? positive.flatMap((r) => r.fields) : []
-      return latestMatch(
-        this.#events,
-        new EventTest(this.#events, test, fields),
-        this.#asOf,
-        this.#n,
-        this.#column(),
-      )
-    })
+    return this.#cache.get(`activity:${key}`, () =>
+      latestActivity(model, this.#n, this.#events, this.#asOf, this.#column()),
+    )
   }
 
   /** What history test `index` depends on: the test, the rules it names as written, the time. */
@@ -1217,6 +1214,28 @@ export function prepareFit(
   } finally {
     cache.end()
   }
+}
+
+/**
+ * Each contact's latest activity up to `asOf` (the time of its newest event that counts as
+ * activity for inactivity; -Infinity without one), for a model with inactivity: what
+ * `scoreColumns` computes, and takes from `BulkOptions.lastActivity` instead.
+ */
+export function latestActivity(
+  model: CompiledModel,
+  contacts: number,
+  events: EventColumns,
+  asOf: number,
+  out?: Float64Array,
+): Float64Array {
+  const activity = model.engagement.inactivity?.activity ?? null
+  const positive = model.engagement.rules.filter((r) => r.points > 0)
+  const test: Predicate =
+    activity === null
+      ? (s) => positive.some((r) => r.when(s))
+      : (s) => activity.has(s.eventName!.trim().toLowerCase())
+  const fields = activity === null ? positive.flatMap((r) => r.fields) : []
+  return latestMatch(events, new EventTest(events, test, fields), asOf, contacts, out)
 }
 
 /**
