@@ -1,7 +1,7 @@
 /**
- * Bulk scoring on two cores: the engagement rules' points (most of a scoring's time) split
- * between this thread and a worker that reads the event columns without a copy, then the
- * rest of the scoring here with every rule's points given.
+ * Bulk scoring on two cores: the engagement rules' points (most of a scoring's time) shared
+ * between this thread and a worker that reads the event columns without a copy, each taking
+ * the next rule not taken; then the rest of the scoring here with every rule's points given.
  * @module
  */
 import { availableParallelism } from 'node:os'
