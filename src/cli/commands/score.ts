@@ -22,8 +22,7 @@ import { inputCliError } from '../input-error.js'
 import { FileProgress, type InputFiles, type LoadedInputs, loadInputs } from '../load-inputs.js'
 import { loadModelFile } from '../model-file.js'
 import { asOfTime, humanTime } from '../time.js'
-import { scoreWithEngine } from './score-engine.js'
-import { tableArgs } from './sql.js'
+import { tableArgs } from './table-args.js'
 
 /** The columns every output starts with, in this order. */
 export const SCORE_COLUMNS = [
@@ -125,6 +124,8 @@ export const scoreCommand = defineCommand({
     const asOf = asOfTime(args['as-of'])
     const format = outputFormat(args.format, args.out)
     if (args.engine !== undefined || args.source !== undefined) {
+      // the SQL engines and their drivers are loaded only here
+      const { scoreWithEngine } = await import('./score-engine.js')
       await scoreWithEngine(ctx, model, args, { asOf, format, started })
       return
     }

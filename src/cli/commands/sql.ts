@@ -17,26 +17,9 @@ import { CliError, cliContext } from '../context.js'
 import { help } from '../help.js'
 import { loadModelFile } from '../model-file.js'
 import { asOfTime } from '../time.js'
+import { tableArgs } from './table-args.js'
 
-/** Options naming the tables and columns the SQL reads. */
-export const tableArgs = {
-  'contacts-table': {
-    type: 'string',
-    description: help('help.sql.contactsTable'),
-    valueHint: 'NAME',
-  },
-  'events-table': { type: 'string', description: help('help.sql.eventsTable'), valueHint: 'NAME' },
-  'accounts-table': {
-    type: 'string',
-    description: help('help.sql.accountsTable'),
-    valueHint: 'NAME',
-  },
-  'id-column': { type: 'string', description: help('help.sql.idColumn') },
-  'contact-column': { type: 'string', description: help('help.sql.contactColumn') },
-  'event-column': { type: 'string', description: help('help.sql.eventColumn') },
-  'time-column': { type: 'string', description: help('help.sql.timeColumn') },
-  'account-id-column': { type: 'string', description: help('help.sql.accountIdColumn') },
-} as const
+export { tableArgs }
 
 /** The column names given on the command line. */
 export function sqlColumns(args: {
