@@ -1,24 +1,15 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { EventColumnsBuilder } from '../core/columnar/events.js'
-import { type BulkScores, scoreColumns } from '../core/columnar/score.js'
+import { scoreColumns } from '../core/columnar/score.js'
 import { contactsArb, richModelArb } from '../core/columnar/test-support/models.js'
+import { plain } from '../core/columnar/test-support/plain.js'
 import { compileModel } from '../core/compile.js'
 import type { ContactEvent } from '../core/input.js'
 import { eventsArb } from '../core/test-support/arbitraries.js'
 import { ev, NOW } from '../core/test-support/events.js'
 import { exampleModel } from '../core/test-support/example-model.js'
 import { scoreColumnsInThreads, startRuleWorker } from './score-threads.js'
-
-function plain(bulk: BulkScores) {
-  return {
-    fit: Array.from(bulk.fit),
-    engagement: Array.from(bulk.engagement),
-    total: Array.from(bulk.total),
-    classes: [bulk.grade, bulk.level, bulk.label, bulk.band, bulk.stage, bulk.journey],
-    segments: bulk.segments,
-  }
-}
 
 function columnsOf(perContact: readonly ContactEvent[][], shared: boolean) {
   const builder = new EventColumnsBuilder({ contacts: perContact.length, shared })

@@ -13,6 +13,7 @@ import { EventColumnsBuilder, eventColumnsOf } from './events.js'
 import { type BulkScores, scoreColumns } from './score.js'
 import { ScoreCache } from './score-cache.js'
 import { contactsArb, richModelArb } from './test-support/models.js'
+import { plain } from './test-support/plain.js'
 
 const titles = ['VP Growth', 'intern', undefined, 'Head of Data']
 
@@ -104,19 +105,6 @@ describe('columnar scorer', () => {
 /** Scores with the bulk scorer and checks every contact against `evaluateContact`. */
 /** A model document that a test edits in place (structuredClone's copy). */
 type Mutable<T> = T extends object ? { -readonly [K in keyof T]: Mutable<T[K]> } : T
-
-/** A scoring's results as plain values (-0 kept apart from 0), to compare two scorings with `toEqual`. */
-function plain(bulk: BulkScores) {
-  const numbers = (values: Float64Array) => Array.from(values, (v) => (Object.is(v, -0) ? '-0' : v))
-  return {
-    fit: numbers(bulk.fit),
-    engagement: numbers(bulk.engagement),
-    total: numbers(bulk.total),
-    classes: [bulk.grade, bulk.level, bulk.label, bulk.band, bulk.stage, bulk.journey],
-    segments: bulk.segments,
-    committee: bulk.committee,
-  }
-}
 
 function expectEvaluatorResults(
   model: ReturnType<typeof compileModel>,

@@ -164,18 +164,9 @@ export function scoreColumns(
   cache.begin(contacts, events)
   try {
     const persistent = options.cache !== undefined
-    return new BulkRun(
-      model,
-      contacts,
-      events,
-      asOf,
-      cache,
-      persistent,
-      options.indexEvents ?? persistent,
-      options.reuse,
-      options.rulePoints,
-      options.lastActivity,
-    ).score(options.details === true)
+    return new BulkRun(model, contacts, events, asOf, cache, persistent, options).score(
+      options.details === true,
+    )
   } finally {
     cache.end()
   }
@@ -246,12 +237,8 @@ class BulkRun {
   #rows: Int32Array | undefined
   /** The score fields (`rule.x`, `group.x`) conditions read, in the order of `ContactInputs.slots`. */
   #slotFields: readonly string[] = []
-  /** A result whose arrays may be written over (`BulkOptions.reuse`). */
-  readonly #reuse: BulkScores | undefined
-  /** Rule points computed already (`BulkOptions.rulePoints`). */
-  readonly #given: ((r: number) => Float64Array | undefined) | undefined
-  /** The latest activity computed already (`BulkOptions.lastActivity`). */
-  readonly #givenActivity: Float64Array | undefined
+  /** What the caller gives: a result to write over, rule points and latest activity computed already. */
+  readonly #options: Pick<BulkOptions, 'reuse' | 'rulePoints' | 'lastActivity'>
 
   constructor(
     model: CompiledModel,
@@ -260,16 +247,11 @@ class BulkRun {
     asOf: number,
     cache: ScoreCache,
     persistent: boolean,
-    indexed: boolean,
-    reuse: BulkScores | undefined,
-    given: ((r: number) => Float64Array | undefined) | undefined,
-    givenActivity?: Float64Array,
+    options: BulkOptions,
   ) {
-    this.#reuse = reuse
-    this.#given = given
-    this.#givenActivity = givenActivity
+    this.#options = options
     this.#keepTimed = persistent && !cache.timeless
-    this.#indexed = indexed
+    this.#indexed = options.indexEvents ?? persistent
     this.#model = model
     this.#contacts = contacts
     this.#events = events
@@ -309,7 +291,7 @@ class BulkRun {
       fitKept || this.#fitReadsHistory()
         ? this.#fitPart(keep, keepColumn)
         : this.#cache.get(this.#fitKey(), () => this.#fitPart(keep, keepColumn))
-    const fit = copyInto(fitSource, this.#reuse?.fit)
+    const fit = copyInto(fitSource, this.#options.reuse?.fit)
 
     const groups = model.engagement.groups.map((group, g) => {
       const groupKept =
@@ -406,7 +388,7 @@ class BulkRun {
         scatter(before.inputs.likelihood!, rows, gather(inputs.likelihood, rows))
     }
     before.inputs = { ...inputs, likelihood: before.inputs.likelihood }
-    const reuse = this.#reuse
+    const reuse = this.#options.reuse
     return this.#result(
       {
         length: n,
@@ -474,7 +456,6 @@ class BulkRun {
     })
   }
 
-  /** The fit part per contact (clamped), keeping the rule and group columns asked for. */
   /** The cache key of the fit part. */
   #fitKey(): string {
     return `fitPart:${canonicalJson({ fit: this.#model.document.fit, caseSensitive: this.#caseSensitive })}`
@@ -490,6 +471,7 @@ class BulkRun {
     if (!this.#fitReadsHistory()) this.#cache.get(this.#fitKey(), () => this.#fitPart(NO_KEEP, () => {}))
   }
 
+  /** The fit part per contact (clamped), keeping the rule and group columns asked for. */
   #fitPart(
     keep: (kind: Slot[0], i: number) => boolean,
     keepColumn: (kind: Slot[0], i: number, v: Float64Array) => void,
@@ -810,7 +792,7 @@ class BulkRun {
   }
 
   #rulePoints(rule: CompiledEngagementRule, r: number): Float64Array {
-    const given = this.#given?.(r)
+    const given = this.#options.rulePoints?.(r)
     if (given !== undefined) return given
     return this.#remember(`rule:${this.#ruleKey(rule)}`, () => {
       const { names, test } = ruleSelection(this.#model, this.#events, rule)
@@ -849,7 +831,8 @@ class BulkRun {
 
   /** Each contact's latest activity up to the as-of time (for inactivity). */
   #lastActivity(): Float64Array {
-    if (this.#givenActivity !== undefined) return this.#givenActivity
+    const given = this.#options.lastActivity
+    if (given !== undefined) return given
     const model = this.#model
     const activity = model.engagement.inactivity!.activity
     const docs = engagementRuleDocs(model)
@@ -1210,7 +1193,7 @@ export function prepareFit(
 ): void {
   cache.begin(contacts, events)
   try {
-    new BulkRun(model, contacts, events, asOf, cache, true, true, undefined, undefined).prepareFit()
+    new BulkRun(model, contacts, events, asOf, cache, true, { indexEvents: true }).prepareFit()
   } finally {
     cache.end()
   }
