@@ -9,18 +9,12 @@
  * @module
  */
 import { isUnavailable } from '../store/errors.js'
-import type { Store, StoreOps, TransitionCauseRef } from '../store/index.js'
+import type { Store, TransitionCauseRef } from '../store/index.js'
 import type { Clock } from './clock.js'
 import { type Logger, logRetriedFailure } from './logger.js'
 import type { ModelRegistry, PublishedModel } from './models.js'
+import { rollUpAccountPage } from './publish/account-page.js'
 import { scorePage, writePage } from './publish/score-page.js'
-import {
-  emptyOutput,
-  publishedContext,
-  type RescoreContext,
-  rescoreAccounts,
-  writeRescore,
-} from './rescore.js'
 import type { WebhookRegistry } from './webhooks/registry.js'
 
 /**
@@ -33,8 +27,11 @@ import type { WebhookRegistry } from './webhooks/registry.js'
 export const PUBLISH_PAGE = 1000
 /** Contacts of a publish job's first page (a small store is done in one or two). */
 const FIRST_PAGE = 200
-/** Accounts per transaction of a publish job, once its contacts are done. */
-const ACCOUNT_PAGE = 200
+/**
+ * Accounts per transaction of a publish job, once its contacts are done: read in a few
+ * queries with their members (about 5 each), rolled up and written in one.
+ */
+const ACCOUNT_PAGE = 500
 /** How long a page waits before it is tried again when the database is out of reach. */
 const RETRY_MS = 2000
 
@@ -148,7 +145,7 @@ async function run(deps: PublishJobDeps, model: PublishedModel, job: PublishJob)
       const written = await retried<unknown>(deps, () =>
         phase === 'contacts'
           ? scorePage(deps, current, ids, after).then((page) => writePage(deps, current, page, cause))
-          : rescoreAccountPage(deps, current, ids, cause),
+          : rollUpAccountPage(deps, current, ids, cause),
       )
       if (written === undefined) continue
       after = ids.at(-1)!
@@ -186,25 +183,4 @@ async function retried<T>(deps: PublishJobDeps, work: () => Promise<T>): Promise
     })
     return undefined
   }
-}
-
-function contextOf(deps: PublishJobDeps, current: PublishedModel, tx: StoreOps, now: number): RescoreContext {
-  const all = publishedContext(tx, deps.models, now, deps.webhooks, deps.store.partitionCount)
-  return { ...all, models: [current] }
-}
-
-/** Rolls up a page of accounts with the published version, from their members' scores. */
-function rescoreAccountPage(
-  deps: PublishJobDeps,
-  current: PublishedModel,
-  ids: readonly string[],
-  cause: TransitionCauseRef,
-): Promise<true> {
-  return deps.store.transaction(async (tx): Promise<true> => {
-    const ctx = contextOf(deps, current, tx, deps.clock.now())
-    const out = emptyOutput()
-    await rescoreAccounts(ctx, ids, cause, out)
-    await writeRescore(tx, out)
-    return true
-  })
 }

@@ -19,6 +19,7 @@ import {
   type ScoreResult,
 } from '../core/index.js'
 import type {
+  AccountMemberScore,
   AccountRecord,
   AccountScoreWrite,
   ContactRecord,
@@ -504,57 +505,86 @@ export async function rescoreAccounts(
   for (const model of ctx.models) {
     const { compiled, record } = model
     if (compiled.accounts === undefined) continue
-    const fresh = out.results.get(record.id)
     for (const id of ids) {
       const account = await accountOf(ctx, id)
       if (account === undefined) continue
-      const members: AccountMember[] = (await ctx.tx.accountMembers(id, record.id)).map((m) => ({
-        contact: { id: m.contact.id, properties: m.contact.properties, account: account.properties },
-        result: fresh?.get(m.contact.id) ?? fieldsOf(m.score),
-      }))
-      const result = evaluateAccount(compiled, { id, properties: account.properties }, members)
-      if (result === undefined) continue
-      out.accountScores.push({
-        accountId: id,
-        modelId: record.id,
-        modelVersion: record.version,
-        fit: result.fit,
-        engagement: result.engagement,
-        total: result.total,
-        band: result.band,
-        contacts: result.contacts,
-        committee: result.committee,
-        scoredAt: ctx.now,
-      })
+      const members = accountMembersOf(
+        account,
+        await ctx.tx.accountMembers(id, record.id),
+        out.results.get(record.id),
+      )
       const before = previous.get(`${record.id}\u0000${id}`)?.band ?? null
-      if (before !== result.band) {
-        const transition: TransitionWrite = {
-          accountId: id,
-          modelId: record.id,
-          modelVersion: record.version,
-          kind: 'account.band',
-          from: before,
-          to: result.band,
-          at: ctx.now,
-          cause,
-        }
-        out.transitions.push(transition)
-        if (ctx.webhooks?.active) {
-          out.deliveries.push(
-            ...ctx.webhooks.accountDeliveries({
-              model,
-              primaryId: ctx.primaryId,
-              accountId: id,
-              properties: account.properties,
-              result,
-              transition,
-              now: ctx.now,
-              partitionCount: ctx.partitionCount ?? DEFAULT_PARTITION_COUNT,
-            }),
-          )
-        }
-      }
+      recordAccountResult(ctx, model, account, members, before, cause, out)
     }
+  }
+}
+
+/** An account's members as `evaluateAccount` takes them: each with its fresh result in `fresh`, else its stored score. */
+export function accountMembersOf(
+  account: AccountRecord,
+  stored: readonly AccountMemberScore[],
+  fresh: ReadonlyMap<string, ScoreResult> | undefined,
+): AccountMember[] {
+  return stored.map((m) => ({
+    contact: { id: m.contact.id, properties: m.contact.properties, account: account.properties },
+    result: fresh?.get(m.contact.id) ?? fieldsOf(m.score),
+  }))
+}
+
+/**
+ * Collects an account's rollup with `model` into `out`: its score and, when its band is not
+ * `previousBand`, a band transition with its webhook deliveries.
+ */
+export function recordAccountResult(
+  ctx: RescoreContext,
+  model: PublishedModel,
+  account: AccountRecord,
+  members: readonly AccountMember[],
+  previousBand: string | null,
+  cause: TransitionCauseRef,
+  out: RescoreOutput,
+): void {
+  const { compiled, record } = model
+  const { id } = account
+  const result = evaluateAccount(compiled, { id, properties: account.properties }, members)
+  if (result === undefined) return
+  out.accountScores.push({
+    accountId: id,
+    modelId: record.id,
+    modelVersion: record.version,
+    fit: result.fit,
+    engagement: result.engagement,
+    total: result.total,
+    band: result.band,
+    contacts: result.contacts,
+    committee: result.committee,
+    scoredAt: ctx.now,
+  })
+  if (previousBand === result.band) return
+  const transition: TransitionWrite = {
+    accountId: id,
+    modelId: record.id,
+    modelVersion: record.version,
+    kind: 'account.band',
+    from: previousBand,
+    to: result.band,
+    at: ctx.now,
+    cause,
+  }
+  out.transitions.push(transition)
+  if (ctx.webhooks?.active) {
+    out.deliveries.push(
+      ...ctx.webhooks.accountDeliveries({
+        model,
+        primaryId: ctx.primaryId,
+        accountId: id,
+        properties: account.properties,
+        result,
+        transition,
+        now: ctx.now,
+        partitionCount: ctx.partitionCount ?? DEFAULT_PARTITION_COUNT,
+      }),
+    )
   }
 }
 

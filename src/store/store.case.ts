@@ -1115,6 +1115,60 @@ export function runStoreConformance(name: string, createStore: CreateStoreTarget
           /not a cursor returned by listAccounts/,
         )
       })
+
+      it('reads many accounts for a rollup: each with its scores and members, as one at a time', async () => {
+        await publishModel()
+        await store.upsertAccounts([
+          { id: 'acme', properties: { name: 'Acme' }, at: T0 },
+          { id: 'beta', at: T0 },
+          { id: 'empty', at: T0 },
+        ])
+        await contacts(
+          { id: 'b', accountId: 'acme', at: T0 },
+          { id: 'a', accountId: 'acme', at: T0 },
+          { id: 'c', accountId: 'beta', at: T0 },
+          { id: 'd', at: T0 },
+        )
+        await store.applyScores({
+          scores: [score('a', 30), score('c', 5), score('d', 9)],
+          accountScores: [
+            {
+              accountId: 'beta',
+              modelId: MODEL,
+              modelVersion: 1,
+              fit: 1,
+              engagement: 2,
+              total: 3,
+              band: 'cold',
+              contacts: 1,
+              committee: [],
+              scoredAt: T0,
+            },
+          ],
+        })
+        const read = await store.transaction((tx) =>
+          tx.accountRollups(['nobody', 'empty', 'beta', 'acme', 'beta'], MODEL),
+        )
+        // by id, unknown accounts left out, each as the one-account reads give it
+        expect(read.map((r) => r.account.id)).toEqual(['acme', 'beta', 'empty'])
+        for (const rollup of read) {
+          expect(rollup.account).toEqual(await store.getAccount(rollup.account.id))
+          expect(rollup.scores).toEqual(await store.accountScores(rollup.account.id))
+          expect(rollup.members).toEqual(await store.accountMembers(rollup.account.id, MODEL))
+        }
+        expect(read[0]!.members.map((m) => [m.contact.id, m.score?.total ?? null])).toEqual([
+          ['a', 30],
+          ['b', null],
+        ])
+        expect(read[1]!.scores.map((s) => s.band)).toEqual(['cold'])
+        expect(read[2]).toMatchObject({ scores: [], members: [] })
+        // another model's scores are not members' scores
+        expect((await store.accountRollups(['acme'], 'other'))[0]!.members.map((m) => m.score)).toEqual([
+          null,
+          null,
+        ])
+        expect(await store.accountRollups([], MODEL)).toEqual([])
+      })
     })
 
     describe('merging contacts', () => {

@@ -51,6 +51,7 @@ import type {
   AccountMemberScore,
   AccountPage,
   AccountQuery,
+  AccountRollupInput,
   AccountsWithMembersQuery,
   ContactEventList,
   ContactRange,
@@ -192,6 +193,12 @@ export interface StoreOps {
   scoresWithState(modelId: string, contactIds: readonly string[]): Promise<ScoreWithState[]>
   /** The contacts of an account, by id, each with its score under `modelId` (or null). */
   accountMembers(accountId: string, modelId: string): Promise<AccountMemberScore[]>
+  /**
+   * Many accounts at once, by id (unknown ones left out), each with its scores locked as
+   * `lockAccountScores` locks them and its members as `accountMembers` gives them, read in a
+   * few queries: what rolling up a page of accounts reads.
+   */
+  accountRollups(accountIds: readonly string[], modelId: string): Promise<AccountRollupInput[]>
   /** Accounts scored by a model, by total (highest first, then id), in keyset pages. */
   listAccounts(query: AccountQuery): Promise<AccountPage>
   /** Transitions in storage order (`seq`). */

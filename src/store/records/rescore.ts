@@ -60,6 +60,15 @@ export interface AccountMemberScore {
   readonly score: ScoreRecord | null
 }
 
+/** What a rollup of an account reads: the account, its stored scores (every model) and its members. */
+export interface AccountRollupInput {
+  readonly account: AccountRecord
+  /** The account's scores, one per model, by model id. */
+  readonly scores: readonly AccountScoreRecord[]
+  /** Its contacts, by id, each with its score under the model asked for (or null). */
+  readonly members: readonly AccountMemberScore[]
+}
+
 /** The accounts a model scored, ranked by total (then id), in keyset pages. */
 export interface AccountQuery {
   readonly model: string

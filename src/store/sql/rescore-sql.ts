@@ -5,12 +5,14 @@
  */
 import { StoreInputError } from '../errors.js'
 import { fromJson } from '../json.js'
+import type { AccountRecord, AccountScoreRecord } from '../records/account.js'
 import type { ContactRecord } from '../records/contact.js'
 import type { StoredEvent } from '../records/event.js'
 import type {
   AccountMemberScore,
   AccountPage,
   AccountQuery,
+  AccountRollupInput,
   AccountsWithMembersQuery,
   ContactEventList,
   ContactRange,
@@ -20,7 +22,7 @@ import type {
 } from '../records/rescore.js'
 import type { ScoreRecord } from '../records/score.js'
 import * as v from '../validate.js'
-import type { Executor, SqlValue } from './executor.js'
+import type { Executor, Row, SqlValue } from './executor.js'
 import {
   ACCOUNT_COLUMNS,
   ACCOUNT_SCORE_COLUMNS,
@@ -219,12 +221,64 @@ export async function accountMembers(
      WHERE c.account_id = ? ORDER BY c.id`,
     [v.text(modelId, 'modelId'), v.text(accountId, 'accountId')],
   )
-  return rows.map((row) => {
-    const score = unprefix(row, 's')
-    return {
-      contact: contactFromRow(unprefix(row, 'c')),
-      score: score['contact_id'] === null || score['contact_id'] === undefined ? null : scoreFromRow(score),
+  return rows.map(memberFromRow)
+}
+
+/** A row of `c.`- and `s.`-prefixed contact and score columns (the score's null when unscored). */
+function memberFromRow(row: Row): AccountMemberScore {
+  const score = unprefix(row, 's')
+  return {
+    contact: contactFromRow(unprefix(row, 'c')),
+    score: score['contact_id'] === null || score['contact_id'] === undefined ? null : scoreFromRow(score),
+  }
+}
+
+export async function accountRollups(
+  exec: Executor,
+  accountIds: readonly string[],
+  modelId: string,
+): Promise<AccountRollupInput[]> {
+  const model = v.text(modelId, 'modelId')
+  if (!Array.isArray(accountIds)) throw new StoreInputError('accountIds', v.AN_ARRAY)
+  const ids = [...new Set(accountIds.map((id, i) => v.text(id, `accountIds[${i}]`)))].sort()
+  const found = new Map<
+    string,
+    { account: AccountRecord; scores: AccountScoreRecord[]; members: AccountMemberScore[] }
+  >()
+  for (const part of chunks(ids)) {
+    const accounts = await exec.all(
+      `SELECT ${ACCOUNT_COLUMNS.join(', ')} FROM accounts WHERE id IN (${marks(part.length)})`,
+      part,
+    )
+    for (const row of accounts) {
+      const account = accountFromRow(row)
+      found.set(account.id, { account, scores: [], members: [] })
     }
+  }
+  // locked in id order (as `lockAccountScores` one account at a time), before the members are read
+  for (const part of chunks(ids)) {
+    const scores = await exec.all(
+      `SELECT ${ACCOUNT_SCORE_COLUMNS.join(', ')} FROM account_scores WHERE account_id IN (${marks(part.length)})
+       ORDER BY account_id, model_id${exec.dialect.forUpdate}`,
+      part,
+    )
+    for (const row of scores) {
+      const score = accountScoreFromRow(row)
+      found.get(score.accountId)?.scores.push(score)
+    }
+  }
+  for (const part of chunks(ids)) {
+    const members = await exec.all(
+      `SELECT c.account_id AS member_of, ${aliased('c', CONTACT_COLUMNS)}, ${aliased('s', SCORE_COLUMNS)}
+       FROM contacts c LEFT JOIN contact_scores s ON s.model_id = ? AND s.contact_id = c.id
+       WHERE c.account_id IN (${marks(part.length)}) ORDER BY c.account_id, c.id`,
+      [model, ...part],
+    )
+    for (const row of members) found.get(row['member_of'] as string)?.members.push(memberFromRow(row))
+  }
+  return ids.flatMap((id) => {
+    const rollup = found.get(id)
+    return rollup === undefined ? [] : [rollup]
   })
 }
 

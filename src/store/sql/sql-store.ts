@@ -47,6 +47,7 @@ import type {
   AccountMemberScore,
   AccountPage,
   AccountQuery,
+  AccountRollupInput,
   AccountsWithMembersQuery,
   ContactEventList,
   ContactRange,
@@ -209,6 +210,9 @@ export class SqlOps implements StoreOps {
   }
   accountMembers(accountId: string, modelId: string): Promise<AccountMemberScore[]> {
     return rescore.accountMembers(this.exec, accountId, modelId)
+  }
+  accountRollups(accountIds: readonly string[], modelId: string): Promise<AccountRollupInput[]> {
+    return rescore.accountRollups(this.exec, accountIds, modelId)
   }
   listAccounts(query: AccountQuery): Promise<AccountPage> {
     return rescore.listAccounts(this.exec, query)
