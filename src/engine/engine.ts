@@ -37,12 +37,7 @@ import { LATENCY_BUCKETS, MetricsRegistry } from './metrics.js'
 import { compileSource, ModelRegistry, type PublishedModel } from './models.js'
 import { type BatchFields, type IngestOp, normalizeMessage } from './normalize.js'
 import { afterCommit } from './predictive/triggers.js'
-import {
-  type PreviewResult,
-  PreviewSnapshots,
-  type PreviewSnapshotsOptions,
-  previewModel,
-} from './preview.js'
+import { type PreviewResult, PreviewSnapshots, type PreviewSnapshotsOptions } from './preview.js'
 import { type PublishJob, startPublishJob } from './publish-job.js'
 import { RescoreBacklog } from './rescore-backlog.js'
 import { type TickResult, TimeRescorer } from './time-rescorer.js'
@@ -715,10 +710,7 @@ class ScoringEngine implements Engine {
   }): Promise<PreviewResult> {
     const base = this.models.find(target.id) ?? this.models.primary
     const baseline = base ? { id: base.record.id, version: base.record.version } : null
-    const { snapshot, refreshing } = await this.previews.get(this.clock.now(), target.compiled, baseline)
-    // as of the snapshot's time, like its data: the rules an edit did not change are reused
-    // from the snapshot's cache instead of recomputed
-    return previewModel(this.store, snapshot, target, baseline, snapshot.at, refreshing)
+    return this.previews.preview(this.clock.now(), target, baseline)
   }
 
   async publishModel(

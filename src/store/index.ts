@@ -4,7 +4,7 @@
  */
 export * from './errors.js'
 export { mergeProperties } from './json.js'
-export { openStore } from './open-store.js'
+export { type OpenStoreOptions, openStore } from './open-store.js'
 export { DEFAULT_PARTITION_COUNT, partitionOf } from './partition.js'
 export { openPostgresStore, type PostgresStoreOptions } from './postgres/open-postgres-store.js'
 export type * from './records/account.js'

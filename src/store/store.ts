@@ -352,6 +352,12 @@ export interface StoreOps {
 /** A store: the operations, transactions, streaming, leases, and closing. */
 export interface Store extends StoreOps {
   readonly dialect: 'sqlite' | 'postgres'
+  /**
+   * Where another connection opens this same store with `openStore` (a worker thread's own
+   * connection): the SQLite file, the PostgreSQL URL (with `?schema=`). Undefined when no
+   * other connection can (an in-memory database).
+   */
+  readonly location?: string | undefined
   /** How many scoring partitions contacts are hashed into (see `partitionOf`). */
   readonly partitionCount: number
   /**

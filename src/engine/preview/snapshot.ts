@@ -77,7 +77,21 @@ export interface ReadSnapshotOptions {
    * Default: all of them.
    */
   readonly eventProperties?: Iterable<string> | undefined
+  /**
+   * The event and property columns over `SharedArrayBuffer`s: a worker thread that reads
+   * hands them to the server's thread without a copy (`readSnapshotInWorker`).
+   */
+  readonly shared?: boolean | undefined
 }
+
+/**
+ * A snapshot as read from the store, before the preview adds what it keeps beside it (the
+ * score cache, the stored scores, the ledgers): what a worker thread that reads hands over.
+ */
+export type SnapshotColumns = Pick<
+  PreviewSnapshot,
+  'at' | 'contacts' | 'stages' | 'events' | 'eventProperties'
+>
 
 /** Gives way to the I/O and timers waiting: one turn of the event loop. */
 export const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
@@ -112,6 +126,26 @@ export async function readSnapshot(
   at: number,
   options: ReadSnapshotOptions = {},
 ): Promise<PreviewSnapshot> {
+  return withCaches(await readSnapshotColumns(store, at, options))
+}
+
+/** A snapshot of `columns`, with empty caches. */
+export function withCaches(columns: SnapshotColumns): PreviewSnapshot {
+  return {
+    ...columns,
+    cache: new ScoreCache(),
+    baselines: new Map(),
+    ledgers: new Map(),
+    spare: {},
+  }
+}
+
+/** {@link readSnapshot} without the caches. */
+export async function readSnapshotColumns(
+  store: Store,
+  at: number,
+  options: ReadSnapshotOptions = {},
+): Promise<SnapshotColumns> {
   const pageSize = options.pageSize ?? 1000
   const pause = options.pause ?? nextTurn
   const kept = options.eventProperties === undefined ? undefined : new Set(options.eventProperties)
@@ -121,8 +155,9 @@ export async function readSnapshot(
   const stages: (string | null)[] = []
   // the contacts' properties go through a builder of event columns too: one row per contact,
   // so its property columns are the contacts' (dictionary-encoded, by contact index)
-  const properties = new EventColumnsBuilder()
-  const builder = new EventColumnsBuilder(kept === undefined ? {} : { properties: kept })
+  const shared = options.shared === true
+  const properties = new EventColumnsBuilder({ shared })
+  const builder = new EventColumnsBuilder(kept === undefined ? { shared } : { properties: kept, shared })
   const accountCache = new Map<string, Properties | undefined>()
   let after: string | null = null
   for (;;) {
@@ -170,10 +205,6 @@ export async function readSnapshot(
     stages,
     events: builder.finish(),
     eventProperties: kept,
-    cache: new ScoreCache(),
-    baselines: new Map(),
-    ledgers: new Map(),
-    spare: {},
   }
 }
 

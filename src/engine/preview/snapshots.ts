@@ -10,7 +10,10 @@ import type { CompiledModel } from '../../core/index.js'
 import type { Store } from '../../store/index.js'
 import { type Logger, silentLogger } from '../logger.js'
 import { type BaselineModel, baselineScores } from './baseline.js'
+import { type PreviewResult, previewModel } from './compare.js'
+import { PreviewThread } from './preview-thread.js'
 import { covers, eventKeys, nextTurn, type PreviewSnapshot, readSnapshot } from './snapshot.js'
+import { readSnapshotInWorker } from './snapshot-thread.js'
 import { warmSnapshot } from './warm.js'
 
 export interface PreviewSnapshotsOptions {
@@ -22,11 +25,30 @@ export interface PreviewSnapshotsOptions {
    */
   readonly idleMs?: number | undefined
   /**
-   * Contacts per page when reading (default 250: about 5,000 events, a few tens of ms of the
+   * Contacts per page when the server's thread reads (default 250: about 5,000 events, a few tens of ms of the
    * thread on a quiet machine); the reading gives way to other work between pages.
    */
   readonly pageSize?: number | undefined
+  /**
+   * Where a worker thread opens the store to read a snapshot, off the server's thread
+   * (default: `store.location`). `null`, or a store without a location (an in-memory
+   * database): the server's thread reads it, a page at a time.
+   */
+  readonly location?: string | null | undefined
+  /**
+   * Whether the previews (the snapshot, its refreshes and warm-up, each edit's scoring) run
+   * on a worker thread of their own, so that none of it holds the server's thread (default:
+   * true when there is a location). The preview worker itself takes false.
+   */
+  readonly inWorker?: boolean | undefined
   readonly logger?: Logger | undefined
+}
+
+/** The model a preview scores: an unsaved draft's `version` is the one it would get. */
+export interface PreviewTarget {
+  readonly id: string
+  readonly version: number
+  readonly compiled: CompiledModel
 }
 
 /** What a preview gets: the snapshot to score on, and whether a fresher one is being read. */
@@ -54,6 +76,9 @@ export class PreviewSnapshots {
   readonly #refreshAfterMs: number
   readonly #idleMs: number
   readonly #pageSize: number
+  readonly #location: string | undefined
+  /** The worker thread previews run on, when they do. */
+  readonly #thread: PreviewThread | undefined
   readonly #logger: Logger
   #current: PreviewSnapshot | undefined
   /** The reading under way (first or refresh), if any. */
@@ -71,7 +96,29 @@ export class PreviewSnapshots {
     this.#refreshAfterMs = options.refreshAfterMs ?? 60_000
     this.#idleMs = options.idleMs ?? 600_000
     this.#pageSize = options.pageSize ?? 250
+    this.#location = options.location === null ? undefined : (options.location ?? store.location)
     this.#logger = options.logger ?? silentLogger
+    this.#thread =
+      this.#location !== undefined && options.inWorker !== false
+        ? new PreviewThread(
+            { location: this.#location, refreshAfterMs: options.refreshAfterMs, idleMs: options.idleMs },
+            this.#logger,
+          )
+        : undefined
+  }
+
+  /**
+   * Previews `target` at `now` against the stored scores of `baseline` (see `previewModel`),
+   * on the snapshot `get` gives, as of its time: on the preview worker thread when there is
+   * one, else on this thread.
+   */
+  async preview(now: number, target: PreviewTarget, baseline: BaselineModel | null): Promise<PreviewResult> {
+    if (this.#closed) throw new Error('the preview snapshots were closed')
+    if (this.#thread !== undefined) return this.#thread.preview(now, target, baseline)
+    const { snapshot, refreshing } = await this.get(now, target.compiled, baseline)
+    // as of the snapshot's time, like its data: the rules an edit did not change are reused
+    // from the snapshot's cache instead of recomputed
+    return previewModel(this.#store, snapshot, target, baseline, snapshot.at, refreshing)
   }
 
   /**
@@ -119,6 +166,7 @@ export class PreviewSnapshots {
   /** Stops a reading under way (at its next page) and lets the snapshot go. */
   close(): void {
     this.#closed = true
+    this.#thread?.close()
     this.#stop.abort(new Error('the preview snapshots were closed'))
     this.#current = undefined
     if (this.#idle !== undefined) clearTimeout(this.#idle)
@@ -144,11 +192,18 @@ export class PreviewSnapshots {
       // the preview that asked for a refresh is answered before the first page is read (the
       // store's calls run in the calling turn: without this, a page would run inside it)
       if (refresh) await nextTurn()
-      const read = await readSnapshot(this.#store, at, {
-        pageSize: this.#pageSize,
-        signal: this.#stop.signal,
-        eventProperties: [...this.#eventProperties],
-      })
+      const eventProperties = [...this.#eventProperties]
+      const read =
+        this.#location === undefined
+          ? await readSnapshot(this.#store, at, {
+              pageSize: this.#pageSize,
+              signal: this.#stop.signal,
+              eventProperties,
+            })
+          : await readSnapshotInWorker(
+              { location: this.#location, at, eventProperties },
+              { signal: this.#stop.signal },
+            )
       const readMs = performance.now() - started
       const warmStarted = performance.now()
       // The stored scores the last preview compared with, and the last previewed model's
@@ -164,6 +219,7 @@ export class PreviewSnapshots {
         contacts: read.contacts.length,
         events: read.events.length,
         readMs: Math.round(readMs),
+        thread: this.#location === undefined ? 'server' : 'worker',
         warmMs: Math.round(performance.now() - warmStarted),
       })
       return read

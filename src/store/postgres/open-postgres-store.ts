@@ -76,9 +76,21 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       throw connectionError(url, error)
     }
     await migrate(exec, POSTGRES_MIGRATIONS, Date.now())
-    return new SqlStore(exec, await readPartitionCount(exec))
+    return new SqlStore(exec, await readPartitionCount(exec), storeLocation(url, schema))
   } catch (error) {
     await exec.close()
     throw error
+  }
+}
+
+/** The `openStore` location of a store: its URL, with `?schema=` when it has one. */
+function storeLocation(url: string, schema: string | undefined): string {
+  if (schema === undefined) return url
+  try {
+    const parsed = new URL(url)
+    parsed.searchParams.set('schema', schema)
+    return parsed.toString()
+  } catch {
+    return `${url}${url.includes('?') ? '&' : '?'}schema=${schema}`
   }
 }

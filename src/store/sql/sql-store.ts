@@ -407,12 +407,15 @@ export class SqlOps implements StoreOps {
 
 export class SqlStore extends SqlOps implements Store {
   readonly dialect: 'sqlite' | 'postgres'
+  readonly location: string | undefined
 
   private readonly root: RootExecutor
-  constructor(root: RootExecutor, partitionCount: number) {
+  /** `location`: where another connection opens the same store (`Store.location`). */
+  constructor(root: RootExecutor, partitionCount: number, location?: string) {
     super(root, partitionCount)
     this.root = root
     this.dialect = root.dialect.name
+    this.location = location
   }
 
   transaction<T>(fn: (tx: StoreOps) => Promise<T>): Promise<T> {

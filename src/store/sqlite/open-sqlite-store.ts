@@ -101,7 +101,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
           process.emitWarning(`${reason}; SQLite checkpoints run on commits again`, 'LeadscoreWarning'),
       })
     }
-    return new SqlStore(exec, await readPartitionCount(exec))
+    return new SqlStore(exec, await readPartitionCount(exec), file)
   } catch (error) {
     if (exec !== undefined) await exec.close().catch(() => {})
     else if (db.open) db.close()
