@@ -29,7 +29,7 @@ if (!values.keep) {
   copyFileSync(source, location)
 }
 console.log(`npx tsx bench/serve/publish-in-process.ts ${process.argv.slice(2).join(' ')}`)
-console.log(machine(), `load ${load().join(" ")}`)
+console.log(machine(), `load ${load().join(' ')}`)
 const store = timed(await openStore(location))
 const engine = await createEngine({ store, clock: systemClock, tickIntervalMs: 0, webhooks: false })
 try {
@@ -51,7 +51,11 @@ try {
   const used = process.cpuUsage(cpu)
   const spent = [...calls].sort((a, b) => b[1].ms - a[1].ms)
   for (const [name, c] of spent.slice(0, 14))
-    console.log(`  ${name.padEnd(22)} ${String(c.n).padStart(8)} calls ${round(c.ms / 1000).toString().padStart(7)} s`)
+    console.log(
+      `  ${name.padEnd(22)} ${String(c.n).padStart(8)} calls ${round(c.ms / 1000)
+        .toString()
+        .padStart(7)} s`,
+    )
   console.log(
     `publish ${job.status}: ${count(job.scored)} contacts, ${count(job.accounts)} accounts in ${round(seconds)} s ` +
       `(${round((seconds * 1e6) / Math.max(1, job.scored))} µs/contact; CPU user ${round(used.user / 1e6)} s, system ${round(used.system / 1e6)} s); ` +

@@ -3,6 +3,7 @@
  * members, ranked accounts.
  * @module
  */
+import type { Properties } from '../../core/index.js'
 import { StoreInputError } from '../errors.js'
 import { fromJson } from '../json.js'
 import type { AccountRecord, AccountScoreRecord } from '../records/account.js'
@@ -125,9 +126,9 @@ export async function eventsOfContactRange(exec: Executor, range: ContactRange):
   const bounds: SqlValue[] = hasAfter ? [v.text(range.after, 'after'), upTo] : [upTo]
   const within = (column: string) => `${hasAfter ? `${column} > ? AND ` : ''}${column} <= ?`
   // one row per contact, its events a JSON array (a row per event costs several times more
-  // to hand over than the JSON to parse); the properties stay their text, parsed as stored
+  // to hand over than the JSON to parse), the properties within it as JSON: one parse a contact
   const pg = exec.dialect.name === 'postgres'
-  const event = `${pg ? 'json_build_array' : 'json_array'}(id, contact_id, anonymous_id, name, ts, received_at, ${pg ? 'properties::text' : 'properties'})`
+  const event = `${pg ? 'json_build_array' : 'json_array'}(id, contact_id, anonymous_id, name, ts, received_at, ${pg ? 'properties' : 'json(properties)'})`
   const columns = EVENT_COLUMNS.map((c) => `e.${c}`).join(', ')
   const rows = await exec.all<{ owner: string; events: string }>(
     `SELECT owner, ${pg ? 'json_agg' : 'json_group_array'}(${event} ORDER BY ts, id) AS events FROM (
@@ -141,22 +142,21 @@ export async function eventsOfContactRange(exec: Executor, range: ContactRange):
   return rows.map((row) => ({
     contactId: row.owner,
     events: fromJson<EventTuple[]>(row.events).map(
-      ([id, contactId, anonymousId, name, ts, receivedAt, properties]) =>
-        eventFromRow({
-          id,
-          contact_id: contactId,
-          anonymous_id: anonymousId,
-          name,
-          ts,
-          received_at: receivedAt,
-          properties,
-        }),
+      ([id, contactId, anonymousId, name, ts, receivedAt, properties]): StoredEvent => ({
+        id,
+        contactId,
+        anonymousId,
+        name,
+        ts: Number(ts),
+        receivedAt: Number(receivedAt),
+        properties,
+      }),
     ),
   }))
 }
 
 /** An event as `eventsOfContactRange` aggregates it: the columns of `EVENT_COLUMNS`, in order. */
-type EventTuple = [string, string | null, string | null, string, number, number, string]
+type EventTuple = [string, string | null, string | null, string, number, number, Properties]
 
 /** The scores (without their state) of `contactIds` under one model, in the order of `contactIds` (unscored ones left out). */
 export async function scoresOf(
