@@ -134,8 +134,13 @@ export class IdIndex {
 
 /** FNV-1a over the UTF-16 code units, then a murmur3 finalizer so the low bits mix well. */
 function hash(s: string): number {
+  return textHash(s, 0, s.length)
+}
+
+/** The hash of `IdIndex` (and `TextDictionary`) of the text of `s[start, end)`. */
+export function textHash(s: string, start: number, end: number): number {
   let h = 0x811c9dc5 | 0
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193)
+  for (let i = start; i < end; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193)
   h ^= h >>> 16
   h = Math.imul(h, 0x85ebca6b)
   h ^= h >>> 13

@@ -15,6 +15,7 @@ import { inputKind } from './input-format.js'
 import { csvRowId } from './property-rows.js'
 import { CONTACT_ID_COLUMNS, type ReadContactsOptions } from './read-contacts.js'
 import { createRowSource, keptProperties, type ReadStats } from './row-source.js'
+import { TextDictionary } from './text-dictionary.js'
 
 /** The contacts of a file as columns; see {@link readContactColumns}. */
 export interface ContactColumnsRead {
@@ -131,7 +132,12 @@ class ColumnBuilder {
   readonly name: string
   #codes = new Int32Array(1 << 16)
   #values: unknown[] = []
-  #index: Map<unknown, number> | undefined = new Map()
+  /**
+   * The code of each spelling met, found in place (no slice per cell); undefined once the
+   * column holds a value per row. A spelling is one value and a value one spelling:
+   * `cellValue` keeps every spelling of a number but its canonical one as text.
+   */
+  #spellings: TextDictionary | undefined = new TextDictionary()
 
   constructor(name: string) {
     this.name = name
@@ -148,27 +154,31 @@ class ColumnBuilder {
       this.#codes[g] = -1
       return
     }
+    const spellings = this.#spellings
+    if (spellings !== undefined) {
+      const known = spellings.find(text, start, end)
+      if (known >= 0) {
+        this.#codes[g] = known
+        return
+      }
+    }
     // a string kept is copied: a slice would keep the whole text it was read from alive
     const cell = cellValueAt(text, start, end)
-    const index = this.#index
-    if (index === undefined) {
-      this.#values[g] = typeof cell === 'string' ? detach(cell) : cell
+    const value = typeof cell === 'string' ? detach(cell) : cell
+    if (spellings === undefined) {
+      this.#values[g] = value
       this.#codes[g] = g
       return
     }
-    let code = index.get(cell)
-    if (code === undefined) {
-      const value = typeof cell === 'string' ? detach(cell) : cell
-      code = this.#values.length
-      if (code >= PLAIN_AFTER && code * 2 > g) {
-        this.#plain(g)
-        this.#values[g] = value
-        this.#codes[g] = g
-        return
-      }
-      this.#values.push(value)
-      index.set(value, code)
+    const code = this.#values.length
+    if (code >= PLAIN_AFTER && code * 2 > g) {
+      this.#plain(g)
+      this.#values[g] = value
+      this.#codes[g] = g
+      return
     }
+    this.#values.push(value)
+    spellings.add(typeof value === 'string' ? value : text.slice(start, end), code)
     this.#codes[g] = code
   }
 
@@ -185,13 +195,13 @@ class ColumnBuilder {
       }
     }
     this.#values = each
-    this.#index = undefined
+    this.#spellings = undefined
   }
 
   /** Row `to` takes row `from`'s value. */
   move(from: number, to: number): void {
     const code = this.#codes[from]!
-    if (this.#index === undefined && code >= 0) {
+    if (this.#spellings === undefined && code >= 0) {
       this.#values[to] = this.#values[from]
       this.#codes[to] = to
     } else {
@@ -201,8 +211,8 @@ class ColumnBuilder {
 
   /** The column of the first `n` rows. */
   finish(n: number): PropertyColumn {
-    if (this.#index === undefined) this.#values.length = Math.min(this.#values.length, n)
-    this.#index = undefined
+    if (this.#spellings === undefined) this.#values.length = Math.min(this.#values.length, n)
+    this.#spellings = undefined
     return { codes: this.#codes.slice(0, n), values: this.#values }
   }
 }

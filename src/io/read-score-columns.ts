@@ -5,6 +5,7 @@
  */
 
 import type { PropertyColumn } from '../core/columnar/events.js'
+import { sortEventColumns } from '../core/columnar/events.js'
 import { type ContactColumns, type EventColumns, EventColumnsBuilder } from '../core/columnar/index.js'
 import type { CompiledModel } from '../core/compile.js'
 import { contactProperties, eventProperties } from '../core/fields.js'
@@ -15,6 +16,7 @@ import { readAccounts } from './read-accounts.js'
 import { readContactColumns } from './read-contact-columns.js'
 import { addAllBatches, readEventColumns } from './read-event-columns.js'
 import type { ReadOptions } from './row-source.js'
+import { type RuleWorker, sortInWorker } from './score-threads.js'
 
 /** The files to read. */
 export interface ScoreFiles {
@@ -32,6 +34,11 @@ export interface ReadScoreColumnsOptions extends Pick<ReadOptions, 'strict' | 'o
   readonly progress?: (file: string) => Pick<ReadOptions, 'progress'>
   /** Called after each file is read. */
   readonly fileDone?: () => void
+  /**
+   * A rule worker started ahead (`startRuleWorker`): the events are sorted there while this
+   * thread joins the accounts, and their name index is built there for both threads.
+   */
+  readonly worker?: RuleWorker | undefined
 }
 
 /** What {@link readScoreColumns} read. */
@@ -133,15 +140,18 @@ export async function readScoreColumns(
       unknownContactEvents = events.stats.unknownContactRows
       options.fileDone?.()
     }
+    // the events sorted on the worker (when there is one) while the accounts are joined here
+    const worker = options.worker
+    const unsorted = builder.unsorted()
+    const sorted =
+      worker !== undefined && !worker.failed && unsorted.ids === undefined
+        ? sortInWorker(worker, unsorted)
+        : undefined
     const joined = accountOf(read.columns.get(key), n, files.accounts ? accountIndex : undefined)
+    const account = accountColumns(needed.account, joined.rows, accountRows)
     return {
-      contacts: {
-        length: n,
-        ids: read.ids,
-        properties: [],
-        columns: { contact: read.columns, account: accountColumns(needed.account, joined.rows, accountRows) },
-      },
-      events: builder.finish(),
+      contacts: { length: n, ids: read.ids, properties: [], columns: { contact: read.columns, account } },
+      events: sorted === undefined ? sortEventColumns(unsorted, { shared: true }) : await sorted,
       accounts,
       stats: {
         eventRows,

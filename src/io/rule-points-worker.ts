@@ -2,15 +2,17 @@
  * The worker of `scoreColumnsInThreads`: computes the points of the engagement rules it is
  * given over the event columns, which it reads without a copy (`SharedArrayBuffer`s).
  *
- * Messages in: `{ type: 'columns', ... }` once (the model, the time, the columns), then
+ * Messages in: optionally `{ type: 'sort', events }` first (`sortInWorker`: the columns as
+ * read, sorted in place and indexed by name; out `{ type: 'sorted', ... }`); then
+ * `{ type: 'columns', ... }` once (the model, the time, the columns), then
  * `{ type: 'rules', order, next }`: it takes rules from `order` as the main thread does, one
  * at a time, until none is left. Out: `{ type: 'points', points }` (the columns of the rules
  * it took, transferred) or `{ type: 'error', message }`.
  * @module
  */
 import { parentPort } from 'node:worker_threads'
-import { nameIndex } from '../core/columnar/event-match.js'
-import type { EventColumns } from '../core/columnar/events.js'
+import { buildNameIndex, type NameIndex, nameIndex, useNameIndex } from '../core/columnar/event-match.js'
+import { type EventColumns, sortEventColumns, type UnsortedEventColumns } from '../core/columnar/events.js'
 import { engagementRulePoints, latestActivity } from '../core/columnar/score.js'
 import { type CompiledModel, compileModel } from '../core/compile.js'
 import type { ModelDocument } from '../core/model/types.js'
@@ -18,12 +20,19 @@ import { LATEST_ACTIVITY } from './score-threads.js'
 
 export type RulePointsTask =
   | {
+      readonly type: 'sort'
+      /** Shared columns; the names are needed, the property values are not (sent empty). */
+      readonly events: UnsortedEventColumns
+    }
+  | {
       readonly type: 'columns'
       readonly document: ModelDocument
       readonly asOf: number
       readonly contacts: number
       readonly events: EventColumns
       readonly indexed: boolean
+      /** The name index of `events`, built before (shared). */
+      readonly nameIndex?: NameIndex | undefined
     }
   | {
       readonly type: 'rules'
@@ -37,6 +46,14 @@ export type RulePointsTask =
     }
 
 export type RulePointsReply =
+  | {
+      readonly type: 'sorted'
+      /** The sorted columns (those of the task, sorted in place, or shared copies); `ids` and property values left out. */
+      readonly events: Omit<EventColumns, 'names' | 'ids' | 'properties'> & {
+        readonly properties: readonly (readonly [string, Int32Array])[]
+      }
+      readonly nameIndex: NameIndex
+    }
   | { readonly type: 'points'; readonly points: readonly (readonly [number, Float64Array])[] }
   | { readonly type: 'error'; readonly message: string }
 
@@ -45,10 +62,32 @@ let job: { model: CompiledModel; task: Extract<RulePointsTask, { type: 'columns'
 
 port.on('message', (task: RulePointsTask) => {
   try {
+    if (task.type === 'sort') {
+      const sorted = sortEventColumns(task.events, { shared: true })
+      const index = buildNameIndex(sorted, true)
+      port.postMessage(
+        {
+          type: 'sorted',
+          events: {
+            length: sorted.length,
+            contacts: sorted.contacts,
+            offsets: sorted.offsets,
+            ts: sorted.ts,
+            name: sorted.name,
+            idHash: sorted.idHash,
+            properties: [...sorted.properties].map(([key, column]) => [key, column.codes] as const),
+          },
+          nameIndex: index,
+        } satisfies RulePointsReply,
+        [sorted.offsets.buffer as ArrayBuffer],
+      )
+      return
+    }
     if (task.type === 'columns') {
       job = { model: compileModel(task.document), task }
-      // the name index while the rules are chosen
-      if (task.indexed) nameIndex(task.events)
+      if (task.nameIndex !== undefined) useNameIndex(task.events, task.nameIndex)
+      // else the name index while the rules are chosen
+      else if (task.indexed) nameIndex(task.events)
       return
     }
     const { model, task: columns } = job!

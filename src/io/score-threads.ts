@@ -6,7 +6,8 @@
  */
 import { availableParallelism } from 'node:os'
 import type { Worker } from 'node:worker_threads'
-import type { EventColumns } from '../core/columnar/events.js'
+import { builtNameIndex, useNameIndex } from '../core/columnar/event-match.js'
+import type { EventColumns, PropertyColumn, UnsortedEventColumns } from '../core/columnar/events.js'
 import { candidateNames } from '../core/columnar/rule-points.js'
 import {
   type BulkScores,
@@ -48,10 +49,10 @@ export interface RuleWorker {
 
 /**
  * Starts a worker for a later {@link scoreColumnsInThreads} (on a machine of one core,
- * undefined): it waits, idle, for the columns.
+ * undefined, unless `anyCores`): it waits, idle, for the columns.
  */
-export function startRuleWorker(): RuleWorker | undefined {
-  if (availableParallelism() < 2) return undefined
+export function startRuleWorker(options: { anyCores?: boolean } = {}): RuleWorker | undefined {
+  if (availableParallelism() < 2 && options.anyCores !== true) return undefined
   const worker = startModuleWorker(import.meta.url, 'rule-points-worker')
   let failed = false
   // a failure before the scoring is no crash: the scoring does without the worker
@@ -105,6 +106,7 @@ export async function scoreColumnsInThreads(
       contacts: contacts.length,
       events,
       indexed: true,
+      nameIndex: sharedNameIndex(events),
     } satisfies RulePointsTask)
     // the rules, longest first, taken one at a time by whichever thread is free
     const order = longestFirst(model, events)
@@ -134,6 +136,51 @@ export async function scoreColumnsInThreads(
   } finally {
     if (options.started === undefined) await worker.terminate()
   }
+}
+
+/**
+ * Sorts appended events (`EventColumnsBuilder.unsorted`, shared columns) on the worker, as
+ * `sortEventColumns` would here, and builds their name index there for both threads: this
+ * thread is free meanwhile. The worker must not have failed (else sort here). Rejects when
+ * the worker fails while sorting: the columns, sorted in place, are then unusable.
+ */
+export async function sortInWorker(
+  started: RuleWorker,
+  unsorted: UnsortedEventColumns,
+): Promise<EventColumns> {
+  const replied = reply(started.worker)
+  const properties = new Map<string, PropertyColumn>()
+  for (const [key, column] of unsorted.properties) properties.set(key, { codes: column.codes, values: [] })
+  started.worker.postMessage({
+    type: 'sort',
+    events: { ...unsorted, ids: undefined, properties },
+  } satisfies RulePointsTask)
+  const answer = await replied
+  if (answer.type !== 'sorted') {
+    throw new Error(
+      `sorting the events on a worker thread failed: ${answer.type === 'error' ? answer.message : answer.type}`,
+    )
+  }
+  const codes = new Map(answer.events.properties)
+  const events: EventColumns = {
+    ...answer.events,
+    names: unsorted.names,
+    ids: undefined,
+    properties: new Map(
+      [...unsorted.properties].map(([key, column]) => [
+        key,
+        { codes: codes.get(key)!, values: column.values },
+      ]),
+    ),
+  }
+  useNameIndex(events, answer.nameIndex)
+  return events
+}
+
+/** The name index of `events` when one was built on shared memory (the worker then uses it too). */
+function sharedNameIndex(events: EventColumns) {
+  const index = builtNameIndex(events)
+  return index !== undefined && index.positions.buffer instanceof SharedArrayBuffer ? index : undefined
 }
 
 /** Whether the columns a worker reads are shared (else they would be copied to it). */

@@ -9,6 +9,7 @@ import type { CompiledModel } from '../../core/compile.js'
 import {
   createScoreWriter,
   inputKind,
+  type RuleWorker,
   readScoreColumns,
   type ScoreColumn,
   type ScoreFormat,
@@ -132,6 +133,17 @@ export const scoreCommand = defineCommand({
     if (!args.contacts) {
       throw new CliError({ key: 'score.missingContacts' }, { hint: { key: 'score.missingContacts.hint' } })
     }
+    if ([args.contacts, args.events].some((file) => /\.(parquet|pq)$/i.test(file ?? ''))) {
+      // Parquet: read by DuckDB in parts of contacts (loaded only here)
+      const { scoreParquet } = await import('./score-parquet.js')
+      await scoreParquet(ctx, model, inputFiles({ ...args, contacts: args.contacts }), {
+        asOf,
+        format,
+        out: args.out,
+        started,
+      })
+      return
+    }
     const badRows = new BadRows()
     // the rules' worker starts while the files are read
     const ruleWorker = args.events === undefined ? undefined : startRuleWorker()
@@ -139,7 +151,13 @@ export const scoreCommand = defineCommand({
     let scores: BulkScores
     let loaded: number
     try {
-      inputs = await readInputs(ctx, model, inputFiles({ ...args, contacts: args.contacts }), badRows)
+      inputs = await readInputs(
+        ctx,
+        model,
+        inputFiles({ ...args, contacts: args.contacts }),
+        badRows,
+        ruleWorker,
+      )
       loaded = performance.now()
       // the name index costs 4 bytes an event, less than the peak of the read; rules on two threads
       scores = await scoreColumnsInThreads(model, inputs.contacts, inputs.events, asOf, {
@@ -226,6 +244,7 @@ async function readInputs(
   model: CompiledModel,
   files: InputFiles,
   badRows: BadRows,
+  worker: RuleWorker | undefined,
 ): Promise<LoadedInputs> {
   if (inputKind(files.contacts).format !== 'csv') return loadInputs(ctx, model, files, badRows)
   const progress = new FileProgress(ctx)
@@ -244,6 +263,7 @@ async function readInputs(
         onBadRow: badRows.add,
         progress: (file) => progress.options(file),
         fileDone: () => progress.done(),
+        worker,
       },
     )
   } catch (error) {

@@ -21,19 +21,37 @@ const nameIndexes = new WeakMap<EventColumns, NameIndex>()
 export function nameIndex(events: EventColumns): NameIndex {
   let index = nameIndexes.get(events)
   if (index === undefined) {
-    const k = events.names.length
-    const start = new Int32Array(k + 1)
-    const name = events.name
-    const n = events.length
-    for (let i = 0; i < n; i++) start[name[i]! + 1]!++
-    for (let c = 0; c < k; c++) start[c + 1]! += start[c]!
-    const cursor = start.slice(0, k)
-    const positions = new Int32Array(n)
-    for (let i = 0; i < n; i++) positions[cursor[name[i]!]!++] = i
-    index = { start, positions }
+    index = buildNameIndex(events)
     nameIndexes.set(events, index)
   }
   return index
+}
+
+/**
+ * Builds the name index of `events` (a counting sort by name); `shared`: on
+ * `SharedArrayBuffer`s, for another thread to use it too ({@link useNameIndex}).
+ */
+export function buildNameIndex(events: EventColumns, shared = false): NameIndex {
+  const k = events.names.length
+  const start = shared ? new Int32Array(new SharedArrayBuffer((k + 1) * 4)) : new Int32Array(k + 1)
+  const name = events.name
+  const n = events.length
+  for (let i = 0; i < n; i++) start[name[i]! + 1]!++
+  for (let c = 0; c < k; c++) start[c + 1]! += start[c]!
+  const cursor = start.slice(0, k)
+  const positions = shared ? new Int32Array(new SharedArrayBuffer(n * 4)) : new Int32Array(n)
+  for (let i = 0; i < n; i++) positions[cursor[name[i]!]!++] = i
+  return { start, positions }
+}
+
+/** Makes `index` (built by {@link buildNameIndex} for the same events, maybe on another thread) the name index of `events`. */
+export function useNameIndex(events: EventColumns, index: NameIndex): void {
+  nameIndexes.set(events, index)
+}
+
+/** The name index of `events` when one was built or given, without building one. */
+export function builtNameIndex(events: EventColumns): NameIndex | undefined {
+  return nameIndexes.get(events)
 }
 
 /** Unknown, no, yes: the entries of a signature table. */

@@ -334,93 +334,132 @@ export class EventColumnsBuilder {
 
   /** Sorts and returns the columns. The builder must not be used afterwards. */
   finish(): EventColumns {
-    const n = this.#length
-    const contacts = this.#contacts
-    // counting sort by contact, then each contact's rows by (time, id)
-    const offsets = new Int32Array(contacts + 1)
-    const contact = this.#contact
-    for (let i = 0; i < n; i++) offsets[contact[i]! + 1]!++
-    for (let c = 0; c < contacts; c++) offsets[c + 1]! += offsets[c]!
-    const cursor = offsets.slice(0, contacts)
-    const order = new Int32Array(n)
-    for (let i = 0; i < n; i++) order[cursor[contact[i]!]!++] = i
-    this.#contact = new Int32Array(0)
-    const ts = this.#ts
-    const hash = this.#hash
-    const ids = this.#ids
-    for (let c = 0; c < contacts; c++) {
-      const from = offsets[c]!
-      const to = offsets[c + 1]!
-      // already sorted is the common case (files in time order)
-      let sorted = true
-      for (let k = from + 1; k < to; k++) {
-        const a = order[k - 1]!
-        const b = order[k]!
-        const d = ts[a]! - ts[b]! || hash[a]! - hash[b]!
-        if (d > 0 || (d === 0 && ids !== undefined && ids[a]! > ids[b]!)) {
-          sorted = false
-          break
-        }
-      }
-      if (!sorted && !insertionSort(order, from, to, ts, hash, ids))
-        sortSegment(order, from, to, ts, hash, ids)
-    }
-    // exact duplicates (same contact, time and id) are now adjacent: keep the first of each
-    let kept = 0
-    let drop: Uint8Array | undefined
-    const newOffsets = new Int32Array(contacts + 1)
-    for (let c = 0; c < contacts; c++) {
-      const from = offsets[c]!
-      const to = offsets[c + 1]!
-      let prev = -1
-      for (let k = from; k < to; k++) {
-        const i = order[k]!
-        if (
-          prev >= 0 &&
-          ts[prev] === ts[i] &&
-          hash[prev] === hash[i] &&
-          (ids === undefined || ids[prev] === ids[i])
-        ) {
-          drop ??= new Uint8Array(n)
-          drop[k] = 1
-          continue
-        }
-        kept++
-        prev = i
-      }
-      newOffsets[c + 1] = kept
-    }
-    // Rows into sorted order in place (sorted copies of the columns would double their
-    // memory), then the duplicates out.
-    const plan = permutation(order, offsets, contacts)
-    const outIds: string[] | undefined = ids ? [] : undefined
-    if (outIds) for (let k = 0; k < n; k++) if (drop?.[k] !== 1) outIds.push(ids![order[k]!]!)
-    const sortInt32 = (a: Int32Array) =>
-      trim(compact(permute(a, order, plan), drop, n), kept, (m) => this.#int32(m))
-    const sortFloat64 = (a: Float64Array) =>
-      trim(compact(permute(a, order, plan), drop, n), kept, (m) => this.#float64(m))
-    const outTs = sortFloat64(ts)
-    this.#ts = new Float64Array(0)
-    const outHash = sortFloat64(hash)
-    this.#hash = new Float64Array(0)
-    const outName = sortInt32(this.#name)
-    this.#name = new Int32Array(0)
+    return sortEventColumns(this.unsorted(), { shared: this.#shared })
+  }
+
+  /**
+   * The columns as appended, to sort elsewhere ({@link sortEventColumns}, on another thread
+   * when they are shared). The builder must not be used afterwards.
+   */
+  unsorted(): UnsortedEventColumns {
     const properties = new Map<string, PropertyColumn>()
-    for (const [key, col] of this.#props) {
-      properties.set(key, { codes: sortInt32(col.codes), values: col.values })
-      col.codes = new Int32Array(0)
-    }
-    return {
-      length: kept,
-      contacts,
-      offsets: newOffsets,
-      ts: outTs,
-      name: outName,
+    for (const [key, col] of this.#props) properties.set(key, { codes: col.codes, values: col.values })
+    const out: UnsortedEventColumns = {
+      length: this.#length,
+      contacts: this.#contacts,
+      contact: this.#contact,
+      ts: this.#ts,
+      name: this.#name,
       names: this.#names,
-      idHash: outHash,
-      ids: outIds,
+      idHash: this.#hash,
+      ids: this.#ids,
       properties,
     }
+    this.#contact = new Int32Array(0)
+    this.#ts = new Float64Array(0)
+    this.#name = new Int32Array(0)
+    this.#hash = new Float64Array(0)
+    for (const col of this.#props.values()) col.codes = new Int32Array(0)
+    this.#length = 0
+    return out
+  }
+}
+
+/**
+ * Events in the order they were appended (`EventColumnsBuilder.unsorted`): each array holds
+ * at least `length` entries (the rest unused), `contact` the contact index of each.
+ */
+export interface UnsortedEventColumns extends Omit<EventColumns, 'offsets'> {
+  readonly contact: Int32Array
+}
+
+/**
+ * Sorts appended events into `EventColumns`: by contact (a counting sort), each contact's
+ * rows by (time, id hash, id), exact duplicates (same contact, time and id) dropped. The
+ * arrays are sorted in place (sorted copies would double their memory) and given up to the
+ * result; `shared`: new arrays are made on `SharedArrayBuffer`s, as the given ones are.
+ */
+export function sortEventColumns(
+  events: UnsortedEventColumns,
+  options: { shared?: boolean } = {},
+): EventColumns {
+  const shared = options.shared === true
+  const int32 = (m: number) => (shared ? new Int32Array(new SharedArrayBuffer(m * 4)) : new Int32Array(m))
+  const float64 = (m: number) =>
+    shared ? new Float64Array(new SharedArrayBuffer(m * 8)) : new Float64Array(m)
+  const n = events.length
+  const contacts = events.contacts
+  // counting sort by contact, then each contact's rows by (time, id)
+  const offsets = new Int32Array(contacts + 1)
+  const contact = events.contact
+  for (let i = 0; i < n; i++) offsets[contact[i]! + 1]!++
+  for (let c = 0; c < contacts; c++) offsets[c + 1]! += offsets[c]!
+  const cursor = offsets.slice(0, contacts)
+  const order = new Int32Array(n)
+  for (let i = 0; i < n; i++) order[cursor[contact[i]!]!++] = i
+  const ts = events.ts
+  const hash = events.idHash
+  const ids = events.ids
+  for (let c = 0; c < contacts; c++) {
+    const from = offsets[c]!
+    const to = offsets[c + 1]!
+    // already sorted is the common case (files in time order)
+    let sorted = true
+    for (let k = from + 1; k < to; k++) {
+      const a = order[k - 1]!
+      const b = order[k]!
+      const d = ts[a]! - ts[b]! || hash[a]! - hash[b]!
+      if (d > 0 || (d === 0 && ids !== undefined && ids[a]! > ids[b]!)) {
+        sorted = false
+        break
+      }
+    }
+    if (!sorted && !insertionSort(order, from, to, ts, hash, ids)) sortSegment(order, from, to, ts, hash, ids)
+  }
+  // exact duplicates (same contact, time and id) are now adjacent: keep the first of each
+  let kept = 0
+  let drop: Uint8Array | undefined
+  const newOffsets = new Int32Array(contacts + 1)
+  for (let c = 0; c < contacts; c++) {
+    const from = offsets[c]!
+    const to = offsets[c + 1]!
+    let prev = -1
+    for (let k = from; k < to; k++) {
+      const i = order[k]!
+      if (
+        prev >= 0 &&
+        ts[prev] === ts[i] &&
+        hash[prev] === hash[i] &&
+        (ids === undefined || ids[prev] === ids[i])
+      ) {
+        drop ??= new Uint8Array(n)
+        drop[k] = 1
+        continue
+      }
+      kept++
+      prev = i
+    }
+    newOffsets[c + 1] = kept
+  }
+  // Rows into sorted order in place, then the duplicates out.
+  const plan = permutation(order, offsets, contacts)
+  const outIds: string[] | undefined = ids ? [] : undefined
+  if (outIds) for (let k = 0; k < n; k++) if (drop?.[k] !== 1) outIds.push(ids![order[k]!]!)
+  const sortInt32 = (a: Int32Array) => trim(compact(permute(a, order, plan), drop, n), kept, int32)
+  const sortFloat64 = (a: Float64Array) => trim(compact(permute(a, order, plan), drop, n), kept, float64)
+  const properties = new Map<string, PropertyColumn>()
+  for (const [key, col] of events.properties)
+    properties.set(key, { codes: sortInt32(col.codes), values: col.values })
+  return {
+    length: kept,
+    contacts,
+    offsets: newOffsets,
+    ts: sortFloat64(ts),
+    name: sortInt32(events.name),
+    names: events.names,
+    idHash: sortFloat64(hash),
+    ids: outIds,
+    properties,
   }
 }
 
