@@ -3,7 +3,7 @@
  * hand-written bench/duckdb/score.sql, and DuckDB over Parquet at scale:
  *
  *   npx tsx bench/sql.bench.ts [--dir bench/out] [--runs 3] [--threads n]
- *   npx tsx bench/sql.bench.ts --parquet [--copies 5] [--memory-limit 3GB] [--keep]
+ *   npx tsx bench/sql.bench.ts --parquet [--copies 5] [--memory-limit 3GB] [--keep] [--no-engine]
  *
  * Default: the three CSV files of bench/generate-data.ts (1M contacts, 20M events) loaded
  * into DuckDB tables with the types of bench/duckdb/read.sql (untimed), then each query run
@@ -14,7 +14,9 @@
  *
  * `--parquet`: writes `--copies` copies of those files as Parquet (5 copies: 5M contacts,
  * 100M events; ids suffixed per copy), then scores them in a child process with DuckDB's
- * memory limit and reports its wall time and peak RSS. The files are deleted afterwards
+ * memory limit and reports its wall time, CPU time and peak RSS; then (unless `--no-engine`)
+ * `leadscore score` scores the same files with its own engine (Parquet read in parts of
+ * contacts) in a child process, reported the same way. The files are deleted afterwards
  * unless `--keep`; rerun the command to regenerate them.
  */
 import { spawnSync } from 'node:child_process'
@@ -40,6 +42,7 @@ const { values } = parseArgs({
     copies: { type: 'string' },
     'memory-limit': { type: 'string' },
     keep: { type: 'boolean' },
+    'no-engine': { type: 'boolean' },
     'score-parquet': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
@@ -239,7 +242,7 @@ async function parquet(): Promise<void> {
   process.stdout.write(`generated in ${seconds(performance.now() - started)}: ${sizes.join(', ')}\n`)
   const args = [
     '-f',
-    '%e %M',
+    '%e %U %S %M',
     process.execPath,
     '--import',
     'tsx',
@@ -252,12 +255,49 @@ async function parquet(): Promise<void> {
   const child = spawnSync('/usr/bin/time', args, { encoding: 'utf8', stdio: ['ignore', 'inherit', 'pipe'] })
   const last = child.stderr.trim().split('\n').at(-1) ?? ''
   if (child.status !== 0) throw new Error(`scoring failed (${child.status}):\n${child.stderr}`)
-  const [wall, kb] = last.split(' ').map(Number)
+  const [wall, user, system, kb] = last.split(' ').map(Number)
   process.stdout.write(
-    `scored (child process, read Parquet, score, write Parquet): wall ${wall} s, peak RSS ${mb(kb! * 1024)}\nload:     ${load()}\n`,
+    `DuckDB, compiled SQL (child process, read Parquet, score, write Parquet): wall ${wall} s, CPU ${(user! + system!).toFixed(1)} s, peak RSS ${mb(kb! * 1024)}\nload:     ${load()}\n`,
   )
+  if (!values['no-engine']) engineOnParquet(out)
   if (!values.keep) rmSync(out, { recursive: true, force: true })
   else process.stdout.write(`kept ${out}\n`)
+}
+
+/**
+ * Leadscore's own engine on the same Parquet files: `leadscore score` in a child process
+ * (it reads the Parquet in parts of contacts), its wall time, CPU time and peak RSS.
+ */
+function engineOnParquet(folder: string): void {
+  const file = (name: string) => join(folder, name)
+  const args = [
+    '-f',
+    '%e %U %S %M',
+    process.execPath,
+    '--import',
+    'tsx',
+    join(HERE, '..', 'src', 'cli', 'bin.ts'),
+    'score',
+    '--model',
+    join(HERE, 'model.yaml'),
+    '--contacts',
+    file('contacts.parquet'),
+    '--events',
+    file('events.parquet'),
+    '--accounts',
+    file('accounts.parquet'),
+    '--as-of',
+    asOfText,
+    '--out',
+    file('leadscore-scores.csv'),
+  ]
+  const child = spawnSync('/usr/bin/time', args, { encoding: 'utf8', stdio: ['ignore', 'inherit', 'pipe'] })
+  const lines = child.stderr.trim().split('\n')
+  if (child.status !== 0) throw new Error(`leadscore score failed (${child.status}):\n${child.stderr}`)
+  const [wall, user, system, kb] = lines.at(-1)!.split(' ').map(Number)
+  process.stdout.write(
+    `${lines.slice(0, -1).join('\n')}\nleadscore score (child process, read Parquet in parts, score, write CSV): wall ${wall} s, CPU ${(user! + system!).toFixed(1)} s, peak RSS ${mb(kb! * 1024)}\nload:     ${load()}\n`,
+  )
 }
 
 /** The child of `--parquet`: scores the Parquet files of `dir` into scores.parquet. */

@@ -275,7 +275,7 @@ async function readInputs(
 }
 
 /** Each contact's segments joined by `|`, joined once per list (contacts share lists). */
-function segmentsText(segments: readonly (readonly string[])[]): (c: number) => string {
+export function segmentsText(segments: readonly (readonly string[])[]): (c: number) => string {
   const joined = new Map<readonly string[], string>()
   return (c) => {
     const list = segments[c]!
