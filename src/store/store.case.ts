@@ -397,6 +397,39 @@ export function runStoreConformance(name: string, createStore: CreateStoreTarget
         expect(await store.getContact('missing')).toBeUndefined()
       })
 
+      it('locks contacts for a rescore: read as getContacts, a second locker waits for the first to commit', async () => {
+        await contacts({ id: 'c1', properties: { n: 1 }, at: T0 }, { id: 'c2', at: T0 })
+        const expected = await store.getContacts(['c2', 'c1'])
+        const order: string[] = []
+        let release: () => void = () => {}
+        const held = new Promise<void>((resolve) => {
+          release = resolve
+        })
+        let locked: () => void = () => {}
+        const isLocked = new Promise<void>((resolve) => {
+          locked = resolve
+        })
+        const first = store.transaction(async (tx) => {
+          expect(await tx.lockContacts(['c2', 'missing', 'c1'])).toEqual(expected)
+          locked()
+          await held
+          await tx.upsertContacts([{ id: 'c1', properties: { n: 2 }, at: T0 + 1 }])
+          order.push('first')
+        })
+        await isLocked
+        const second = store.transaction(async (tx) => {
+          const [c1] = await tx.lockContacts(['c1'])
+          order.push('second')
+          return c1
+        })
+        await new Promise((resolve) => setTimeout(resolve, 50))
+        release()
+        await first
+        expect((await second)?.properties).toEqual({ n: 2 })
+        expect(order).toEqual(['first', 'second'])
+        expect(await store.lockContacts([])).toEqual([])
+      })
+
       it('round-trips contact and account properties exactly', async () => {
         await store.upsertContacts([{ id: 'c', properties: TRICKY_PROPERTIES, at: T0 }])
         expectTrickyRoundTrip((await store.getContact('c'))!.properties as Record<string, unknown>)

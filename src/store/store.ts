@@ -127,6 +127,12 @@ export interface StoreOps {
   /** The contacts found among `ids`, in the order of `ids`. */
   getContacts(ids: readonly string[]): Promise<ContactRecord[]>
   /**
+   * `getContacts`, each locked until the transaction ends as `upsertContacts` locks the
+   * contacts it writes (PostgreSQL; a SQLite transaction holds the write lock): how a rescore
+   * of contacts that exist takes them without writing them.
+   */
+  lockContacts(ids: readonly string[]): Promise<ContactRecord[]>
+  /**
    * Merges a known contact into another (see `ContactMerge`): its events, anonymous ids and
    * missing properties move; it keeps pointing to `into`. Throws `StoreNotFoundError` for an
    * unknown contact, `StoreInputError` for one merged already.

@@ -167,8 +167,8 @@ export function writePage(
   const { id: modelId, version } = model.record
   return deps.store.transaction(async (tx): Promise<number> => {
     const now = page.now
-    // lock and read the contacts (nothing changes): rescores of one contact never interleave
-    const contacts = await tx.upsertContacts(ids.map((contactId) => ({ id: contactId, at: now })))
+    // lock and read the contacts: rescores of one contact never interleave
+    const contacts = await tx.lockContacts(ids)
     const all = publishedContext(tx, deps.models, now, deps.webhooks, deps.store.partitionCount)
     // changes owed to these contacts first, with every published model (they then have a
     // score from this version, and are left out below)

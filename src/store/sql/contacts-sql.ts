@@ -150,6 +150,17 @@ function sameContact(a: ContactRecord, b: ContactRecord): boolean {
   )
 }
 
+export async function lockContacts(exec: Executor, ids: readonly string[]): Promise<ContactRecord[]> {
+  if (!Array.isArray(ids)) throw new StoreInputError('ids', v.AN_ARRAY)
+  const wanted = ids.map((id, i) => v.text(id, `ids[${i}]`))
+  // locked in id order, as `upsertContacts` locks them
+  const found = await rowsById(exec, 'contacts', CONTACT_COLUMNS, [...new Set(wanted)].sort(byId))
+  return wanted.flatMap((id) => {
+    const row = found.get(id)
+    return row ? [contactFromRow(row)] : []
+  })
+}
+
 export async function getContacts(exec: Executor, ids: readonly string[]): Promise<ContactRecord[]> {
   if (!Array.isArray(ids)) throw new StoreInputError('ids', v.AN_ARRAY)
   const wanted = ids.map((id, i) => v.text(id, `ids[${i}]`))

@@ -146,6 +146,9 @@ export class SqlOps implements StoreOps {
   getContacts(ids: readonly string[]): Promise<ContactRecord[]> {
     return contacts.getContacts(this.exec, ids)
   }
+  lockContacts(ids: readonly string[]): Promise<ContactRecord[]> {
+    return contacts.lockContacts(this.exec, ids)
+  }
   linkAliases(links: readonly AliasWrite[]): Promise<AliasResult[]> {
     return contacts.linkAliases(this.exec, links)
   }
