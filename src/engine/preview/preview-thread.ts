@@ -21,6 +21,11 @@ export interface PreviewWorkerData {
   readonly location: string
   readonly refreshAfterMs?: number | undefined
   readonly idleMs?: number | undefined
+  /**
+   * The most the worker's JavaScript heap may take, MB (default: V8's). The columns are
+   * outside it (`SharedArrayBuffer`s); a worker over it stops and the previews waiting fail.
+   */
+  readonly maxHeapMb?: number | undefined
 }
 
 /** A request to the preview worker. */
@@ -87,7 +92,11 @@ export class PreviewThread {
 
   #start(): Worker {
     if (this.#worker !== undefined) return this.#worker
-    const worker = startModuleWorker(import.meta.url, 'preview-worker', { workerData: this.#data })
+    const { maxHeapMb } = this.#data
+    const worker = startModuleWorker(import.meta.url, 'preview-worker', {
+      workerData: this.#data,
+      ...(maxHeapMb === undefined ? {} : { resourceLimits: { maxOldGenerationSizeMb: maxHeapMb } }),
+    })
     worker.on('message', (reply: PreviewReply) => {
       if (reply.type === 'log') {
         this.#logger[reply.level](reply.message, reply.fields)
@@ -97,7 +106,7 @@ export class PreviewThread {
       if (pending === undefined) return
       this.#pending.delete(reply.id)
       if (reply.type === 'result') pending.resolve(reply.result)
-      else pending.reject(new Error(reply.message))
+      else pending.reject(new Error(`the model preview failed on its worker thread: ${reply.message}`))
     })
     worker.on('error', (error) => {
       this.#logger.error('model preview: its worker thread failed', { error: error.message })

@@ -35,6 +35,9 @@ const opening = openStore(data.location, { role: 'reader' }).then(
     }),
 )
 
+// a store that does not open fails each preview (below), not the thread
+opening.catch(() => undefined)
+
 port.on('message', (request: PreviewRequest) => {
   answer(request).catch((error: unknown) => {
     post({ type: 'failed', id: request.id, message: error instanceof Error ? error.message : String(error) })

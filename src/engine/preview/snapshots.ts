@@ -41,6 +41,8 @@ export interface PreviewSnapshotsOptions {
    * true when there is a location). The preview worker itself takes false.
    */
   readonly inWorker?: boolean | undefined
+  /** The most the preview worker's JavaScript heap may take, MB (see `PreviewWorkerData.maxHeapMb`). */
+  readonly maxHeapMb?: number | undefined
   readonly logger?: Logger | undefined
 }
 
@@ -101,7 +103,12 @@ export class PreviewSnapshots {
     this.#thread =
       this.#location !== undefined && options.inWorker !== false
         ? new PreviewThread(
-            { location: this.#location, refreshAfterMs: options.refreshAfterMs, idleMs: options.idleMs },
+            {
+              location: this.#location,
+              refreshAfterMs: options.refreshAfterMs,
+              idleMs: options.idleMs,
+              maxHeapMb: options.maxHeapMb,
+            },
             this.#logger,
           )
         : undefined
