@@ -6,6 +6,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { StoreConstraintError, StoreInputError, StoreNotFoundError } from './errors.js'
+import { openStore } from './open-store.js'
 import { partitionOf } from './partition.js'
 import type { ContactRecord, ContactWrite } from './records/contact.js'
 import type { ContactQuery } from './records/contact-query.js'
@@ -147,6 +148,23 @@ export function runStoreConformance(name: string, createStore: CreateStoreTarget
     async function contacts(...writes: (string | ContactWrite)[]): Promise<ContactRecord[]> {
       return store.upsertContacts(writes.map((w) => (typeof w === 'string' ? { id: w, at: T0 } : w)))
     }
+
+    it('opens again at its location, as a reader that sees what the store committed', async () => {
+      const location = store.location
+      expect(typeof location).toBe('string')
+      await contacts('reader-1', 'reader-2')
+      const reader = await openStore(location!, { role: 'reader' })
+      opened.push(reader)
+      expect(reader.location).toBe(location)
+      expect((await reader.contactsAfter({ after: null, limit: 10 })).map((c) => c.id)).toEqual([
+        'reader-1',
+        'reader-2',
+      ])
+      await contacts('reader-3')
+      expect((await reader.contactsAfter({ after: 'reader-2', limit: 10 })).map((c) => c.id)).toEqual([
+        'reader-3',
+      ])
+    })
 
     describe('events', () => {
       it('reads a contact’s events in time order, with the anonymous ids merged into it', async () => {
