@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { calibrate, fitPlatt } from './calibration.js'
+import { calibrate, crossCalibrate, fitPlatt } from './calibration.js'
 import { sigmoid } from './learners/link.js'
 import { createRandom } from './random.js'
+import { stratifiedKFold } from './validation/folds.js'
 
 describe('fitPlatt', () => {
   it('recovers the slope and intercept of over-confident margins', () => {
@@ -45,5 +46,32 @@ describe('fitPlatt', () => {
       }, 0) / margins.length
     expect(Math.abs(platt.slope)).toBeLessThan(10)
     expect(loss(platt)).toBeLessThanOrEqual(loss({ slope: 1, intercept: 0 }) + 1e-9)
+  })
+})
+
+describe('crossCalibrate', () => {
+  const random = createRandom(7)
+  const margins = Array.from({ length: 3000 }, () => (random() - 0.5) * 6)
+  const labels = margins.map((m) => (random() < sigmoid(0.7 * m + 0.3) ? 1 : 0))
+  const folds = stratifiedKFold(labels, 5, 0)
+
+  it("calibrates each fold by the other folds' margins only", () => {
+    const calibrated = crossCalibrate(margins, labels, folds)
+    const flipped = labels.map((y, r) => (folds[0]!.test.includes(r) ? 1 - y : y))
+    const again = crossCalibrate(margins, flipped, folds)
+    for (const r of folds[0]!.test) expect(again[r]).toBe(calibrated[r])
+    const other = folds[1]!.test.filter((r) => again[r] !== calibrated[r])
+    expect(other.length).toBe(folds[1]!.test.length)
+  })
+
+  it("equals the Platt fit of the other folds, applied to the fold's margins", () => {
+    const calibrated = crossCalibrate(margins, labels, folds)
+    const { train, test } = folds[2]!
+    const platt = fitPlatt(
+      Array.from(train, (r) => margins[r]!),
+      Array.from(train, (r) => labels[r]!),
+    )
+    for (const r of test) expect(calibrated[r]).toBe(calibrate(platt, margins[r]!))
+    expect(platt.slope).toBeCloseTo(0.7, 1)
   })
 })

@@ -3,7 +3,7 @@
  * learners, the choice among them, calibration, warnings, and the final fit on every row.
  * @module
  */
-import { fitPlatt } from './calibration.js'
+import { crossCalibrate, fitPlatt } from './calibration.js'
 import { featureImportance } from './explain.js'
 import { type EncodedFeatures, encodeTable, selectRows } from './features/encode.js'
 import { type DroppedColumn, fitFeatureSpec } from './features/spec.js'
@@ -99,7 +99,10 @@ export interface TrainingReport {
    */
   readonly auc: number
   readonly aucStd: number
-  /** Log loss and Brier score of the calibrated out-of-fold probabilities. */
+  /**
+   * Log loss and Brier score of the calibrated out-of-fold probabilities, each fold calibrated
+   * by the other folds' margins (see {@link crossCalibrate}).
+   */
   readonly logLoss: number
   readonly brier: number
   readonly topDecileLift: number
@@ -264,11 +267,10 @@ export function* trainingSteps(
   const selected = selectedFoldAuc(candidates)
   const honest = meanStd(selected)
   const margins = oof.get(best.learner)!
+  // The model's calibration learns from every out-of-fold margin; the figures score each fold
+  // calibrated by the other folds only, as new leads will be.
   const calibration = fitPlatt(margins, y)
-  const calibrated = Float64Array.from(
-    margins,
-    (m) => 1 / (1 + Math.exp(-(calibration.slope * m + calibration.intercept))),
-  )
+  const calibrated = crossCalibrate(margins, y, folds)
   warnings.push(...aucWarning(honest.mean))
 
   const finalJobs: FitJob[] = [

@@ -36,6 +36,11 @@ export interface GbdtParams {
    * feature without effect. 0 takes the larger gain. Default 1.
    */
   readonly partitionPenalty?: number
+  /**
+   * Weight (in hessian units) of a prior centred on the parent node's value: a leaf with little
+   * evidence keeps close to its parent's value rather than to 0. Default 0 (none).
+   */
+  readonly pathSmooth?: number
 }
 
 /** A fitted booster: margin = init + Σ tree values. */
@@ -59,6 +64,7 @@ export const GBDT_DEFAULTS = {
   patience: 20,
   seed: 0,
   partitionPenalty: 1,
+  pathSmooth: 0,
 } as const
 
 /** The feature layout the grower reads. */
@@ -135,6 +141,7 @@ export function fitGbdt(
     learningRate: p.learningRate,
     categorySmoothing: 10,
     partitionPenalty: p.partitionPenalty,
+    pathSmooth: p.pathSmooth,
   }
   for (let iteration = 0; iteration < p.maxIterations; iteration++) {
     for (let k = 0; k < train.length; k++) {

@@ -47,6 +47,7 @@ describe('categorical splits', () => {
     learningRate: 1,
     categorySmoothing: 0,
     partitionPenalty,
+    pathSmooth: 0,
   })
 
   it('takes a partition of the levels only when it beats one level against the rest by more than the search gives', () => {
@@ -95,5 +96,70 @@ describe('categorical splits', () => {
     expect(growTree(b.features, b.g, b.h, b.rows, params(1)).tree.leftLevels[0]).toEqual([0])
     // without the charge the grouping wins
     expect([...growTree(b.features, b.g, b.h, b.rows, params(0)).tree.leftLevels[0]!].sort()).toEqual([0, 1])
+  })
+})
+
+describe('path smoothing', () => {
+  // four levels, one split into two, then one of the halves into its two levels
+  const sums = [-30, -10, 12, 4]
+  const grow = (pathSmooth: number, l2: number) => {
+    const { features, g, h, rows } = oneCategory(sums)
+    return growTree(features, g, h, rows, {
+      maxLeafNodes: 3,
+      maxDepth: Number.POSITIVE_INFINITY,
+      minSamplesLeaf: 1,
+      l2,
+      learningRate: 1,
+      categorySmoothing: 0,
+      partitionPenalty: 0,
+      pathSmooth,
+    }).tree
+  }
+  const leafValues = (tree: ReturnType<typeof grow>) =>
+    tree.value.filter((_, n) => tree.feature[n] === -1).sort((a, b) => a - b)
+
+  it('gives each node the Newton step under a prior centred on its parent (the root: 0)', () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: 0, max: 50, noNaN: true }),
+        fc.double({ min: 0, max: 5, noNaN: true }),
+        (s, l2) => {
+          const tree = grow(s, l2)
+          // each level holds 20 rows of hessian 1 and gradient sum sums[level]
+          const check = (node: number, levels: readonly number[], parent: number): number => {
+            const gs = levels.reduce((sum, l) => sum + sums[l]!, 0)
+            const value = (-gs + s * parent) / (20 * levels.length + l2 + s)
+            if (tree.feature[node] === -1) {
+              expect(tree.value[node]).toBeCloseTo(value, 9)
+              return 1
+            }
+            const left = tree.leftLevels[node]!
+            return (
+              check(
+                tree.left[node]!,
+                levels.filter((l) => left.includes(l)),
+                value,
+              ) +
+              check(
+                tree.right[node]!,
+                levels.filter((l) => !left.includes(l)),
+                value,
+              )
+            )
+          }
+          expect(check(0, [0, 1, 2, 3], 0)).toBe(3)
+        },
+      ),
+    )
+  })
+
+  it('with no smoothing is the plain Newton step; the stronger the smoothing, the closer the leaf values', () => {
+    expect(leafValues(grow(0, 0))).toEqual([-0.4, 0.5, 1.5].map((v) => expect.closeTo(v, 12)))
+    const spread = (s: number) => {
+      const v = leafValues(grow(s, 0))
+      return v[2]! - v[0]!
+    }
+    expect(spread(5)).toBeLessThan(spread(0))
+    expect(spread(50)).toBeLessThan(spread(5))
   })
 })

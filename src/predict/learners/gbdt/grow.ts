@@ -39,6 +39,12 @@ export interface GrowParams {
   readonly categorySmoothing: number
   /** Gain charged to a partition of m levels of a category, per level beyond two (see `categoricalSplit`). */
   readonly partitionPenalty: number
+  /**
+   * Weight, in hessian units, of a prior centred on the parent node's value (the root's: 0): a
+   * node's value is `(−G + pathSmooth × parent) / (H + l2 + pathSmooth)`, so a leaf of little
+   * evidence stays near its parent's value instead of near 0 (path smoothing). 0 = none.
+   */
+  readonly pathSmooth: number
 }
 
 /** A grown tree and, per leaf, the range of `rows` it holds and its value. */
@@ -65,6 +71,8 @@ interface Leaf {
   readonly depth: number
   readonly g: number
   readonly h: number
+  /** The leaf's value before the learning rate (shrunk towards its parent's with path smoothing). */
+  readonly out: number
   hist: Float64Array | null
   split: Split | null
 }
@@ -108,6 +116,10 @@ export function growTree(
 
   const l2 = params.l2
   const minLeaf = params.minSamplesLeaf
+  const minH = 1e-3
+  const smooth = params.pathSmooth
+  // The Newton step of a node whose value has the prior ½·l2·v² + ½·smooth·(v − parent)².
+  const nodeValue = (gs: number, hs: number, parent: number) => (-gs + smooth * parent) / (hs + l2 + smooth)
   const score = (gs: number, hs: number) => (gs * gs) / (hs + l2)
 
   const findSplit = (hist: Float64Array, gTotal: number, hTotal: number, count: number): Split | null => {
@@ -135,7 +147,7 @@ export function growTree(
         cl += hist[s + 2]!
         if (hist[s + 2]! === 0 && b < nb - 1) continue
         // missing values go right
-        if (cl >= minLeaf && count - cl >= minLeaf && hl > 1e-3 && hTotal - hl > 1e-3) {
+        if (cl >= minLeaf && count - cl >= minLeaf && hl > minH && hTotal - hl > minH) {
           const gain = score(gl, hl) + score(gTotal - gl, hTotal - hl) - parentScore
           if (best === null || gain > best.gain)
             best = {
@@ -154,7 +166,7 @@ export function growTree(
           const glm = gl + gm
           const hlm = hl + hm
           const clm = cl + cm
-          if (clm >= minLeaf && count - clm >= minLeaf && hlm > 1e-3 && hTotal - hlm > 1e-3) {
+          if (clm >= minLeaf && count - clm >= minLeaf && hlm > minH && hTotal - hlm > minH) {
             const gain = score(glm, hlm) + score(gTotal - glm, hTotal - hlm) - parentScore
             if (best === null || gain > best.gain)
               best = {
@@ -206,7 +218,7 @@ export function growTree(
       leftC: cl,
     })
     const allowed = (hl: number, cl: number) =>
-      cl >= minLeaf && count - cl >= minLeaf && hl > 1e-3 && hTotal - hl > 1e-3
+      cl >= minLeaf && count - cl >= minLeaf && hl > minH && hTotal - hl > minH
     let single: Split | null = null
     for (const l of present) {
       const s = base + l * 3
@@ -218,8 +230,7 @@ export function growTree(
       if (single === null || gain > single.gain)
         single = { ...candidate(gain, -1, gl, hl, cl), leftLevels: [l] }
     }
-    const smooth = params.categorySmoothing
-    const ratio = (l: number) => hist[base + l * 3]! / (hist[base + l * 3 + 1]! + smooth)
+    const ratio = (l: number) => hist[base + l * 3]! / (hist[base + l * 3 + 1]! + params.categorySmoothing)
     present.sort((a, b) => ratio(a) - ratio(b) || a - b)
     const charge = params.partitionPenalty * (present.length - 2)
     let best: Split | null = null
@@ -278,6 +289,7 @@ export function growTree(
       depth: 0,
       g: gRoot,
       h: hRoot,
+      out: nodeValue(gRoot, hRoot, 0),
       hist: rootHist,
       split: canSplit(rows.length, 0) ? findSplit(rootHist, gRoot, hRoot, rows.length) : null,
     },
@@ -342,7 +354,18 @@ export function growTree(
       const splittable = canSplit(end - start, depth)
       const childSplit = splittable ? findSplit(hist, gs, hs, end - start) : null
       if (childSplit === null) pool.push(hist)
-      return { node: n, start, end, depth, g: gs, h: hs, hist: childSplit ? hist : null, split: childSplit }
+      const out = nodeValue(gs, hs, leaf.out)
+      return {
+        node: n,
+        start,
+        end,
+        depth,
+        g: gs,
+        h: hs,
+        out,
+        hist: childSplit ? hist : null,
+        split: childSplit,
+      }
     }
     leaves.splice(
       pick,
@@ -353,7 +376,7 @@ export function growTree(
   }
 
   const grown = leaves.map((leaf) => {
-    const v = (-leaf.g / (leaf.h + l2)) * params.learningRate
+    const v = leaf.out * params.learningRate
     value[leaf.node] = v
     return { start: leaf.start, end: leaf.end, value: v }
   })
