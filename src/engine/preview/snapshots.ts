@@ -2,8 +2,10 @@
  * The preview's snapshot kept between previews, stale-while-revalidate: an editor previewing
  * edit after edit is answered from the snapshot it has (whose score cache makes an edit cost
  * the rules it changed), and once that snapshot is older than the refresh age a fresh one is
- * read in the background, warmed, and then takes its place. See docs/preview.md for why the
- * snapshot is read again rather than patched.
+ * read in the background, warmed, and then takes its place. With a store that has a location
+ * the previews run on a worker thread of their own (`PreviewThread`) and the reading on another
+ * (`readSnapshotInWorker`), so none of it holds the server's thread. See docs/preview.md for
+ * why the snapshot is read again rather than patched.
  * @module
  */
 import type { CompiledModel } from '../../core/index.js'
@@ -64,8 +66,8 @@ export interface SnapshotLease {
  * The snapshot the previews share. The first preview waits for the reading (every contact
  * and event: at a million contacts, the longest wait the editor has). After that a preview
  * never waits for the store: a snapshot older than `refreshAfterMs` is still used (the
- * preview reports its time, `snapshotAt`) while a fresh one is read a page at a time in the
- * background, then scored with the model last previewed, a rule at a time (`warmSnapshot`) —
+ * preview reports its time, `snapshotAt`) while a fresh one is read in the background (on
+ * the reading worker, else a page at a time), then scored with the model last previewed, a rule at a time (`warmSnapshot`) —
  * so its cache holds every rule that model has, and the next edit recomputes only what it
  * changes — and only then replaces the old one. Refreshing happens only because previews ask (an editor is open);
  * an unused snapshot is let go after `idleMs`.
