@@ -18,7 +18,10 @@
  * timestamps, epoch milliseconds or ISO-8601 text (without an offset: UTC).
  * @module
  */
-import { basename } from 'node:path'
+import { existsSync, rmSync } from 'node:fs'
+import { mkdtemp } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { basename, join } from 'node:path'
 import type { DuckDBConnection, DuckDBDataChunk, DuckDBInstance } from '@duckdb/node-api'
 import {
   type ContactColumns,
@@ -76,6 +79,7 @@ export interface ParquetInputStats {
   readonly badEvents: number
 }
 
+const quote = (text: string) => `'${text.replaceAll("'", "''")}'`
 const ident = (name: string) => `"${name.replaceAll('"', '""')}"`
 const isCsv = (path: string) => !/\.(parquet|pq)$/i.test(path)
 
@@ -191,6 +195,8 @@ export class ParquetInputs {
   #derivedIds: string | undefined
   /** Event ids are read as this many pieces of 12 characters (see {@link IdPieces}). */
   #idPieces = 0
+  /** With more than one part: the folder of the parts' coded events (`part=<p>/*.parquet`). */
+  #folder: string | undefined
   #partKey = ''
 
   readonly instance: DuckDBInstance
@@ -320,6 +326,28 @@ export class ParquetInputs {
     await connection.run(
       `CREATE TEMP TABLE ls_parts AS SELECT ls_row, CAST(hash(${this.#partKey}) % ${this.partitions} AS INTEGER) AS part FROM ls_contacts`,
     )
+    if (this.#hasEvents && this.partitions > 1) {
+      // one pass over the events: each part's coded events into a file of its own
+      this.#folder = await mkdtemp(join(options.tempDirectory ?? tmpdir(), 'leadscore-parts-'))
+      await connection.run(`COPY (SELECT p.part, x.* FROM (${this.#codedEvents()}) x JOIN ls_parts p USING (ls_row))
+        TO ${quote(this.#folder)} (FORMAT parquet, PARTITION_BY (part))`)
+    }
+  }
+
+  /**
+   * Every event with a time, coded: its contact's row (`ls_row`), time, name code, property
+   * codes (`c0`..), and its id as {@link IdPieces} selects it.
+   */
+  #codedEvents(): string {
+    const props = this.#eventProps
+    return `SELECT c.ls_row, e.ts, n.code AS name${props.map((_, i) => `, d${i}.code AS c${i}`).join('')}, ${this.#pieces().sql('e.event_id')}
+      FROM ls_events e JOIN ls_contacts c ON e.contact = c.id JOIN ${this.#names.table} n ON e.name = n.v
+      ${props.map((p, i) => `LEFT JOIN ${p.dictionary.table} d${i} ON e.p${i} = d${i}.v`).join(' ')}
+      WHERE e.ts IS NOT NULL`
+  }
+
+  #pieces(): IdPieces {
+    return new IdPieces(this.#idPieces, this.#derivedIds)
   }
 
   /** A CSV cell's value as `leadscore score` reads it: empty is absent (cellValue is applied in JS). */
@@ -366,7 +394,9 @@ export class ParquetInputs {
         account.set(col, dictionaryColumn(columns[at + i]!, csv))
     }
     const accounts = accountJoin ? await this.#accountsOf() : new Map<string, Properties>()
-    const events = this.#hasEvents ? await this.#events(n) : new EventColumnsBuilder({ contacts: n }).finish()
+    const events = this.#hasEvents
+      ? await this.#events(n, p)
+      : new EventColumnsBuilder({ contacts: n }).finish()
     return {
       contacts: { length: n, ids, properties: [], columns: { contact, account } },
       events,
@@ -399,15 +429,19 @@ export class ParquetInputs {
    * parallel join they come scattered, and moving scattered rows into place costs ten times
    * DuckDB's sort).
    */
-  async #events(contacts: number): Promise<EventColumns> {
+  async #events(contacts: number, part: number): Promise<EventColumns> {
     const props = this.#eventProps
     const builder = new EventColumnsBuilder({ contacts, properties: props.map((p) => p.name), shared: true })
-    const pieces = new IdPieces(this.#idPieces, this.#derivedIds)
-    const sql = `SELECT c.idx, e.ts, n.code${props.map((_, i) => `, d${i}.code`).join('')}, ${pieces.sql('e.event_id')}
-      FROM ls_events e JOIN ls_part c ON e.contact = c.id JOIN ${this.#names.table} n ON e.name = n.v
-      ${props.map((p, i) => `LEFT JOIN ${p.dictionary.table} d${i} ON e.p${i} = d${i}.v`).join(' ')}
-      WHERE e.ts IS NOT NULL
-      ORDER BY c.idx, e.ts`
+    const pieces = this.#pieces()
+    const file = this.#folder === undefined ? undefined : join(this.#folder, `part=${part}`)
+    if (file !== undefined && !existsSync(file)) return builder.finish() // a part without events
+    const source =
+      file === undefined
+        ? `(${this.#codedEvents()})`
+        : `read_parquet(${quote(join(file, '*.parquet'))}, hive_partitioning = false)`
+    const sql = `SELECT c.idx, x.ts, x.name${props.map((_, i) => `, x.c${i}`).join('')}, ${pieces.columns('x.')}
+      FROM ${source} x JOIN ls_part c USING (ls_row)
+      ORDER BY c.idx, x.ts`
     const result = await this.connection.stream(sql)
     const size = 2048
     const contact = new Int32Array(size)
@@ -449,9 +483,11 @@ export class ParquetInputs {
     return builder.finish()
   }
 
+  /** Closes DuckDB and deletes the parts' files. */
   close(): void {
     this.connection.closeSync()
     this.instance.closeSync()
+    if (this.#folder !== undefined) rmSync(this.#folder, { recursive: true, force: true })
   }
 }
 
@@ -474,9 +510,19 @@ class IdPieces {
 
   /** The columns to select: the text when not ASCII (else NULL), then the pieces. */
   sql(id: string): string {
-    if (this.#pieces === 0) return id
-    const pieces = Array.from({ length: this.#pieces }, (_, k) => `substr(${id}, ${1 + 12 * k}, 12)`)
-    return [`CASE WHEN strlen(${id}) <> length(${id}) THEN ${id} END`, ...pieces].join(', ')
+    if (this.#pieces === 0) return `${id} AS id_text`
+    const pieces = Array.from(
+      { length: this.#pieces },
+      (_, k) => `substr(${id}, ${1 + 12 * k}, 12) AS id_${k}`,
+    )
+    return [`CASE WHEN strlen(${id}) <> length(${id}) THEN ${id} END AS id_text`, ...pieces].join(', ')
+  }
+
+  /** The columns {@link sql} selects, from a relation (`prefix`: its alias and a dot). */
+  columns(prefix: string): string {
+    return ['id_text', ...Array.from({ length: this.#pieces }, (_, k) => `id_${k}`)]
+      .map((c) => prefix + c)
+      .join(', ')
   }
 
   /** Hashes the ids of the chunk's `rows` rows, from its column `at` on, into `out`. */
