@@ -2,10 +2,11 @@
  * `npm run bench:predict`: predictive scoring on the public lead datasets, against the
  * scikit-learn / XGBoost baselines of issue #5.
  *
- *   npx tsx bench/predict.bench.ts [--runs 3] [--learners auto,logistic,gbdt] [--only bank] [--threads 1,2]
+ *   npx tsx bench/predict.bench.ts [--runs 3] [--learners auto,logistic,gbdt] [--only bank] [--threads 1,2] [--seeds 0,1,2,3,4]
  *
  * Per dataset (honest feature sets, see /work/shared/data/README.md) and learner: 5-fold
- * stratified cross-validation (shuffled, seed 0) as `leadscore train` runs it: ROC AUC mean
+ * stratified cross-validation (shuffled, seed 0, or each of --seeds: `leadscore train --seed`, the
+ * folds of scikit-learn's `random_state`) as `leadscore train` runs it: ROC AUC mean
  * and std, log loss, Brier score, top-decile lift (calibrated out-of-fold probabilities), the
  * gap to the best baseline, and the time of the whole training (cross-validation and the final
  * fit; wall and CPU of every thread, medians of --runs) and the wall time of the final fit
@@ -31,11 +32,13 @@ const { values } = parseArgs({
     learners: { type: 'string', default: 'auto,logistic,gbdt' },
     only: { type: 'string' },
     threads: { type: 'string', default: '1,2' },
+    seeds: { type: 'string', default: '0' },
   },
 })
 const threadCounts = values.threads!.split(',').map(Number)
 const runs = Math.max(1, Number(values.runs))
 const learners = values.learners!.split(',') as (LearnerName | 'auto')[]
+const seeds = values.seeds!.split(',').map(Number)
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!
 const f4 = (x: number) => x.toFixed(4)
@@ -47,7 +50,9 @@ console.log(
     .map((l) => l.toFixed(2))
     .join(' ')}`,
 )
-console.log(`protocol: 5-fold stratified CV, shuffled, seed 0; time = median of ${runs} runs\n`)
+console.log(
+  `protocol: 5-fold stratified CV, shuffled, seed ${seeds.join(', ')}; time = median of ${runs} runs\n`,
+)
 
 for (const dataset of DATASETS) {
   if (values.only && !dataset.name.toLowerCase().includes(values.only.toLowerCase())) continue
@@ -70,43 +75,44 @@ for (const dataset of DATASETS) {
       .join(', ')}`,
   )
   console.log(
-    '| learner | threads | chosen | AUC mean | AUC std | gap to best | log loss | Brier | top-decile lift | train (CV + fit) wall | train CPU | final fit wall |',
+    '| learner | seed | threads | chosen | AUC mean | AUC std | gap to best | log loss | Brier | top-decile lift | train (CV + fit) wall | train CPU | final fit wall |',
   )
-  console.log('|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
+  console.log('|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
   for (const learner of learners)
-    for (const threads of threadCounts) {
-      const times: number[] = []
-      const cpu: number[] = []
-      let result: ReturnType<typeof trainModel> | undefined
-      for (let r = 0; r < runs; r++) {
-        const t = performance.now()
-        const c = process.cpuUsage()
-        const options = {
-          label: dataset.label,
-          exclude: dataset.exclude,
-          missingValues: dataset.missingValues,
-          learner,
-          folds: 5,
-          seed: 0,
+    for (const seed of seeds)
+      for (const threads of threadCounts) {
+        const times: number[] = []
+        const cpu: number[] = []
+        let result: ReturnType<typeof trainModel> | undefined
+        for (let r = 0; r < runs; r++) {
+          const t = performance.now()
+          const c = process.cpuUsage()
+          const options = {
+            label: dataset.label,
+            exclude: dataset.exclude,
+            missingValues: dataset.missingValues,
+            learner,
+            folds: 5,
+            seed,
+          }
+          // one thread: trainModel itself; more: the fits in worker threads (same result)
+          result =
+            threads <= 1
+              ? trainModel(table, options)
+              : await trainModelInThreads(table, { ...options, threads })
+          times.push(performance.now() - t)
+          const used = process.cpuUsage(c) // every thread of the process
+          cpu.push((used.user + used.system) / 1000)
         }
-        // one thread: trainModel itself; more: the fits in worker threads (same result)
-        result =
-          threads <= 1
-            ? trainModel(table, options)
-            : await trainModelInThreads(table, { ...options, threads })
-        times.push(performance.now() - t)
-        const used = process.cpuUsage(c) // every thread of the process
-        cpu.push((used.user + used.system) / 1000)
+        const report = result!.report
+        const data = encodeTable(result!.model.features, table, labels.rows)
+        const t = performance.now()
+        fitLearner(report.learner, data, labels.values, { seed })
+        const fit = performance.now() - t
+        const gap = report.auc - best
+        console.log(
+          `| ${learner} | ${seed} | ${threads} | ${report.learner} | ${f4(report.auc)} | ${f4(report.aucStd)} | ${gap >= 0 ? '+' : ''}${f4(gap)} | ${report.logLoss.toFixed(6)} | ${f4(report.brier)} | ${report.topDecileLift.toFixed(2)} | ${secs(median(times))} | ${secs(median(cpu))} | ${secs(fit)} |`,
+        )
       }
-      const report = result!.report
-      const data = encodeTable(result!.model.features, table, labels.rows)
-      const t = performance.now()
-      fitLearner(report.learner, data, labels.values, { seed: 0 })
-      const fit = performance.now() - t
-      const gap = report.auc - best
-      console.log(
-        `| ${learner} | ${threads} | ${report.learner} | ${f4(report.auc)} | ${f4(report.aucStd)} | ${gap >= 0 ? '+' : ''}${f4(gap)} | ${report.logLoss.toFixed(6)} | ${f4(report.brier)} | ${report.topDecileLift.toFixed(2)} | ${secs(median(times))} | ${secs(median(cpu))} | ${secs(fit)} |`,
-      )
-    }
   console.log('')
 }
