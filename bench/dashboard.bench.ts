@@ -18,7 +18,9 @@
  * background), edits while that refresh runs, with ingestion meanwhile (`/v1/batch`, 10
  * events every 250 ms: their latency, and the longest the event loop was held), and edits on
  * the refreshed snapshot. Each edit changes one rule's points. Wall and CPU time of this
- * process (the server runs in it; Chromium does not) and the load average are given per phase,
+ * process (the server and its preview workers run in it; Chromium does not), the server's own
+ * time for the preview, the preview request as the page sees it (sent → answer read) and the
+ * load average are given per phase,
  * with the peak resident memory. `--preview-runs` edits per phase (3); `--no-preview` skips it.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs'
@@ -156,6 +158,8 @@ interface EditTiming {
   readonly cpuMs: number
   /** The server's own time for the preview (scoring and comparing), ms. */
   readonly serverMs: number
+  /** The preview request as the page sees it: sent to its answer read, ms. */
+  readonly requestMs: number
   readonly snapshotAt: number
   readonly refreshing: boolean
 }
@@ -196,17 +200,20 @@ async function measurePreview(page: Page): Promise<void> {
     await page.waitForSelector('[data-band-changes]', { timeout: hour })
     const ms = Date.now() - t0
     const used = process.cpuUsage(cpu)
-    const body = (await (await answered).json()) as { ms: number; snapshotAt: number; refreshing: boolean }
+    const response = await answered
+    const body = (await response.json()) as { ms: number; snapshotAt: number; refreshing: boolean }
+    const timing = response.request().timing()
     return {
       ms,
       cpuMs: (used.user + used.system) / 1000,
       serverMs: body.ms,
+      requestMs: timing.responseEnd - timing.requestStart,
       snapshotAt: body.snapshotAt,
       refreshing: body.refreshing,
     }
   }
   // each phase is printed when it is done (a phase at 1M contacts can take many minutes)
-  const widths = [22, 6, 8, 8, 8, 10, 6, 0]
+  const widths = [22, 6, 8, 8, 8, 10, 11, 6, 0]
   const print = (row: readonly string[]) =>
     console.log(
       row
@@ -218,7 +225,7 @@ async function measurePreview(page: Page): Promise<void> {
   console.log(
     `\nmodel preview on every contact after an edit (keystroke → preview on screen, ms; CPU: this process, server included)`,
   )
-  print(['phase', 'edits', 'median', 'max', 'cpu ms', 'server ms', 'load', ''])
+  print(['phase', 'edits', 'median', 'max', 'cpu ms', 'server ms', 'request ms', 'load', ''])
   const phase = (name: string, timings: readonly EditTiming[], note = '') => {
     print([
       name,
@@ -227,6 +234,7 @@ async function measurePreview(page: Page): Promise<void> {
       Math.max(...timings.map((t) => t.ms)).toFixed(0),
       median(timings.map((t) => t.cpuMs)).toFixed(0),
       median(timings.map((t) => t.serverMs)).toFixed(0),
+      median(timings.map((t) => t.requestMs)).toFixed(0),
       loadavg()[0]!.toFixed(1),
       note,
     ])
