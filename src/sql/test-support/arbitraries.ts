@@ -45,7 +45,7 @@ const TITLES = [
   'intern',
   'true',
 ]
-const COUNTRIES = ['US', ' us', 'Us ', 'DE', 'fr']
+const COUNTRIES = ['US', ' us', 'Us ', 'DE', 'fr', '\u00a0de\u3000']
 const NUMBERS = ['200', '5000', '12', '007', '1e3', ' 50 ', 'many', '-3.5', '0']
 const EMAILS = ['a@gmail.com', 'B@Acme.io', 'c@acme.io']
 const NAMES = ['page', 'PAGE', ' page', 'Email Opened', 'Demo Requested', 'Webinar Attended', 'Unsubscribed']
