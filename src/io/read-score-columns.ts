@@ -39,6 +39,11 @@ export interface ReadScoreColumnsOptions extends Pick<ReadOptions, 'strict' | 'o
    * thread joins the accounts, and their name index is built there for both threads.
    */
   readonly worker?: RuleWorker | undefined
+  /**
+   * Called with the contacts once they are ready, while the events are sorted on the worker:
+   * work on the contacts alone fits there (`prepareFit` with no events).
+   */
+  readonly meanwhile?: (contacts: ContactColumns) => void
 }
 
 /** What {@link readScoreColumns} read. */
@@ -149,8 +154,15 @@ export async function readScoreColumns(
         : undefined
     const joined = accountOf(read.columns.get(key), n, files.accounts ? accountIndex : undefined)
     const account = accountColumns(needed.account, joined.rows, accountRows)
+    const contacts: ContactColumns = {
+      length: n,
+      ids: read.ids,
+      properties: [],
+      columns: { contact: read.columns, account },
+    }
+    if (sorted !== undefined) options.meanwhile?.(contacts)
     return {
-      contacts: { length: n, ids: read.ids, properties: [], columns: { contact: read.columns, account } },
+      contacts,
       events: sorted === undefined ? sortEventColumns(unsorted, { shared: true }) : await sorted,
       accounts,
       stats: {

@@ -2,7 +2,8 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { buildNameIndex, builtNameIndex } from '../core/columnar/event-match.js'
 import { type EventColumns, EventColumnsBuilder } from '../core/columnar/events.js'
-import { scoreColumns } from '../core/columnar/score.js'
+import { prepareFit, scoreColumns } from '../core/columnar/score.js'
+import { ScoreCache } from '../core/columnar/score-cache.js'
 import { contactsArb, richModelArb } from '../core/columnar/test-support/models.js'
 import { plain } from '../core/columnar/test-support/plain.js'
 import { compileModel } from '../core/compile.js'
@@ -135,7 +136,14 @@ describe('scoreColumnsInThreads', () => {
           // a worker started ahead, idle until the columns come (a 2-core machine has one)
           const started = startRuleWorker()
           try {
-            const ahead = await scoreColumnsInThreads(model, contacts, events, NOW, { minEvents: 0, started })
+            // with the fit part prepared before the events were ready (as `leadscore score` does)
+            const fitCache = new ScoreCache({ timeless: true })
+            prepareFit(model, contacts, undefined, NOW, fitCache)
+            const ahead = await scoreColumnsInThreads(model, contacts, events, NOW, {
+              minEvents: 0,
+              started,
+              fitCache,
+            })
             expect(plain(ahead)).toEqual(expected)
           } finally {
             await started?.close()

@@ -36,6 +36,12 @@ export interface ScoreThreadsOptions {
    * overlaps the reading of the files. The caller closes it.
    */
   readonly started?: RuleWorker | undefined
+  /**
+   * A timeless cache (`new ScoreCache({ timeless: true })`) in which the fit part was
+   * prepared (`prepareFit`) while the events were being made ready; else it is computed here
+   * while the worker starts on the rules.
+   */
+  readonly fitCache?: ScoreCache | undefined
 }
 
 /** A worker for {@link scoreColumnsInThreads}, started ahead of the scoring. */
@@ -113,7 +119,7 @@ export async function scoreColumnsInThreads(
     const next = new Int32Array(new SharedArrayBuffer(4))
     worker.postMessage({ type: 'rules', order, next } satisfies RulePointsTask)
     // the fit part first (kept in a cache that keeps nothing timed), while the worker starts on the rules
-    const cache = new ScoreCache({ timeless: true })
+    const cache = options.fitCache ?? new ScoreCache({ timeless: true })
     prepareFit(model, contacts, events, asOf, cache)
     const points = new Map<number, Float64Array>()
     const compute = (r: number) =>

@@ -5,11 +5,13 @@
 import { extname, resolve } from 'node:path'
 import { defineCommand } from 'citty'
 import { type BulkScores, contactProperty, scoreAccountsFromColumns } from '../../core/columnar/index.js'
+import { prepareFit } from '../../core/columnar/score.js'
+import { ScoreCache } from '../../core/columnar/score-cache.js'
 import type { CompiledModel } from '../../core/compile.js'
 import {
   createScoreWriter,
   inputKind,
-  type RuleWorker,
+  type ReadScoreColumnsOptions,
   readScoreColumns,
   type ScoreColumn,
   type ScoreFormat,
@@ -151,17 +153,17 @@ export const scoreCommand = defineCommand({
     let scores: BulkScores
     let loaded: number
     try {
-      inputs = await readInputs(
-        ctx,
-        model,
-        inputFiles({ ...args, contacts: args.contacts }),
-        badRows,
-        ruleWorker,
-      )
+      // the fit part is computed while the worker sorts the events
+      const fitCache = new ScoreCache({ timeless: true })
+      inputs = await readInputs(ctx, model, inputFiles({ ...args, contacts: args.contacts }), badRows, {
+        worker: ruleWorker,
+        meanwhile: (contacts) => prepareFit(model, contacts, undefined, asOf, fitCache),
+      })
       loaded = performance.now()
       // the name index costs 4 bytes an event, less than the peak of the read; rules on two threads
       scores = await scoreColumnsInThreads(model, inputs.contacts, inputs.events, asOf, {
         started: ruleWorker,
+        fitCache,
       })
     } finally {
       await ruleWorker?.close()
@@ -244,7 +246,7 @@ async function readInputs(
   model: CompiledModel,
   files: InputFiles,
   badRows: BadRows,
-  worker: RuleWorker | undefined,
+  threads: Pick<ReadScoreColumnsOptions, 'worker' | 'meanwhile'>,
 ): Promise<LoadedInputs> {
   if (inputKind(files.contacts).format !== 'csv') return loadInputs(ctx, model, files, badRows)
   const progress = new FileProgress(ctx)
@@ -263,7 +265,7 @@ async function readInputs(
         onBadRow: badRows.add,
         progress: (file) => progress.options(file),
         fileDone: () => progress.done(),
-        worker,
+        ...threads,
       },
     )
   } catch (error) {

@@ -61,14 +61,21 @@ export class ScoreCache {
     this.timeless = options.timeless === true
   }
 
-  /** Starts a scoring of `contacts` and `events` (forgets everything when they differ from the last ones). */
-  begin(contacts: ContactColumns, events: EventColumns): void {
-    if (contacts !== this.#contacts || events !== this.#events) {
+  /**
+   * Starts a scoring of `contacts` and `events` (forgets everything when they differ from the
+   * last ones). Without `events`, a computation over the contacts alone (`prepareFit` before
+   * the events are ready): what it keeps stays for the first scoring with events.
+   */
+  begin(contacts: ContactColumns, events: EventColumns | undefined): void {
+    if (
+      contacts !== this.#contacts ||
+      (events !== undefined && this.#events !== undefined && events !== this.#events)
+    ) {
       this.#entries.clear()
       this.#last = undefined
-      this.#contacts = contacts
-      this.#events = events
     }
+    this.#contacts = contacts
+    if (events !== undefined) this.#events = events
     this.#generation++
     this.#hits = 0
     this.#misses = 0

@@ -26,7 +26,7 @@ import {
 } from './changed-contacts.js'
 import { conditionMask, type FieldColumn, type MaskContext, usesHistory } from './contact-conditions.js'
 import { EventTest } from './event-match.js'
-import type { EventColumns, PropertyColumn } from './events.js'
+import { type EventColumns, EventColumnsBuilder, type PropertyColumn } from './events.js'
 import {
   candidateNames,
   countMatches,
@@ -1182,18 +1182,21 @@ const NO_KEEP = () => false
  * Computes the fit part of a scoring of `model` over these columns (with the property columns
  * it reads) into `cache`, where the scoring given the same cache finds it: what a thread
  * waiting for another's work does meanwhile (`scoreColumnsInThreads`). A `timeless` cache
- * keeps it without keeping anything that depends on the time.
+ * keeps it without keeping anything that depends on the time. `events` undefined: before the
+ * events are ready (the fit part reads none unless a fit rule tests history, and then it is
+ * not prepared); the first scoring with events finds it.
  */
 export function prepareFit(
   model: CompiledModel,
   contacts: ContactColumns,
-  events: EventColumns,
+  events: EventColumns | undefined,
   asOf: number,
   cache: ScoreCache,
 ): void {
   cache.begin(contacts, events)
   try {
-    new BulkRun(model, contacts, events, asOf, cache, true, { indexEvents: true }).prepareFit()
+    const columns = events ?? new EventColumnsBuilder({ contacts: contacts.length }).finish()
+    new BulkRun(model, contacts, columns, asOf, cache, true, { indexEvents: true }).prepareFit()
   } finally {
     cache.end()
   }
