@@ -77,6 +77,9 @@ describe('sortInWorker', () => {
         ),
         { numRuns: 30 },
       )
+      // thirty answers leave no listener behind (only the worker's own failure watch)
+      expect(started.worker.listenerCount('message')).toBe(0)
+      expect(started.worker.listenerCount('exit')).toBe(1)
     } finally {
       await started.close()
     }

@@ -219,13 +219,21 @@ function longestFirst(model: CompiledModel, events: EventColumns): number[] {
   return model.engagement.inactivity ? [LATEST_ACTIVITY, ...order] : order
 }
 
-/** The worker's answer; an error when it fails or stops. */
+/** The worker's answer; an error when it fails or stops. Its listeners go once it comes. */
 function reply(worker: Worker): Promise<RulePointsReply> {
   return new Promise((resolve) => {
-    worker.once('message', (message: RulePointsReply) => resolve(message))
-    worker.once('error', (error) => resolve({ type: 'error', message: error.message }))
-    worker.once('exit', (code) =>
-      resolve({ type: 'error', message: `the worker stopped (exit code ${code})` }),
-    )
+    const done = (answer: RulePointsReply) => {
+      worker.off('message', onMessage)
+      worker.off('error', onError)
+      worker.off('exit', onExit)
+      resolve(answer)
+    }
+    const onMessage = (message: RulePointsReply) => done(message)
+    const onError = (error: Error) => done({ type: 'error', message: error.message })
+    const onExit = (code: number) =>
+      done({ type: 'error', message: `the worker stopped (exit code ${code})` })
+    worker.on('message', onMessage)
+    worker.on('error', onError)
+    worker.on('exit', onExit)
   })
 }

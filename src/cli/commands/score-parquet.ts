@@ -59,8 +59,6 @@ export async function scoreParquet(
   const columns = [...SCORE_COLUMNS, ...(model.accounts ? ACCOUNT_COLUMNS : [])]
   const writer = createScoreWriter(run.out ? resolve(ctx.cwd, run.out) : ctx.stdout, run.format, columns)
   const ruleWorker = files.events === undefined ? undefined : startRuleWorker()
-  // each scoring leaves a listener for the worker's error and exit (score-threads.ts): one per part
-  ruleWorker?.worker.setMaxListeners(inputs.partitions + 10)
   const times = { read: performance.now() - run.started, score: 0, write: 0 }
   let events = 0
   try {
