@@ -25,10 +25,10 @@ function runtimeImports(text: string): string[] {
 /** Store modules that open databases: only the composition root (cli/) may load them. */
 const ADAPTERS = /store\/(index|open-store|sqlite\/|postgres\/|sql\/)/
 /**
- * Worker-thread entry points (`worker.ts`) are the composition root of their own thread: they
- * open their own connection to the store the process was given.
+ * Worker-thread entry points (`worker.ts`, `*-worker.ts`) are the composition root of their own
+ * thread: they open their own connection to the store the process was given.
  */
-const THREAD_ENTRY = /(^|\/)worker\.ts$/
+const THREAD_ENTRY = /(^|[/-])worker\.ts$/
 
 describe('engine and server boundaries', () => {
   it.each(['engine', 'server'])(
@@ -47,6 +47,8 @@ describe('engine and server boundaries', () => {
   )
 
   it('catches a violation', () => {
+    expect(THREAD_ENTRY.test('engine/preview/preview-worker.ts')).toBe(true)
+    expect(THREAD_ENTRY.test('engine/preview/preview-thread.ts')).toBe(false)
     expect(runtimeImports("import { openStore } from '../store/index.js'")).toEqual(['../store/index.js'])
     expect(runtimeImports("import type { Store } from '../store/index.js'")).toEqual([])
   })
