@@ -10,7 +10,7 @@
  */
 
 import { idHash } from '../core/id-hash.js'
-import { growSlots } from './hash-slots.js'
+import { emptySlots, growSlots } from './hash-slots.js'
 import { parseTimestampAt } from './parse-timestamp.js'
 
 const decoder = new TextDecoder('utf-8', { ignoreBOM: true })
@@ -254,10 +254,9 @@ export class BytesDictionary {
   #size = 0
 
   constructor(expected = 64) {
-    let capacity = 16
-    while (capacity < expected * 2) capacity *= 2
-    this.#slots = new Int32Array(capacity * 2)
-    this.#mask = capacity - 1
+    const { slots, mask } = emptySlots(expected)
+    this.#slots = slots
+    this.#mask = mask
     this.#arena = new Uint8Array(Math.max(256, expected * 16))
     this.#starts = new Int32Array(Math.max(16, expected) + 1)
   }

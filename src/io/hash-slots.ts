@@ -4,6 +4,13 @@
  * @module
  */
 
+/** An empty table with room for `expected` entries at most half full. */
+export function emptySlots(expected: number): { slots: Int32Array; mask: number } {
+  let capacity = 16
+  while (capacity < expected * 2) capacity *= 2
+  return { slots: new Int32Array(capacity * 2), mask: capacity - 1 }
+}
+
 /** A table twice the capacity of `old` (whose mask is `mask`), with every entry re-inserted. */
 export function growSlots(old: Int32Array, mask: number): { slots: Int32Array; mask: number } {
   const capacity = (mask + 1) * 2

@@ -2,7 +2,7 @@
  * Dense integer indexes for string ids, built for millions of ids.
  * @module
  */
-import { growSlots } from './hash-slots.js'
+import { emptySlots, growSlots } from './hash-slots.js'
 
 /** Strings this long or longer may be slices of a larger string (V8 keeps short ones as copies). */
 const SLICE_MIN = 13
@@ -31,10 +31,9 @@ export class IdIndex {
   #candidates: string[] = []
 
   constructor(expected = 1024) {
-    let capacity = 16
-    while (capacity < expected * 2) capacity *= 2
-    this.#slots = new Int32Array(capacity * 2)
-    this.#mask = capacity - 1
+    const { slots, mask } = emptySlots(expected)
+    this.#slots = slots
+    this.#mask = mask
   }
 
   /** The number of ids. */

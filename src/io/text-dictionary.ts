@@ -3,7 +3,7 @@
  * string (no slice, no hashing of a new string), a new spelling is copied once.
  * @module
  */
-import { growSlots } from './hash-slots.js'
+import { emptySlots, growSlots } from './hash-slots.js'
 import { textHash } from './id-index.js'
 
 /**
@@ -18,10 +18,9 @@ export class TextDictionary {
   readonly #values: number[] = []
 
   constructor(expected = 64) {
-    let capacity = 16
-    while (capacity < expected * 2) capacity *= 2
-    this.#slots = new Int32Array(capacity * 2)
-    this.#mask = capacity - 1
+    const { slots, mask } = emptySlots(expected)
+    this.#slots = slots
+    this.#mask = mask
   }
 
   /** The number of spellings. */
@@ -49,9 +48,10 @@ export class TextDictionary {
     this.#values.push(value)
     const slots = this.#slots
     const mask = this.#mask
-    let i = textHash(key, 0, key.length) & mask
+    const h = textHash(key, 0, key.length)
+    let i = h & mask
     while (slots[2 * i + 1] !== 0) i = (i + 1) & mask
-    slots[2 * i] = textHash(key, 0, key.length)
+    slots[2 * i] = h
     slots[2 * i + 1] = entry + 1
     if ((entry + 1) * 2 > mask + 1) {
       const grown = growSlots(this.#slots, this.#mask)

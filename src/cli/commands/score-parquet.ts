@@ -7,11 +7,10 @@
  * @module
  */
 import { resolve } from 'node:path'
-import { contactProperty, scoreAccountsFromColumns } from '../../core/columnar/index.js'
+import { scoreAccountsFromColumns } from '../../core/columnar/index.js'
 import type { CompiledModel } from '../../core/compile.js'
 import {
   createScoreWriter,
-  type ScoreColumn,
   type ScoreFormat,
   scoreColumnsInThreads,
   startRuleWorker,
@@ -24,7 +23,7 @@ import {
 import { type CliContext, textOf } from '../context.js'
 import { inputCliError } from '../input-error.js'
 import { humanTime } from '../time.js'
-import { SCORE_COLUMNS, segmentsText } from './score.js'
+import { outputColumns, SCORE_COLUMNS } from './score.js'
 
 const ACCOUNT_COLUMNS = ['account_id', 'account_engagement', 'account_total', 'account_band']
 
@@ -77,29 +76,7 @@ export async function scoreParquet(
         : undefined
       times.score += performance.now() - t
       t = performance.now()
-      const { classes } = scores
-      const out: ScoreColumn[] = [
-        { at: (c) => contacts.ids[c] },
-        { numbers: scores.fit },
-        { numbers: scores.engagement },
-        { numbers: scores.total },
-        ...(['grade', 'level', 'label', 'band', 'stage', 'journey'] as const).map((name) => classes[name]),
-        { at: segmentsText(scores.segments) },
-      ]
-      if (accounts) {
-        const key = model.accounts?.key ?? 'account_id'
-        const accountOf = Array.from({ length: contacts.length }, (_, c) => {
-          const id = contactProperty(contacts, key, c)
-          return id === undefined || id === null ? undefined : accounts.get(String(id))
-        })
-        out.push(
-          { at: (c) => accountOf[c]?.accountId },
-          { at: (c) => accountOf[c]?.engagement },
-          { at: (c) => accountOf[c]?.total },
-          { at: (c) => accountOf[c]?.band },
-        )
-      }
-      await writer.writeColumns(contacts.length, out)
+      await writer.writeColumns(contacts.length, outputColumns(model, contacts, scores, accounts))
       times.write += performance.now() - t
     }
     const t = performance.now()

@@ -4,7 +4,13 @@
  */
 import { extname, resolve } from 'node:path'
 import { defineCommand } from 'citty'
-import { type BulkScores, contactProperty, scoreAccountsFromColumns } from '../../core/columnar/index.js'
+import type { AccountResult } from '../../core/account.js'
+import {
+  type BulkScores,
+  type ContactColumns,
+  contactProperty,
+  scoreAccountsFromColumns,
+} from '../../core/columnar/index.js'
 import { prepareFit } from '../../core/columnar/score.js'
 import { ScoreCache } from '../../core/columnar/score-cache.js'
 import type { CompiledModel } from '../../core/compile.js'
@@ -176,29 +182,7 @@ export const scoreCommand = defineCommand({
     const columns: string[] = [...SCORE_COLUMNS, ...(accounts ? ACCOUNT_COLUMNS : [])]
     const writer = createScoreWriter(args.out ? resolve(ctx.cwd, args.out) : ctx.stdout, format, columns)
     const { contacts } = inputs
-    const { classes } = scores
-    const columnsOut: ScoreColumn[] = [
-      { at: (c) => contacts.ids[c] },
-      { numbers: scores.fit },
-      { numbers: scores.engagement },
-      { numbers: scores.total },
-      ...(['grade', 'level', 'label', 'band', 'stage', 'journey'] as const).map((name) => classes[name]),
-      { at: segmentsText(scores.segments) },
-    ]
-    if (accounts) {
-      const key = model.accounts?.key ?? 'account_id'
-      const accountOf = Array.from({ length: contacts.length }, (_, c) => {
-        const id = contactProperty(contacts, key, c)
-        return id === undefined || id === null ? undefined : accounts.get(String(id))
-      })
-      columnsOut.push(
-        { at: (c) => accountOf[c]?.accountId },
-        { at: (c) => accountOf[c]?.engagement },
-        { at: (c) => accountOf[c]?.total },
-        { at: (c) => accountOf[c]?.band },
-      )
-    }
-    await writer.writeColumns(contacts.length, columnsOut)
+    await writer.writeColumns(contacts.length, outputColumns(model, contacts, scores, accounts))
     await writer.end()
     const finished = performance.now()
 
@@ -274,6 +258,41 @@ async function readInputs(
   } finally {
     progress.done()
   }
+}
+
+/**
+ * The output columns of a scoring, in `SCORE_COLUMNS` order, then `ACCOUNT_COLUMNS` when the
+ * accounts were scored: what `leadscore score` writes, from CSV or Parquet.
+ */
+export function outputColumns(
+  model: CompiledModel,
+  contacts: ContactColumns,
+  scores: BulkScores,
+  accounts: ReadonlyMap<string, AccountResult> | undefined,
+): ScoreColumn[] {
+  const { classes } = scores
+  const out: ScoreColumn[] = [
+    { at: (c) => contacts.ids[c] },
+    { numbers: scores.fit },
+    { numbers: scores.engagement },
+    { numbers: scores.total },
+    ...(['grade', 'level', 'label', 'band', 'stage', 'journey'] as const).map((name) => classes[name]),
+    { at: segmentsText(scores.segments) },
+  ]
+  if (accounts) {
+    const key = model.accounts?.key ?? 'account_id'
+    const accountOf = Array.from({ length: contacts.length }, (_, c) => {
+      const id = contactProperty(contacts, key, c)
+      return id === undefined || id === null ? undefined : accounts.get(String(id))
+    })
+    out.push(
+      { at: (c) => accountOf[c]?.accountId },
+      { at: (c) => accountOf[c]?.engagement },
+      { at: (c) => accountOf[c]?.total },
+      { at: (c) => accountOf[c]?.band },
+    )
+  }
+  return out
 }
 
 /** Each contact's segments joined by `|`, joined once per list (contacts share lists). */
